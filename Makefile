@@ -1,0 +1,84 @@
+# TDSL - one entry point: make, make test, make test-asan, make demo, make bench.
+# Objects go to $(B)/ (build/ or build-asan/); flex/bison output is generated there.
+
+B        ?= build
+CC       ?= gcc
+LLVM_CONFIG ?= llvm-config-19
+SAN      ?=
+OPT      ?= -O2
+WERROR   := $(if $(CI),-Werror,)
+CFLAGS   := -std=gnu11 $(OPT) -g -Wall -Wextra $(WERROR) $(SAN) -MMD -MP -I. -I$(B)
+GENFLAGS := -std=gnu11 $(OPT) -g -Wall -Wno-unused-function $(SAN) -MMD -MP -I. -I$(B) -Iparser
+LLVM_INC  = -I$(shell $(LLVM_CONFIG) --includedir)
+LLVM_LIBS = -L$(shell $(LLVM_CONFIG) --libdir) -lLLVM-19 -Wl,-rpath,$(shell $(LLVM_CONFIG) --libdir)
+LDLIBS   := -lm -lpthread -lffi
+
+LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
+
+.PHONY: all deps test test-asan demo bench clean
+all: deps $(B)/tdslc
+
+# ---- dependencies: install the Debian packages a fresh machine lacks ----
+APT_PKGS := llvm-19-dev flex bison libffi-dev libedit-dev libzstd-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps:
+	@if ! command -v $(LLVM_CONFIG) >/dev/null || ! command -v flex >/dev/null || \
+	    ! command -v bison >/dev/null || [ ! -f /usr/include/x86_64-linux-gnu/ffi.h -a ! -f /usr/include/ffi.h ] || \
+	    [ ! -f /usr/include/editline/readline.h ]; then \
+	  echo "installing $(APT_PKGS)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS) >/dev/null; \
+	fi
+
+# ---- the compiler ----
+$(B)/parser/grammar.c $(B)/parser/grammar.h: parser/grammar.y
+	@mkdir -p $(@D)
+	bison -Wall -o $(B)/parser/grammar.c --header=$(B)/parser/grammar.h $<
+$(B)/parser/lexer.c $(B)/parser/lexer.h: parser/lexer.l $(B)/parser/grammar.h
+	@mkdir -p $(@D)
+	flex -o $(B)/parser/lexer.c --header-file=$(B)/parser/lexer.h $<
+$(B)/parser/%.o: $(B)/parser/%.c
+	$(CC) $(GENFLAGS) -c $< -o $@
+$(B)/parser/parse.o: $(B)/parser/grammar.h $(B)/parser/lexer.h
+
+$(B)/tdsl_tensor_h.inc: runtime/tdsl_tensor.h
+	@mkdir -p $(@D)
+	sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $< > $@
+$(B)/lower/header.o: $(B)/tdsl_tensor_h.inc
+
+$(B)/lower/%.o: lower/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LLVM_INC) -c $< -o $@
+$(B)/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LLVM_INC) -c $< -o $@
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/libtdsl.a: $(LIB_OBJ)
+	ar rcs $@ $^
+$(B)/tdslc: $(B)/cli/tdslc.o $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
+
+# ---- tests ----
+$(B)/tests/jit_test: tests/jit_test.c $(B)/libtdsl.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)
+
+test: all $(B)/tests/jit_test
+	B=$(B) CC=$(CC) SAN="$(SAN)" tests/run.sh
+
+test-asan:
+	$(MAKE) B=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" OPT=-O1 test
+
+# ---- demo: compile an example, link it into a C program, run it ----
+demo: all
+	$(B)/tdslc examples/linear_relu.tdsl -o $(B)/demo/linear_relu.o
+	$(CC) -O2 -I$(B)/demo -o $(B)/demo/linear_relu_main examples/linear_relu_main.c $(B)/demo/linear_relu.o -lm
+	$(B)/demo/linear_relu_main
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

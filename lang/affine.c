@@ -1,0 +1,111 @@
+/* affine.c - arithmetic on affine forms of size variables. */
+#include "affine.h"
+#include <stdlib.h>
+#include <string.h>
+
+static Affine *aff_alloc(Arena *a, int n)
+{
+    Affine *x = ARENA_NEW(a, Affine);
+    x->var = ARENA_ARRAY(a, int, n ? n : 1);
+    x->coef = ARENA_ARRAY(a, int64_t, n ? n : 1);
+    return x;
+}
+
+Affine *aff_const(Arena *a, int64_t c)
+{
+    Affine *x = aff_alloc(a, 0);
+    x->c = c;
+    return x;
+}
+
+Affine *aff_var(Arena *a, int var)
+{
+    Affine *x = aff_alloc(a, 1);
+    x->n = 1;
+    x->var[0] = var;
+    x->coef[0] = 1;
+    return x;
+}
+
+/* kx * x + ky * y, merging sorted term lists */
+static Affine *aff_combine(Arena *a, const Affine *x, int64_t kx, const Affine *y, int64_t ky)
+{
+    Affine *r = aff_alloc(a, x->n + y->n);
+    r->c = kx * x->c + ky * y->c;
+    int i = 0, j = 0;
+    while (i < x->n || j < y->n) {
+        int v;
+        int64_t c;
+        if (j >= y->n || (i < x->n && x->var[i] < y->var[j])) { v = x->var[i]; c = kx * x->coef[i++]; }
+        else if (i >= x->n || y->var[j] < x->var[i]) { v = y->var[j]; c = ky * y->coef[j++]; }
+        else { v = x->var[i]; c = kx * x->coef[i++] + ky * y->coef[j++]; }
+        if (c) { r->var[r->n] = v; r->coef[r->n++] = c; }
+    }
+    return r;
+}
+
+Affine *aff_add(Arena *a, const Affine *x, const Affine *y) { return aff_combine(a, x, 1, y, 1); }
+Affine *aff_sub(Arena *a, const Affine *x, const Affine *y) { return aff_combine(a, x, 1, y, -1); }
+Affine *aff_scale(Arena *a, const Affine *x, int64_t k) { return aff_combine(a, x, k, x, 0); }
+
+Affine *aff_add_const(Arena *a, const Affine *x, int64_t k)
+{
+    Affine *r = aff_combine(a, x, 1, x, 0);
+    r->c += k;
+    return r;
+}
+
+bool aff_is_const(const Affine *x) { return x->n == 0; }
+
+bool aff_equal(const Affine *x, const Affine *y)
+{
+    if (x->c != y->c || x->n != y->n) return false;
+    for (int i = 0; i < x->n; i++)
+        if (x->var[i] != y->var[i] || x->coef[i] != y->coef[i]) return false;
+    return true;
+}
+
+bool aff_provably_nonneg(const Affine *x)
+{
+    if (x->c < 0) return false;
+    for (int i = 0; i < x->n; i++)
+        if (x->coef[i] < 0) return false;
+    return true;
+}
+
+int aff_compare(Arena *a, const Affine *x, const Affine *y)
+{
+    Affine *d = aff_sub(a, x, y);
+    if (d->n == 0 && d->c == 0) return 0;
+    if (aff_provably_nonneg(d)) return 1;
+    if (aff_provably_nonneg(aff_scale(a, d, -1))) return -1;
+    return 2;
+}
+
+void aff_print(FILE *out, const Affine *x, const char *const *names)
+{
+    bool first = true;
+    for (int i = 0; i < x->n; i++) {
+        int64_t c = x->coef[i];
+        if (!first) fputs(c < 0 ? " - " : " + ", out);
+        else if (c < 0) fputc('-', out);
+        int64_t m = c < 0 ? -c : c;
+        if (m != 1) fprintf(out, "%lld*", (long long)m);
+        fputs(names ? names[x->var[i]] : "?", out);
+        first = false;
+    }
+    if (first) fprintf(out, "%lld", (long long)x->c);
+    else if (x->c) fprintf(out, " %c %lld", x->c < 0 ? '-' : '+', (long long)(x->c < 0 ? -x->c : x->c));
+}
+
+char *aff_str(Arena *a, const Affine *x, const char *const *names)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    aff_print(f, x, names);
+    fclose(f);
+    char *r = arena_strdup(a, buf);
+    free(buf);
+    return r;
+}

@@ -1,0 +1,34 @@
+/* affine.h - affine forms c + sum(coef_k * sizevar_k) over a fn's size
+ * variables: the currency of shapes, regions and bounds proofs. Terms are kept
+ * sorted by size var id with no zero coefficients, so equality is structural. */
+#ifndef TDSL_AFFINE_H
+#define TDSL_AFFINE_H
+#include "arena.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct Affine {
+    int64_t c;
+    int n;
+    int *var;           /* size var ids, ascending */
+    int64_t *coef;
+} Affine;
+
+Affine *aff_const(Arena *a, int64_t c);
+Affine *aff_var(Arena *a, int var);
+Affine *aff_add(Arena *a, const Affine *x, const Affine *y);
+Affine *aff_sub(Arena *a, const Affine *x, const Affine *y);
+Affine *aff_scale(Arena *a, const Affine *x, int64_t k);
+Affine *aff_add_const(Arena *a, const Affine *x, int64_t k);
+bool aff_is_const(const Affine *x);
+bool aff_equal(const Affine *x, const Affine *y);
+/* true if x >= 0 for every assignment of size vars >= 0 */
+bool aff_provably_nonneg(const Affine *x);
+/* -1: x <= y always, 1: x >= y always, 0 equal, 2 unknown */
+int aff_compare(Arena *a, const Affine *x, const Affine *y);
+/* Prints like "h - 2" using the given size var names. */
+void aff_print(FILE *out, const Affine *x, const char *const *names);
+char *aff_str(Arena *a, const Affine *x, const char *const *names);
+
+#endif

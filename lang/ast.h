@@ -1,0 +1,191 @@
+/* ast.h - the abstract syntax tree of a .tdsl program. The parser builds it;
+ * sema fills the annotation fields (marked "sema:") in place. Every node
+ * carries the span of the source it came from. */
+#ifndef TDSL_AST_H
+#define TDSL_AST_H
+#include "arena.h"
+#include "diag.h"
+#include "types.h"
+#include <stdint.h>
+
+typedef struct Expr Expr;
+typedef struct Tensor Tensor;
+typedef struct Fn Fn;
+typedef struct Stage Stage;
+
+typedef enum ExprKind {
+    EX_INT,       /* integer literal: ival */
+    EX_FLOAT,     /* float literal: fval */
+    EX_BOOL,      /* true / false: ival */
+    EX_NAME,      /* bare name: index var, size var, scalar param, reduction var */
+    EX_ACCESS,    /* name[args...]: tensor access */
+    EX_UNARY,     /* op args[0]: OP_NEG, OP_NOT */
+    EX_BINARY,    /* args[0] op args[1] */
+    EX_SELECT,    /* select(args[0], args[1], args[2]) */
+    EX_CALL,      /* name(args...): math function, min/max/abs, or a cast like f32(x);
+                     at statement level, also a call of a user fn (see ST_CALL) */
+    EX_REDUCE,    /* op(args[0] over rvars): OP_SUM/PROD/MAX/MIN */
+} ExprKind;
+
+typedef enum Op {
+    OP_NONE,
+    OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
+    OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
+    OP_AND, OP_OR,
+    OP_NEG, OP_NOT,
+    OP_SUM, OP_PROD, OP_MAX, OP_MIN,
+} Op;
+
+/* What a name refers to, settled by sema. */
+typedef enum RefKind {
+    REF_NONE, REF_INDEX,   /* index var of the enclosing stage: id = position */
+    REF_RVAR,              /* reduction var: rvar points at it */
+    REF_SIZE,              /* size var of the fn: id = index in fn->sizevars */
+    REF_SCALAR,            /* scalar param: tensor points at it */
+} RefKind;
+
+/* Math functions and casts callable in expressions (sema: EX_CALL). */
+typedef enum MathFn {
+    MF_NONE, MF_EXP, MF_LOG, MF_SQRT, MF_RSQRT, MF_SIN, MF_COS, MF_TANH, MF_ERF,
+    MF_POW, MF_FLOOR, MF_CEIL, MF_ABS, MF_MIN, MF_MAX, MF_CAST,
+} MathFn;
+
+/* A reduction variable: `over r` or `over r in lo..hi`. */
+typedef struct RVar {
+    const char *name;
+    Span span;
+    Expr *lo, *hi;          /* explicit range (half-open lo..hi), or NULL */
+    /* sema: */
+    struct Affine *extent;  /* number of iterations; range is 0..extent-1 + min */
+    struct Affine *min;
+    int id;                 /* unique within the fn, for lowering */
+} RVar;
+
+struct Expr {
+    ExprKind kind;
+    Span span;
+    Op op;
+    const char *name;       /* EX_NAME, EX_ACCESS, EX_CALL */
+    int64_t ival;
+    double fval;
+    Expr **args;            /* operands / indices / call arguments */
+    int nargs;
+    RVar **rvars;           /* EX_REDUCE */
+    int nrvars;
+    /* sema: */
+    DType type;             /* DT_NONE for an untyped literal until it adapts */
+    RefKind ref;
+    int ref_id;
+    RVar *rvar;
+    Tensor *tensor;         /* EX_ACCESS target, REF_SCALAR param */
+    MathFn fn;              /* EX_CALL */
+    DType cast_to;          /* EX_CALL with MF_CAST */
+};
+
+/* A shape dimension as written: an expression over size vars and literals. */
+typedef struct Dim { Expr *expr; } Dim;
+
+typedef enum TensorKind { TK_PARAM, TK_RESULT, TK_LOCAL } TensorKind;
+
+/* Any named value in a fn: a parameter (tensor or scalar), a result, or a
+ * local stage (declared with a shape, defined by a stage, or bound by a call). */
+struct Tensor {
+    const char *name;
+    Span span;
+    TensorKind kind;
+    DType type;             /* declared, or (sema) inferred for locals */
+    bool is_scalar;         /* scalar parameter `s: f32` */
+    bool declared_shape;    /* has dims as written (params, results, `P: f32[..]`) */
+    Dim *dims;
+    int ndim;
+    int index;              /* position among params / results */
+    /* sema: */
+    Stage *def;             /* the stage that defines it, for results and locals */
+    struct Affine **extent; /* extent of each dim, affine in size vars */
+    struct Affine **min;    /* first index of each dim (0 unless inferred otherwise) */
+    int order;              /* position in the fn's evaluation order */
+};
+
+typedef enum StmtKind {
+    ST_DECL,    /* P: f32[c, h + 2, w + 2] */
+    ST_STAGE,   /* T[i, j] = expr */
+    ST_CALL,    /* H = f(a, b)  or  (H1, H2) = f(a, b) */
+} StmtKind;
+
+struct Stage {
+    StmtKind kind;
+    Span span;
+    /* ST_DECL: decl; ST_STAGE: target + vars + value; ST_CALL: targets + callee + args */
+    Tensor *decl;
+    const char *target;     /* ST_STAGE: tensor name */
+    Span target_span;
+    const char **vars;      /* ST_STAGE: index var names */
+    Span *var_spans;
+    int nvars;
+    Expr *value;
+    const char **targets;   /* ST_CALL: result names */
+    Span *target_spans;
+    int ntargets;
+    const char *callee;     /* ST_CALL */
+    Span callee_span;
+    Expr **args;            /* ST_CALL: arguments (EX_NAME of tensors or scalar exprs) */
+    int nargs;
+    /* sema: */
+    Tensor *tensor;         /* ST_STAGE target */
+    Tensor **outs;          /* ST_CALL targets */
+    Fn *fn;                 /* ST_CALL callee */
+    struct Affine **call_sizes; /* ST_CALL: callee size vars in the caller's terms */
+};
+
+typedef struct SizeVar { const char *name; Span span; } SizeVar;
+
+struct Fn {
+    const char *name;
+    Span span;
+    Tensor **params; int nparams;
+    Tensor **results; int nresults;
+    Stage **stmts; int nstmts;
+    /* sema: */
+    SizeVar *sizevars; int nsizevars;
+    Tensor **locals; int nlocals;       /* every non-param tensor, in evaluation order */
+    int nrvars;
+    bool checked;                       /* passed sema */
+};
+
+/* schedule NAME { T.split(i, io, ii, 8).parallel(io)  ... } : parsed, kept. */
+typedef struct SchedArg { bool is_int; int64_t ival; const char *name; Span span; } SchedArg;
+typedef struct SchedPrim {
+    const char *stage;      /* the tensor the chain starts on */
+    Span stage_span;
+    const char *prim;
+    Span span;
+    SchedArg *args; int nargs;
+} SchedPrim;
+typedef struct Schedule {
+    const char *fn;
+    Span span;
+    SchedPrim **prims; int nprims;      /* in application order */
+} Schedule;
+
+typedef struct Program {
+    Fn **fns; int nfns;
+    Schedule **scheds; int nscheds;
+} Program;
+
+/* Node constructors (allocate from the arena, set kind/span). */
+Expr *ex_new(Arena *a, ExprKind k, Span sp);
+Expr *ex_int(Arena *a, int64_t v, Span sp);
+Expr *ex_float(Arena *a, double v, Span sp);
+Expr *ex_name(Arena *a, const char *name, Span sp);
+Expr *ex_unary(Arena *a, Op op, Expr *x, Span sp);
+Expr *ex_binary(Arena *a, Op op, Expr *l, Expr *r, Span sp);
+
+Fn *program_find_fn(const Program *p, const char *name);
+const char *op_text(Op op);     /* "+", "&&", "sum" */
+
+/* Prints the (checked) AST readably: --emit ast and the REPL's :ast. */
+void ast_print_fn(FILE *out, const Fn *f);
+void ast_print_expr(FILE *out, const Expr *e);
+void ast_print_program(FILE *out, const Program *p);
+
+#endif

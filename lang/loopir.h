@@ -1,0 +1,141 @@
+/* loopir.h - the loop IR: buffers, loops, allocations, loads, stores and
+ * index expressions. Lowering builds it from the checked AST, schedules
+ * transform it, codegen turns it into LLVM IR. Buffers are compact row-major;
+ * element (i0..in) of buffer B lives at sum((ik - B.min[k]) * stride_k). */
+#ifndef TDSL_LOOPIR_H
+#define TDSL_LOOPIR_H
+#include "arena.h"
+#include "ast.h"
+#include "types.h"
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct LExpr LExpr;
+typedef struct LStmt LStmt;
+typedef struct LFunc LFunc;
+
+/* A scalar variable: loop counter, size var or scalar parameter. */
+typedef enum LVarKind { LV_LOOP, LV_SIZE, LV_SCALAR } LVarKind;
+typedef struct LVar {
+    const char *name;
+    LVarKind kind;
+    DType type;         /* DT_I64 for loop and size vars */
+    int index;          /* LV_SIZE: size var id; LV_SCALAR: position in fn params */
+} LVar;
+
+typedef enum BufKind { BUF_PARAM, BUF_RESULT, BUF_LOCAL } BufKind;
+typedef struct Buffer {
+    const char *name;
+    BufKind kind;
+    DType type;
+    int ndim;           /* 0 for a scalar temporary */
+    LExpr **min;        /* per dim, over size vars */
+    LExpr **extent;
+    int index;          /* BUF_PARAM / BUF_RESULT: position among the fn's params / results */
+} Buffer;
+
+typedef enum LExprKind {
+    LX_INT, LX_FLOAT,   /* constants of `type` */
+    LX_VAR,             /* var */
+    LX_LOAD,            /* buf[args[0..ndim-1]] */
+    LX_UNARY,           /* op (OP_NEG, OP_NOT) args[0] */
+    LX_BINARY,          /* args[0] op args[1]; ops from ast.h (arith, compare, &&, ||) */
+    LX_SELECT,          /* args[0] ? args[1] : args[2]; only the chosen arm is evaluated */
+    LX_CALL,            /* fn(args): math function (MF_MIN/MF_MAX: 2 args) */
+    LX_CAST,            /* args[0] converted to `type` */
+} LExprKind;
+
+struct LExpr {
+    LExprKind kind;
+    DType type;
+    Op op;
+    MathFn fn;
+    int64_t ival;
+    double fval;
+    LVar *var;
+    Buffer *buf;
+    LExpr **args;
+    int nargs;
+};
+
+typedef enum LoopKind { LOOP_SERIAL, LOOP_PARALLEL, LOOP_VECTOR, LOOP_UNROLL } LoopKind;
+
+typedef enum LStmtKind {
+    LS_BLOCK,           /* body[0..nbody-1] in order */
+    LS_FOR,             /* for var in min .. min+extent-1: body[0] */
+    LS_ALLOC,           /* buf is live (uninitialised) within body[0] */
+    LS_STORE,           /* buf[idx] = value */
+    LS_IF,              /* if cond: body[0] else body[1] (may be NULL) */
+    LS_CALL,            /* callee(args): buffers and scalars in callee ABI order */
+} LStmtKind;
+
+struct LStmt {
+    LStmtKind kind;
+    LStmt **body;
+    int nbody;
+    LVar *var;          /* LS_FOR */
+    LExpr *min, *extent;
+    LoopKind loop;
+    int width;          /* LOOP_VECTOR lanes / LOOP_UNROLL factor */
+    Buffer *buf;        /* LS_ALLOC, LS_STORE */
+    LExpr **idx;        /* LS_STORE: buf->ndim indices */
+    LExpr *value;       /* LS_STORE */
+    LExpr *cond;        /* LS_IF */
+    LFunc *callee;      /* LS_CALL */
+    Buffer **call_bufs; /* LS_CALL: one per callee tensor param and result, in order (NULL for scalar params) */
+    LExpr **call_args;  /* LS_CALL: one per callee param (NULL for tensors), then one per callee size var */
+};
+
+/* How the entry point binds and checks shapes, in order. For each tensor
+ * argument dim: either bind size var `bind` = shape - bind_offset (first
+ * occurrence), or check that the shape equals `expect`. */
+typedef struct ShapeCheck {
+    int arg;            /* 0..nparams-1 params, then nparams.. results */
+    int dim;
+    int bind;           /* size var id, or -1 */
+    int64_t bind_offset;
+    LExpr *expect;      /* when bind < 0: expected extent over bound size vars */
+} ShapeCheck;
+
+/* A lowered fn. ABI of its kernel: i32 kernel(params in fn order (tensor: data
+ * ptr, scalar: value), result data ptrs, then i64 size vars). Returns 0 or an
+ * error code (TDSL_ERR_NOMEM). */
+struct LFunc {
+    const char *name;
+    Fn *fn;
+    Buffer **params;    /* per fn param: its Buffer, or NULL for scalars */
+    LVar **scalars;     /* per fn param: its LVar for scalars, or NULL */
+    int nparams;
+    Buffer **results;
+    int nresults;
+    LVar **sizes;       /* per size var */
+    int nsizes;
+    ShapeCheck *checks;
+    int nchecks;
+    LStmt *body;
+};
+
+/* Constructors. */
+LVar *lv_new(Arena *a, const char *name, LVarKind k, DType t, int index);
+LExpr *lx_int(Arena *a, DType t, int64_t v);
+LExpr *lx_float(Arena *a, DType t, double v);
+LExpr *lx_var(Arena *a, LVar *v);
+LExpr *lx_load(Arena *a, Buffer *b, LExpr **idx);
+LExpr *lx_unary(Arena *a, Op op, LExpr *x);
+LExpr *lx_binary(Arena *a, Op op, LExpr *x, LExpr *y);   /* type: bool for comparisons */
+LExpr *lx_select(Arena *a, LExpr *c, LExpr *x, LExpr *y);
+LExpr *lx_call(Arena *a, MathFn fn, DType t, LExpr **args, int n);
+LExpr *lx_cast(Arena *a, DType t, LExpr *x);
+LStmt *ls_block(Arena *a);
+void ls_append(Arena *a, LStmt *block, LStmt *s);
+LStmt *ls_for(Arena *a, LVar *v, LExpr *min, LExpr *extent, LStmt *body);
+LStmt *ls_alloc(Arena *a, Buffer *b, LStmt *body);
+LStmt *ls_store(Arena *a, Buffer *b, LExpr **idx, LExpr *value);
+LStmt *ls_if(Arena *a, LExpr *cond, LStmt *then, LStmt *els);
+
+/* Printer: --emit loops, the REPL's :loops, and golden tests. */
+void loopir_print_func(FILE *out, const LFunc *f);
+void loopir_print_stmt(FILE *out, const LStmt *s, int indent);
+void loopir_print_expr(FILE *out, const LExpr *e);
+
+#endif

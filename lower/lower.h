@@ -1,0 +1,36 @@
+/* lower.h - from the checked AST to machine code: AST -> loop IR (to_loops.c),
+ * loop IR -> LLVM (codegen_llvm.c), object/asm/llvm files (aot.c), the C header
+ * (header.c) and the in-process JIT (jit.c). */
+#ifndef TDSL_LOWER_H
+#define TDSL_LOWER_H
+#include "../lang/ast.h"
+#include "../lang/loopir.h"
+#include <stdio.h>
+
+/* Lowers every checked fn of prog (in program order) to loop IR; *out gets an
+ * array of LFunc*, one per fn. Returns the count, or -1 after reporting errors. */
+int lower_program(Arena *a, Program *prog, LFunc ***out, Diag *d);
+
+typedef enum EmitKind { EMIT_OBJ, EMIT_ASM, EMIT_LLVM } EmitKind;
+
+typedef struct CodegenOptions {
+    const char *target;     /* NULL or "x86-64-v3": baseline; "host": this CPU; "aarch64", ... */
+    int opt_level;          /* 0..3, default 3 */
+} CodegenOptions;
+
+/* Compiles fns into one module and writes it to path (obj, asm or .ll). */
+int aot_emit(LFunc **fns, int n, const CodegenOptions *opt, EmitKind kind,
+             const char *path, Diag *d);
+
+/* Writes the C header declaring one entry point per fn. */
+int header_emit(FILE *out, LFunc **fns, int n, const char *guard);
+
+/* In-process JIT (ORC LLJIT) for the host CPU. Entry points have the same C ABI
+ * as in the object file. Each jit_add is its own resource (replaceable later). */
+typedef struct Jit Jit;
+Jit *jit_create(Diag *d);
+int jit_add(Jit *j, LFunc **fns, int n, int opt_level, Diag *d);
+void *jit_lookup(Jit *j, const char *name);
+void jit_destroy(Jit *j);
+
+#endif
