@@ -1,0 +1,329 @@
+/* bounds.c - the one interval analysis over affine index expressions. Walking
+ * stages from the results backwards, it settles the region each intermediate
+ * stage must cover (the union of what its consumers read) and proves every
+ * read of a fixed-shape tensor in bounds. Inside select(c, a, b), the
+ * comparisons in c narrow the ranges of the index variables for a (and the
+ * negated comparison for b), so guarded reads are proven too. */
+#include "sema_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* e as an affine form over size vars and encoded index vars; *ok = false if
+ * it is not affine (a data-dependent or nonlinear index). */
+Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
+{
+    switch (e->kind) {
+    case EX_INT: return aff_const(c->a, e->ival);
+    case EX_NAME:
+        if (e->ref == REF_SIZE) return aff_var(c->a, e->ref_id);
+        if (e->ref == REF_INDEX) return aff_var(c->a, IDX_VAR(e->ref_id));
+        if (e->ref == REF_RVAR) return aff_var(c->a, RV_VAR(e->rvar->id));
+        break;
+    case EX_UNARY:
+        if (e->op == OP_NEG) {
+            Affine *x = bounds_linear(c, e->args[0], ok);
+            return *ok ? aff_scale(c->a, x, -1) : NULL;
+        }
+        break;
+    case EX_BINARY:
+        if (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL) {
+            Affine *x = bounds_linear(c, e->args[0], ok);
+            if (!*ok) return NULL;
+            Affine *y = bounds_linear(c, e->args[1], ok);
+            if (!*ok) return NULL;
+            if (e->op == OP_ADD) return aff_add(c->a, x, y);
+            if (e->op == OP_SUB) return aff_sub(c->a, x, y);
+            if (aff_is_const(x)) return aff_scale(c->a, y, x->c);
+            if (aff_is_const(y)) return aff_scale(c->a, x, y->c);
+        }
+        break;
+    default: break;
+    }
+    *ok = false;
+    return NULL;
+}
+
+/* Ranges of the index variables where an expression is evaluated. */
+typedef struct Env { Range *idx; int nidx; Range *rv; int nrv; } Env;
+
+static Range *var_range(Env *env, int var)
+{
+    if (var >= RV_BASE) return env->rv[var - RV_BASE].lo ? &env->rv[var - RV_BASE] : NULL;
+    if (var >= IDX_BASE) return var - IDX_BASE < env->nidx ? &env->idx[var - IDX_BASE] : NULL;
+    return NULL;
+}
+
+/* Interval of an affine form over env: index vars replaced by their bounds. */
+static bool eval_range(Ctx *c, Env *env, const Affine *x, Range *out)
+{
+    Affine *lo = aff_const(c->a, x->c), *hi = aff_const(c->a, x->c);
+    for (int i = 0; i < x->n; i++) {
+        int64_t k = x->coef[i];
+        if (x->var[i] < IDX_BASE) {
+            Affine *t = aff_scale(c->a, aff_var(c->a, x->var[i]), k);
+            lo = aff_add(c->a, lo, t);
+            hi = aff_add(c->a, hi, t);
+            continue;
+        }
+        Range *r = var_range(env, x->var[i]);
+        if (!r) return false;
+        lo = aff_add(c->a, lo, aff_scale(c->a, k > 0 ? r->lo : r->hi, k));
+        hi = aff_add(c->a, hi, aff_scale(c->a, k > 0 ? r->hi : r->lo, k));
+    }
+    out->lo = lo;
+    out->hi = hi;
+    return true;
+}
+
+/* ---- narrowing by select conditions ---- */
+
+/* Applies the fact f >= 0 (f affine) when it bounds a single index variable. */
+static void apply_fact(Ctx *c, Env *env, Affine *f)
+{
+    int at = -1;
+    for (int i = 0; i < f->n; i++)
+        if (f->var[i] >= IDX_BASE) {
+            if (at >= 0) return;
+            at = i;
+        }
+    if (at < 0 || (f->coef[at] != 1 && f->coef[at] != -1)) return;
+    Range *r = var_range(env, f->var[at]);
+    if (!r) return;
+    Affine *rest = aff_sub(c->a, f, aff_scale(c->a, aff_var(c->a, f->var[at]), f->coef[at]));
+    if (f->coef[at] == 1) {             /* v + rest >= 0: v >= -rest */
+        Affine *lo = aff_scale(c->a, rest, -1);
+        if (aff_compare(c->a, lo, r->lo) != -1) r->lo = lo;
+    } else {                            /* rest - v >= 0: v <= rest */
+        if (aff_compare(c->a, rest, r->hi) != 1) r->hi = rest;
+    }
+}
+
+static Op negate(Op op)
+{
+    switch (op) {
+    case OP_LT: return OP_GE;
+    case OP_LE: return OP_GT;
+    case OP_GT: return OP_LE;
+    case OP_GE: return OP_LT;
+    case OP_NE: return OP_EQ;
+    default: return OP_NONE;
+    }
+}
+
+static void narrow(Ctx *c, Env *env, const Expr *cond, bool truth)
+{
+    if (cond->kind == EX_UNARY && cond->op == OP_NOT) {
+        narrow(c, env, cond->args[0], !truth);
+        return;
+    }
+    if (cond->kind != EX_BINARY) return;
+    if ((cond->op == OP_AND && truth) || (cond->op == OP_OR && !truth)) {
+        narrow(c, env, cond->args[0], truth);
+        narrow(c, env, cond->args[1], truth);
+        return;
+    }
+    Op op = truth ? cond->op : negate(cond->op);
+    if (op < OP_LT || op > OP_EQ || op == OP_NE) return;
+    bool ok = true;
+    Affine *a = bounds_linear(c, cond->args[0], &ok);
+    Affine *b = ok ? bounds_linear(c, cond->args[1], &ok) : NULL;
+    if (!ok) return;
+    switch (op) {
+    case OP_LT: apply_fact(c, env, aff_add_const(c->a, aff_sub(c->a, b, a), -1)); break;
+    case OP_LE: apply_fact(c, env, aff_sub(c->a, b, a)); break;
+    case OP_GT: apply_fact(c, env, aff_add_const(c->a, aff_sub(c->a, a, b), -1)); break;
+    case OP_GE: apply_fact(c, env, aff_sub(c->a, a, b)); break;
+    case OP_EQ:
+        apply_fact(c, env, aff_sub(c->a, b, a));
+        apply_fact(c, env, aff_sub(c->a, a, b));
+        break;
+    default: break;
+    }
+}
+
+static Env env_copy(Ctx *c, const Env *e)
+{
+    Env n = *e;
+    n.idx = ARENA_ARRAY(c->a, Range, e->nidx ? e->nidx : 1);
+    n.rv = ARENA_ARRAY(c->a, Range, e->nrv ? e->nrv : 1);
+    memcpy(n.idx, e->idx, sizeof(Range) * (size_t)e->nidx);
+    memcpy(n.rv, e->rv, sizeof(Range) * (size_t)e->nrv);
+    return n;
+}
+
+/* ---- the walk ---- */
+
+typedef struct Walk {
+    Ctx *c;
+    Range **region;     /* per tensor (position in c->tensors): accumulated reads */
+    bool ok;
+} Walk;
+
+static int tensor_pos(Ctx *c, const Tensor *t)
+{
+    for (int i = 0; i < c->tensors.len; i++)
+        if (c->tensors.items[i] == t) return i;
+    return -1;
+}
+
+static char *expr_str(Ctx *c, const Expr *e)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ast_print_expr(f, e);
+    fclose(f);
+    char *r = arena_strdup(c->a, buf);
+    free(buf);
+    return r;
+}
+
+/* Widens acc to cover r; false if the two cannot be ordered symbolically. */
+static bool widen(Ctx *c, Range *acc, const Range *r)
+{
+    if (!acc->lo) {
+        *acc = *r;
+        return true;
+    }
+    int cl = aff_compare(c->a, r->lo, acc->lo), ch = aff_compare(c->a, r->hi, acc->hi);
+    if (cl == 2 || ch == 2) return false;
+    if (cl < 0) acc->lo = r->lo;
+    if (ch > 0) acc->hi = r->hi;
+    return true;
+}
+
+static void visit_access(Walk *w, Env *env, const Expr *e)
+{
+    Ctx *c = w->c;
+    Tensor *t = e->tensor;
+    const char *const *names = names_sizes(c);
+    for (int k = 0; k < e->nargs && k < t->ndim; k++) {
+        const Expr *ix = e->args[k];
+        bool ok = true;
+        Affine *lin = bounds_linear(c, ix, &ok);
+        Range r;
+        if (!ok) {
+            diag_error(c->d, ix->span, "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven%s",
+                       expr_str(c, ix), t->name,
+                       is_intermediate(t) ? "" : "; guard it or compute it into a declared stage first");
+            w->ok = false;
+            continue;
+        }
+        if (!eval_range(c, env, lin, &r)) continue;
+        if (is_intermediate(t)) {
+            Range *acc = &w->region[tensor_pos(c, t)][k];
+            if (!widen(c, acc, &r)) {
+                diag_error(c->d, e->span, "cannot settle the region of '%s' dim %d: reads reach %s..%s here and %s..%s elsewhere; declare its shape, e.g. %s: %s[...]",
+                           t->name, k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names),
+                           aff_str(c->a, acc->lo, names), aff_str(c->a, acc->hi, names), t->name, dtype_name(t->type));
+                w->ok = false;
+            }
+            continue;
+        }
+        Affine *last = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
+        if (aff_provably_nonneg(aff_sub(c->a, r.lo, t->min[k])) && aff_provably_nonneg(aff_sub(c->a, last, r.hi)))
+            continue;
+        diag_error(c->d, e->span, "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent %s (valid %s..%s)",
+                   expr_str(c, e), expr_str(c, ix), k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names),
+                   t->name, k, aff_str(c->a, t->extent[k], names), aff_str(c->a, t->min[k], names),
+                   aff_str(c->a, last, names));
+        w->ok = false;
+    }
+}
+
+static void walk(Walk *w, Env *env, const Expr *e)
+{
+    Ctx *c = w->c;
+    switch (e->kind) {
+    case EX_SELECT: {
+        walk(w, env, e->args[0]);
+        Env a = env_copy(c, env), b = env_copy(c, env);
+        narrow(c, &a, e->args[0], true);
+        narrow(c, &b, e->args[0], false);
+        walk(w, &a, e->args[1]);
+        walk(w, &b, e->args[2]);
+        return;
+    }
+    case EX_REDUCE:
+        for (int i = 0; i < e->nrvars; i++) {
+            RVar *r = e->rvars[i];
+            env->rv[r->id].lo = r->min;
+            env->rv[r->id].hi = aff_add_const(c->a, aff_add(c->a, r->min, r->extent), -1);
+        }
+        break;
+    case EX_ACCESS:
+        for (int i = 0; i < e->nargs; i++) walk(w, env, e->args[i]);
+        visit_access(w, env, e);
+        return;
+    default: break;
+    }
+    for (int i = 0; i < e->nargs; i++) walk(w, env, e->args[i]);
+}
+
+/* Fixes an intermediate's region from the reads accumulated so far. */
+static bool settle_region(Walk *w, Tensor *t)
+{
+    Ctx *c = w->c;
+    Range *acc = w->region[tensor_pos(c, t)];
+    for (int k = 0; k < t->ndim; k++)
+        if (!acc[k].lo) {
+            diag_warning(c->d, t->span, "'%s' is computed but never used", t->name);
+            t->order = -1;
+            return false;
+        }
+    for (int k = 0; k < t->ndim; k++) {
+        t->min[k] = acc[k].lo;
+        t->extent[k] = aff_add_const(c->a, aff_sub(c->a, acc[k].hi, acc[k].lo), 1);
+    }
+    return true;
+}
+
+static void stage_env(Ctx *c, const Tensor *t, Env *env)
+{
+    env->nidx = t->ndim;
+    env->idx = ARENA_ARRAY(c->a, Range, t->ndim ? t->ndim : 1);
+    env->nrv = c->rvars.len;
+    env->rv = ARENA_ARRAY(c->a, Range, env->nrv ? env->nrv : 1);
+    for (int k = 0; k < t->ndim; k++) {
+        env->idx[k].lo = t->min[k];
+        env->idx[k].hi = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
+    }
+}
+
+/* A call reads its intermediate arguments whole, over their natural extent. */
+static void visit_call_args(Walk *w, Stage *s)
+{
+    Ctx *c = w->c;
+    for (int i = 0; i < s->nargs; i++) {
+        Tensor *t = s->args[i]->tensor;
+        if (!t || s->args[i]->ref != REF_NONE || !is_intermediate(t)) continue;
+        for (int k = 0; k < t->ndim; k++) {
+            Range r = { aff_const(c->a, 0), aff_add_const(c->a, t->extent[k], -1) };
+            widen(c, &w->region[tensor_pos(c, t)][k], &r);
+        }
+    }
+}
+
+bool bounds_prove_fn(Ctx *c)
+{
+    Fn *f = c->fn;
+    Walk w = { c, ARENA_ARRAY(c->a, Range *, c->tensors.len ? c->tensors.len : 1), true };
+    for (int i = 0; i < c->tensors.len; i++) {
+        Tensor *t = c->tensors.items[i];
+        w.region[i] = ARENA_ARRAY(c->a, Range, t->ndim ? t->ndim : 1);
+    }
+    for (int i = f->nstmts - 1; i >= 0; i--) {
+        Stage *s = f->stmts[i];
+        if (s->kind == ST_CALL) {
+            visit_call_args(&w, s);
+            continue;
+        }
+        if (s->kind != ST_STAGE) continue;
+        Tensor *t = s->tensor;
+        if (is_intermediate(t) && !settle_region(&w, t)) continue;
+        Env env;
+        stage_env(c, t, &env);
+        walk(&w, &env, s->value);
+    }
+    return w.ok;
+}

@@ -1,0 +1,47 @@
+/* sema_int.h - what the semantic passes share: the per-fn context and the
+ * encoding of index variables inside affine forms (size vars keep their ids;
+ * stage index var k is IDX_VAR(k), reduction var r is RV_VAR(r)). */
+#ifndef TDSL_SEMA_INT_H
+#define TDSL_SEMA_INT_H
+#include "../lang/affine.h"
+#include "../lang/ast.h"
+
+#define IDX_BASE (1 << 20)
+#define RV_BASE (1 << 21)
+#define IDX_VAR(k) (IDX_BASE + (k))
+#define RV_VAR(r) (RV_BASE + (r))
+
+typedef struct Ctx {
+    Arena *a;
+    Diag *d;
+    Program *prog;
+    Fn *fn;
+    PtrVec tensors;             /* every named tensor and scalar of fn */
+    PtrVec sizenames;           /* const char*, by size var id */
+    PtrVec rvars;               /* RVar*, by id */
+} Ctx;
+
+/* An inclusive range lo..hi of an index, affine in size vars. */
+typedef struct Range { Affine *lo, *hi; } Range;
+
+/* names.c */
+bool names_resolve_fn(Ctx *c);
+Tensor *names_find(Ctx *c, const char *name);
+const char *const *names_sizes(Ctx *c);
+bool is_intermediate(const Tensor *t);   /* region inferred from consumers */
+int names_size_var(Ctx *c, const char *name, Span sp, bool create);
+
+/* dtypes.c */
+bool dtypes_check_fn(Ctx *c);
+
+/* shapes.c */
+Affine *shapes_dim_affine(Ctx *c, Expr *e, bool create, const char *what);
+bool shapes_bind_sizes(Ctx *c);
+bool shapes_infer_fn(Ctx *c);
+bool shapes_check_call(Ctx *c, Stage *s);
+
+/* bounds.c */
+Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok);
+bool bounds_prove_fn(Ctx *c);
+
+#endif

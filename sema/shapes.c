@@ -1,0 +1,250 @@
+/* shapes.c - shapes as affine forms of size variables: declared dims, how each
+ * size var is bound from the arguments, the natural extent of every stage
+ * dim, the range of every reduction variable, and the shapes of calls. */
+#include "sema_int.h"
+#include <string.h>
+
+/* A dim as written (`h + 2`, `784`, `2 * n`) as an affine form. */
+Affine *shapes_dim_affine(Ctx *c, Expr *e, bool create, const char *what)
+{
+    switch (e->kind) {
+    case EX_INT: return aff_const(c->a, e->ival);
+    case EX_NAME: {
+        int id = names_size_var(c, e->name, e->span, create);
+        return id < 0 ? NULL : aff_var(c->a, id);
+    }
+    case EX_UNARY:
+        if (e->op == OP_NEG) {
+            Affine *x = shapes_dim_affine(c, e->args[0], create, what);
+            return x ? aff_scale(c->a, x, -1) : NULL;
+        }
+        break;
+    case EX_BINARY: {
+        if (e->op != OP_ADD && e->op != OP_SUB && e->op != OP_MUL) break;
+        Affine *x = shapes_dim_affine(c, e->args[0], create, what);
+        Affine *y = shapes_dim_affine(c, e->args[1], create, what);
+        if (!x || !y) return NULL;
+        if (e->op == OP_ADD) return aff_add(c->a, x, y);
+        if (e->op == OP_SUB) return aff_sub(c->a, x, y);
+        if (aff_is_const(x)) return aff_scale(c->a, y, x->c);
+        if (aff_is_const(y)) return aff_scale(c->a, x, y->c);
+        diag_error(c->d, e->span, "dimension of '%s' must be affine in size variables (a product of two sizes is not)", what);
+        return NULL;
+    }
+    default: break;
+    }
+    diag_error(c->d, e->span, "dimension of '%s' must be an integer, a size variable, or an affine expression of them", what);
+    return NULL;
+}
+
+/* Every size var must appear alone (`n` or `n + c`) as some parameter dim, so
+ * the entry point can bind it from that argument's shape. */
+bool shapes_bind_sizes(Ctx *c)
+{
+    Fn *f = c->fn;
+    bool ok = true;
+    for (int s = 0; s < c->sizenames.len; s++) {
+        bool bindable = false;
+        Span first = f->span;
+        bool seen = false;
+        for (int i = 0; i < f->nparams && !bindable; i++) {
+            Tensor *t = f->params[i];
+            for (int k = 0; k < t->ndim && !bindable; k++) {
+                Affine *x = t->extent[k];
+                if (!x) continue;
+                for (int j = 0; j < x->n; j++)
+                    if (x->var[j] == s && !seen) { first = t->dims[k].expr->span; seen = true; }
+                if (x->n == 1 && x->var[0] == s && x->coef[0] == 1) bindable = true;
+            }
+        }
+        if (!bindable) {
+            diag_error(c->d, first, "size variable '%s' is never a whole parameter dimension (like '%s' or '%s + 1'), so it cannot be bound from the arguments",
+                       (const char *)c->sizenames.items[s], (const char *)c->sizenames.items[s],
+                       (const char *)c->sizenames.items[s]);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* ---- reduction ranges ---- */
+
+/* The extent of dim k of t as a reduction over it sees it: the declared extent,
+ * or for an intermediate stage the natural extent of its own index var. */
+static Affine *dim_extent(const Tensor *t, int k)
+{
+    if (!t->extent) return NULL;
+    return t->extent[k];
+}
+
+typedef struct Found { Affine *ext; const Tensor *t; int dim; Span span; } Found;
+
+/* Finds an access where var (an encoded IDX_VAR/RV_VAR) indexes a dim directly. */
+static void find_direct(Ctx *c, const Expr *e, int var, Found *f, bool *ok)
+{
+    if (e->kind == EX_ACCESS) {
+        for (int k = 0; k < e->nargs; k++) {
+            const Expr *x = e->args[k];
+            int v = x->kind != EX_NAME ? -1 : x->ref == REF_INDEX ? IDX_VAR(x->ref_id)
+                  : x->ref == REF_RVAR ? RV_VAR(x->rvar->id) : -1;
+            if (v != var) continue;
+            Affine *ext = dim_extent(e->tensor, k);
+            if (!ext) continue;
+            if (!f->ext) {
+                *f = (Found){ ext, e->tensor, k, x->span };
+            } else if (!aff_equal(f->ext, ext) && var >= RV_BASE) {
+                const char *const *n = names_sizes(c);
+                diag_error(c->d, x->span, "inconsistent extents for '%s': %s dim %d has extent %s but %s dim %d has extent %s",
+                           x->name, e->tensor->name, k, aff_str(c->a, ext, n), f->t->name, f->dim,
+                           aff_str(c->a, f->ext, n));
+                diag_note(c->d, f->span, "'%s' first indexes %s dim %d here", x->name, f->t->name, f->dim);
+                *ok = false;
+            }
+        }
+    }
+    for (int i = 0; i < e->nargs; i++) find_direct(c, e->args[i], var, f, ok);
+}
+
+static bool rvar_range(Ctx *c, const Expr *red, RVar *r)
+{
+    if (r->lo) {
+        bool ok1 = true, ok2 = true;
+        Affine *lo = bounds_linear(c, r->lo, &ok1), *hi = bounds_linear(c, r->hi, &ok2);
+        if (!ok1 || !ok2) return false;
+        for (int i = 0; i < lo->n; i++)
+            if (lo->var[i] >= IDX_BASE) ok1 = false;
+        for (int i = 0; i < hi->n; i++)
+            if (hi->var[i] >= IDX_BASE) ok1 = false;
+        if (!ok1) {
+            diag_error(c->d, span_join(r->lo->span, r->hi->span), "the range of '%s' must depend only on size variables", r->name);
+            return false;
+        }
+        Affine *ext = aff_sub(c->a, hi, lo);
+        if (!aff_provably_nonneg(ext)) {
+            diag_error(c->d, span_join(r->lo->span, r->hi->span), "the range of '%s' may be empty or reversed: %s..%s",
+                       r->name, aff_str(c->a, lo, names_sizes(c)), aff_str(c->a, hi, names_sizes(c)));
+            return false;
+        }
+        r->min = lo;
+        r->extent = ext;
+        return true;
+    }
+    Found f = { 0 };
+    bool ok = true;
+    find_direct(c, red->args[0], RV_VAR(r->id), &f, &ok);
+    if (!ok) return false;
+    if (!f.ext) {
+        diag_error(c->d, r->span, "cannot infer the range of '%s': it never indexes a tensor dimension directly; write 'over %s in 0..N'",
+                   r->name, r->name);
+        return false;
+    }
+    r->min = aff_const(c->a, 0);
+    r->extent = f.ext;
+    return true;
+}
+
+static bool infer_rvars(Ctx *c, const Expr *e)
+{
+    bool ok = true;
+    if (e->kind == EX_REDUCE)
+        for (int i = 0; i < e->nrvars; i++) ok &= rvar_range(c, e, e->rvars[i]);
+    for (int i = 0; i < e->nargs; i++) ok &= infer_rvars(c, e->args[i]);
+    return ok;
+}
+
+/* Natural extent of each dim of an intermediate: the extent of what its index
+ * variable indexes directly. Unknown (NULL) when it indexes nothing directly. */
+static void natural_extents(Ctx *c, Stage *s)
+{
+    Tensor *t = s->tensor;
+    t->extent = ARENA_ARRAY(c->a, Affine *, t->ndim ? t->ndim : 1);
+    t->min = ARENA_ARRAY(c->a, Affine *, t->ndim ? t->ndim : 1);
+    for (int k = 0; k < t->ndim; k++) {
+        Found f = { 0 };
+        bool ok = true;
+        find_direct(c, s->value, IDX_VAR(k), &f, &ok);
+        t->extent[k] = f.ext;
+    }
+}
+
+/* ---- calls: bind the callee's size vars to the caller's shapes ---- */
+
+bool shapes_check_call(Ctx *c, Stage *s)
+{
+    Fn *f = s->fn;
+    const char *const *n = names_sizes(c);
+    Affine **sz = ARENA_ARRAY(c->a, Affine *, f->nsizevars ? f->nsizevars : 1);
+    bool ok = true;
+    /* first bind from dims that are a lone size var (+ constant) */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < f->nparams; i++) {
+            Tensor *p = f->params[i];
+            Tensor *arg = s->args[i]->tensor;
+            if (p->is_scalar) continue;
+            for (int k = 0; k < p->ndim; k++) {
+                Affine *want = p->extent[k], *have = arg->extent ? arg->extent[k] : NULL;
+                if (!have) {
+                    if (pass == 0) {
+                        diag_error(c->d, s->args[i]->span, "the shape of '%s' is not known here; declare it, e.g. %s: %s[...]",
+                                   arg->name, arg->name, dtype_name(arg->type));
+                        ok = false;
+                    }
+                    continue;
+                }
+                if (pass == 0 && want->n == 1 && want->coef[0] == 1 && !sz[want->var[0]]) {
+                    sz[want->var[0]] = aff_add_const(c->a, have, -want->c);
+                    continue;
+                }
+                if (pass == 0) continue;
+                /* want in caller terms */
+                Affine *w = aff_const(c->a, want->c);
+                for (int j = 0; j < want->n; j++)
+                    w = aff_add(c->a, w, aff_scale(c->a, sz[want->var[j]], want->coef[j]));
+                if (!aff_equal(w, have)) {
+                    diag_error(c->d, s->args[i]->span, "argument '%s' of '%s': dim %d has extent %s but '%s' needs %s there",
+                               arg->name, f->name, k, aff_str(c->a, have, n), p->name, aff_str(c->a, w, n));
+                    ok = false;
+                }
+            }
+            if (!ok) return false;
+        }
+    s->call_sizes = sz;
+    for (int i = 0; i < s->ntargets; i++) {
+        Tensor *out = s->outs[i], *r = f->results[i];
+        Affine **ext = ARENA_ARRAY(c->a, Affine *, r->ndim ? r->ndim : 1);
+        for (int k = 0; k < r->ndim; k++) {
+            Affine *w = aff_const(c->a, r->extent[k]->c);
+            for (int j = 0; j < r->extent[k]->n; j++)
+                w = aff_add(c->a, w, aff_scale(c->a, sz[r->extent[k]->var[j]], r->extent[k]->coef[j]));
+            ext[k] = w;
+            if (out->declared_shape && !aff_equal(out->extent[k], w)) {
+                diag_error(c->d, s->target_spans[i], "'%s' dim %d has extent %s but '%s' returns extent %s there",
+                           out->name, k, aff_str(c->a, out->extent[k], n), f->name, aff_str(c->a, w, n));
+                ok = false;
+            }
+        }
+        if (!out->declared_shape) {
+            out->extent = ext;
+            out->min = ARENA_ARRAY(c->a, Affine *, r->ndim ? r->ndim : 1);
+            for (int k = 0; k < r->ndim; k++) out->min[k] = aff_const(c->a, 0);
+            out->declared_shape = true;     /* fixed by the call, like a declaration */
+        }
+    }
+    return ok;
+}
+
+bool shapes_infer_fn(Ctx *c)
+{
+    Fn *f = c->fn;
+    bool ok = true;
+    for (int i = 0; i < f->nstmts; i++) {
+        Stage *s = f->stmts[i];
+        if (s->kind == ST_STAGE) {
+            if (is_intermediate(s->tensor)) natural_extents(c, s);
+            ok &= infer_rvars(c, s->value);
+        } else if (s->kind == ST_CALL) {
+            ok &= shapes_check_call(c, s);
+        }
+    }
+    return ok;
+}
