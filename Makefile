@@ -62,11 +62,11 @@ $(B)/tdslc: $(B)/cli/tdslc.o $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 
 # ---- tests ----
-$(B)/tests/jit_test: tests/jit_test.c $(B)/libtdsl.a
+$(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LLVM_INC) -c $< -o $@
 
-test: all $(B)/tests/jit_test
+test: all $(B)/tests/jit_shim.o
 	B=$(B) CC=$(CC) SAN="$(SAN)" tests/run.sh
 
 test-asan:
@@ -74,6 +74,7 @@ test-asan:
 
 # ---- demo: compile an example, link it into a C program, run it ----
 demo: all
+	@mkdir -p $(B)/demo
 	$(B)/tdslc examples/linear_relu.tdsl -o $(B)/demo/linear_relu.o
 	$(CC) -O2 -I$(B)/demo -o $(B)/demo/linear_relu_main examples/linear_relu_main.c $(B)/demo/linear_relu.o -lm
 	$(B)/demo/linear_relu_main
