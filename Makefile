@@ -17,7 +17,9 @@ LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wi
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 
 .PHONY: all deps test test-asan demo bench clean
-all: deps $(B)/tdslc
+# deps first, then the build in a sub-make (so -j2 never compiles before the install)
+all: deps
+	@$(MAKE) --no-print-directory $(B)/tdslc
 
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
 APT_PKGS := llvm-19-dev flex bison libffi-dev libedit-dev libzstd-dev
@@ -66,7 +68,8 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LLVM_INC) -c $< -o $@
 
-test: all $(B)/tests/jit_shim.o
+test: all
+	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o
 	B=$(B) CC=$(CC) SAN="$(SAN)" tests/run.sh
 
 test-asan:
