@@ -1,0 +1,678 @@
+/* codegen_llvm.c - loop IR kernels -> LLVM IR. A kernel `i32 tdsl.k.<name>(params,
+ * results, sizes)` is private to its module; it returns 0 or TDSL_ERR_NOMEM
+ * (or a callee's code), freeing every live malloc'd buffer on every return.
+ * Invariant: a load is never speculated - a select whose arms read memory
+ * branches, since guarded reads are how programs keep padding in bounds. */
+#include "codegen.h"
+#include "../runtime/tdsl_tensor.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct BufInfo {
+    const Buffer *buf;
+    LLVMValueRef base;
+    LLVMValueRef *min, *stride;     /* per dim, i64 (malloc'd) */
+} BufInfo;
+
+typedef struct VarBind { const LVar *var; LLVMValueRef val; } VarBind;
+
+typedef struct CgFunc {
+    CgModule *m;
+    LLVMValueRef fn;
+    LLVMBuilderRef ab;              /* allocas: end of the entry block */
+    LLVMValueRef *sizes;
+    int nsizes;
+    LLVMValueRef *scalars;          /* per fn param */
+    int nscalars;
+    BufInfo *bufs;                  /* scope stack */
+    int nbufs, capbufs;
+    VarBind *vars;
+    int nvars, capvars;
+    LLVMValueRef *live;             /* malloc'd buffers live here, outermost first */
+    int nlive, caplive;
+} CgFunc;
+
+static void *grow(void *p, int *cap, int need, size_t elem)
+{
+    if (need <= *cap) return p;
+    int c = *cap ? *cap * 2 : 8;
+    while (c < need) c *= 2;
+    void *q = realloc(p, (size_t)c * elem);
+    if (!q) abort();
+    *cap = c;
+    return q;
+}
+
+void cg_internal_error(CgModule *m, const char *what)
+{
+    if (!m->failed) diag_plain(m->d, "internal error: codegen: %s", what);
+    m->failed = 1;
+}
+
+LLVMTypeRef cg_type(CgModule *m, DType t)
+{
+    switch (t) {
+    case DT_BOOL: return m->i1;
+    case DT_I8: case DT_U8: return m->i8;
+    case DT_I16: case DT_U16: return m->i16;
+    case DT_I32: case DT_U32: return m->i32;
+    case DT_I64: case DT_U64: return m->i64;
+    case DT_F32: return m->f32;
+    case DT_F64: return m->f64;
+    default: cg_internal_error(m, "value of unknown dtype"); return m->i32;
+    }
+}
+
+LLVMTypeRef cg_mem_type(CgModule *m, DType t) { return t == DT_BOOL ? m->i8 : cg_type(m, t); }
+
+static unsigned elem_bytes(DType t) { return (unsigned)dtype_bits(t) / 8; }
+
+static LLVMValueRef i64c(CgModule *m, int64_t v) { return LLVMConstInt(m->i64, (unsigned long long)v, 1); }
+
+static void add_attr(CgModule *m, LLVMValueRef fn, unsigned idx, const char *name)
+{
+    unsigned k = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    LLVMAddAttributeAtIndex(fn, idx, LLVMCreateEnumAttribute(m->ctx, k, 0));
+}
+
+LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f)
+{
+    char name[512];
+    snprintf(name, sizeof name, "tdsl.k.%s", f->name);
+    LLVMValueRef fn = LLVMGetNamedFunction(m->mod, name);
+    if (fn) return fn;
+    int n = f->nparams + f->nresults + f->nsizes;
+    LLVMTypeRef *ts = malloc(sizeof(LLVMTypeRef) * (size_t)(n ? n : 1));
+    int k = 0;
+    for (int i = 0; i < f->nparams; i++)
+        ts[k++] = f->params[i] ? m->ptr : cg_type(m, f->scalars[i]->type);
+    for (int i = 0; i < f->nresults; i++) ts[k++] = m->ptr;
+    for (int i = 0; i < f->nsizes; i++) ts[k++] = m->i64;
+    fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ts, (unsigned)n, 0));
+    free(ts);
+    add_attr(m, fn, LLVMAttributeFunctionIndex, "nounwind");
+    for (int i = 0; i < f->nparams + f->nresults; i++) {
+        if (i < f->nparams && !f->params[i]) continue;
+        add_attr(m, fn, (unsigned)i + 1, "noalias");
+        add_attr(m, fn, (unsigned)i + 1, "nocapture");
+    }
+    return fn;
+}
+
+/* ---- small helpers ---- */
+
+static LLVMValueRef fpflag(LLVMValueRef v)
+{
+    if (LLVMIsAInstruction(v) && LLVMCanValueUseFastMathFlags(v))
+        LLVMSetFastMathFlags(v, LLVMFastMathAllowContract);
+    return v;
+}
+
+static LLVMValueRef call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov,
+                                   LLVMValueRef *args, int nargs)
+{
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    if (!id) {
+        cg_internal_error(m, name);
+        return args[0];
+    }
+    LLVMValueRef decl = LLVMGetIntrinsicDeclaration(m->mod, id, ov, (size_t)nov);
+    return LLVMBuildCall2(m->b, LLVMGlobalGetValueType(decl), decl, args, (unsigned)nargs, "");
+}
+
+static LLVMValueRef libfn(CgModule *m, const char *name, LLVMTypeRef ret, LLVMTypeRef *ps, int n)
+{
+    LLVMValueRef fn = LLVMGetNamedFunction(m->mod, name);
+    if (!fn) {
+        fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(ret, ps, (unsigned)n, 0));
+        add_attr(m, fn, LLVMAttributeFunctionIndex, "nounwind");
+    }
+    return fn;
+}
+
+static LLVMValueRef call_libm(CgModule *m, const char *name, LLVMTypeRef t, LLVMValueRef x)
+{
+    LLVMValueRef fn = libfn(m, name, t, &t, 1);
+    return LLVMBuildCall2(m->b, LLVMGlobalGetValueType(fn), fn, &x, 1, "");
+}
+
+static LLVMValueRef lookup_var(CgFunc *f, const LVar *v)
+{
+    switch (v->kind) {
+    case LV_SIZE:
+        if (v->index >= 0 && v->index < f->nsizes && f->sizes[v->index]) return f->sizes[v->index];
+        break;
+    case LV_SCALAR:
+        if (v->index >= 0 && v->index < f->nscalars && f->scalars[v->index]) return f->scalars[v->index];
+        break;
+    case LV_LOOP:
+        for (int i = f->nvars - 1; i >= 0; i--)
+            if (f->vars[i].var == v) return f->vars[i].val;
+        break;
+    }
+    cg_internal_error(f->m, "variable not in scope");
+    return LLVMConstNull(cg_type(f->m, v->type));
+}
+
+static const BufInfo *lookup_buf(CgFunc *f, const Buffer *b)
+{
+    for (int i = f->nbufs - 1; i >= 0; i--)
+        if (f->bufs[i].buf == b) return &f->bufs[i];
+    cg_internal_error(f->m, "buffer not in scope");
+    return NULL;
+}
+
+static LLVMValueRef emit_expr(CgFunc *f, const LExpr *e);
+
+/* Computes min and strides once, where the buffer comes into scope. */
+static void bind_buf(CgFunc *f, const Buffer *b, LLVMValueRef base)
+{
+    f->bufs = grow(f->bufs, &f->capbufs, f->nbufs + 1, sizeof(BufInfo));
+    BufInfo *bi = &f->bufs[f->nbufs++];
+    bi->buf = b;
+    bi->base = base;
+    int n = b->ndim;
+    bi->min = calloc((size_t)(n ? n : 1), sizeof(LLVMValueRef));
+    bi->stride = calloc((size_t)(n ? n : 1), sizeof(LLVMValueRef));
+    LLVMValueRef s = i64c(f->m, 1);
+    for (int k = n - 1; k >= 0; k--) {
+        bi->stride[k] = s;
+        if (k > 0) s = LLVMBuildNSWMul(f->m->b, s, emit_expr(f, b->extent[k]), "stride");
+    }
+    for (int k = 0; k < n; k++) bi->min[k] = emit_expr(f, b->min[k]);
+}
+
+static void unbind_buf(CgFunc *f)
+{
+    BufInfo *bi = &f->bufs[--f->nbufs];
+    free(bi->min);
+    free(bi->stride);
+}
+
+static LLVMValueRef elem_addr(CgFunc *f, const Buffer *b, LExpr *const *idx)
+{
+    const BufInfo *bi = lookup_buf(f, b);
+    if (!bi) return LLVMConstNull(f->m->ptr);
+    LLVMBuilderRef B = f->m->b;
+    LLVMValueRef off = NULL;
+    for (int k = 0; k < b->ndim; k++) {
+        LLVMValueRef i = LLVMBuildNSWSub(B, emit_expr(f, idx[k]), bi->min[k], "");
+        LLVMValueRef t = LLVMBuildNSWMul(B, i, bi->stride[k], "");
+        off = off ? LLVMBuildNSWAdd(B, off, t, "") : t;
+    }
+    if (!off) return bi->base;
+    return LLVMBuildInBoundsGEP2(B, cg_mem_type(f->m, b->type), bi->base, &off, 1, "");
+}
+
+static bool has_load(const LExpr *e)
+{
+    if (e->kind == LX_LOAD) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i] && has_load(e->args[i])) return true;
+    return false;
+}
+
+/* ---- expressions ---- */
+
+static LLVMValueRef convert(CgFunc *f, LLVMValueRef v, DType from, DType to)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    if (from == to) return v;
+    LLVMTypeRef T = cg_type(m, to);
+    if (to == DT_BOOL)
+        return dtype_is_float(from) ? LLVMBuildFCmp(B, LLVMRealUNE, v, LLVMConstNull(LLVMTypeOf(v)), "")
+                                    : LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(LLVMTypeOf(v)), "");
+    if (from == DT_BOOL) return dtype_is_float(to) ? LLVMBuildUIToFP(B, v, T, "") : LLVMBuildZExt(B, v, T, "");
+    if (dtype_is_int(from) && dtype_is_int(to)) {
+        int bf = dtype_bits(from), bt = dtype_bits(to);
+        if (bt > bf) return dtype_is_signed(from) ? LLVMBuildSExt(B, v, T, "") : LLVMBuildZExt(B, v, T, "");
+        if (bt < bf) return LLVMBuildTrunc(B, v, T, "");
+        return v;
+    }
+    if (dtype_is_int(from) && dtype_is_float(to))
+        return dtype_is_signed(from) ? LLVMBuildSIToFP(B, v, T, "") : LLVMBuildUIToFP(B, v, T, "");
+    if (dtype_is_float(from) && dtype_is_int(to)) {
+        LLVMTypeRef ov[2] = { T, LLVMTypeOf(v) };
+        return call_intrinsic(m, dtype_is_signed(to) ? "llvm.fptosi.sat" : "llvm.fptoui.sat", ov, 2, &v, 1);
+    }
+    if (dtype_is_float(from) && dtype_is_float(to))
+        return dtype_bits(to) > dtype_bits(from) ? LLVMBuildFPExt(B, v, T, "") : LLVMBuildFPTrunc(B, v, T, "");
+    cg_internal_error(m, "unsupported cast");
+    return LLVMConstNull(T);
+}
+
+/* Integer x / y and x % y that never trap: x/0 = x%0 = 0, MIN/-1 = MIN, MIN%-1 = 0. */
+static LLVMValueRef safe_divmod(CgFunc *f, LLVMValueRef x, LLVMValueRef y, bool is_signed, bool rem)
+{
+    LLVMBuilderRef B = f->m->b;
+    LLVMTypeRef T = LLVMTypeOf(x);
+    LLVMValueRef zero = LLVMConstNull(T), one = LLVMConstInt(T, 1, 0);
+    LLVMValueRef y0 = LLVMBuildICmp(B, LLVMIntEQ, y, zero, "");
+    if (!is_signed) {
+        LLVMValueRef d = LLVMBuildSelect(B, y0, one, y, "");
+        LLVMValueRef q = rem ? LLVMBuildURem(B, x, d, "") : LLVMBuildUDiv(B, x, d, "");
+        return LLVMBuildSelect(B, y0, zero, q, "");
+    }
+    LLVMValueRef ym1 = LLVMBuildICmp(B, LLVMIntEQ, y, LLVMConstAllOnes(T), "");
+    LLVMValueRef bad = LLVMBuildOr(B, y0, ym1, "");
+    LLVMValueRef d = LLVMBuildSelect(B, bad, one, y, "");
+    if (rem) return LLVMBuildSelect(B, bad, zero, LLVMBuildSRem(B, x, d, ""), "");
+    LLVMValueRef q = LLVMBuildSDiv(B, x, d, "");
+    q = LLVMBuildSelect(B, ym1, LLVMBuildSub(B, zero, x, ""), q, "");
+    return LLVMBuildSelect(B, y0, zero, q, "");
+}
+
+/* cond ? emit(x) : emit(y) with branches, so only the chosen arm runs. */
+static LLVMValueRef branch_select(CgFunc *f, LLVMValueRef c, const LExpr *x, LLVMValueRef xc,
+                                  const LExpr *y, LLVMValueRef yc, LLVMTypeRef T)
+{
+    LLVMBuilderRef B = f->m->b;
+    LLVMContextRef C = f->m->ctx;
+    LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(C, f->fn, "sel.t");
+    LLVMBasicBlockRef bf = LLVMAppendBasicBlockInContext(C, f->fn, "sel.f");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(C, f->fn, "sel.j");
+    LLVMBuildCondBr(B, c, bt, bf);
+    LLVMPositionBuilderAtEnd(B, bt);
+    LLVMValueRef xv = x ? emit_expr(f, x) : xc;
+    LLVMBasicBlockRef et = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bf);
+    LLVMValueRef yv = y ? emit_expr(f, y) : yc;
+    LLVMBasicBlockRef ef = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bj);
+    LLVMValueRef phi = LLVMBuildPhi(B, T, "");
+    LLVMAddIncoming(phi, (LLVMValueRef[]){ xv, yv }, (LLVMBasicBlockRef[]){ et, ef }, 2);
+    return phi;
+}
+
+static LLVMValueRef emit_binary(CgFunc *f, const LExpr *e)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    const LExpr *ea = e->args[0], *eb = e->args[1];
+    if ((e->op == OP_AND || e->op == OP_OR) && has_load(eb)) {
+        /* a && b: b may be a read guarded by a; evaluate it only when needed */
+        LLVMValueRef a = emit_expr(f, ea);
+        LLVMValueRef t = LLVMConstInt(m->i1, 1, 0), fl = LLVMConstInt(m->i1, 0, 0);
+        if (e->op == OP_AND) return branch_select(f, a, eb, NULL, NULL, fl, m->i1);
+        return branch_select(f, a, NULL, t, eb, NULL, m->i1);
+    }
+    LLVMValueRef a = emit_expr(f, ea), b = emit_expr(f, eb);
+    DType t = ea->type;
+    if (dtype_is_float(t)) {
+        LLVMRealPredicate p;
+        switch (e->op) {
+        case OP_ADD: return fpflag(LLVMBuildFAdd(B, a, b, ""));
+        case OP_SUB: return fpflag(LLVMBuildFSub(B, a, b, ""));
+        case OP_MUL: return fpflag(LLVMBuildFMul(B, a, b, ""));
+        case OP_DIV: return fpflag(LLVMBuildFDiv(B, a, b, ""));
+        case OP_MOD: return fpflag(LLVMBuildFRem(B, a, b, ""));
+        case OP_LT: p = LLVMRealOLT; break;
+        case OP_LE: p = LLVMRealOLE; break;
+        case OP_GT: p = LLVMRealOGT; break;
+        case OP_GE: p = LLVMRealOGE; break;
+        case OP_EQ: p = LLVMRealOEQ; break;
+        case OP_NE: p = LLVMRealUNE; break;
+        default: cg_internal_error(m, "bad float operator"); return a;
+        }
+        return LLVMBuildFCmp(B, p, a, b, "");
+    }
+    bool s = dtype_is_signed(t);
+    switch (e->op) {
+    case OP_ADD: return LLVMBuildAdd(B, a, b, "");
+    case OP_SUB: return LLVMBuildSub(B, a, b, "");
+    case OP_MUL: return LLVMBuildMul(B, a, b, "");
+    case OP_DIV: return safe_divmod(f, a, b, s, false);
+    case OP_MOD: return safe_divmod(f, a, b, s, true);
+    case OP_AND: return LLVMBuildAnd(B, a, b, "");
+    case OP_OR: return LLVMBuildOr(B, a, b, "");
+    case OP_LT: return LLVMBuildICmp(B, s ? LLVMIntSLT : LLVMIntULT, a, b, "");
+    case OP_LE: return LLVMBuildICmp(B, s ? LLVMIntSLE : LLVMIntULE, a, b, "");
+    case OP_GT: return LLVMBuildICmp(B, s ? LLVMIntSGT : LLVMIntUGT, a, b, "");
+    case OP_GE: return LLVMBuildICmp(B, s ? LLVMIntSGE : LLVMIntUGE, a, b, "");
+    case OP_EQ: return LLVMBuildICmp(B, LLVMIntEQ, a, b, "");
+    case OP_NE: return LLVMBuildICmp(B, LLVMIntNE, a, b, "");
+    default: cg_internal_error(m, "bad integer operator"); return a;
+    }
+}
+
+static LLVMValueRef emit_call(CgFunc *f, const LExpr *e)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    if (e->fn == MF_CAST) return convert(f, emit_expr(f, e->args[0]), e->args[0]->type, e->type);
+    LLVMValueRef a[2];
+    for (int i = 0; i < e->nargs && i < 2; i++) a[i] = emit_expr(f, e->args[i]);
+    DType t = e->args[0]->type;
+    LLVMTypeRef T = cg_type(m, t);
+    bool fl = dtype_is_float(t), f32 = t == DT_F32;
+    if (e->fn == MF_ABS || e->fn == MF_MIN || e->fn == MF_MAX) {
+        if (e->fn != MF_ABS && e->nargs != 2) goto bad;
+        if (fl) {
+            const char *n = e->fn == MF_ABS ? "llvm.fabs" : e->fn == MF_MIN ? "llvm.minnum" : "llvm.maxnum";
+            return fpflag(call_intrinsic(m, n, &T, 1, a, e->nargs));
+        }
+        bool s = dtype_is_signed(t);
+        if (e->fn == MF_ABS) {
+            if (!s) return a[0];
+            a[1] = LLVMConstInt(m->i1, 0, 0);
+            return call_intrinsic(m, "llvm.abs", &T, 1, a, 2);
+        }
+        const char *n = e->fn == MF_MIN ? (s ? "llvm.smin" : "llvm.umin") : (s ? "llvm.smax" : "llvm.umax");
+        return call_intrinsic(m, n, &T, 1, a, 2);
+    }
+    if (!fl) goto bad;
+    switch (e->fn) {
+    case MF_EXP: return fpflag(call_intrinsic(m, "llvm.exp", &T, 1, a, 1));
+    case MF_LOG: return fpflag(call_intrinsic(m, "llvm.log", &T, 1, a, 1));
+    case MF_SQRT: return fpflag(call_intrinsic(m, "llvm.sqrt", &T, 1, a, 1));
+    case MF_RSQRT: {
+        LLVMValueRef r = fpflag(call_intrinsic(m, "llvm.sqrt", &T, 1, a, 1));
+        return fpflag(LLVMBuildFDiv(B, LLVMConstReal(T, 1.0), r, ""));
+    }
+    case MF_SIN: return fpflag(call_intrinsic(m, "llvm.sin", &T, 1, a, 1));
+    case MF_COS: return fpflag(call_intrinsic(m, "llvm.cos", &T, 1, a, 1));
+    case MF_TANH:
+        if (LLVMLookupIntrinsicID("llvm.tanh", 9)) return fpflag(call_intrinsic(m, "llvm.tanh", &T, 1, a, 1));
+        return fpflag(call_libm(m, f32 ? "tanhf" : "tanh", T, a[0]));
+    case MF_ERF: return fpflag(call_libm(m, f32 ? "erff" : "erf", T, a[0]));
+    case MF_POW:
+        if (e->nargs != 2) goto bad;
+        return fpflag(call_intrinsic(m, "llvm.pow", &T, 1, a, 2));
+    case MF_FLOOR: return fpflag(call_intrinsic(m, "llvm.floor", &T, 1, a, 1));
+    case MF_CEIL: return fpflag(call_intrinsic(m, "llvm.ceil", &T, 1, a, 1));
+    default: break;
+    }
+bad:
+    cg_internal_error(m, "unsupported math call");
+    return LLVMConstNull(cg_type(m, e->type));
+}
+
+static LLVMValueRef emit_expr(CgFunc *f, const LExpr *e)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    switch (e->kind) {
+    case LX_INT: {
+        LLVMTypeRef T = cg_type(m, e->type);
+        if (e->type == DT_BOOL) return LLVMConstInt(T, e->ival != 0, 0);
+        unsigned bits = LLVMGetIntTypeWidth(T);
+        unsigned long long v = (unsigned long long)e->ival;
+        if (bits < 64) v &= (1ULL << bits) - 1;
+        return LLVMConstInt(T, v, 0);
+    }
+    case LX_FLOAT: return LLVMConstReal(cg_type(m, e->type), e->fval);
+    case LX_VAR: return lookup_var(f, e->var);
+    case LX_LOAD: {
+        LLVMValueRef p = elem_addr(f, e->buf, e->args);
+        LLVMValueRef v = LLVMBuildLoad2(B, cg_mem_type(m, e->buf->type), p, "");
+        LLVMSetAlignment(v, elem_bytes(e->buf->type));
+        if (e->buf->type == DT_BOOL) v = LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(m->i8), "");
+        return v;
+    }
+    case LX_UNARY: {
+        LLVMValueRef x = emit_expr(f, e->args[0]);
+        if (e->op == OP_NOT) return LLVMBuildXor(B, x, LLVMConstInt(LLVMTypeOf(x), 1, 0), "");
+        if (dtype_is_float(e->args[0]->type)) return LLVMBuildFNeg(B, x, "");
+        return LLVMBuildSub(B, LLVMConstNull(LLVMTypeOf(x)), x, "");
+    }
+    case LX_BINARY: return emit_binary(f, e);
+    case LX_SELECT: {
+        LLVMValueRef c = emit_expr(f, e->args[0]);
+        if (has_load(e->args[1]) || has_load(e->args[2]))
+            return branch_select(f, c, e->args[1], NULL, e->args[2], NULL, cg_type(m, e->type));
+        LLVMValueRef x = emit_expr(f, e->args[1]), y = emit_expr(f, e->args[2]);
+        return LLVMBuildSelect(B, c, x, y, "");
+    }
+    case LX_CALL: return emit_call(f, e);
+    case LX_CAST: return convert(f, emit_expr(f, e->args[0]), e->args[0]->type, e->type);
+    }
+    cg_internal_error(m, "unknown expression");
+    return LLVMConstNull(m->i64);
+}
+
+LLVMValueRef cg_size_expr(CgModule *m, LLVMValueRef fn, LLVMValueRef *sizes, int nsizes, const LExpr *e)
+{
+    CgFunc f = { .m = m, .fn = fn, .sizes = sizes, .nsizes = nsizes };
+    LLVMValueRef v = emit_expr(&f, e);
+    free(f.vars);
+    return v;
+}
+
+/* ---- statements ---- */
+
+static LLVMValueRef malloc_fn(CgModule *m) { return libfn(m, "malloc", m->ptr, &m->i64, 1); }
+static LLVMValueRef free_fn(CgModule *m) { return libfn(m, "free", m->voidt, &m->ptr, 1); }
+
+static void emit_free(CgFunc *f, LLVMValueRef p)
+{
+    LLVMValueRef fr = free_fn(f->m);
+    LLVMBuildCall2(f->m->b, LLVMGlobalGetValueType(fr), fr, &p, 1, "");
+}
+
+/* In the current (fresh) block: free every live buffer, return code. */
+static void emit_error_return(CgFunc *f, LLVMValueRef code)
+{
+    for (int i = f->nlive - 1; i >= 0; i--) emit_free(f, f->live[i]);
+    LLVMBuildRet(f->m->b, code);
+}
+
+static void emit_stmt(CgFunc *f, const LStmt *s);
+
+static void emit_for(CgFunc *f, const LStmt *s)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef lo = emit_expr(f, s->min);
+    LLVMValueRef hi = LLVMBuildNSWAdd(B, lo, emit_expr(f, s->extent), "");
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(m->ctx, f->fn, s->var->name);
+    LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "for.end");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, lo, hi, ""), body, exit);
+    LLVMPositionBuilderAtEnd(B, body);
+    LLVMValueRef i = LLVMBuildPhi(B, m->i64, s->var->name);
+    f->vars = grow(f->vars, &f->capvars, f->nvars + 1, sizeof(VarBind));
+    f->vars[f->nvars++] = (VarBind){ s->var, i };
+    emit_stmt(f, s->body[0]);
+    f->nvars--;
+    LLVMBasicBlockRef latch = LLVMGetInsertBlock(B);
+    LLVMValueRef next = LLVMBuildNSWAdd(B, i, i64c(m, 1), "");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, next, hi, ""), body, exit);
+    LLVMAddIncoming(i, (LLVMValueRef[]){ lo, next }, (LLVMBasicBlockRef[]){ pre, latch }, 2);
+    LLVMPositionBuilderAtEnd(B, exit);
+}
+
+static void emit_alloc(CgFunc *f, const LStmt *s)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    const Buffer *b = s->buf;
+    if (b->ndim == 0) {
+        LLVMValueRef a = LLVMBuildAlloca(f->ab, cg_mem_type(m, b->type), b->name);
+        LLVMSetAlignment(a, elem_bytes(b->type));
+        bind_buf(f, b, a);
+        emit_stmt(f, s->body[0]);
+        unbind_buf(f);
+        return;
+    }
+    LLVMValueRef bytes = i64c(m, elem_bytes(b->type));
+    for (int k = 0; k < b->ndim; k++) bytes = LLVMBuildNSWMul(B, bytes, emit_expr(f, b->extent[k]), "");
+    LLVMValueRef zero = LLVMBuildICmp(B, LLVMIntEQ, bytes, i64c(m, 0), "");
+    bytes = LLVMBuildSelect(B, zero, i64c(m, 1), bytes, "");
+    LLVMValueRef mf = malloc_fn(m);
+    LLVMValueRef p = LLVMBuildCall2(B, LLVMGlobalGetValueType(mf), mf, &bytes, 1, b->name);
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "nomem");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "alloc.ok");
+    LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), fail, ok);
+    LLVMPositionBuilderAtEnd(B, fail);
+    emit_error_return(f, LLVMConstInt(m->i32, TDSL_ERR_NOMEM, 0));
+    LLVMPositionBuilderAtEnd(B, ok);
+    f->live = grow(f->live, &f->caplive, f->nlive + 1, sizeof(LLVMValueRef));
+    f->live[f->nlive++] = p;
+    bind_buf(f, b, p);
+    emit_stmt(f, s->body[0]);
+    unbind_buf(f);
+    f->nlive--;
+    emit_free(f, p);
+}
+
+static LLVMValueRef buf_base(CgFunc *f, const Buffer *b)
+{
+    const BufInfo *bi = lookup_buf(f, b);
+    return bi ? bi->base : LLVMConstNull(f->m->ptr);
+}
+
+static void emit_call_stmt(CgFunc *f, const LStmt *s)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    const LFunc *c = s->callee;
+    int n = c->nparams + c->nresults + c->nsizes;
+    LLVMValueRef *args = malloc(sizeof(LLVMValueRef) * (size_t)(n ? n : 1));
+    int k = 0;
+    for (int i = 0; i < c->nparams; i++) {
+        if (c->params[i]) args[k++] = buf_base(f, s->call_bufs[i]);
+        else args[k++] = convert(f, emit_expr(f, s->call_args[i]), s->call_args[i]->type, c->scalars[i]->type);
+    }
+    for (int i = 0; i < c->nresults; i++) args[k++] = buf_base(f, s->call_bufs[c->nparams + i]);
+    for (int i = 0; i < c->nsizes; i++) {
+        const LExpr *e = s->call_args[c->nparams + i];
+        args[k++] = convert(f, emit_expr(f, e), e->type, DT_I64);
+    }
+    LLVMValueRef fn = cg_kernel_decl(m, c);
+    if (!LLVMCountBasicBlocks(fn)) {
+        /* a callee outside this set (e.g. an earlier REPL definition) gets its
+         * own private copy in this module */
+        m->pending = grow(m->pending, &m->cappending, m->npending + 1, sizeof(LFunc *));
+        m->pending[m->npending++] = c;
+    }
+    LLVMValueRef r = LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, args, (unsigned)n, "");
+    free(args);
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "call.fail");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "call.ok");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstNull(m->i32), ""), fail, ok);
+    LLVMPositionBuilderAtEnd(B, fail);
+    emit_error_return(f, r);
+    LLVMPositionBuilderAtEnd(B, ok);
+}
+
+static void emit_stmt(CgFunc *f, const LStmt *s)
+{
+    if (!s) return;
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    switch (s->kind) {
+    case LS_BLOCK:
+        for (int i = 0; i < s->nbody; i++) emit_stmt(f, s->body[i]);
+        return;
+    case LS_FOR: emit_for(f, s); return;
+    case LS_ALLOC: emit_alloc(f, s); return;
+    case LS_STORE: {
+        LLVMValueRef v = emit_expr(f, s->value);
+        if (s->buf->type == DT_BOOL) v = LLVMBuildZExt(B, v, m->i8, "");
+        LLVMValueRef p = elem_addr(f, s->buf, s->idx);
+        LLVMValueRef st = LLVMBuildStore(B, v, p);
+        LLVMSetAlignment(st, elem_bytes(s->buf->type));
+        return;
+    }
+    case LS_IF: {
+        LLVMValueRef c = emit_expr(f, s->cond);
+        LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.t");
+        LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.end");
+        LLVMBasicBlockRef bf = s->body[1] ? LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.f") : bj;
+        LLVMBuildCondBr(B, c, bt, bf);
+        LLVMPositionBuilderAtEnd(B, bt);
+        emit_stmt(f, s->body[0]);
+        LLVMBuildBr(B, bj);
+        if (s->body[1]) {
+            LLVMPositionBuilderAtEnd(B, bf);
+            emit_stmt(f, s->body[1]);
+            LLVMBuildBr(B, bj);
+        }
+        LLVMPositionBuilderAtEnd(B, bj);
+        return;
+    }
+    case LS_CALL: emit_call_stmt(f, s); return;
+    }
+    cg_internal_error(m, "unknown statement");
+}
+
+static void emit_kernel(CgModule *m, const LFunc *lf)
+{
+    LLVMValueRef fn = cg_kernel_decl(m, lf);
+    if (LLVMCountBasicBlocks(fn)) return;
+    LLVMSetLinkage(fn, LLVMPrivateLinkage);
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(m->ctx, fn, "entry");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(m->ctx, fn, "body");
+    CgFunc f = { .m = m, .fn = fn, .ab = LLVMCreateBuilderInContext(m->ctx) };
+    LLVMPositionBuilderAtEnd(f.ab, entry);
+    LLVMPositionBuilderAtEnd(m->b, body);
+    f.nsizes = lf->nsizes;
+    f.sizes = calloc((size_t)(lf->nsizes + 1), sizeof(LLVMValueRef));
+    f.nscalars = lf->nparams;
+    f.scalars = calloc((size_t)(lf->nparams + 1), sizeof(LLVMValueRef));
+    unsigned p = 0;
+    for (int i = 0; i < lf->nsizes; i++) {
+        f.sizes[i] = LLVMGetParam(fn, (unsigned)(lf->nparams + lf->nresults + i));
+        if (lf->sizes[i]) LLVMSetValueName2(f.sizes[i], lf->sizes[i]->name, strlen(lf->sizes[i]->name));
+    }
+    for (int i = 0; i < lf->nparams; i++, p++) {
+        LLVMValueRef v = LLVMGetParam(fn, p);
+        LLVMSetValueName2(v, lf->params[i] ? lf->params[i]->name : lf->scalars[i]->name,
+                          strlen(lf->params[i] ? lf->params[i]->name : lf->scalars[i]->name));
+        if (lf->params[i]) bind_buf(&f, lf->params[i], v);
+        else f.scalars[i] = v;
+    }
+    for (int i = 0; i < lf->nresults; i++, p++) {
+        LLVMValueRef v = LLVMGetParam(fn, p);
+        LLVMSetValueName2(v, lf->results[i]->name, strlen(lf->results[i]->name));
+        bind_buf(&f, lf->results[i], v);
+    }
+    emit_stmt(&f, lf->body);
+    LLVMBuildRet(m->b, LLVMConstNull(m->i32));
+    LLVMBuildBr(f.ab, body);
+    while (f.nbufs) unbind_buf(&f);
+    LLVMDisposeBuilder(f.ab);
+    free(f.sizes);
+    free(f.scalars);
+    free(f.bufs);
+    free(f.vars);
+    free(f.live);
+}
+
+LLVMModuleRef cg_build_module(LLVMContextRef ctx, LLVMTargetMachineRef tm, const char *name,
+                              LFunc **fns, int n, Diag *d)
+{
+    CgModule m = { .ctx = ctx, .d = d };
+    m.mod = LLVMModuleCreateWithNameInContext(name ? name : "tdsl", ctx);
+    LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+    LLVMSetModuleDataLayout(m.mod, td);
+    LLVMDisposeTargetData(td);
+    char *triple = LLVMGetTargetMachineTriple(tm);
+    LLVMSetTarget(m.mod, triple);
+    LLVMDisposeMessage(triple);
+    m.b = LLVMCreateBuilderInContext(ctx);
+    m.i1 = LLVMInt1TypeInContext(ctx);
+    m.i8 = LLVMInt8TypeInContext(ctx);
+    m.i16 = LLVMInt16TypeInContext(ctx);
+    m.i32 = LLVMInt32TypeInContext(ctx);
+    m.i64 = LLVMInt64TypeInContext(ctx);
+    m.f32 = LLVMFloatTypeInContext(ctx);
+    m.f64 = LLVMDoubleTypeInContext(ctx);
+    m.ptr = LLVMPointerTypeInContext(ctx, 0);
+    m.voidt = LLVMVoidTypeInContext(ctx);
+    for (int i = 0; i < n && !m.failed; i++) {
+        emit_kernel(&m, fns[i]);
+        cg_emit_entry(&m, fns[i]);
+    }
+    for (int i = 0; i < m.npending && !m.failed; i++) emit_kernel(&m, m.pending[i]);
+    free(m.pending);
+    LLVMDisposeBuilder(m.b);
+    if (m.failed) {
+        LLVMDisposeModule(m.mod);
+        return NULL;
+    }
+    return m.mod;
+}

@@ -1,0 +1,234 @@
+/* entry.c - the external entry point `int32_t name(const tdsl_tensor *..., scalars,
+ * tdsl_tensor *results...)`: straight-line checks of every descriptor (NULL,
+ * device, rank, dtype, strides), then extents (binding size vars), then result
+ * aliasing, then the kernel call. Invariant: no tensor data is touched before
+ * every check has passed; a failed check returns kind | (arg+1) << 8 | dim << 16. */
+#include "codegen.h"
+#include "../runtime/tdsl_tensor.h"
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Field offsets of tdsl_tensor (= DLTensor) the IR reads. */
+enum { OFF_DATA = 0, OFF_DEVTYPE = 8, OFF_NDIM = 16, OFF_CODE = 20, OFF_BITS = 21, OFF_LANES = 22,
+       OFF_SHAPE = 24, OFF_STRIDES = 32, OFF_BYTE_OFFSET = 40 };
+_Static_assert(offsetof(tdsl_tensor, device) == OFF_DEVTYPE, "tdsl_tensor layout");
+_Static_assert(offsetof(tdsl_tensor, ndim) == OFF_NDIM, "tdsl_tensor layout");
+_Static_assert(offsetof(tdsl_tensor, dtype) == OFF_CODE, "tdsl_tensor layout");
+_Static_assert(offsetof(tdsl_tensor, shape) == OFF_SHAPE, "tdsl_tensor layout");
+_Static_assert(offsetof(tdsl_tensor, strides) == OFF_STRIDES, "tdsl_tensor layout");
+_Static_assert(offsetof(tdsl_tensor, byte_offset) == OFF_BYTE_OFFSET, "tdsl_tensor layout");
+
+typedef struct Entry {
+    CgModule *m;
+    LLVMValueRef fn;
+    int nargs;              /* fn params then results */
+    const Buffer **buf;     /* per arg; NULL for scalar params */
+    LLVMValueRef *desc;     /* per arg: the descriptor pointer (or scalar value) */
+    LLVMValueRef *data;     /* data + byte_offset */
+    LLVMValueRef **shape;   /* per arg, per dim: i64 */
+} Entry;
+
+static int err_code(int kind, int arg, int dim) { return kind | (arg + 1) << 8 | dim << 16; }
+
+/* Continue only if ok; otherwise return code. */
+static void check(Entry *e, LLVMValueRef ok, int code)
+{
+    CgModule *m = e->m;
+    LLVMBasicBlockRef pass = LLVMAppendBasicBlockInContext(m->ctx, e->fn, "ok");
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, e->fn, "fail");
+    LLVMBuildCondBr(m->b, ok, pass, fail);
+    LLVMPositionBuilderAtEnd(m->b, fail);
+    LLVMBuildRet(m->b, LLVMConstInt(m->i32, (unsigned long long)code, 0));
+    LLVMPositionBuilderAtEnd(m->b, pass);
+}
+
+static LLVMValueRef field(Entry *e, LLVMValueRef desc, int off, LLVMTypeRef t, unsigned align)
+{
+    CgModule *m = e->m;
+    LLVMValueRef o = LLVMConstInt(m->i64, (unsigned long long)off, 0);
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(m->b, m->i8, desc, &o, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(m->b, t, p, "");
+    LLVMSetAlignment(v, align);
+    return v;
+}
+
+static LLVMValueRef i64c(CgModule *m, int64_t v) { return LLVMConstInt(m->i64, (unsigned long long)v, 1); }
+
+/* NULL, device, rank, dtype and strides of one descriptor; loads its shape. */
+static void check_descriptor(Entry *e, int a)
+{
+    CgModule *m = e->m;
+    LLVMBuilderRef B = m->b;
+    const Buffer *b = e->buf[a];
+    LLVMValueRef t = e->desc[a];
+    check(e, LLVMBuildIsNotNull(B, t, ""), err_code(TDSL_ERR_NULL, a, 0));
+    LLVMValueRef data = field(e, t, OFF_DATA, m->ptr, 8);
+    LLVMValueRef shp = field(e, t, OFF_SHAPE, m->ptr, 8);
+    check(e, LLVMBuildAnd(B, LLVMBuildIsNotNull(B, data, ""), LLVMBuildIsNotNull(B, shp, ""), ""),
+          err_code(TDSL_ERR_NULL, a, 0));
+    LLVMValueRef dev = field(e, t, OFF_DEVTYPE, m->i32, 4);
+    check(e, LLVMBuildICmp(B, LLVMIntEQ, dev, LLVMConstInt(m->i32, 1, 0), ""), err_code(TDSL_ERR_DEVICE, a, 0));
+    LLVMValueRef nd = field(e, t, OFF_NDIM, m->i32, 4);
+    check(e, LLVMBuildICmp(B, LLVMIntEQ, nd, LLVMConstInt(m->i32, (unsigned)b->ndim, 0), ""),
+          err_code(TDSL_ERR_RANK, a, 0));
+    LLVMValueRef code = field(e, t, OFF_CODE, m->i8, 1);
+    LLVMValueRef bits = field(e, t, OFF_BITS, m->i8, 1);
+    LLVMValueRef lanes = field(e, t, OFF_LANES, m->i16, 2);
+    LLVMValueRef ok = LLVMBuildICmp(B, LLVMIntEQ, code, LLVMConstInt(m->i8, (unsigned)dtype_dlpack_code(b->type), 0), "");
+    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntEQ, bits, LLVMConstInt(m->i8, (unsigned)dtype_bits(b->type), 0), ""), "");
+    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntEQ, lanes, LLVMConstInt(m->i16, 1, 0), ""), "");
+    check(e, ok, err_code(TDSL_ERR_DTYPE, a, 0));
+
+    e->shape[a] = calloc((size_t)(b->ndim + 1), sizeof(LLVMValueRef));
+    for (int d = 0; d < b->ndim; d++) {
+        LLVMValueRef o = i64c(m, d);
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(B, m->i64, shp, &o, 1, "");
+        LLVMValueRef v = LLVMBuildLoad2(B, m->i64, p, "");
+        LLVMSetAlignment(v, 8);
+        e->shape[a][d] = v;
+    }
+    /* strides NULL, or compact row-major where the extent is not 1 */
+    if (b->ndim > 0) {
+        LLVMValueRef st = field(e, t, OFF_STRIDES, m->ptr, 8);
+        LLVMBasicBlockRef chk = LLVMAppendBasicBlockInContext(m->ctx, e->fn, "strides");
+        LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(m->ctx, e->fn, "strides.ok");
+        LLVMBuildCondBr(B, LLVMBuildIsNull(B, st, ""), done, chk);
+        LLVMPositionBuilderAtEnd(B, chk);
+        LLVMValueRef expect = i64c(m, 1);
+        for (int d = b->ndim - 1; d >= 0; d--) {
+            LLVMValueRef o = i64c(m, d);
+            LLVMValueRef p = LLVMBuildInBoundsGEP2(B, m->i64, st, &o, 1, "");
+            LLVMValueRef s = LLVMBuildLoad2(B, m->i64, p, "");
+            LLVMSetAlignment(s, 8);
+            LLVMValueRef one = LLVMBuildICmp(B, LLVMIntEQ, e->shape[a][d], i64c(m, 1), "");
+            LLVMValueRef same = LLVMBuildICmp(B, LLVMIntEQ, s, expect, "");
+            check(e, LLVMBuildOr(B, one, same, ""), err_code(TDSL_ERR_STRIDES, a, d));
+            expect = LLVMBuildMul(B, expect, e->shape[a][d], "");
+        }
+        LLVMBuildBr(B, done);
+        LLVMPositionBuilderAtEnd(B, done);
+    }
+    LLVMValueRef off = field(e, t, OFF_BYTE_OFFSET, m->i64, 8);
+    e->data[a] = LLVMBuildGEP2(B, m->i8, data, &off, 1, "");
+}
+
+/* Size vars from the extents, in the order lowering chose. */
+static void bind_sizes(Entry *e, const LFunc *f, LLVMValueRef *sizes)
+{
+    CgModule *m = e->m;
+    LLVMBuilderRef B = m->b;
+    for (int a = 0; a < e->nargs; a++)
+        if (e->buf[a])
+            for (int d = 0; d < e->buf[a]->ndim; d++)
+                check(e, LLVMBuildICmp(B, LLVMIntSGE, e->shape[a][d], i64c(m, 0), ""),
+                      err_code(TDSL_ERR_NEGATIVE, a, d));
+    for (int i = 0; i < f->nchecks; i++) {
+        const ShapeCheck *c = &f->checks[i];
+        if (c->arg < 0 || c->arg >= e->nargs || !e->buf[c->arg] || c->dim < 0 || c->dim >= e->buf[c->arg]->ndim) {
+            cg_internal_error(m, "shape check of a non-tensor argument");
+            return;
+        }
+        LLVMValueRef sh = e->shape[c->arg][c->dim];
+        if (c->bind >= 0) {
+            if (c->bind >= f->nsizes) {
+                cg_internal_error(m, "shape check binds an unknown size var");
+                return;
+            }
+            LLVMValueRef v = LLVMBuildNSWSub(B, sh, i64c(m, c->bind_offset), "");
+            check(e, LLVMBuildICmp(B, LLVMIntSGE, v, i64c(m, 0), ""), err_code(TDSL_ERR_NEGATIVE, c->arg, c->dim));
+            sizes[c->bind] = v;
+            LLVMSetValueName2(v, f->sizes[c->bind]->name, strlen(f->sizes[c->bind]->name));
+        } else {
+            LLVMValueRef x = cg_size_expr(m, e->fn, sizes, f->nsizes, c->expect);
+            check(e, LLVMBuildICmp(B, LLVMIntSGE, x, i64c(m, 0), ""), err_code(TDSL_ERR_NEGATIVE, c->arg, c->dim));
+            check(e, LLVMBuildICmp(B, LLVMIntEQ, sh, x, ""), err_code(TDSL_ERR_SHAPE, c->arg, c->dim));
+        }
+    }
+    for (int k = 0; k < f->nsizes; k++)
+        if (!sizes[k]) cg_internal_error(m, "a size var is never bound by the entry checks");
+}
+
+/* No result may overlap another tensor argument (empty ranges overlap nothing). */
+static void check_aliasing(Entry *e, const LFunc *f)
+{
+    CgModule *m = e->m;
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef *lo = calloc((size_t)e->nargs, sizeof(LLVMValueRef));
+    LLVMValueRef *hi = calloc((size_t)e->nargs, sizeof(LLVMValueRef));
+    LLVMValueRef *ne = calloc((size_t)e->nargs, sizeof(LLVMValueRef));
+    for (int a = 0; a < e->nargs; a++) {
+        if (!e->buf[a]) continue;
+        LLVMValueRef bytes = i64c(m, dtype_bits(e->buf[a]->type) / 8);
+        for (int d = 0; d < e->buf[a]->ndim; d++) bytes = LLVMBuildMul(B, bytes, e->shape[a][d], "");
+        lo[a] = LLVMBuildPtrToInt(B, e->data[a], m->i64, "");
+        hi[a] = LLVMBuildAdd(B, lo[a], bytes, "");
+        ne[a] = LLVMBuildICmp(B, LLVMIntNE, bytes, i64c(m, 0), "");
+    }
+    for (int r = f->nparams; r < e->nargs; r++) {
+        for (int a = 0; a < e->nargs; a++) {
+            if (a == r || !e->buf[a]) continue;
+            LLVMValueRef ov = LLVMBuildAnd(B, ne[r], ne[a], "");
+            ov = LLVMBuildAnd(B, ov, LLVMBuildICmp(B, LLVMIntULT, lo[r], hi[a], ""), "");
+            ov = LLVMBuildAnd(B, ov, LLVMBuildICmp(B, LLVMIntULT, lo[a], hi[r], ""), "");
+            check(e, LLVMBuildNot(B, ov, ""), err_code(TDSL_ERR_ALIAS, r, 0));
+        }
+    }
+    free(lo);
+    free(hi);
+    free(ne);
+}
+
+void cg_emit_entry(CgModule *m, const LFunc *f)
+{
+    Entry e = { .m = m, .nargs = f->nparams + f->nresults };
+    int n = e.nargs;
+    LLVMTypeRef *ts = calloc((size_t)(n + 1), sizeof(LLVMTypeRef));
+    e.buf = calloc((size_t)(n + 1), sizeof(Buffer *));
+    e.desc = calloc((size_t)(n + 1), sizeof(LLVMValueRef));
+    e.data = calloc((size_t)(n + 1), sizeof(LLVMValueRef));
+    e.shape = calloc((size_t)(n + 1), sizeof(LLVMValueRef *));
+    for (int i = 0; i < f->nparams; i++) {
+        e.buf[i] = f->params[i];
+        ts[i] = f->params[i] ? m->ptr : cg_type(m, f->scalars[i]->type);
+    }
+    for (int i = 0; i < f->nresults; i++) {
+        e.buf[f->nparams + i] = f->results[i];
+        ts[f->nparams + i] = m->ptr;
+    }
+    e.fn = LLVMAddFunction(m->mod, f->name, LLVMFunctionType(m->i32, ts, (unsigned)n, 0));
+    free(ts);
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    unsigned zeroext = LLVMGetEnumAttributeKindForName("zeroext", 7);
+    LLVMAddAttributeAtIndex(e.fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(m->ctx, nounwind, 0));
+    for (int a = 0; a < n; a++) {
+        e.desc[a] = LLVMGetParam(e.fn, (unsigned)a);
+        const char *name = e.buf[a] ? e.buf[a]->name : f->scalars[a]->name;
+        LLVMSetValueName2(e.desc[a], name, strlen(name));
+        if (!e.buf[a] && f->scalars[a]->type == DT_BOOL)
+            LLVMAddAttributeAtIndex(e.fn, (unsigned)a + 1, LLVMCreateEnumAttribute(m->ctx, zeroext, 0));
+    }
+    LLVMPositionBuilderAtEnd(m->b, LLVMAppendBasicBlockInContext(m->ctx, e.fn, "entry"));
+
+    for (int a = 0; a < n; a++)
+        if (e.buf[a]) check_descriptor(&e, a);
+    LLVMValueRef *sizes = calloc((size_t)(f->nsizes + 1), sizeof(LLVMValueRef));
+    bind_sizes(&e, f, sizes);
+    if (!m->failed) {
+        check_aliasing(&e, f);
+        LLVMValueRef k = cg_kernel_decl(m, f);
+        int nk = n + f->nsizes;
+        LLVMValueRef *args = calloc((size_t)(nk + 1), sizeof(LLVMValueRef));
+        for (int a = 0; a < n; a++) args[a] = e.buf[a] ? e.data[a] : e.desc[a];
+        for (int i = 0; i < f->nsizes; i++) args[n + i] = sizes[i];
+        LLVMValueRef r = LLVMBuildCall2(m->b, LLVMGlobalGetValueType(k), k, args, (unsigned)nk, "");
+        LLVMBuildRet(m->b, r);
+        free(args);
+    }
+    free(sizes);
+    for (int a = 0; a < n; a++) free(e.shape[a]);
+    free(e.shape);
+    free(e.buf);
+    free(e.desc);
+    free(e.data);
+}
