@@ -195,7 +195,13 @@ void loopir_print_expr(FILE *out, const LExpr *e)
         if (e->type == DT_BOOL) fputs(e->ival ? "true" : "false", out);
         else fprintf(out, "%lld", (long long)e->ival);
         break;
-    case LX_FLOAT: fprintf(out, "%.9g%s", e->fval, e->type == DT_F64 ? "" : "f"); break;
+    case LX_FLOAT: {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.9g", e->fval);
+        bool plain = !strpbrk(buf, ".eni");     /* integral: add ".0"; inf/nan stay words */
+        fprintf(out, "%s%s%s", buf, plain ? ".0" : "", e->type == DT_F64 ? "" : "f");
+        break;
+    }
     case LX_VAR: fputs(e->var->name, out); break;
     case LX_LOAD:
         fprintf(out, "%s[", e->buf->name);

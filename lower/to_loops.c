@@ -23,12 +23,16 @@ typedef struct Lower {
 
 static LExpr *lower_affine(Lower *L, const Affine *x)
 {
-    LExpr *e = x->c || !x->n ? lx_int(L->a, DT_INDEX, x->c) : NULL;
+    LExpr *e = NULL;
     for (int i = 0; i < x->n; i++) {
+        int64_t k = x->coef[i];
         LExpr *v = lx_var(L->a, L->lf->sizes[x->var[i]]);
-        LExpr *t = x->coef[i] == 1 ? v : lx_binary(L->a, OP_MUL, lx_int(L->a, DT_INDEX, x->coef[i]), v);
-        e = e ? lx_binary(L->a, OP_ADD, t, e) : t;
+        LExpr *t = k == 1 || k == -1 ? v : lx_binary(L->a, OP_MUL, lx_int(L->a, DT_INDEX, k < 0 ? -k : k), v);
+        if (!e) e = k < 0 ? lx_unary(L->a, OP_NEG, t) : t;
+        else e = lx_binary(L->a, k < 0 ? OP_SUB : OP_ADD, e, t);
     }
+    if (!e) return lx_int(L->a, DT_INDEX, x->c);
+    if (x->c) e = lx_binary(L->a, x->c < 0 ? OP_SUB : OP_ADD, e, lx_int(L->a, DT_INDEX, x->c < 0 ? -x->c : x->c));
     return e;
 }
 
