@@ -192,6 +192,14 @@ static bool widen(Ctx *c, Range *acc, const Range *r)
     return true;
 }
 
+static bool has_access(const Expr *e)
+{
+    if (e->kind == EX_ACCESS) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_access(e->args[i])) return true;
+    return false;
+}
+
 static void visit_access(Walk *w, Env *env, const Expr *e)
 {
     Ctx *c = w->c;
@@ -203,9 +211,12 @@ static void visit_access(Walk *w, Env *env, const Expr *e)
         Affine *lin = bounds_linear(c, ix, &ok);
         Range r;
         if (!ok) {
-            diag_error(c->d, ix->span, "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven%s",
-                       expr_str(c, ix), t->name,
-                       is_intermediate(t) ? "" : "; guard it or compute it into a declared stage first");
+            if (has_access(ix))
+                diag_error(c->d, ix->span, "data-dependent index %s of '%s': its bounds cannot be proven at compile time",
+                           expr_str(c, ix), t->name);
+            else
+                diag_error(c->d, ix->span, "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven",
+                           expr_str(c, ix), t->name);
             w->ok = false;
             continue;
         }
