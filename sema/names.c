@@ -173,13 +173,29 @@ static bool defined_before(const Tensor *t, int stmt_index, const Fn *f)
     return false;
 }
 
+static bool defined_later(const Fn *f, const char *name, int stmt_index)
+{
+    for (int i = stmt_index + 1; i < f->nstmts; i++) {
+        const Stage *s = f->stmts[i];
+        if (s->kind == ST_STAGE && !strcmp(s->target, name)) return true;
+        for (int k = 0; s->kind == ST_CALL && k < s->ntargets; k++)
+            if (!strcmp(s->targets[k], name)) return true;
+    }
+    return false;
+}
+
 static bool resolve_access(Ctx *c, Scope *sc, Expr *e, int stmt_index)
 {
     bool ok = true;
     for (int i = 0; i < e->nargs; i++) ok &= resolve_expr(c, sc, e->args[i], stmt_index);
     Tensor *t = names_find(c, e->name);
     if (!t) {
-        diag_error(c->d, e->span, "unknown tensor '%s'", e->name);
+        if (sc->stage->kind == ST_STAGE && !strcmp(sc->stage->target, e->name))
+            diag_error(c->d, e->span, "'%s' reads itself; a stage cannot depend on its own values", e->name);
+        else if (defined_later(c->fn, e->name, stmt_index))
+            diag_error(c->d, e->span, "'%s' is used before it is defined", e->name);
+        else
+            diag_error(c->d, e->span, "unknown tensor '%s'", e->name);
         return false;
     }
     if (t->is_scalar) {
