@@ -298,6 +298,12 @@ static bool resolve_stage(Ctx *c, Stage *s, int index)
 
 static bool resolve_call(Ctx *c, Stage *s, int index)
 {
+    s->outs = ARENA_ARRAY(c->a, Tensor *, s->ntargets);
+    bool ok = true;
+    for (int i = 0; i < s->ntargets; i++) {
+        s->outs[i] = define_target(c, s, s->targets[i], s->target_spans[i]);
+        if (!s->outs[i]) ok = false;
+    }
     Fn *callee = program_find_fn(c->prog, s->callee);
     if (!callee) {
         diag_error(c->d, s->callee_span, "unknown tensor function '%s'", s->callee);
@@ -309,7 +315,6 @@ static bool resolve_call(Ctx *c, Stage *s, int index)
         return false;
     }
     s->fn = callee;
-    bool ok = true;
     Scope sc = { .stage = s };
     for (int i = 0; i < s->nargs; i++) {
         Expr *e = s->args[i];
@@ -323,11 +328,6 @@ static bool resolve_call(Ctx *c, Stage *s, int index)
         } else {
             ok &= resolve_expr(c, &sc, e, index);
         }
-    }
-    s->outs = ARENA_ARRAY(c->a, Tensor *, s->ntargets);
-    for (int i = 0; i < s->ntargets; i++) {
-        s->outs[i] = define_target(c, s, s->targets[i], s->target_spans[i]);
-        if (!s->outs[i]) ok = false;
     }
     return ok;
 }
