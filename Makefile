@@ -86,3 +86,20 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---- benchmarks (figures, never asserted in tests) ----
+bench: all
+	@mkdir -p $(B)/bench
+	@$(MAKE) --no-print-directory $(B)/bench/jit_time $(B)/bench/matmul_bench
+	@echo "== tdslc wall time per example (compile to .o + .h)"
+	@for f in examples/*.tdsl; do s=$$(date +%s.%N); $(B)/tdslc $$f -o $(B)/bench/ex.o; e=$$(date +%s.%N); \
+	  printf "  %-28s %6.1f ms\n" $$f $$(echo "($$e - $$s) * 1000" | bc -l); done
+	$(B)/bench/jit_time examples/*.tdsl
+	$(B)/bench/matmul_bench 1024 5
+
+$(B)/bench/jit_time: bench/jit_time.c $(B)/libtdsl.a
+	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)
+$(B)/bench/matmul.o: examples/matmul.tdsl $(B)/tdslc
+	$(B)/tdslc $< -o $@
+$(B)/bench/matmul_bench: bench/matmul_bench.c $(B)/bench/matmul.o
+	$(CC) -O3 -march=x86-64-v3 -I$(B)/bench -o $@ $^ -lm
