@@ -83,6 +83,12 @@ static bool declare_signature(Ctx *c)
     }
     for (int i = 0; i < f->nresults; i++) {
         Tensor *t = f->results[i];
+        if (t->is_scalar) {
+            diag_error(c->d, t->span, "result '%s' must be a tensor, e.g. %s: %s[1]", t->name, t->name,
+                       dtype_name(t->type));
+            ok = false;
+            continue;
+        }
         ok &= add_tensor(c, t);
         ok &= declare_shape(c, t, false);
     }
