@@ -41,7 +41,9 @@ static inline double rng_unit(void) { return (double)(rng_next() >> 11) * (1.0 /
 /* uniform integer in [lo, hi] */
 static inline int64_t rng_range(int64_t lo, int64_t hi)
 {
-    return lo + (int64_t)(rng_next() % (uint64_t)(hi - lo + 1));
+    uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;     /* 0: the whole 64-bit range */
+    uint64_t x = span ? rng_next() % span : rng_next();
+    return (int64_t)((uint64_t)lo + x);
 }
 
 static inline void fill_f32(float *p, size_t n)
@@ -251,7 +253,11 @@ static inline int harness_done(const char *name)
 }
 
 /* Labels a check with the sizes it ran on: LABEL("C %dx%d", m, n). */
-static char h_label[256];
-#define LABEL(...) (snprintf(h_label, sizeof h_label, __VA_ARGS__), h_label)
+static inline char *h_label(void)
+{
+    static char buf[256];
+    return buf;
+}
+#define LABEL(...) (snprintf(h_label(), 256, __VA_ARGS__), h_label())
 
 #endif

@@ -1,0 +1,314 @@
+#!/bin/bash
+# tests/run.sh - the one test runner (`make test` runs `B=build CC=gcc SAN="" tests/run.sh`).
+# Groups, in order; each is a pair of functions, list_GROUP (prints case ids) and
+# case_GROUP ID (runs one case, prints PASS/FAIL/SKIP lines), so a new group is
+# two functions and a word in GROUPS:
+#   e2e     tests/e2e/NAME.tdsl + NAME.c: compile with tdslc, link the harness, run
+#           it; then the same harness against the JIT (tests/jit_shim.c)
+#   errors  tests/errors/NAME.tdsl with `# error: LINE:COL: message` lines inside:
+#           tdslc must fail and print exactly those `FILE:LINE:COL: error: message`
+#   golden  tests/golden/NAME.tdsl: `tdslc --emit loops` must equal NAME.loops
+#           (UPDATE_GOLDEN=1 rewrites the .loops files instead)
+# Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
+# errors/bad_dim, ...) contains one of the patterns. JOBS=N sets parallelism.
+# The last line is `N passed, N failed`; the exit status is 1 if any failed.
+set -u
+
+B=${B:-build}
+CC=${CC:-gcc}
+SAN=${SAN:-}
+JOBS=${JOBS:-2}
+LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
+TIMEOUT=${TIMEOUT:-120}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden"}
+
+cd "$(dirname "$0")/.." || exit 1
+TDSLC=$B/tdslc
+OUT=$B/tests
+mkdir -p "$OUT/results" || exit 1
+rm -f "$OUT"/results/*
+
+if [ ! -x "$TDSLC" ]; then
+    echo "tests/run.sh: $TDSLC does not exist; run make first" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+# ---- helpers used by the cases (they run in subshells, output goes to a file) ----
+
+# step DESC CMD...: runs CMD, keeping its output; on failure prints the command
+# and the output indented and returns nonzero.
+step_out=""
+step() {
+    local desc=$1
+    shift
+    step_out=$("$@" 2>&1)
+    local rc=$?
+    if [ $rc -ne 0 ]; then
+        [ $rc -eq 124 ] && desc="$desc (timed out after ${TIMEOUT}s)"
+        [ $rc -gt 128 ] && [ $rc -ne 124 ] && desc="$desc (killed by signal $((rc - 128)))"
+        echo "  $desc failed (exit $rc):"
+        echo "  \$ $(quote_cmd "$@")"
+        show "$step_out"
+        return 1
+    fi
+    return 0
+}
+
+# prints a command so that it can be pasted into a shell
+quote_cmd() {
+    local out="" a
+    for a in "$@"; do
+        if [[ $a =~ ^[A-Za-z0-9_./=:,+@%-]+$ ]]; then out+="$a "; else out+="'${a//\'/\'\\\'\'}' "; fi
+    done
+    echo "${out% }"
+}
+
+# indents text, at most 60 lines
+show() {
+    [ -z "$1" ] && return
+    local n
+    n=$(printf '%s\n' "$1" | wc -l)
+    printf '%s\n' "$1" | head -n 60 | sed 's/^/  | /'
+    [ "$n" -gt 60 ] && echo "  | ... ($((n - 60)) more lines)"
+}
+
+llvm_ldflags() {
+    local libdir
+    libdir=$($LLVM_CONFIG --libdir 2>/dev/null) || return 1
+    echo "-L$libdir -lLLVM-19 -Wl,-rpath,$libdir"
+}
+
+# ---- group e2e ----
+
+list_e2e() {
+    local f
+    for f in tests/e2e/*.tdsl; do
+        [ -e "$f" ] || continue
+        f=${f##*/}
+        echo "e2e/${f%.tdsl}"
+    done
+}
+
+case_e2e() {
+    local name=${1#e2e/}
+    local src=tests/e2e/$name.tdsl harness=tests/e2e/$name.c dir=$OUT/e2e
+    local obj=$dir/$name.o exe=$dir/$name jexe=$dir/$name.jit
+    mkdir -p "$dir"
+    if [ ! -f "$harness" ]; then
+        echo "FAIL e2e/$name"
+        echo "  no harness $harness"
+        return
+    fi
+    rm -f "$obj" "$dir/$name.h" "$exe" "$jexe"
+    local flags=(-std=c11 -O1 -Wall -Wextra -I tests/e2e -I "$dir")
+    # shellcheck disable=SC2206
+    local san=($SAN)
+
+    # ahead of time: tdslc -> object + header -> harness
+    local out summary warn=""
+    if out=$(step "tdslc" timeout "$TIMEOUT" "$TDSLC" "$src" -o "$obj"); then
+        if out=$(step "compiling the harness" "$CC" "${san[@]}" "${flags[@]}" "$harness" "$obj" -lm -lpthread -o "$exe" &&
+                 { [ -z "$step_out" ] || { echo "  warnings compiling the harness:"; show "$step_out"; }; } &&
+                 step "running" timeout "$TIMEOUT" "$exe" && printf '%s\n' "$step_out" | tail -n 1); then
+            summary=$(printf '%s\n' "$out" | tail -n 1)
+            warn=$(printf '%s\n' "$out" | sed '$d')
+            echo "PASS e2e/$name ($summary)"
+            [ -n "$warn" ] && printf '%s\n' "$warn"
+        else
+            echo "FAIL e2e/$name"
+            printf '%s\n' "$out"
+        fi
+    else
+        echo "FAIL e2e/$name"
+        printf '%s\n' "$out"
+    fi
+
+    # the same harness against the JIT (it needs the header tdslc wrote)
+    if [ ! -f "$OUT/jit_shim.o" ] || [ ! -f "$B/libtdsl.a" ]; then
+        echo "SKIP e2e-jit/$name (no $OUT/jit_shim.o; make test builds it)"
+        return
+    fi
+    if [ ! -f "$dir/$name.h" ]; then
+        echo "FAIL e2e-jit/$name"
+        echo "  tdslc wrote no header $dir/$name.h, so the JIT harness cannot be compiled"
+        return
+    fi
+    local ld
+    # shellcheck disable=SC2207
+    ld=($(llvm_ldflags))
+    local jit_ok=1
+    out=$(
+        step "compiling the harness for the JIT" "$CC" "${san[@]}" "${flags[@]}" -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup \
+            "$harness" "$OUT/jit_shim.o" "$B/libtdsl.a" "${ld[@]}" -lm -lpthread -lffi -o "$jexe" &&
+        step "running against the JIT" env TDSL_JIT_FILE="$src" timeout "$TIMEOUT" "$jexe"
+    ) || jit_ok=0
+    if [ $jit_ok = 1 ]; then echo "PASS e2e-jit/$name"; else echo "FAIL e2e-jit/$name"; printf '%s\n' "$out"; fi
+}
+
+# ---- group errors ----
+
+list_errors() {
+    local f
+    for f in tests/errors/*.tdsl; do
+        [ -e "$f" ] || continue
+        f=${f##*/}
+        echo "errors/${f%.tdsl}"
+    done
+}
+
+case_errors() {
+    local name=${1#errors/}
+    local src=tests/errors/$name.tdsl dir=$OUT/errors
+    mkdir -p "$dir"
+    local expected
+    expected=$(sed -n 's/^.*#[[:space:]]*error:[[:space:]]*\([0-9][0-9]*:[0-9][0-9]*:.*\)$/\1/p' "$src" |
+               sed "s|^\([0-9]*:[0-9]*\):[[:space:]]*|$src:\1: error: |")
+    local problems="" err rc
+    err=$(timeout "$TIMEOUT" "$TDSLC" "$src" -o "$dir/$name.o" 2>&1 >/dev/null)
+    rc=$?
+    if [ -z "$expected" ]; then
+        problems+="  $src has no '# error: LINE:COL: message' lines"$'\n'
+    fi
+    if [ $rc -eq 0 ]; then
+        problems+="  tdslc exited 0; expected it to fail"$'\n'
+    elif [ $rc -ge 124 ]; then
+        problems+="  tdslc crashed or timed out (exit $rc)"$'\n'
+    fi
+    local line
+    while IFS= read -r line; do
+        [ -z "$line" ] && continue
+        grep -qxF -- "$line" <<<"$err" || problems+="  missing: $line"$'\n'
+    done <<<"$expected"
+    while IFS= read -r line; do
+        [ -z "$line" ] && continue
+        grep -qxF -- "$line" <<<"$expected" || problems+="  unexpected: $line"$'\n'
+    done < <(grep -E '^[^ ]+:[0-9]+:[0-9]+: error: ' <<<"$err")
+    if [ -z "$problems" ]; then
+        echo "PASS errors/$name"
+    else
+        echo "FAIL errors/$name"
+        printf '%s' "$problems"
+        echo "  \$ $TDSLC $src -o $dir/$name.o"
+        show "$err"
+    fi
+}
+
+# ---- group golden ----
+
+list_golden() {
+    local f
+    for f in tests/golden/*.tdsl; do
+        [ -e "$f" ] || continue
+        f=${f##*/}
+        echo "golden/${f%.tdsl}"
+    done
+}
+
+case_golden() {
+    local name=${1#golden/}
+    local src=tests/golden/$name.tdsl want=tests/golden/$name.loops dir=$OUT/golden
+    mkdir -p "$dir"
+    local got=$dir/$name.loops
+    local err rc
+    err=$(timeout "$TIMEOUT" "$TDSLC" --emit loops "$src" 2>&1 >"$got")
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        echo "FAIL golden/$name"
+        echo "  \$ $TDSLC --emit loops $src"
+        show "$err"
+        return
+    fi
+    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+        cp "$got" "$want"
+        echo "PASS golden/$name (updated $want)"
+        return
+    fi
+    if [ ! -f "$want" ]; then
+        echo "FAIL golden/$name"
+        echo "  no $want (UPDATE_GOLDEN=1 tests/run.sh golden/$name writes it)"
+        return
+    fi
+    local d
+    if d=$(diff -u "$want" "$got"); then
+        echo "PASS golden/$name"
+    else
+        echo "FAIL golden/$name"
+        echo "  \$ $TDSLC --emit loops $src | diff -u $want -"
+        show "$d"
+    fi
+}
+
+# ---- driver: cases run JOBS at a time, results print in order ----
+
+selected() {
+    [ $# -eq 0 ] && return 0
+    local id=$1 p
+    shift
+    for p in "${PATTERNS[@]}"; do
+        [[ $id == *"$p"* ]] && return 0
+    done
+    return 1
+}
+
+PATTERNS=("$@")
+ids=()
+for g in $GROUPS_RUN; do
+    while IFS= read -r id; do
+        [ -n "$id" ] || continue
+        if [ ${#PATTERNS[@]} -eq 0 ] || selected "$id" "${PATTERNS[@]}"; then ids+=("$id"); fi
+    done < <("list_$g")
+done
+
+pass=0
+fail=0
+skip=0
+failed_ids=()
+pids=()
+next=0
+
+report() {      # waits for case $1 and prints its result
+    local i=$1 file
+    wait "${pids[$i]}" 2>/dev/null
+    file=$OUT/results/$i
+    if [ ! -s "$file" ]; then
+        echo "FAIL ${ids[$i]}"
+        echo "  the runner itself failed on this case"
+        fail=$((fail + 1))
+        failed_ids+=("${ids[$i]}")
+        return
+    fi
+    cat "$file"
+    local p f s
+    p=$(grep -c '^PASS ' "$file")
+    f=$(grep -c '^FAIL ' "$file")
+    s=$(grep -c '^SKIP ' "$file")
+    pass=$((pass + p))
+    fail=$((fail + f))
+    skip=$((skip + s))
+    [ "$f" -gt 0 ] && failed_ids+=($(sed -n 's/^FAIL \([^ ]*\).*/\1/p' "$file"))
+}
+
+start=$SECONDS
+for i in "${!ids[@]}"; do
+    while [ $((i - next)) -ge "$JOBS" ]; do
+        report $next
+        next=$((next + 1))
+    done
+    id=${ids[$i]}
+    group=${id%%/*}
+    ("case_$group" "$id" >"$OUT/results/$i" 2>&1) &
+    pids[$i]=$!
+done
+while [ $next -lt ${#ids[@]} ]; do
+    report $next
+    next=$((next + 1))
+done
+
+[ $skip -gt 0 ] && echo "($skip skipped)"
+if [ $fail -gt 0 ]; then
+    echo "failed: ${failed_ids[*]}"
+fi
+echo "($((SECONDS - start))s)"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
