@@ -9,6 +9,8 @@
 #           tdslc must fail and print exactly those `FILE:LINE:COL: error: message`
 #   golden  tests/golden/NAME.tdsl: `tdslc --emit loops` must equal NAME.loops
 #           (UPDATE_GOLDEN=1 rewrites the .loops files instead)
+#   link    tests/link/NAME.c linked with every tests/link/*.tdsl compiled alone
+#           (several generated objects and headers in one program)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
 # errors/bad_dim, ...) contains one of the patterns. JOBS=N sets parallelism.
 # The last line is `N passed, N failed`; the exit status is 1 if any failed.
@@ -20,7 +22,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link"}
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -237,6 +239,38 @@ case_golden() {
         echo "  \$ $TDSLC --emit loops $src | diff -u $want -"
         show "$d"
     fi
+}
+
+# ---- group link ----
+
+list_link() {
+    local f
+    for f in tests/link/*.c; do
+        [ -e "$f" ] || continue
+        f=${f##*/}
+        echo "link/${f%.c}"
+    done
+}
+
+case_link() {
+    local name=${1#link/}
+    local dir=$OUT/link/$name objs=() f out
+    mkdir -p "$dir"
+    # shellcheck disable=SC2206
+    local san=($SAN)
+    out=$(
+        for f in tests/link/*.tdsl; do
+            f=${f##*/}
+            step "tdslc" timeout "$TIMEOUT" "$TDSLC" "tests/link/$f" -o "$dir/${f%.tdsl}.o" || exit 1
+        done
+        objs=("$dir"/*.o)
+        step "compiling" "$CC" "${san[@]}" -std=c11 -O1 -Wall -Wextra -I "$dir" "tests/link/$name.c" "${objs[@]}" \
+            -lm -lpthread -o "$dir/$name" || exit 1
+        [ -z "$step_out" ] || { echo "  warnings:"; show "$step_out"; }
+        step "running" timeout "$TIMEOUT" "$dir/$name" || exit 1
+    )
+    if [ $? -eq 0 ]; then echo "PASS link/$name"; else echo "FAIL link/$name"; fi
+    [ -n "$out" ] && printf '%s\n' "$out"
 }
 
 # ---- driver: cases run JOBS at a time, results print in order ----
