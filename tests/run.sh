@@ -27,8 +27,9 @@ GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link"}
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
 OUT=$B/tests
-mkdir -p "$OUT/results" || exit 1
-rm -f "$OUT"/results/*
+mkdir -p "$OUT" || exit 1
+RES=$(mktemp -d "$OUT/results.XXXXXX") || exit 1     # private: runs may overlap
+trap 'rm -rf "$RES"' EXIT
 
 if [ ! -x "$TDSLC" ]; then
     echo "tests/run.sh: $TDSLC does not exist; run make first" >&2
@@ -304,7 +305,7 @@ next=0
 report() {      # waits for case $1 and prints its result
     local i=$1 file
     wait "${pids[$i]}" 2>/dev/null
-    file=$OUT/results/$i
+    file=$RES/$i
     if [ ! -s "$file" ]; then
         echo "FAIL ${ids[$i]}"
         echo "  the runner itself failed on this case"
@@ -331,7 +332,7 @@ for i in "${!ids[@]}"; do
     done
     id=${ids[$i]}
     group=${id%%/*}
-    ("case_$group" "$id" >"$OUT/results/$i" 2>&1) &
+    ("case_$group" "$id" >"$RES/$i" 2>&1) &
     pids[$i]=$!
 done
 while [ $next -lt ${#ids[@]} ]; do

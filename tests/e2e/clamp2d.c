@@ -36,10 +36,22 @@ static void run1(int n)
     free(a), free(l), free(r), free(lr), free(rr);
 }
 
+static void run_nested(int n)
+{
+    float *a = ALLOC(float, n), *o = ALLOC(float, n), *r = ALLOC(float, n);
+    fill_f32(a, (size_t)n);
+    for (int i = 0; i < n; i++) r[i] = i >= 1 ? (i + 1 < n ? a[i - 1] + a[i + 1] : a[i - 1]) : 0.0f;
+    tdsl_tensor A = TDSL_F32(a, n), O = TDSL_F32(o, n);
+    if (CHECK_OK(guard_nested(&A, &O)))
+        check_equal_f32(LABEL("guard_nested n=%d", n), o, r, (size_t)n);
+    free(a), free(o), free(r);
+}
+
 int main(void)
 {
     harness_init();
     run2(37, 53); run2(64, 64); run2(1, 1); run2(1, 9); run2(9, 1); run2(2, 2);
     run1(37); run1(64); run1(1); run1(2);
+    run_nested(37); run_nested(1); run_nested(2);
     return harness_done("clamp2d");
 }
