@@ -44,7 +44,18 @@ Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
 }
 
 /* Ranges of the index variables where an expression is evaluated. */
-typedef struct Env { Range *idx; int nidx; Range *rv; int nrv; } Env;
+typedef struct Env {
+    Range *idx; int nidx;
+    Range *rv; int nrv;
+    Affine **facts; int nfacts;     /* f >= 0 wherever the expression runs */
+} Env;
+
+#define MAX_FACTS 64
+
+static void add_fact(Ctx *c, Env *env, const Range *r)
+{
+    if (env->nfacts < MAX_FACTS) env->facts[env->nfacts++] = aff_sub(c->a, r->hi, r->lo);
+}
 
 static Range *var_range(Env *env, int var)
 {
@@ -96,6 +107,7 @@ static void apply_fact(Ctx *c, Env *env, Affine *f)
     } else {                            /* rest - v >= 0: v <= rest */
         if (aff_compare(c->a, rest, r->hi) != 1) r->hi = rest;
     }
+    add_fact(c, env, r);                /* the arm runs only if the narrowed range is non-empty */
 }
 
 static Op negate(Op op)
@@ -148,6 +160,8 @@ static Env env_copy(Ctx *c, const Env *e)
     n.rv = ARENA_ARRAY(c->a, Range, e->nrv ? e->nrv : 1);
     memcpy(n.idx, e->idx, sizeof(Range) * (size_t)e->nidx);
     memcpy(n.rv, e->rv, sizeof(Range) * (size_t)e->nrv);
+    n.facts = ARENA_ARRAY(c->a, Affine *, MAX_FACTS);
+    memcpy(n.facts, e->facts, sizeof(Affine *) * (size_t)e->nfacts);
     return n;
 }
 
@@ -192,6 +206,17 @@ static bool widen(Ctx *c, Range *acc, const Range *r)
     return true;
 }
 
+/* x >= 0 wherever an access under env executes. Besides size vars >= 0, an
+ * access runs only when every enclosing range is non-empty (hi - lo >= 0), so
+ * x may also be proven as one such fact plus something provably >= 0. */
+static bool nonneg_here(Ctx *c, Env *env, const Affine *x)
+{
+    if (aff_provably_nonneg(x)) return true;
+    for (int i = 0; i < env->nfacts; i++)
+        if (aff_provably_nonneg(aff_sub(c->a, x, env->facts[i]))) return true;
+    return false;
+}
+
 static bool has_access(const Expr *e)
 {
     if (e->kind == EX_ACCESS) return true;
@@ -232,7 +257,7 @@ static void visit_access(Walk *w, Env *env, const Expr *e)
             continue;
         }
         Affine *last = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
-        if (aff_provably_nonneg(aff_sub(c->a, r.lo, t->min[k])) && aff_provably_nonneg(aff_sub(c->a, last, r.hi)))
+        if (nonneg_here(c, env, aff_sub(c->a, r.lo, t->min[k])) && nonneg_here(c, env, aff_sub(c->a, last, r.hi)))
             continue;
         diag_error(c->d, e->span, "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent %s (valid %s..%s)",
                    expr_str(c, e), expr_str(c, ix), k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names),
@@ -261,7 +286,14 @@ static void walk(Walk *w, Env *env, const Expr *e)
             env->rv[r->id].lo = r->min;
             env->rv[r->id].hi = aff_add_const(c->a, aff_add(c->a, r->min, r->extent), -1);
         }
-        break;
+        {
+            int saved = env->nfacts;
+            for (int i = 0; i < e->nrvars; i++) add_fact(c, env, &env->rv[e->rvars[i]->id]);
+            walk(w, env, e->args[0]);
+            env->nfacts = saved;
+        }
+        for (int i = 0; i < e->nrvars; i++) env->rv[e->rvars[i]->id] = (Range){ 0 };
+        return;
     case EX_ACCESS:
         for (int i = 0; i < e->nargs; i++) walk(w, env, e->args[i]);
         visit_access(w, env, e);
@@ -295,9 +327,12 @@ static void stage_env(Ctx *c, const Tensor *t, Env *env)
     env->idx = ARENA_ARRAY(c->a, Range, t->ndim ? t->ndim : 1);
     env->nrv = c->rvars.len;
     env->rv = ARENA_ARRAY(c->a, Range, env->nrv ? env->nrv : 1);
+    env->facts = ARENA_ARRAY(c->a, Affine *, MAX_FACTS);
+    env->nfacts = 0;
     for (int k = 0; k < t->ndim; k++) {
         env->idx[k].lo = t->min[k];
         env->idx[k].hi = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
+        add_fact(c, env, &env->idx[k]);
     }
 }
 
