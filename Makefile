@@ -68,8 +68,11 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LLVM_INC) -c $< -o $@
 
+$(B)/tests/parse_test: $(B)/tests/parse_test.o $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
+
 test: all
-	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o
+	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o $(B)/tests/parse_test
 	B=$(B) CC=$(CC) SAN="$(SAN)" tests/run.sh
 
 test-asan:

@@ -204,9 +204,12 @@ void loopir_print_expr(FILE *out, const LExpr *e)
     }
     case LX_VAR: fputs(e->var->name, out); break;
     case LX_LOAD:
-        fprintf(out, "%s[", e->buf->name);
-        print_args(out, e->args, e->nargs);
-        fputc(']', out);
+        fputs(e->buf->name, out);
+        if (e->nargs) {
+            fputc('[', out);
+            print_args(out, e->args, e->nargs);
+            fputc(']', out);
+        }
         break;
     case LX_UNARY:
         fputs(e->op == OP_NEG ? "-" : "!", out);

@@ -22,7 +22,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse"}
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -288,6 +288,16 @@ selected() {
 
 PATTERNS=("$@")
 ids=()
+# parse: the parser's own cases (printed AST and syntax errors), tests/parse/check.sh
+list_parse() {
+    echo "parse/all"
+}
+case_parse() {
+    local out
+    if out=$(sh tests/parse/check.sh "$B/tests/parse_test" 2>&1); then echo "PASS parse/all"
+    else echo "FAIL parse/all (sh tests/parse/check.sh $B/tests/parse_test)"; printf '%s\n' "$out"; fi
+}
+
 for g in $GROUPS_RUN; do
     while IFS= read -r id; do
         [ -n "$id" ] || continue
