@@ -198,8 +198,9 @@ void loopir_print_expr(FILE *out, const LExpr *e)
     case LX_FLOAT: {
         char buf[64];
         snprintf(buf, sizeof buf, "%.9g", e->fval);
-        bool plain = !strpbrk(buf, ".eni");     /* integral: add ".0"; inf/nan stay words */
-        fprintf(out, "%s%s%s", buf, plain ? ".0" : "", e->type == DT_F64 ? "" : "f");
+        bool word = !!strpbrk(buf, "ni");       /* inf, nan: no suffix */
+        bool plain = !word && !strpbrk(buf, ".e");  /* integral: add ".0" */
+        fprintf(out, "%s%s%s", buf, plain ? ".0" : "", word || e->type == DT_F64 ? "" : "f");
         break;
     }
     case LX_VAR: fputs(e->var->name, out); break;
