@@ -169,6 +169,14 @@ static void natural_extents(Ctx *c, Stage *s)
 
 /* ---- calls: bind the callee's size vars to the caller's shapes ---- */
 
+/* x, over the callee's size vars, with each replaced by its caller value sz[] */
+static Affine *in_caller_terms(Ctx *c, const Affine *x, Affine **sz)
+{
+    Affine *w = aff_const(c->a, x->c);
+    for (int j = 0; j < x->n; j++) w = aff_add(c->a, w, aff_scale(c->a, sz[x->var[j]], x->coef[j]));
+    return w;
+}
+
 bool shapes_check_call(Ctx *c, Stage *s)
 {
     Fn *f = s->fn;
@@ -196,10 +204,7 @@ bool shapes_check_call(Ctx *c, Stage *s)
                     continue;
                 }
                 if (pass == 0) continue;
-                /* want in caller terms */
-                Affine *w = aff_const(c->a, want->c);
-                for (int j = 0; j < want->n; j++)
-                    w = aff_add(c->a, w, aff_scale(c->a, sz[want->var[j]], want->coef[j]));
+                Affine *w = in_caller_terms(c, want, sz);
                 if (!aff_equal(w, have)) {
                     diag_error(c->d, s->args[i]->span, "argument '%s' of '%s': dim %d has extent %s but '%s' needs %s there",
                                arg->name, f->name, k, aff_str(c->a, have, n), p->name, aff_str(c->a, w, n));
@@ -213,9 +218,7 @@ bool shapes_check_call(Ctx *c, Stage *s)
         Tensor *out = s->outs[i], *r = f->results[i];
         Affine **ext = ARENA_ARRAY(c->a, Affine *, r->ndim ? r->ndim : 1);
         for (int k = 0; k < r->ndim; k++) {
-            Affine *w = aff_const(c->a, r->extent[k]->c);
-            for (int j = 0; j < r->extent[k]->n; j++)
-                w = aff_add(c->a, w, aff_scale(c->a, sz[r->extent[k]->var[j]], r->extent[k]->coef[j]));
+            Affine *w = in_caller_terms(c, r->extent[k], sz);
             ext[k] = w;
             if (out->declared_shape && !aff_equal(out->extent[k], w)) {
                 diag_error(c->d, s->target_spans[i], "'%s' dim %d has extent %s but '%s' returns extent %s there",
