@@ -31,14 +31,22 @@ Affine *aff_var(Arena *a, int var)
 static Affine *aff_combine(Arena *a, const Affine *x, int64_t kx, const Affine *y, int64_t ky)
 {
     Affine *r = aff_alloc(a, x->n + y->n);
-    r->c = kx * x->c + ky * y->c;
+    int64_t p, q;
+    r->overflow = x->overflow || y->overflow || __builtin_mul_overflow(kx, x->c, &p) ||
+                  __builtin_mul_overflow(ky, y->c, &q) || __builtin_add_overflow(p, q, &r->c);
     int i = 0, j = 0;
     while (i < x->n || j < y->n) {
         int v;
-        int64_t c;
-        if (j >= y->n || (i < x->n && x->var[i] < y->var[j])) { v = x->var[i]; c = kx * x->coef[i++]; }
-        else if (i >= x->n || y->var[j] < x->var[i]) { v = y->var[j]; c = ky * y->coef[j++]; }
-        else { v = x->var[i]; c = kx * x->coef[i++] + ky * y->coef[j++]; }
+        int64_t c = 0, cx = 0, cy = 0;
+        bool o = false;
+        if (j >= y->n || (i < x->n && x->var[i] < y->var[j])) { v = x->var[i]; o = __builtin_mul_overflow(kx, x->coef[i++], &c); }
+        else if (i >= x->n || y->var[j] < x->var[i]) { v = y->var[j]; o = __builtin_mul_overflow(ky, y->coef[j++], &c); }
+        else {
+            v = x->var[i];
+            o = __builtin_mul_overflow(kx, x->coef[i++], &cx) || __builtin_mul_overflow(ky, y->coef[j++], &cy) ||
+                __builtin_add_overflow(cx, cy, &c);
+        }
+        r->overflow |= o;
         if (c) { r->var[r->n] = v; r->coef[r->n++] = c; }
     }
     return r;
@@ -51,14 +59,15 @@ Affine *aff_scale(Arena *a, const Affine *x, int64_t k) { return aff_combine(a, 
 Affine *aff_add_const(Arena *a, const Affine *x, int64_t k)
 {
     Affine *r = aff_combine(a, x, 1, x, 0);
-    r->c += k;
+    r->overflow |= __builtin_add_overflow(r->c, k, &r->c);
     return r;
 }
 
-bool aff_is_const(const Affine *x) { return x->n == 0; }
+bool aff_is_const(const Affine *x) { return x->n == 0 && !x->overflow; }
 
 bool aff_equal(const Affine *x, const Affine *y)
 {
+    if (x->overflow || y->overflow) return false;
     if (x->c != y->c || x->n != y->n) return false;
     for (int i = 0; i < x->n; i++)
         if (x->var[i] != y->var[i] || x->coef[i] != y->coef[i]) return false;
@@ -67,7 +76,7 @@ bool aff_equal(const Affine *x, const Affine *y)
 
 bool aff_provably_nonneg(const Affine *x)
 {
-    if (x->c < 0) return false;
+    if (x->overflow || x->c < 0) return false;
     for (int i = 0; i < x->n; i++)
         if (x->coef[i] < 0) return false;
     return true;
@@ -76,6 +85,7 @@ bool aff_provably_nonneg(const Affine *x)
 int aff_compare(Arena *a, const Affine *x, const Affine *y)
 {
     Affine *d = aff_sub(a, x, y);
+    if (d->overflow) return 2;
     if (d->n == 0 && d->c == 0) return 0;
     if (aff_provably_nonneg(d)) return 1;
     if (aff_provably_nonneg(aff_scale(a, d, -1))) return -1;
@@ -84,6 +94,10 @@ int aff_compare(Arena *a, const Affine *x, const Affine *y)
 
 void aff_print(FILE *out, const Affine *x, const char *const *names)
 {
+    if (x->overflow) {
+        fputs("(overflow)", out);
+        return;
+    }
     bool first = true;
     for (int i = 0; i < x->n; i++) {
         int64_t c = x->coef[i];

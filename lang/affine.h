@@ -13,6 +13,7 @@ typedef struct Affine {
     int n;
     int *var;           /* size var ids, ascending */
     int64_t *coef;
+    bool overflow;      /* some arithmetic overflowed: nothing can be proven about it */
 } Affine;
 
 Affine *aff_const(Arena *a, int64_t c);
@@ -21,7 +22,7 @@ Affine *aff_add(Arena *a, const Affine *x, const Affine *y);
 Affine *aff_sub(Arena *a, const Affine *x, const Affine *y);
 Affine *aff_scale(Arena *a, const Affine *x, int64_t k);
 Affine *aff_add_const(Arena *a, const Affine *x, int64_t k);
-bool aff_is_const(const Affine *x);
+bool aff_is_const(const Affine *x);      /* false for an overflowed form */
 bool aff_equal(const Affine *x, const Affine *y);
 /* true if x >= 0 for every assignment of size vars >= 0 */
 bool aff_provably_nonneg(const Affine *x);

@@ -44,6 +44,7 @@ Expr *ex_unary(Arena *a, Op op, Expr *x, Span sp)
     e->args = ARENA_ARRAY(a, Expr *, 1);
     e->args[0] = x;
     e->nargs = 1;
+    e->depth = x->depth + 1;
     return e;
 }
 
@@ -55,6 +56,7 @@ Expr *ex_binary(Arena *a, Op op, Expr *l, Expr *r, Span sp)
     e->args[0] = l;
     e->args[1] = r;
     e->nargs = 2;
+    e->depth = (l->depth > r->depth ? l->depth : r->depth) + 1;
     return e;
 }
 

@@ -80,7 +80,11 @@ struct Expr {
     Tensor *tensor;         /* EX_ACCESS target, REF_SCALAR param */
     MathFn fn;              /* EX_CALL */
     DType cast_to;          /* EX_CALL with MF_CAST */
+    int depth;              /* operator nesting below this node (set by ex_unary/ex_binary) */
 };
+
+/* Deeper operator chains are rejected before any pass recurses over them. */
+#define EXPR_MAX_DEPTH 4000
 
 /* A shape dimension as written: an expression over size vars and literals. */
 typedef struct Dim { Expr *expr; } Dim;

@@ -67,6 +67,10 @@ static Range *var_range(Env *env, int var)
 /* Interval of an affine form over env: index vars replaced by their bounds. */
 static bool eval_range(Ctx *c, Env *env, const Affine *x, Range *out)
 {
+    if (x->overflow) {                  /* unprovable, and printed as such */
+        out->lo = out->hi = (Affine *)x;
+        return true;
+    }
     Affine *lo = aff_const(c->a, x->c), *hi = aff_const(c->a, x->c);
     for (int i = 0; i < x->n; i++) {
         int64_t k = x->coef[i];
@@ -92,6 +96,7 @@ static bool eval_range(Ctx *c, Env *env, const Affine *x, Range *out)
 static void apply_fact(Ctx *c, Env *env, Affine *f)
 {
     int at = -1;
+    if (f->overflow) return;
     for (int i = 0; i < f->n; i++)
         if (f->var[i] >= IDX_BASE) {
             if (at >= 0) return;
@@ -108,6 +113,17 @@ static void apply_fact(Ctx *c, Env *env, Affine *f)
         if (aff_compare(c->a, rest, r->hi) != 1) r->hi = rest;
     }
     add_fact(c, env, r);                /* the arm runs only if the narrowed range is non-empty */
+}
+
+/* The program evaluates a condition in wrapping i64 arithmetic; a comparison
+ * narrows ranges only when it cannot wrap for any size that fits in memory
+ * (sizes < 2^48): few terms, small coefficients and constants. */
+static bool small(const Affine *x)
+{
+    if (x->overflow || x->n > 4 || x->c > (INT64_C(1) << 40) || x->c < -(INT64_C(1) << 40)) return false;
+    for (int i = 0; i < x->n; i++)
+        if (x->coef[i] > 4096 || x->coef[i] < -4096) return false;
+    return true;
 }
 
 static Op negate(Op op)
@@ -139,7 +155,7 @@ static void narrow(Ctx *c, Env *env, const Expr *cond, bool truth)
     bool ok = true;
     Affine *a = bounds_linear(c, cond->args[0], &ok);
     Affine *b = ok ? bounds_linear(c, cond->args[1], &ok) : NULL;
-    if (!ok) return;
+    if (!ok || !small(a) || !small(b)) return;
     switch (op) {
     case OP_LT: apply_fact(c, env, aff_add_const(c->a, aff_sub(c->a, b, a), -1)); break;
     case OP_LE: apply_fact(c, env, aff_sub(c->a, b, a)); break;
@@ -195,6 +211,7 @@ static char *expr_str(Ctx *c, const Expr *e)
 /* Widens acc to cover r; false if the two cannot be ordered symbolically. */
 static bool widen(Ctx *c, Range *acc, const Range *r)
 {
+    if (r->lo->overflow || r->hi->overflow) return false;
     if (!acc->lo) {
         *acc = *r;
         return true;

@@ -288,6 +288,12 @@ static bool resolve_stage(Ctx *c, Stage *s, int index)
             ok = false;
         }
     }
+    if (s->value->depth > EXPR_MAX_DEPTH) {
+        diag_error(c->d, s->span, "expression is nested too deeply (%d levels of operators; the limit is %d)",
+                   s->value->depth, EXPR_MAX_DEPTH);
+        define_target(c, s, s->target, s->target_span);
+        return false;
+    }
     Scope sc = { .stage = s };
     ok &= resolve_expr(c, &sc, s->value, index);
     Tensor *t = define_target(c, s, s->target, s->target_span);

@@ -4,8 +4,20 @@
 #include "sema_int.h"
 #include <string.h>
 
+static Affine *dim_affine(Ctx *c, Expr *e, bool create, const char *what);
+
 /* A dim as written (`h + 2`, `784`, `2 * n`) as an affine form. */
 Affine *shapes_dim_affine(Ctx *c, Expr *e, bool create, const char *what)
+{
+    Affine *x = dim_affine(c, e, create, what);
+    if (x && x->overflow) {
+        diag_error(c->d, e->span, "dimension of '%s' overflows 64-bit arithmetic", what);
+        return NULL;
+    }
+    return x;
+}
+
+static Affine *dim_affine(Ctx *c, Expr *e, bool create, const char *what)
 {
     switch (e->kind) {
     case EX_INT: return aff_const(c->a, e->ival);
@@ -15,14 +27,14 @@ Affine *shapes_dim_affine(Ctx *c, Expr *e, bool create, const char *what)
     }
     case EX_UNARY:
         if (e->op == OP_NEG) {
-            Affine *x = shapes_dim_affine(c, e->args[0], create, what);
+            Affine *x = dim_affine(c, e->args[0], create, what);
             return x ? aff_scale(c->a, x, -1) : NULL;
         }
         break;
     case EX_BINARY: {
         if (e->op != OP_ADD && e->op != OP_SUB && e->op != OP_MUL) break;
-        Affine *x = shapes_dim_affine(c, e->args[0], create, what);
-        Affine *y = shapes_dim_affine(c, e->args[1], create, what);
+        Affine *x = dim_affine(c, e->args[0], create, what);
+        Affine *y = dim_affine(c, e->args[1], create, what);
         if (!x || !y) return NULL;
         if (e->op == OP_ADD) return aff_add(c->a, x, y);
         if (e->op == OP_SUB) return aff_sub(c->a, x, y);
@@ -110,7 +122,10 @@ static bool rvar_range(Ctx *c, const Expr *red, RVar *r)
     if (r->lo) {
         bool ok1 = true, ok2 = true;
         Affine *lo = bounds_linear(c, r->lo, &ok1), *hi = bounds_linear(c, r->hi, &ok2);
-        if (!ok1 || !ok2) return false;
+        if (!ok1 || !ok2) {
+            diag_error(c->d, span_join(r->lo->span, r->hi->span), "the range of '%s' must be affine in size variables", r->name);
+            return false;
+        }
         for (int i = 0; i < lo->n; i++)
             if (lo->var[i] >= IDX_BASE) ok1 = false;
         for (int i = 0; i < hi->n; i++)
