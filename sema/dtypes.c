@@ -36,8 +36,7 @@ static void settle(Ctx *c, Expr *e, DType t)
         diag_error(c->d, e->span, "literal %lld does not fit in %s", (long long)e->ival, dtype_name(t));
     e->type = t;
     if (e->kind == EX_UNARY || e->kind == EX_BINARY || e->kind == EX_CALL) {
-        bool cmp = e->kind == EX_BINARY && e->op >= OP_LT && e->op <= OP_NE;
-        for (int i = 0; i < e->nargs; i++) settle(c, e->args[i], cmp ? dtype_is_float(t) ? t : t : t);
+        for (int i = 0; i < e->nargs; i++) settle(c, e->args[i], t);
     } else if (e->kind == EX_SELECT) {
         settle(c, e->args[1], t);
         settle(c, e->args[2], t);
@@ -219,8 +218,8 @@ static DType check(Ctx *c, Expr *e)
     case EX_REDUCE:
         for (int i = 0; i < e->nrvars; i++) {
             RVar *r = e->rvars[i];
-            if (r->lo) settle(c, r->lo, check(c, r->lo) == LIT_INT ? DT_I64 : DT_I64);
-            if (r->hi) settle(c, r->hi, check(c, r->hi) == LIT_INT ? DT_I64 : DT_I64);
+            if (r->lo && check(c, r->lo)) settle(c, r->lo, DT_I64);
+            if (r->hi && check(c, r->hi)) settle(c, r->hi, DT_I64);
         }
         t = want_numeric(c, e->args[0], op_text(e->op));
         break;
