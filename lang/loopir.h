@@ -58,6 +58,13 @@ struct LExpr {
     int nargs;
 };
 
+/* How a loop runs. SERIAL: in order. PARALLEL: the iterations are independent
+ * (the schedule proved it) and run on the thread pool; a parallel loop inside
+ * another runs serially. VECTOR: independent iterations; `width` >= 1 is a
+ * constant and the extent never exceeds it: when extent == width all lanes run
+ * at once as <width x T> LLVM operations, otherwise a serial loop runs the
+ * tail. UNROLL: `width` copies of the body when extent == width, else a
+ * serial loop. Loop counters are i64. */
 typedef enum LoopKind { LOOP_SERIAL, LOOP_PARALLEL, LOOP_VECTOR, LOOP_UNROLL } LoopKind;
 
 typedef enum LStmtKind {

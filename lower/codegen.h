@@ -22,6 +22,30 @@ typedef struct CgModule {
     LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, ptr, voidt;
 } CgModule;
 
+typedef struct BufInfo {
+    const Buffer *buf;
+    LLVMValueRef base;
+    LLVMValueRef *min, *stride;     /* per dim, i64 (malloc'd) */
+} BufInfo;
+
+typedef struct VarBind { const LVar *var; LLVMValueRef val; } VarBind;
+
+typedef struct CgFunc {
+    CgModule *m;
+    LLVMValueRef fn;
+    LLVMBuilderRef ab;              /* allocas: end of the entry block */
+    LLVMValueRef *sizes;
+    int nsizes;
+    LLVMValueRef *scalars;          /* per fn param */
+    int nscalars;
+    BufInfo *bufs;                  /* scope stack */
+    int nbufs, capbufs;
+    VarBind *vars;
+    int nvars, capvars;
+    LLVMValueRef *live;             /* malloc'd buffers live here, outermost first */
+    int nlive, caplive;
+} CgFunc;
+
 /* ---- codegen_llvm.c ---- */
 /* Builds a module holding a kernel and an entry point per fn; data layout and
  * triple come from tm. Returns NULL after reporting to d. */
@@ -36,6 +60,29 @@ LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f);
 LLVMValueRef cg_size_expr(CgModule *m, LLVMValueRef fn, LLVMValueRef *sizes, int nsizes,
                           const LExpr *e);
 void cg_internal_error(CgModule *m, const char *what);
+void *cg_grow(void *p, int *cap, int need, size_t elem);   /* realloc'd array with room for need */
+LLVMValueRef cg_i64(CgModule *m, int64_t v);
+unsigned cg_elem_bytes(DType t);
+LLVMValueRef cg_fpflag(LLVMValueRef v);
+LLVMValueRef cg_call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov, LLVMValueRef *args, int nargs);
+LLVMValueRef cg_libfn(CgModule *m, const char *name, LLVMTypeRef ret, LLVMTypeRef *ps, int n);
+/* Scopes of a kernel under construction. */
+LLVMValueRef cg_lookup_var(CgFunc *f, const LVar *v);
+const BufInfo *cg_lookup_buf(CgFunc *f, const Buffer *b);
+void cg_bind_buf(CgFunc *f, const Buffer *b, LLVMValueRef base);  /* computes min and strides here */
+void cg_unbind_buf(CgFunc *f);
+LLVMValueRef cg_elem_addr(CgFunc *f, const Buffer *b, LExpr *const *idx);
+bool cg_has_load(const LExpr *e);
+LLVMValueRef cg_convert(CgFunc *f, LLVMValueRef v, DType from, DType to);
+LLVMValueRef cg_expr(CgFunc *f, const LExpr *e);
+void cg_stmt(CgFunc *f, const LStmt *s);
+void cg_emit_free(CgFunc *f, LLVMValueRef p);
+void cg_error_return(CgFunc *f, LLVMValueRef code);   /* frees live buffers, returns code */
+/* LS_FOR by loop kind: codegen_llvm.c (serial), codegen_parallel.c, codegen_vector.c. */
+void cg_serial_for(CgFunc *f, const LStmt *s);
+void cg_parallel_for(CgFunc *f, const LStmt *s);
+void cg_vector_for(CgFunc *f, const LStmt *s);
+void cg_unroll_for(CgFunc *f, const LStmt *s);
 
 /* ---- entry.c ---- */
 /* The external, argument-checking entry point named f->name. */

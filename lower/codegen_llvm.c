@@ -8,31 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct BufInfo {
-    const Buffer *buf;
-    LLVMValueRef base;
-    LLVMValueRef *min, *stride;     /* per dim, i64 (malloc'd) */
-} BufInfo;
-
-typedef struct VarBind { const LVar *var; LLVMValueRef val; } VarBind;
-
-typedef struct CgFunc {
-    CgModule *m;
-    LLVMValueRef fn;
-    LLVMBuilderRef ab;              /* allocas: end of the entry block */
-    LLVMValueRef *sizes;
-    int nsizes;
-    LLVMValueRef *scalars;          /* per fn param */
-    int nscalars;
-    BufInfo *bufs;                  /* scope stack */
-    int nbufs, capbufs;
-    VarBind *vars;
-    int nvars, capvars;
-    LLVMValueRef *live;             /* malloc'd buffers live here, outermost first */
-    int nlive, caplive;
-} CgFunc;
-
-static void *grow(void *p, int *cap, int need, size_t elem)
+void *cg_grow(void *p, int *cap, int need, size_t elem)
 {
     if (need <= *cap) return p;
     int c = *cap ? *cap * 2 : 8;
@@ -65,9 +41,9 @@ LLVMTypeRef cg_type(CgModule *m, DType t)
 
 LLVMTypeRef cg_mem_type(CgModule *m, DType t) { return t == DT_BOOL ? m->i8 : cg_type(m, t); }
 
-static unsigned elem_bytes(DType t) { return (unsigned)dtype_bits(t) / 8; }
+unsigned cg_elem_bytes(DType t) { return (unsigned)dtype_bits(t) / 8; }
 
-static LLVMValueRef i64c(CgModule *m, int64_t v) { return LLVMConstInt(m->i64, (unsigned long long)v, 1); }
+LLVMValueRef cg_i64(CgModule *m, int64_t v) { return LLVMConstInt(m->i64, (unsigned long long)v, 1); }
 
 static void add_attr(CgModule *m, LLVMValueRef fn, unsigned idx, const char *name)
 {
@@ -101,14 +77,14 @@ LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f)
 
 /* ---- small helpers ---- */
 
-static LLVMValueRef fpflag(LLVMValueRef v)
+LLVMValueRef cg_fpflag(LLVMValueRef v)
 {
     if (LLVMIsAInstruction(v) && LLVMCanValueUseFastMathFlags(v))
         LLVMSetFastMathFlags(v, LLVMFastMathAllowContract);
     return v;
 }
 
-static LLVMValueRef call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov,
+LLVMValueRef cg_call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov,
                                    LLVMValueRef *args, int nargs)
 {
     unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
@@ -120,7 +96,7 @@ static LLVMValueRef call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *o
     return LLVMBuildCall2(m->b, LLVMGlobalGetValueType(decl), decl, args, (unsigned)nargs, "");
 }
 
-static LLVMValueRef libfn(CgModule *m, const char *name, LLVMTypeRef ret, LLVMTypeRef *ps, int n)
+LLVMValueRef cg_libfn(CgModule *m, const char *name, LLVMTypeRef ret, LLVMTypeRef *ps, int n)
 {
     LLVMValueRef fn = LLVMGetNamedFunction(m->mod, name);
     if (!fn) {
@@ -132,11 +108,11 @@ static LLVMValueRef libfn(CgModule *m, const char *name, LLVMTypeRef ret, LLVMTy
 
 static LLVMValueRef call_libm(CgModule *m, const char *name, LLVMTypeRef t, LLVMValueRef x)
 {
-    LLVMValueRef fn = libfn(m, name, t, &t, 1);
+    LLVMValueRef fn = cg_libfn(m, name, t, &t, 1);
     return LLVMBuildCall2(m->b, LLVMGlobalGetValueType(fn), fn, &x, 1, "");
 }
 
-static LLVMValueRef lookup_var(CgFunc *f, const LVar *v)
+LLVMValueRef cg_lookup_var(CgFunc *f, const LVar *v)
 {
     switch (v->kind) {
     case LV_SIZE:
@@ -154,7 +130,7 @@ static LLVMValueRef lookup_var(CgFunc *f, const LVar *v)
     return LLVMConstNull(cg_type(f->m, v->type));
 }
 
-static const BufInfo *lookup_buf(CgFunc *f, const Buffer *b)
+const BufInfo *cg_lookup_buf(CgFunc *f, const Buffer *b)
 {
     for (int i = f->nbufs - 1; i >= 0; i--)
         if (f->bufs[i].buf == b) return &f->bufs[i];
@@ -162,41 +138,40 @@ static const BufInfo *lookup_buf(CgFunc *f, const Buffer *b)
     return NULL;
 }
 
-static LLVMValueRef emit_expr(CgFunc *f, const LExpr *e);
 
 /* Computes min and strides once, where the buffer comes into scope. */
-static void bind_buf(CgFunc *f, const Buffer *b, LLVMValueRef base)
+void cg_bind_buf(CgFunc *f, const Buffer *b, LLVMValueRef base)
 {
-    f->bufs = grow(f->bufs, &f->capbufs, f->nbufs + 1, sizeof(BufInfo));
+    f->bufs = cg_grow(f->bufs, &f->capbufs, f->nbufs + 1, sizeof(BufInfo));
     BufInfo *bi = &f->bufs[f->nbufs++];
     bi->buf = b;
     bi->base = base;
     int n = b->ndim;
     bi->min = calloc((size_t)(n ? n : 1), sizeof(LLVMValueRef));
     bi->stride = calloc((size_t)(n ? n : 1), sizeof(LLVMValueRef));
-    LLVMValueRef s = i64c(f->m, 1);
+    LLVMValueRef s = cg_i64(f->m, 1);
     for (int k = n - 1; k >= 0; k--) {
         bi->stride[k] = s;
-        if (k > 0) s = LLVMBuildNSWMul(f->m->b, s, emit_expr(f, b->extent[k]), "stride");
+        if (k > 0) s = LLVMBuildNSWMul(f->m->b, s, cg_expr(f, b->extent[k]), "stride");
     }
-    for (int k = 0; k < n; k++) bi->min[k] = emit_expr(f, b->min[k]);
+    for (int k = 0; k < n; k++) bi->min[k] = cg_expr(f, b->min[k]);
 }
 
-static void unbind_buf(CgFunc *f)
+void cg_unbind_buf(CgFunc *f)
 {
     BufInfo *bi = &f->bufs[--f->nbufs];
     free(bi->min);
     free(bi->stride);
 }
 
-static LLVMValueRef elem_addr(CgFunc *f, const Buffer *b, LExpr *const *idx)
+LLVMValueRef cg_elem_addr(CgFunc *f, const Buffer *b, LExpr *const *idx)
 {
-    const BufInfo *bi = lookup_buf(f, b);
+    const BufInfo *bi = cg_lookup_buf(f, b);
     if (!bi) return LLVMConstNull(f->m->ptr);
     LLVMBuilderRef B = f->m->b;
     LLVMValueRef off = NULL;
     for (int k = 0; k < b->ndim; k++) {
-        LLVMValueRef i = LLVMBuildNSWSub(B, emit_expr(f, idx[k]), bi->min[k], "");
+        LLVMValueRef i = LLVMBuildNSWSub(B, cg_expr(f, idx[k]), bi->min[k], "");
         LLVMValueRef t = LLVMBuildNSWMul(B, i, bi->stride[k], "");
         off = off ? LLVMBuildNSWAdd(B, off, t, "") : t;
     }
@@ -204,17 +179,17 @@ static LLVMValueRef elem_addr(CgFunc *f, const Buffer *b, LExpr *const *idx)
     return LLVMBuildInBoundsGEP2(B, cg_mem_type(f->m, b->type), bi->base, &off, 1, "");
 }
 
-static bool has_load(const LExpr *e)
+bool cg_has_load(const LExpr *e)
 {
     if (e->kind == LX_LOAD) return true;
     for (int i = 0; i < e->nargs; i++)
-        if (e->args[i] && has_load(e->args[i])) return true;
+        if (e->args[i] && cg_has_load(e->args[i])) return true;
     return false;
 }
 
 /* ---- expressions ---- */
 
-static LLVMValueRef convert(CgFunc *f, LLVMValueRef v, DType from, DType to)
+LLVMValueRef cg_convert(CgFunc *f, LLVMValueRef v, DType from, DType to)
 {
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
@@ -234,7 +209,7 @@ static LLVMValueRef convert(CgFunc *f, LLVMValueRef v, DType from, DType to)
         return dtype_is_signed(from) ? LLVMBuildSIToFP(B, v, T, "") : LLVMBuildUIToFP(B, v, T, "");
     if (dtype_is_float(from) && dtype_is_int(to)) {
         LLVMTypeRef ov[2] = { T, LLVMTypeOf(v) };
-        return call_intrinsic(m, dtype_is_signed(to) ? "llvm.fptosi.sat" : "llvm.fptoui.sat", ov, 2, &v, 1);
+        return cg_call_intrinsic(m, dtype_is_signed(to) ? "llvm.fptosi.sat" : "llvm.fptoui.sat", ov, 2, &v, 1);
     }
     if (dtype_is_float(from) && dtype_is_float(to))
         return dtype_bits(to) > dtype_bits(from) ? LLVMBuildFPExt(B, v, T, "") : LLVMBuildFPTrunc(B, v, T, "");
@@ -274,11 +249,11 @@ static LLVMValueRef branch_select(CgFunc *f, LLVMValueRef c, const LExpr *x, LLV
     LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(C, f->fn, "sel.j");
     LLVMBuildCondBr(B, c, bt, bf);
     LLVMPositionBuilderAtEnd(B, bt);
-    LLVMValueRef xv = x ? emit_expr(f, x) : xc;
+    LLVMValueRef xv = x ? cg_expr(f, x) : xc;
     LLVMBasicBlockRef et = LLVMGetInsertBlock(B);
     LLVMBuildBr(B, bj);
     LLVMPositionBuilderAtEnd(B, bf);
-    LLVMValueRef yv = y ? emit_expr(f, y) : yc;
+    LLVMValueRef yv = y ? cg_expr(f, y) : yc;
     LLVMBasicBlockRef ef = LLVMGetInsertBlock(B);
     LLVMBuildBr(B, bj);
     LLVMPositionBuilderAtEnd(B, bj);
@@ -292,23 +267,23 @@ static LLVMValueRef emit_binary(CgFunc *f, const LExpr *e)
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
     const LExpr *ea = e->args[0], *eb = e->args[1];
-    if ((e->op == OP_AND || e->op == OP_OR) && has_load(eb)) {
+    if ((e->op == OP_AND || e->op == OP_OR) && cg_has_load(eb)) {
         /* a && b: b may be a read guarded by a; evaluate it only when needed */
-        LLVMValueRef a = emit_expr(f, ea);
+        LLVMValueRef a = cg_expr(f, ea);
         LLVMValueRef t = LLVMConstInt(m->i1, 1, 0), fl = LLVMConstInt(m->i1, 0, 0);
         if (e->op == OP_AND) return branch_select(f, a, eb, NULL, NULL, fl, m->i1);
         return branch_select(f, a, NULL, t, eb, NULL, m->i1);
     }
-    LLVMValueRef a = emit_expr(f, ea), b = emit_expr(f, eb);
+    LLVMValueRef a = cg_expr(f, ea), b = cg_expr(f, eb);
     DType t = ea->type;
     if (dtype_is_float(t)) {
         LLVMRealPredicate p;
         switch (e->op) {
-        case OP_ADD: return fpflag(LLVMBuildFAdd(B, a, b, ""));
-        case OP_SUB: return fpflag(LLVMBuildFSub(B, a, b, ""));
-        case OP_MUL: return fpflag(LLVMBuildFMul(B, a, b, ""));
-        case OP_DIV: return fpflag(LLVMBuildFDiv(B, a, b, ""));
-        case OP_MOD: return fpflag(LLVMBuildFRem(B, a, b, ""));
+        case OP_ADD: return cg_fpflag(LLVMBuildFAdd(B, a, b, ""));
+        case OP_SUB: return cg_fpflag(LLVMBuildFSub(B, a, b, ""));
+        case OP_MUL: return cg_fpflag(LLVMBuildFMul(B, a, b, ""));
+        case OP_DIV: return cg_fpflag(LLVMBuildFDiv(B, a, b, ""));
+        case OP_MOD: return cg_fpflag(LLVMBuildFRem(B, a, b, ""));
         case OP_LT: p = LLVMRealOLT; break;
         case OP_LE: p = LLVMRealOLE; break;
         case OP_GT: p = LLVMRealOGT; break;
@@ -342,9 +317,9 @@ static LLVMValueRef emit_call(CgFunc *f, const LExpr *e)
 {
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
-    if (e->fn == MF_CAST) return convert(f, emit_expr(f, e->args[0]), e->args[0]->type, e->type);
+    if (e->fn == MF_CAST) return cg_convert(f, cg_expr(f, e->args[0]), e->args[0]->type, e->type);
     LLVMValueRef a[2];
-    for (int i = 0; i < e->nargs && i < 2; i++) a[i] = emit_expr(f, e->args[i]);
+    for (int i = 0; i < e->nargs && i < 2; i++) a[i] = cg_expr(f, e->args[i]);
     DType t = e->args[0]->type;
     LLVMTypeRef T = cg_type(m, t);
     bool fl = dtype_is_float(t), f32 = t == DT_F32;
@@ -352,37 +327,37 @@ static LLVMValueRef emit_call(CgFunc *f, const LExpr *e)
         if (e->fn != MF_ABS && e->nargs != 2) goto bad;
         if (fl) {
             const char *n = e->fn == MF_ABS ? "llvm.fabs" : e->fn == MF_MIN ? "llvm.minnum" : "llvm.maxnum";
-            return fpflag(call_intrinsic(m, n, &T, 1, a, e->nargs));
+            return cg_fpflag(cg_call_intrinsic(m, n, &T, 1, a, e->nargs));
         }
         bool s = dtype_is_signed(t);
         if (e->fn == MF_ABS) {
             if (!s) return a[0];
             a[1] = LLVMConstInt(m->i1, 0, 0);
-            return call_intrinsic(m, "llvm.abs", &T, 1, a, 2);
+            return cg_call_intrinsic(m, "llvm.abs", &T, 1, a, 2);
         }
         const char *n = e->fn == MF_MIN ? (s ? "llvm.smin" : "llvm.umin") : (s ? "llvm.smax" : "llvm.umax");
-        return call_intrinsic(m, n, &T, 1, a, 2);
+        return cg_call_intrinsic(m, n, &T, 1, a, 2);
     }
     if (!fl) goto bad;
     switch (e->fn) {
-    case MF_EXP: return fpflag(call_intrinsic(m, "llvm.exp", &T, 1, a, 1));
-    case MF_LOG: return fpflag(call_intrinsic(m, "llvm.log", &T, 1, a, 1));
-    case MF_SQRT: return fpflag(call_intrinsic(m, "llvm.sqrt", &T, 1, a, 1));
+    case MF_EXP: return cg_fpflag(cg_call_intrinsic(m, "llvm.exp", &T, 1, a, 1));
+    case MF_LOG: return cg_fpflag(cg_call_intrinsic(m, "llvm.log", &T, 1, a, 1));
+    case MF_SQRT: return cg_fpflag(cg_call_intrinsic(m, "llvm.sqrt", &T, 1, a, 1));
     case MF_RSQRT: {
-        LLVMValueRef r = fpflag(call_intrinsic(m, "llvm.sqrt", &T, 1, a, 1));
-        return fpflag(LLVMBuildFDiv(B, LLVMConstReal(T, 1.0), r, ""));
+        LLVMValueRef r = cg_fpflag(cg_call_intrinsic(m, "llvm.sqrt", &T, 1, a, 1));
+        return cg_fpflag(LLVMBuildFDiv(B, LLVMConstReal(T, 1.0), r, ""));
     }
-    case MF_SIN: return fpflag(call_intrinsic(m, "llvm.sin", &T, 1, a, 1));
-    case MF_COS: return fpflag(call_intrinsic(m, "llvm.cos", &T, 1, a, 1));
+    case MF_SIN: return cg_fpflag(cg_call_intrinsic(m, "llvm.sin", &T, 1, a, 1));
+    case MF_COS: return cg_fpflag(cg_call_intrinsic(m, "llvm.cos", &T, 1, a, 1));
     case MF_TANH:
-        if (LLVMLookupIntrinsicID("llvm.tanh", 9)) return fpflag(call_intrinsic(m, "llvm.tanh", &T, 1, a, 1));
-        return fpflag(call_libm(m, f32 ? "tanhf" : "tanh", T, a[0]));
-    case MF_ERF: return fpflag(call_libm(m, f32 ? "erff" : "erf", T, a[0]));
+        if (LLVMLookupIntrinsicID("llvm.tanh", 9)) return cg_fpflag(cg_call_intrinsic(m, "llvm.tanh", &T, 1, a, 1));
+        return cg_fpflag(call_libm(m, f32 ? "tanhf" : "tanh", T, a[0]));
+    case MF_ERF: return cg_fpflag(call_libm(m, f32 ? "erff" : "erf", T, a[0]));
     case MF_POW:
         if (e->nargs != 2) goto bad;
-        return fpflag(call_intrinsic(m, "llvm.pow", &T, 1, a, 2));
-    case MF_FLOOR: return fpflag(call_intrinsic(m, "llvm.floor", &T, 1, a, 1));
-    case MF_CEIL: return fpflag(call_intrinsic(m, "llvm.ceil", &T, 1, a, 1));
+        return cg_fpflag(cg_call_intrinsic(m, "llvm.pow", &T, 1, a, 2));
+    case MF_FLOOR: return cg_fpflag(cg_call_intrinsic(m, "llvm.floor", &T, 1, a, 1));
+    case MF_CEIL: return cg_fpflag(cg_call_intrinsic(m, "llvm.ceil", &T, 1, a, 1));
     default: break;
     }
 bad:
@@ -390,7 +365,7 @@ bad:
     return LLVMConstNull(cg_type(m, e->type));
 }
 
-static LLVMValueRef emit_expr(CgFunc *f, const LExpr *e)
+LLVMValueRef cg_expr(CgFunc *f, const LExpr *e)
 {
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
@@ -404,30 +379,30 @@ static LLVMValueRef emit_expr(CgFunc *f, const LExpr *e)
         return LLVMConstInt(T, v, 0);
     }
     case LX_FLOAT: return LLVMConstReal(cg_type(m, e->type), e->fval);
-    case LX_VAR: return lookup_var(f, e->var);
+    case LX_VAR: return cg_lookup_var(f, e->var);
     case LX_LOAD: {
-        LLVMValueRef p = elem_addr(f, e->buf, e->args);
+        LLVMValueRef p = cg_elem_addr(f, e->buf, e->args);
         LLVMValueRef v = LLVMBuildLoad2(B, cg_mem_type(m, e->buf->type), p, "");
-        LLVMSetAlignment(v, elem_bytes(e->buf->type));
+        LLVMSetAlignment(v, cg_elem_bytes(e->buf->type));
         if (e->buf->type == DT_BOOL) v = LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(m->i8), "");
         return v;
     }
     case LX_UNARY: {
-        LLVMValueRef x = emit_expr(f, e->args[0]);
+        LLVMValueRef x = cg_expr(f, e->args[0]);
         if (e->op == OP_NOT) return LLVMBuildXor(B, x, LLVMConstInt(LLVMTypeOf(x), 1, 0), "");
         if (dtype_is_float(e->args[0]->type)) return LLVMBuildFNeg(B, x, "");
         return LLVMBuildSub(B, LLVMConstNull(LLVMTypeOf(x)), x, "");
     }
     case LX_BINARY: return emit_binary(f, e);
     case LX_SELECT: {
-        LLVMValueRef c = emit_expr(f, e->args[0]);
-        if (has_load(e->args[1]) || has_load(e->args[2]))
+        LLVMValueRef c = cg_expr(f, e->args[0]);
+        if (cg_has_load(e->args[1]) || cg_has_load(e->args[2]))
             return branch_select(f, c, e->args[1], NULL, e->args[2], NULL, cg_type(m, e->type));
-        LLVMValueRef x = emit_expr(f, e->args[1]), y = emit_expr(f, e->args[2]);
+        LLVMValueRef x = cg_expr(f, e->args[1]), y = cg_expr(f, e->args[2]);
         return LLVMBuildSelect(B, c, x, y, "");
     }
     case LX_CALL: return emit_call(f, e);
-    case LX_CAST: return convert(f, emit_expr(f, e->args[0]), e->args[0]->type, e->type);
+    case LX_CAST: return cg_convert(f, cg_expr(f, e->args[0]), e->args[0]->type, e->type);
     }
     cg_internal_error(m, "unknown expression");
     return LLVMConstNull(m->i64);
@@ -436,49 +411,48 @@ static LLVMValueRef emit_expr(CgFunc *f, const LExpr *e)
 LLVMValueRef cg_size_expr(CgModule *m, LLVMValueRef fn, LLVMValueRef *sizes, int nsizes, const LExpr *e)
 {
     CgFunc f = { .m = m, .fn = fn, .sizes = sizes, .nsizes = nsizes };
-    LLVMValueRef v = emit_expr(&f, e);
+    LLVMValueRef v = cg_expr(&f, e);
     free(f.vars);
     return v;
 }
 
 /* ---- statements ---- */
 
-static LLVMValueRef malloc_fn(CgModule *m) { return libfn(m, "malloc", m->ptr, &m->i64, 1); }
-static LLVMValueRef free_fn(CgModule *m) { return libfn(m, "free", m->voidt, &m->ptr, 1); }
+static LLVMValueRef malloc_fn(CgModule *m) { return cg_libfn(m, "malloc", m->ptr, &m->i64, 1); }
+static LLVMValueRef free_fn(CgModule *m) { return cg_libfn(m, "free", m->voidt, &m->ptr, 1); }
 
-static void emit_free(CgFunc *f, LLVMValueRef p)
+void cg_emit_free(CgFunc *f, LLVMValueRef p)
 {
     LLVMValueRef fr = free_fn(f->m);
     LLVMBuildCall2(f->m->b, LLVMGlobalGetValueType(fr), fr, &p, 1, "");
 }
 
 /* In the current (fresh) block: free every live buffer, return code. */
-static void emit_error_return(CgFunc *f, LLVMValueRef code)
+void cg_error_return(CgFunc *f, LLVMValueRef code)
 {
-    for (int i = f->nlive - 1; i >= 0; i--) emit_free(f, f->live[i]);
+    for (int i = f->nlive - 1; i >= 0; i--) cg_emit_free(f, f->live[i]);
     LLVMBuildRet(f->m->b, code);
 }
 
-static void emit_stmt(CgFunc *f, const LStmt *s);
 
-static void emit_for(CgFunc *f, const LStmt *s)
+void cg_serial_for(CgFunc *f, const LStmt *s)
 {
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
-    LLVMValueRef lo = emit_expr(f, s->min);
-    LLVMValueRef hi = LLVMBuildNSWAdd(B, lo, emit_expr(f, s->extent), "");
+    LLVMValueRef lo = cg_expr(f, s->min);
+    LLVMValueRef hi = LLVMBuildNSWAdd(B, lo, cg_expr(f, s->extent), "");
     LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(m->ctx, f->fn, s->var->name);
     LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "for.end");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, lo, hi, ""), body, exit);
     LLVMPositionBuilderAtEnd(B, body);
     LLVMValueRef i = LLVMBuildPhi(B, m->i64, s->var->name);
-    f->vars = grow(f->vars, &f->capvars, f->nvars + 1, sizeof(VarBind));
+    f->vars = cg_grow(f->vars, &f->capvars, f->nvars + 1, sizeof(VarBind));
     f->vars[f->nvars++] = (VarBind){ s->var, i };
-    emit_stmt(f, s->body[0]);
+    cg_stmt(f, s->body[0]);
     f->nvars--;
     LLVMBasicBlockRef latch = LLVMGetInsertBlock(B);
-    LLVMValueRef next = LLVMBuildNSWAdd(B, i, i64c(m, 1), "");
+    LLVMValueRef next = LLVMBuildNSWAdd(B, i, cg_i64(m, 1), "");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, next, hi, ""), body, exit);
     LLVMAddIncoming(i, (LLVMValueRef[]){ lo, next }, (LLVMBasicBlockRef[]){ pre, latch }, 2);
     LLVMPositionBuilderAtEnd(B, exit);
@@ -491,36 +465,36 @@ static void emit_alloc(CgFunc *f, const LStmt *s)
     const Buffer *b = s->buf;
     if (b->ndim == 0) {
         LLVMValueRef a = LLVMBuildAlloca(f->ab, cg_mem_type(m, b->type), b->name);
-        LLVMSetAlignment(a, elem_bytes(b->type));
-        bind_buf(f, b, a);
-        emit_stmt(f, s->body[0]);
-        unbind_buf(f);
+        LLVMSetAlignment(a, cg_elem_bytes(b->type));
+        cg_bind_buf(f, b, a);
+        cg_stmt(f, s->body[0]);
+        cg_unbind_buf(f);
         return;
     }
-    LLVMValueRef bytes = i64c(m, elem_bytes(b->type));
-    for (int k = 0; k < b->ndim; k++) bytes = LLVMBuildNSWMul(B, bytes, emit_expr(f, b->extent[k]), "");
-    LLVMValueRef zero = LLVMBuildICmp(B, LLVMIntEQ, bytes, i64c(m, 0), "");
-    bytes = LLVMBuildSelect(B, zero, i64c(m, 1), bytes, "");
+    LLVMValueRef bytes = cg_i64(m, cg_elem_bytes(b->type));
+    for (int k = 0; k < b->ndim; k++) bytes = LLVMBuildNSWMul(B, bytes, cg_expr(f, b->extent[k]), "");
+    LLVMValueRef zero = LLVMBuildICmp(B, LLVMIntEQ, bytes, cg_i64(m, 0), "");
+    bytes = LLVMBuildSelect(B, zero, cg_i64(m, 1), bytes, "");
     LLVMValueRef mf = malloc_fn(m);
     LLVMValueRef p = LLVMBuildCall2(B, LLVMGlobalGetValueType(mf), mf, &bytes, 1, b->name);
     LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "nomem");
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "alloc.ok");
     LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), fail, ok);
     LLVMPositionBuilderAtEnd(B, fail);
-    emit_error_return(f, LLVMConstInt(m->i32, TDSL_ERR_NOMEM, 0));
+    cg_error_return(f, LLVMConstInt(m->i32, TDSL_ERR_NOMEM, 0));
     LLVMPositionBuilderAtEnd(B, ok);
-    f->live = grow(f->live, &f->caplive, f->nlive + 1, sizeof(LLVMValueRef));
+    f->live = cg_grow(f->live, &f->caplive, f->nlive + 1, sizeof(LLVMValueRef));
     f->live[f->nlive++] = p;
-    bind_buf(f, b, p);
-    emit_stmt(f, s->body[0]);
-    unbind_buf(f);
+    cg_bind_buf(f, b, p);
+    cg_stmt(f, s->body[0]);
+    cg_unbind_buf(f);
     f->nlive--;
-    emit_free(f, p);
+    cg_emit_free(f, p);
 }
 
 static LLVMValueRef buf_base(CgFunc *f, const Buffer *b)
 {
-    const BufInfo *bi = lookup_buf(f, b);
+    const BufInfo *bi = cg_lookup_buf(f, b);
     return bi ? bi->base : LLVMConstNull(f->m->ptr);
 }
 
@@ -534,18 +508,18 @@ static void emit_call_stmt(CgFunc *f, const LStmt *s)
     int k = 0;
     for (int i = 0; i < c->nparams; i++) {
         if (c->params[i]) args[k++] = buf_base(f, s->call_bufs[i]);
-        else args[k++] = convert(f, emit_expr(f, s->call_args[i]), s->call_args[i]->type, c->scalars[i]->type);
+        else args[k++] = cg_convert(f, cg_expr(f, s->call_args[i]), s->call_args[i]->type, c->scalars[i]->type);
     }
     for (int i = 0; i < c->nresults; i++) args[k++] = buf_base(f, s->call_bufs[c->nparams + i]);
     for (int i = 0; i < c->nsizes; i++) {
         const LExpr *e = s->call_args[c->nparams + i];
-        args[k++] = convert(f, emit_expr(f, e), e->type, DT_I64);
+        args[k++] = cg_convert(f, cg_expr(f, e), e->type, DT_I64);
     }
     LLVMValueRef fn = cg_kernel_decl(m, c);
     if (!LLVMCountBasicBlocks(fn)) {
         /* a callee outside this set (e.g. an earlier REPL definition) gets its
          * own private copy in this module */
-        m->pending = grow(m->pending, &m->cappending, m->npending + 1, sizeof(LFunc *));
+        m->pending = cg_grow(m->pending, &m->cappending, m->npending + 1, sizeof(LFunc *));
         m->pending[m->npending++] = c;
     }
     LLVMValueRef r = LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, args, (unsigned)n, "");
@@ -554,41 +528,47 @@ static void emit_call_stmt(CgFunc *f, const LStmt *s)
     LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "call.ok");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstNull(m->i32), ""), fail, ok);
     LLVMPositionBuilderAtEnd(B, fail);
-    emit_error_return(f, r);
+    cg_error_return(f, r);
     LLVMPositionBuilderAtEnd(B, ok);
 }
 
-static void emit_stmt(CgFunc *f, const LStmt *s)
+void cg_stmt(CgFunc *f, const LStmt *s)
 {
     if (!s) return;
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
     switch (s->kind) {
     case LS_BLOCK:
-        for (int i = 0; i < s->nbody; i++) emit_stmt(f, s->body[i]);
+        for (int i = 0; i < s->nbody; i++) cg_stmt(f, s->body[i]);
         return;
-    case LS_FOR: emit_for(f, s); return;
+    case LS_FOR:
+        switch (s->loop) {
+        case LOOP_PARALLEL: cg_parallel_for(f, s); return;
+        case LOOP_VECTOR: cg_vector_for(f, s); return;
+        case LOOP_UNROLL: cg_unroll_for(f, s); return;
+        default: cg_serial_for(f, s); return;
+        }
     case LS_ALLOC: emit_alloc(f, s); return;
     case LS_STORE: {
-        LLVMValueRef v = emit_expr(f, s->value);
+        LLVMValueRef v = cg_expr(f, s->value);
         if (s->buf->type == DT_BOOL) v = LLVMBuildZExt(B, v, m->i8, "");
-        LLVMValueRef p = elem_addr(f, s->buf, s->idx);
+        LLVMValueRef p = cg_elem_addr(f, s->buf, s->idx);
         LLVMValueRef st = LLVMBuildStore(B, v, p);
-        LLVMSetAlignment(st, elem_bytes(s->buf->type));
+        LLVMSetAlignment(st, cg_elem_bytes(s->buf->type));
         return;
     }
     case LS_IF: {
-        LLVMValueRef c = emit_expr(f, s->cond);
+        LLVMValueRef c = cg_expr(f, s->cond);
         LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.t");
         LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.end");
         LLVMBasicBlockRef bf = s->body[1] ? LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.f") : bj;
         LLVMBuildCondBr(B, c, bt, bf);
         LLVMPositionBuilderAtEnd(B, bt);
-        emit_stmt(f, s->body[0]);
+        cg_stmt(f, s->body[0]);
         LLVMBuildBr(B, bj);
         if (s->body[1]) {
             LLVMPositionBuilderAtEnd(B, bf);
-            emit_stmt(f, s->body[1]);
+            cg_stmt(f, s->body[1]);
             LLVMBuildBr(B, bj);
         }
         LLVMPositionBuilderAtEnd(B, bj);
@@ -622,18 +602,18 @@ static void emit_kernel(CgModule *m, const LFunc *lf)
         LLVMValueRef v = LLVMGetParam(fn, p);
         LLVMSetValueName2(v, lf->params[i] ? lf->params[i]->name : lf->scalars[i]->name,
                           strlen(lf->params[i] ? lf->params[i]->name : lf->scalars[i]->name));
-        if (lf->params[i]) bind_buf(&f, lf->params[i], v);
+        if (lf->params[i]) cg_bind_buf(&f, lf->params[i], v);
         else f.scalars[i] = v;
     }
     for (int i = 0; i < lf->nresults; i++, p++) {
         LLVMValueRef v = LLVMGetParam(fn, p);
         LLVMSetValueName2(v, lf->results[i]->name, strlen(lf->results[i]->name));
-        bind_buf(&f, lf->results[i], v);
+        cg_bind_buf(&f, lf->results[i], v);
     }
-    emit_stmt(&f, lf->body);
+    cg_stmt(&f, lf->body);
     LLVMBuildRet(m->b, LLVMConstNull(m->i32));
     LLVMBuildBr(f.ab, body);
-    while (f.nbufs) unbind_buf(&f);
+    while (f.nbufs) cg_unbind_buf(&f);
     LLVMDisposeBuilder(f.ab);
     free(f.sizes);
     free(f.scalars);
