@@ -458,6 +458,21 @@ void cg_serial_for(CgFunc *f, const LStmt *s)
     LLVMPositionBuilderAtEnd(B, exit);
 }
 
+/* Bytes of a buffer whose extents are all constants, if that is at most
+ * CG_STACK_MAX (at least one element); 0 for buffers that go on the heap. */
+#define CG_STACK_MAX (64 * 1024)
+static uint64_t stack_bytes(const Buffer *b)
+{
+    uint64_t n = cg_elem_bytes(b->type);
+    for (int k = 0; k < b->ndim; k++) {
+        const LExpr *e = b->extent[k];
+        if (e->kind != LX_INT || e->ival < 0) return 0;
+        n *= (uint64_t)e->ival;
+        if (n > CG_STACK_MAX) return 0;
+    }
+    return n ? n : cg_elem_bytes(b->type);
+}
+
 static void emit_alloc(CgFunc *f, const LStmt *s)
 {
     CgModule *m = f->m;
@@ -466,6 +481,18 @@ static void emit_alloc(CgFunc *f, const LStmt *s)
     if (b->ndim == 0) {
         LLVMValueRef a = LLVMBuildAlloca(f->ab, cg_mem_type(m, b->type), b->name);
         LLVMSetAlignment(a, cg_elem_bytes(b->type));
+        cg_bind_buf(f, b, a);
+        cg_stmt(f, s->body[0]);
+        cg_unbind_buf(f);
+        return;
+    }
+    uint64_t nbytes = stack_bytes(b);
+    if (nbytes) {
+        /* small and of constant size: a stack slot in the entry block, reused by
+         * every execution of the alloc; aligned for whole-vector access */
+        LLVMTypeRef at = LLVMArrayType2(cg_mem_type(m, b->type), nbytes / cg_elem_bytes(b->type));
+        LLVMValueRef a = LLVMBuildAlloca(f->ab, at, b->name);
+        LLVMSetAlignment(a, 64);
         cg_bind_buf(f, b, a);
         cg_stmt(f, s->body[0]);
         cg_unbind_buf(f);
