@@ -16,7 +16,7 @@ LDLIBS   := -lm -lpthread -lffi
 LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 
-.PHONY: all deps test test-asan demo bench clean
+.PHONY: all deps test test-asan demo bench clean fuzz-schedules
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc
@@ -71,8 +71,18 @@ $(B)/tests/%.o: tests/%.c
 $(B)/tests/parse_test: $(B)/tests/parse_test.o $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 
+# the randomized schedule tester (tests/sched_fuzz.c): `make fuzz-schedules N=10000 [SEED=...]`
+$(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(B)/tests/fuzz/sched_draw.o $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
+FUZZ_FILES = $(filter-out tests/e2e/entry_checks.tdsl,$(wildcard tests/e2e/*.tdsl)) $(wildcard examples/*.tdsl)
+N    ?= 10000
+SEED ?= $(shell date +%s)
+fuzz-schedules: all
+	@$(MAKE) --no-print-directory $(B)/tests/sched_fuzz
+	$(B)/tests/sched_fuzz -n $(N) --seed $(SEED) $(FUZZ_FILES)
+
 test: all
-	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o $(B)/tests/parse_test
+	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz
 	B=$(B) CC=$(CC) SAN="$(SAN)" tests/run.sh
 
 test-asan:

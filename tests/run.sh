@@ -11,6 +11,8 @@
 #           (UPDATE_GOLDEN=1 rewrites the .loops files instead)
 #   link    tests/link/NAME.c linked with every tests/link/*.tdsl compiled alone
 #           (several generated objects and headers in one program)
+#   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
+#           examples against the unscheduled fn (4 parts, 500 cases; 100 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
 # errors/bad_dim, ...) contains one of the patterns. JOBS=N sets parallelism.
 # The last line is `N passed, N failed`; the exit status is 1 if any failed.
@@ -22,7 +24,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz"}
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -296,6 +298,29 @@ case_parse() {
     local out
     if out=$(sh tests/parse/check.sh "$B/tests/parse_test" 2>&1); then echo "PASS parse/all"
     else echo "FAIL parse/all (sh tests/parse/check.sh $B/tests/parse_test)"; printf '%s\n' "$out"; fi
+}
+
+# schedfuzz: 4 disjoint sets of fns, a fixed seed (make fuzz-schedules runs any number)
+list_schedfuzz() {
+    local k
+    for k in 1 2 3 4; do echo "schedfuzz/$k"; done
+}
+case_schedfuzz() {
+    local k=${1#schedfuzz/} n=125 out rc f files=()
+    [ -n "$SAN" ] && n=25
+    for f in tests/e2e/*.tdsl examples/*.tdsl; do
+        [ "$f" = tests/e2e/entry_checks.tdsl ] || files+=("$f")
+    done
+    out=$(timeout "$TIMEOUT" "$B/tests/sched_fuzz" -q --part "$k/4" -n "$n" --seed 1 "${files[@]}" 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        echo "PASS schedfuzz/$k ($(printf '%s\n' "$out" | tail -n 1))"
+    else
+        echo "FAIL schedfuzz/$k (exit $rc)"
+        echo "  \$ $B/tests/sched_fuzz -q --part $k/4 -n $n --seed 1 tests/e2e/*.tdsl examples/*.tdsl (without entry_checks)"
+        show "$out"
+        printf '%s\n' "$out" | tail -n 2 | sed 's/^/  | /'
+    fi
 }
 
 for g in $GROUPS_RUN; do

@@ -1,0 +1,41 @@
+/* fuzz.h - shared by the randomized schedule tester (tests/sched_fuzz.c) and its
+ * schedule drawer (tests/fuzz/sched_draw.c): a seeded generator, a growable
+ * string, and the drawer's one entry point. Every draw is a function of the seed. */
+#ifndef TDSL_FUZZ_H
+#define TDSL_FUZZ_H
+#include "../../lang/ast.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct Rng { uint64_t s; } Rng;
+
+static inline uint64_t rng_next(Rng *r)     /* splitmix64 */
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+static inline int rng_int(Rng *r, int n) { return n > 0 ? (int)(rng_next(r) % (uint64_t)n) : 0; }
+static inline bool rng_pct(Rng *r, int pct) { return rng_int(r, 100) < pct; }
+
+/* A malloc'd growable string. */
+typedef struct Str { char *s; int len, cap; } Str;
+void str_printf(Str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void str_free(Str *b);
+
+/* A drawn schedule: the text of one or more `schedule NAME { ... }` blocks. */
+typedef struct SchedDraw {
+    Str text;
+    bool illegal;           /* deliberately broken: the compiler must reject it */
+    const char *kind;       /* what was broken ("parallel of a reduction loop"), or NULL */
+    bool reassoc;           /* uses rfactor: float results get a tolerance */
+    int nprims;
+} SchedDraw;
+
+/* Draws a random schedule for fn f of prog (f itself, or a fn it calls when f
+ * has no stages of its own or by chance). illegal asks for one deliberately
+ * illegal primitive among legal ones. The caller frees out->text. */
+void sched_draw(const Program *prog, const Fn *f, Rng *r, bool illegal, SchedDraw *out);
+
+#endif

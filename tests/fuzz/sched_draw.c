@@ -1,0 +1,967 @@
+/* sched_draw.c - draws random schedules (docs/schedules.md) as text. A model of
+ * each stage's loop nest (names, reduction or pure, constant extents, split
+ * tails, vector/parallel marks) is updated as primitives are drawn, so legal
+ * draws stay legal by the documented rules; an illegal draw breaks exactly one
+ * rule, named in SchedDraw.kind. Loop transforms come first, then placements
+ * (compute_at, compute_root, pack) over the final loop names. */
+#include "fuzz.h"
+#include "../../lang/affine.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NL 40       /* name length */
+#define MAXL 32     /* loops per stage */
+#define MAXS 24     /* stages, rfactor stages included */
+#define MAXR 16     /* tensors read by a stage */
+#define MAXN 512    /* names in use */
+#define MAXP 64     /* primitives */
+
+void str_printf(Str *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->s = realloc(b->s, (size_t)b->cap);
+        if (!b->s) abort();
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)(n + 1), fmt, ap);
+    va_end(ap);
+    b->len += n;
+}
+
+void str_free(Str *b)
+{
+    free(b->s);
+    *b = (Str){ 0 };
+}
+
+typedef struct Loop {
+    char name[NL];
+    bool red;
+    int64_t ext;        /* constant extent, or -1 */
+    bool tail;          /* extent may depend on an outer loop (inner of a split) */
+    bool vec, par, unr;
+} Loop;
+
+typedef struct Read { char name[NL]; int rank; int stage; /* index, or -1 for a param */ } Read;
+
+typedef struct SStage {
+    char name[NL];
+    int rank;
+    Loop loops[MAXL];
+    int n;
+    char gone[MAXL][NL];    /* names split or fused away */
+    int ngone;
+    bool has_red;           /* value is a top-level reduction */
+    bool order_matters;     /* a float sum or prod: reduction loops keep their order */
+    bool nested_red, is_result, inlined, placed_at, rf_made;
+    int cons[8], ncons;     /* consumer stages */
+    bool call_cons;         /* read by a call */
+    Read reads[MAXR];
+    int nreads;
+} SStage;
+
+typedef struct Prim { char stage[NL]; char text[256]; } Prim;
+
+typedef struct Model {
+    const Program *prog;
+    const Fn *fn;
+    Rng *r;
+    SStage st[MAXS];
+    int ns;
+    char used[MAXN][NL];
+    int nused;
+    Prim prims[MAXP];
+    int np;
+    const char *call_outs[16];
+    int ncall_outs;
+    bool reassoc;
+    bool extra_block;       /* add a block for an unknown fn */
+} Model;
+
+/* ---- names ---- */
+
+static bool name_used(const Model *m, const char *s)
+{
+    for (int i = 0; i < m->nused; i++)
+        if (!strcmp(m->used[i], s)) return true;
+    return false;
+}
+
+static void use_name(Model *m, const char *s)
+{
+    if (m->nused < MAXN && !name_used(m, s)) snprintf(m->used[m->nused++], NL, "%s", s);
+}
+
+/* A name no identifier of the program uses: base, else base2, base3, ... */
+static const char *fresh(Model *m, const char *base, char *out)
+{
+    char b[NL];
+    snprintf(b, sizeof b, "%.*s", NL - 8, base);
+    snprintf(out, NL, "%s", b);
+    for (int k = 2; name_used(m, out); k++) snprintf(out, NL, "%.*s%d", NL - 12, b, k);
+    use_name(m, out);
+    return out;
+}
+
+static void add_prim(Model *m, const char *stage, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add_prim(Model *m, const char *stage, const char *fmt, ...)
+{
+    if (m->np >= MAXP) return;
+    Prim *p = &m->prims[m->np++];
+    snprintf(p->stage, NL, "%s", stage);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->text, sizeof p->text, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the model from the AST ---- */
+
+static void walk_expr(Model *m, SStage *s, const Expr *e, bool top)
+{
+    if (!e) return;
+    if (e->kind == EX_REDUCE && !top) s->nested_red = true;
+    if (e->kind == EX_ACCESS && e->tensor && !e->tensor->is_scalar) {
+        bool seen = false;
+        for (int i = 0; i < s->nreads; i++) seen |= !strcmp(s->reads[i].name, e->tensor->name);
+        if (!seen && s->nreads < MAXR) {
+            Read *r = &s->reads[s->nreads++];
+            snprintf(r->name, NL, "%s", e->tensor->name);
+            r->rank = e->nargs;
+            r->stage = -1;
+        }
+    }
+    for (int i = 0; i < e->nargs; i++) walk_expr(m, s, e->args[i], false);
+    (void)m;
+}
+
+static int64_t const_of(const struct Affine *a) { return a && aff_is_const(a) ? a->c : -1; }
+
+static int stage_index(const Model *m, const char *name)
+{
+    for (int i = 0; i < m->ns; i++)
+        if (!strcmp(m->st[i].name, name)) return i;
+    return -1;
+}
+
+static void add_consumer(SStage *p, int c)
+{
+    for (int i = 0; i < p->ncons; i++)
+        if (p->cons[i] == c) return;
+    if (p->ncons < 8) p->cons[p->ncons++] = c;
+}
+
+static void model_init(Model *m, const Program *prog, const Fn *f, Rng *r)
+{
+    memset(m, 0, sizeof *m);
+    m->prog = prog;
+    m->fn = f;
+    m->r = r;
+    for (int i = 0; i < prog->nfns; i++) use_name(m, prog->fns[i]->name);
+    for (int i = 0; i < f->nsizevars; i++) use_name(m, f->sizevars[i].name);
+    for (int i = 0; i < f->nparams; i++) use_name(m, f->params[i]->name);
+    for (int i = 0; i < f->nresults; i++) use_name(m, f->results[i]->name);
+    for (int i = 0; i < f->nlocals; i++) use_name(m, f->locals[i]->name);
+    for (int i = 0; i < f->nstmts && m->ns < MAXS; i++) {
+        const Stage *s = f->stmts[i];
+        if (s->kind == ST_CALL) {
+            for (int k = 0; k < s->ntargets && m->ncall_outs < 16; k++) m->call_outs[m->ncall_outs++] = s->targets[k];
+            continue;
+        }
+        if (s->kind != ST_STAGE || !s->tensor) continue;
+        SStage *t = &m->st[m->ns++];
+        snprintf(t->name, NL, "%s", s->target);
+        t->rank = s->nvars;
+        t->is_result = s->tensor->kind == TK_RESULT;
+        for (int k = 0; k < s->nvars && t->n < MAXL; k++) {
+            Loop *l = &t->loops[t->n++];
+            snprintf(l->name, NL, "%s", s->vars[k]);
+            l->ext = s->tensor->extent && k < s->tensor->ndim ? const_of(s->tensor->extent[k]) : -1;
+            use_name(m, s->vars[k]);
+        }
+        const Expr *v = s->value;
+        if (v && v->kind == EX_REDUCE) {
+            t->has_red = true;
+            t->order_matters = dtype_is_float(s->tensor->type) && (v->op == OP_SUM || v->op == OP_PROD);
+            for (int k = 0; k < v->nrvars && t->n < MAXL; k++) {
+                Loop *l = &t->loops[t->n++];
+                snprintf(l->name, NL, "%s", v->rvars[k]->name);
+                l->red = true;
+                l->ext = const_of(v->rvars[k]->extent);
+                use_name(m, v->rvars[k]->name);
+            }
+        }
+        walk_expr(m, t, v, true);
+    }
+    /* names of every other rvar and index var (nested reductions, calls) */
+    for (int i = 0; i < m->ns; i++) {
+        SStage *t = &m->st[i];
+        for (int k = 0; k < t->nreads; k++) t->reads[k].stage = stage_index(m, t->reads[k].name);
+    }
+    for (int i = 0; i < m->ns; i++)
+        for (int k = 0; k < m->st[i].nreads; k++)
+            if (m->st[i].reads[k].stage >= 0) add_consumer(&m->st[m->st[i].reads[k].stage], i);
+    for (int i = 0; i < f->nstmts; i++) {
+        const Stage *s = f->stmts[i];
+        if (s->kind != ST_CALL) continue;
+        for (int k = 0; k < s->nargs; k++)
+            if (s->args[k]->kind == EX_NAME) {
+                int j = stage_index(m, s->args[k]->name);
+                if (j >= 0) m->st[j].call_cons = true;
+            }
+    }
+}
+
+/* ---- helpers over a stage's loops ---- */
+
+static int find_loop(const SStage *s, const char *name)
+{
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->loops[i].name, name)) return i;
+    return -1;
+}
+
+static bool has_vec(const SStage *s)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->loops[i].vec) return true;
+    return false;
+}
+
+static bool has_marks(const SStage *s)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->loops[i].vec || s->loops[i].par || s->loops[i].unr) return true;
+    return false;
+}
+
+/* index of the first vectorized loop, or n */
+static int first_vec(const SStage *s)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->loops[i].vec) return i;
+    return s->n;
+}
+
+/* a random loop matching want (bit 1: pure, 2: reduction, 4: unmarked, 8: outside vector loops), or -1 */
+enum { W_PURE = 1, W_RED = 2, W_FREE = 4, W_OUTVEC = 8 };
+static int pick_loop(Model *m, const SStage *s, int want)
+{
+    int cand[MAXL], n = 0, fv = first_vec(s);
+    for (int i = 0; i < s->n; i++) {
+        const Loop *l = &s->loops[i];
+        if ((want & W_PURE) && l->red) continue;
+        if ((want & W_RED) && !l->red) continue;
+        if ((want & W_FREE) && (l->vec || l->par || l->unr)) continue;
+        if ((want & W_OUTVEC) && i >= fv) continue;
+        cand[n++] = i;
+    }
+    return n ? cand[rng_int(m->r, n)] : -1;
+}
+
+static void insert_loop(SStage *s, int at, Loop l)
+{
+    if (s->n >= MAXL) return;
+    memmove(&s->loops[at + 1], &s->loops[at], sizeof(Loop) * (size_t)(s->n - at));
+    s->loops[at] = l;
+    s->n++;
+}
+
+static void remove_loop(SStage *s, int at, bool gone)
+{
+    if (gone && s->ngone < MAXL) memcpy(s->gone[s->ngone++], s->loops[at].name, NL);
+    memmove(&s->loops[at], &s->loops[at + 1], sizeof(Loop) * (size_t)(s->n - at - 1));
+    s->n--;
+}
+
+static int draw_factor(Model *m)
+{
+    static const int f[] = { 1, 2, 3, 4, 4, 5, 7, 8, 8, 16, 16, 32, 64, 3, 6 };
+    return f[rng_int(m->r, (int)(sizeof f / sizeof f[0]))];
+}
+
+static int draw_width(Model *m)
+{
+    static const int w[] = { 1, 2, 3, 4, 4, 8, 8, 8, 16, 16, 32, 64, 5 };
+    return w[rng_int(m->r, (int)(sizeof w / sizeof w[0]))];
+}
+
+/* splits loop i into outer o and inner in (names already chosen; o may be the
+ * loop's own name, as vectorize(v, w) keeps it); the new loops are unmarked */
+static void do_split(SStage *s, int i, const char *o, const char *in, int f)
+{
+    Loop l = s->loops[i];
+    Loop lo = l, li = l;
+    snprintf(lo.name, NL, "%s", o);
+    snprintf(li.name, NL, "%s", in);
+    lo.ext = l.ext >= 0 ? (l.ext + f - 1) / f : -1;
+    li.ext = f;
+    li.tail = l.ext < 0 || l.ext % f != 0 || l.tail;
+    lo.vec = lo.par = lo.unr = li.vec = li.par = li.unr = false;
+    remove_loop(s, i, strcmp(l.name, o) != 0);
+    insert_loop(s, i, li);
+    insert_loop(s, i, lo);
+}
+
+/* permutes the loops named by idx (n of them) into the order perm gives;
+ * returns false if reduction loops would change their relative order and the
+ * stage forbids it */
+static bool reorder_ok(const SStage *s, const int *names, int n)
+{
+    if (!s->order_matters) return true;
+    /* the reduction loops among names, in their current order, must stay in that order */
+    int last = -1;
+    for (int k = 0; k < n; k++) {
+        if (!s->loops[names[k]].red) continue;
+        if (names[k] < last) return false;
+        last = names[k];
+    }
+    return true;
+}
+
+static void apply_reorder(SStage *s, const int *names, int n)
+{
+    int pos[MAXL];
+    Loop tmp[MAXL];
+    for (int k = 0; k < n; k++) {
+        pos[k] = names[k];
+        tmp[k] = s->loops[names[k]];
+    }
+    /* positions ascending, filled with the named loops in the given order */
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++)
+            if (pos[b] < pos[a]) {
+                int t = pos[a];
+                pos[a] = pos[b];
+                pos[b] = t;
+            }
+    for (int k = 0; k < n; k++) s->loops[pos[k]] = tmp[k];
+}
+
+static void reorder_text(const SStage *s, const int *names, int n, char *buf, size_t cap)
+{
+    size_t len = 0;
+    len += (size_t)snprintf(buf + len, cap - len, "reorder(");
+    for (int k = 0; k < n && len < cap; k++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s", k ? ", " : "", s->loops[names[k]].name);
+    if (len < cap) snprintf(buf + len, cap - len, ")");
+}
+
+/* ---- legal loop transforms ---- */
+
+static bool p_split(Model *m, SStage *s)
+{
+    int i = pick_loop(m, s, W_FREE);
+    if (i < 0) return false;
+    char o[NL], in[NL], b[NL];
+    int f = draw_factor(m);
+    snprintf(b, NL, "%.*so", NL - 8, s->loops[i].name);
+    fresh(m, b, o);
+    snprintf(b, NL, "%.*si", NL - 8, s->loops[i].name);
+    fresh(m, b, in);
+    add_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, o, in, f);
+    do_split(s, i, o, in, f);
+    return true;
+}
+
+static bool p_tile(Model *m, SStage *s)
+{
+    int x = pick_loop(m, s, W_FREE), y = pick_loop(m, s, W_FREE);
+    if (x < 0 || y < 0 || x == y) return false;
+    if (s->loops[x].red && s->loops[y].red && s->order_matters) return false;
+    char xn[NL], yn[NL], xo[NL], yo[NL], xi[NL], yi[NL], b[NL];
+    snprintf(xn, NL, "%s", s->loops[x].name);
+    snprintf(yn, NL, "%s", s->loops[y].name);
+    snprintf(b, NL, "%.*so", NL - 8, xn), fresh(m, b, xo);
+    snprintf(b, NL, "%.*so", NL - 8, yn), fresh(m, b, yo);
+    snprintf(b, NL, "%.*si", NL - 8, xn), fresh(m, b, xi);
+    snprintf(b, NL, "%.*si", NL - 8, yn), fresh(m, b, yi);
+    int fx = draw_factor(m), fy = draw_factor(m);
+    add_prim(m, s->name, "tile(%s, %s, %s, %s, %s, %s, %d, %d)", xn, yn, xo, yo, xi, yi, fx, fy);
+    do_split(s, find_loop(s, xn), xo, xi, fx);
+    do_split(s, find_loop(s, yn), yo, yi, fy);
+    int names[4] = { find_loop(s, xo), find_loop(s, yo), find_loop(s, xi), find_loop(s, yi) };
+    apply_reorder(s, names, 4);
+    return true;
+}
+
+static bool p_fuse(Model *m, SStage *s)
+{
+    int cand[MAXL], n = 0;
+    for (int i = 0; i + 1 < s->n; i++) {
+        const Loop *a = &s->loops[i], *b = &s->loops[i + 1];
+        if (a->red != b->red || b->tail || a->vec || a->par || a->unr || b->vec || b->par || b->unr) continue;
+        cand[n++] = i;
+    }
+    if (!n) return false;
+    int i = cand[rng_int(m->r, n)];
+    Loop a = s->loops[i], b = s->loops[i + 1];
+    char name[NL], base[NL];
+    snprintf(base, NL, "%.*s%.*s", NL / 2 - 2, a.name, NL / 2 - 2, b.name);
+    fresh(m, base, name);
+    add_prim(m, s->name, "fuse(%s, %s, %s)", a.name, b.name, name);
+    Loop f = a;
+    snprintf(f.name, NL, "%s", name);
+    f.ext = a.ext >= 0 && b.ext >= 0 ? a.ext * b.ext : -1;
+    remove_loop(s, i + 1, true);
+    remove_loop(s, i, true);
+    insert_loop(s, i, f);
+    return true;
+}
+
+static bool p_reorder(Model *m, SStage *s)
+{
+    int avail[MAXL], na = 0;
+    for (int i = 0; i < s->n; i++)
+        if (!s->loops[i].vec || rng_pct(m->r, 10)) avail[na++] = i;
+    if (na < 2) return false;
+    int k = 2 + rng_int(m->r, na - 1);
+    /* a random k-subset in random order */
+    for (int i = 0; i < na; i++) {
+        int j = i + rng_int(m->r, na - i), t = avail[i];
+        avail[i] = avail[j];
+        avail[j] = t;
+    }
+    if (!reorder_ok(s, avail, k)) {
+        /* put the reduction loops back into their relative order */
+        int red[MAXL], nr = 0;
+        for (int i = 0; i < k; i++)
+            if (s->loops[avail[i]].red) red[nr++] = avail[i];
+        for (int a = 0; a < nr; a++)
+            for (int b = a + 1; b < nr; b++)
+                if (red[b] < red[a]) {
+                    int t = red[a];
+                    red[a] = red[b];
+                    red[b] = t;
+                }
+        for (int i = 0, r = 0; i < k; i++)
+            if (s->loops[avail[i]].red) avail[i] = red[r++];
+    }
+    char buf[256];
+    reorder_text(s, avail, k, buf, sizeof buf);
+    add_prim(m, s->name, "%s", buf);
+    apply_reorder(s, avail, k);
+    return true;
+}
+
+static bool p_parallel(Model *m, SStage *s)
+{
+    int i = pick_loop(m, s, W_PURE | W_FREE | W_OUTVEC);
+    if (i < 0) return false;
+    add_prim(m, s->name, "parallel(%s)", s->loops[i].name);
+    s->loops[i].par = true;
+    return true;
+}
+
+/* the innermost pure unmarked loop (usually), else any */
+static int pick_vec_loop(Model *m, SStage *s)
+{
+    if (rng_pct(m->r, 70))
+        for (int i = s->n - 1; i >= 0; i--) {
+            const Loop *l = &s->loops[i];
+            if (!l->red && !l->vec && !l->par && !l->unr) return i;
+        }
+    return pick_loop(m, s, W_PURE | W_FREE);
+}
+
+static bool p_vectorize(Model *m, SStage *s)
+{
+    if (has_vec(s)) return false;
+    int i = pick_vec_loop(m, s);
+    if (i < 0) return false;
+    Loop *l = &s->loops[i];
+    if (l->ext >= 1 && l->ext <= 64 && rng_pct(m->r, 40)) {
+        add_prim(m, s->name, "vectorize(%s)", l->name);
+        l->vec = true;
+        return true;
+    }
+    char in[NL];
+    snprintf(in, NL, "%.*s_vi", NL - 8, l->name);
+    if (name_used(m, in)) return false;
+    use_name(m, in);
+    int w = draw_width(m);
+    add_prim(m, s->name, "vectorize(%s, %d)", l->name, w);
+    char keep[NL];
+    snprintf(keep, NL, "%s", l->name);
+    do_split(s, i, keep, in, w);
+    s->loops[i + 1].vec = true;
+    return true;
+}
+
+static bool p_unroll(Model *m, SStage *s)
+{
+    int i = pick_loop(m, s, W_FREE);
+    if (i < 0) return false;
+    Loop *l = &s->loops[i];
+    if (l->ext >= 1 && l->ext <= 16 && rng_pct(m->r, 40)) {
+        add_prim(m, s->name, "unroll(%s)", l->name);
+        l->unr = true;
+        return true;
+    }
+    char in[NL];
+    snprintf(in, NL, "%.*s_ui", NL - 8, l->name);
+    if (name_used(m, in)) return false;
+    use_name(m, in);
+    static const int fs[] = { 2, 3, 4, 8, 1, 5 };
+    int f = fs[rng_int(m->r, 6)];
+    add_prim(m, s->name, "unroll(%s, %d)", l->name, f);
+    char keep[NL];
+    snprintf(keep, NL, "%s", l->name);
+    do_split(s, i, keep, in, f);
+    s->loops[i + 1].unr = true;
+    return true;
+}
+
+static bool p_rfactor(Model *m, SStage *s)
+{
+    if (!s->has_red || has_marks(s) || m->ns >= MAXS || s->nreads >= MAXR) return false;
+    int i = pick_loop(m, s, W_RED);
+    if (i < 0) return false;
+    char fname[NL], base[NL];
+    snprintf(base, NL, "%.*s_rf", NL - 8, s->name);
+    fresh(m, base, fname);
+    add_prim(m, s->name, "rfactor(%s, %s)", s->loops[i].name, fname);
+    m->reassoc = true;
+    int si = (int)(s - m->st);
+    SStage *f = &m->st[m->ns++];
+    s = &m->st[si];
+    *f = *s;
+    snprintf(f->name, NL, "%s", fname);
+    f->rank = s->rank + 1;
+    f->is_result = false;
+    f->rf_made = true;
+    f->ncons = 1;
+    f->cons[0] = si;
+    f->call_cons = false;
+    f->ngone = 0;
+    f->loops[i].red = false;
+    f->has_red = false;
+    for (int k = 0; k < f->n; k++) f->has_red |= f->loops[k].red;
+    char rname[NL];
+    snprintf(rname, NL, "%s", s->loops[i].name);
+    for (int k = s->n - 1; k >= 0; k--)
+        if (s->loops[k].red && strcmp(s->loops[k].name, rname)) remove_loop(s, k, false);
+    s->nreads = 1;
+    snprintf(s->reads[0].name, NL, "%s", fname);
+    s->reads[0].rank = f->rank;
+    s->reads[0].stage = (int)(f - m->st);
+    return true;
+}
+
+typedef bool (*PrimFn)(Model *, SStage *);
+
+static void draw_transform(Model *m)
+{
+    static const struct { PrimFn fn; int w; } table[] = {
+        { p_split, 25 }, { p_tile, 10 }, { p_fuse, 8 }, { p_reorder, 15 },
+        { p_parallel, 12 }, { p_vectorize, 16 }, { p_unroll, 8 }, { p_rfactor, 6 },
+    };
+    for (int tries = 0; tries < 12; tries++) {
+        int live[MAXS], n = 0;
+        for (int i = 0; i < m->ns; i++)
+            if (!m->st[i].inlined) live[n++] = i;
+        if (!n) return;
+        SStage *s = &m->st[live[rng_int(m->r, n)]];
+        int total = 0, k = 0;
+        for (size_t t = 0; t < sizeof table / sizeof table[0]; t++) total += table[t].w;
+        int x = rng_int(m->r, total);
+        while (x >= table[k].w) x -= table[k++].w;
+        if (table[k].fn(m, s)) return;
+    }
+}
+
+/* ---- placements ---- */
+
+static bool can_inline(const SStage *s)
+{
+    return !s->is_result && !s->has_red && !s->nested_red && !s->rf_made && s->ncons > 0 && !s->call_cons;
+}
+
+static void draw_placements(Model *m)
+{
+    int order[MAXS];
+    for (int i = 0; i < m->ns; i++) order[i] = i;
+    for (int i = 0; i < m->ns; i++) {
+        int j = i + rng_int(m->r, m->ns - i), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (int oi = 0; oi < m->ns; oi++) {
+        SStage *s = &m->st[order[oi]];
+        if (s->inlined) continue;
+        int x = rng_int(m->r, 100);
+        if (!s->is_result && s->ncons == 1 && !s->call_cons && !m->st[s->cons[0]].inlined && x < 50) {
+            SStage *t = &m->st[s->cons[0]];
+            int fv = first_vec(t);
+            if (fv > 0) {
+                int v = rng_int(m->r, fv);
+                add_prim(m, s->name, "compute_at(%s, %s)", t->name, t->loops[v].name);
+                s->placed_at = true;
+            }
+        } else if (x < 62) {
+            add_prim(m, s->name, "compute_root()");
+        }
+    }
+    /* pack: a tensor this stage reads that is a parameter or a stage computed at root */
+    for (int oi = 0; oi < m->ns; oi++) {
+        SStage *s = &m->st[order[oi]];
+        if (s->inlined || !s->nreads || !rng_pct(m->r, 22)) continue;
+        const Read *rd = &s->reads[rng_int(m->r, s->nreads)];
+        if (rd->stage >= 0 && (m->st[rd->stage].inlined || m->st[rd->stage].placed_at)) continue;
+        int fv = first_vec(s);
+        if (fv == 0) continue;
+        const char *v = s->loops[rng_int(m->r, fv)].name;
+        char buf[200];
+        int len = snprintf(buf, sizeof buf, "pack(%s, %s", rd->name, v);
+        if (rd->rank > 1 && rng_pct(m->r, 60)) {
+            int p[16];
+            for (int k = 0; k < rd->rank && k < 16; k++) p[k] = k;
+            for (int k = 0; k < rd->rank && k < 16; k++) {
+                int j = k + rng_int(m->r, rd->rank - k), t = p[k];
+                p[k] = p[j];
+                p[j] = t;
+            }
+            for (int k = 0; k < rd->rank && k < 16; k++) len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d", p[k]);
+        }
+        snprintf(buf + len, sizeof buf - (size_t)len, ")");
+        add_prim(m, s->name, "%s", buf);
+    }
+}
+
+/* ---- one illegal primitive ---- */
+
+static SStage *any_stage(Model *m, bool live)
+{
+    int c[MAXS], n = 0;
+    for (int i = 0; i < m->ns; i++)
+        if (!live || !m->st[i].inlined) c[n++] = i;
+    return n ? &m->st[c[rng_int(m->r, n)]] : NULL;
+}
+
+static int other_loop(Model *m, const SStage *s, int not)
+{
+    if (s->n < 2) return -1;
+    int j;
+    do j = rng_int(m->r, s->n); while (j == not);
+    return j;
+}
+
+/* Each returns the rule it breaks, or NULL if it does not apply here. */
+static const char *bad(Model *m, int kind)
+{
+    SStage *s = any_stage(m, true);
+    char a[NL], b[NL];
+    switch (kind) {
+    case 0:
+        fresh(m, "nosuch", a);
+        add_prim(m, a, "parallel(%s)", s && s->n ? s->loops[0].name : "i");
+        return "unknown stage";
+    case 1:
+        if (!s) return NULL;
+        add_prim(m, s->name, "%s(%s)", rng_pct(m->r, 50) ? "parallel" : "unroll", fresh(m, "zz", a));
+        return "unknown loop variable";
+    case 2:
+        if (!s || !s->ngone) return NULL;
+        add_prim(m, s->name, "split(%s, %s, %s, 2)", s->gone[rng_int(m->r, s->ngone)], fresh(m, "go", a), fresh(m, "gi", b));
+        return "variable used after it was split or fused away";
+    case 3: {
+        if (!s || s->n < 2) return NULL;
+        int i = rng_int(m->r, s->n), j = other_loop(m, s, i);
+        add_prim(m, s->name, "split(%s, %s, %s, 4)", s->loops[i].name, s->loops[j].name, fresh(m, "ni", b));
+        return "new name already exists in the stage";
+    }
+    case 4:
+        if (!s || !s->n) return NULL;
+        fresh(m, "dup", a);
+        add_prim(m, s->name, "split(%s, %s, %s, 4)", s->loops[rng_int(m->r, s->n)].name, a, a);
+        return "split into two loops of the same name";
+    case 5: {
+        if (!s || !s->n) return NULL;
+        int i = rng_int(m->r, s->n), f = rng_pct(m->r, 70) ? 0 : -3;
+        int w = rng_int(m->r, 4);
+        if (w == 0) add_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, fresh(m, "fo", a), fresh(m, "fi", b), f);
+        else if (w == 1) add_prim(m, s->name, "unroll(%s, %d)", s->loops[i].name, f);
+        else if (w == 2 && !s->loops[i].red) add_prim(m, s->name, "vectorize(%s, %d)", s->loops[i].name, f);
+        else add_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, fresh(m, "fo", a), fresh(m, "fi", b), f);
+        return "factor or width < 1";
+    }
+    case 6: {
+        int i = s ? pick_loop(m, s, W_PURE) : -1;
+        if (i < 0) return NULL;
+        add_prim(m, s->name, "vectorize(%s, %d)", s->loops[i].name, rng_pct(m->r, 50) ? 128 : 65);
+        return "vector width > 64";
+    }
+    case 7:
+        for (int i = 0; s && i < s->n; i++)
+            if (!s->loops[i].red && (s->loops[i].ext < 0 || s->loops[i].ext > 64) && !s->loops[i].tail) {
+                add_prim(m, s->name, "vectorize(%s)", s->loops[i].name);
+                return "vectorize(v) of a loop whose extent is not a constant <= 64";
+            }
+        return NULL;
+    case 8: {
+        int i = s ? pick_loop(m, s, W_RED) : -1;
+        if (i < 0) return NULL;
+        add_prim(m, s->name, "parallel(%s)", s->loops[i].name);
+        return "parallel of a reduction loop";
+    }
+    case 9: {
+        int i = s ? pick_loop(m, s, W_RED) : -1;
+        if (i < 0) return NULL;
+        if (rng_pct(m->r, 50)) add_prim(m, s->name, "vectorize(%s)", s->loops[i].name);
+        else add_prim(m, s->name, "vectorize(%s, %d)", s->loops[i].name, 4);
+        return "vectorize of a reduction loop";
+    }
+    case 10: {
+        if (!s || !s->order_matters) return NULL;
+        int r[MAXL], n = 0;
+        for (int i = 0; i < s->n; i++)
+            if (s->loops[i].red) r[n++] = i;
+        if (n < 2) return NULL;
+        int x = rng_int(m->r, n - 1), y = x + 1 + rng_int(m->r, n - 1 - x);
+        add_prim(m, s->name, "reorder(%s, %s)", s->loops[r[y]].name, s->loops[r[x]].name);
+        return "reorder of the reduction loops of a float sum";
+    }
+    case 11: {
+        if (!s || s->n < 2) return NULL;
+        int i = rng_int(m->r, s->n), j = other_loop(m, s, i);
+        if (j == i + 1) return NULL;
+        add_prim(m, s->name, "fuse(%s, %s, %s)", s->loops[i].name, s->loops[j].name, fresh(m, "nf", a));
+        return "fuse of loops that are not adjacent";
+    }
+    case 12: {
+        int i = s ? pick_loop(m, s, W_PURE | W_FREE) : -1;
+        if (i < 0 || s->loops[i].tail) return NULL;
+        int64_t e = s->loops[i].ext;
+        static const int fs[] = { 2, 3, 5, 7 };
+        int f = fs[rng_int(m->r, 4)];
+        if (e >= 0 && (e <= f || e % f == 0)) return NULL;
+        fresh(m, "to", a), fresh(m, "ti", b);
+        add_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, a, b, f);
+        char c[NL];
+        add_prim(m, s->name, "fuse(%s, %s, %s)", a, b, fresh(m, "tf", c));
+        return "fuse across a split tail";
+    }
+    case 13: {
+        if (!s || s->is_result) return NULL;
+        SStage *t = any_stage(m, true);
+        if (!t) return NULL;
+        for (int k = 0; k < s->ncons; k++)
+            if (&m->st[s->cons[k]] == t) return NULL;
+        if (!t->n) return NULL;
+        add_prim(m, s->name, "compute_at(%s, %s)", t->name, t->loops[rng_int(m->r, t->n)].name);
+        return "compute_at a stage that does not consume it";
+    }
+    case 14: {
+        if (!s || s->is_result || s->ncons != 1 || s->call_cons) return NULL;
+        SStage *t = &m->st[s->cons[0]];
+        if (t->inlined) return NULL;
+        fresh(m, "nv", a);
+        add_prim(m, s->name, "compute_at(%s, %s)", t->name, a);
+        return "compute_at a loop that is not a loop of the consumer";
+    }
+    case 15: {
+        if (!s || s->is_result || s->ncons != 1 || s->call_cons) return NULL;
+        SStage *t = &m->st[s->cons[0]];
+        int fv = first_vec(t);
+        if (t->inlined || fv >= t->n) return NULL;
+        int v = fv + rng_int(m->r, t->n - fv);
+        add_prim(m, s->name, "compute_at(%s, %s)", t->name, t->loops[v].name);
+        return "compute_at at or inside a vectorized loop";
+    }
+    case 16:
+        for (int i = 0; i < m->ns; i++)
+            if (m->st[i].has_red && !m->st[i].is_result && !m->st[i].inlined) {
+                add_prim(m, m->st[i].name, "inline()");
+                return "inline of a reduction stage";
+            }
+        return NULL;
+    case 17:
+        for (int i = 0; i < m->ns; i++)
+            if (m->st[i].is_result) {
+                add_prim(m, m->st[i].name, "inline()");
+                return "inline of a result";
+            }
+        return NULL;
+    case 18:
+        for (int i = 0; i < m->ns; i++)
+            if (m->st[i].inlined && m->st[i].n) {
+                add_prim(m, m->st[i].name, "%s(%s)", rng_pct(m->r, 50) ? "parallel" : "unroll", m->st[i].loops[0].name);
+                return "primitive on an inlined stage";
+            }
+        return NULL;
+    case 19:
+        if (!m->ncall_outs) return NULL;
+        add_prim(m, m->call_outs[rng_int(m->r, m->ncall_outs)], "compute_root()");
+        return "scheduling a result of a call";
+    case 20: {
+        if (!s || !s->n) return NULL;
+        const Fn *f = m->fn;
+        for (int k = 0; k < f->nparams; k++) {
+            const Tensor *p = f->params[k];
+            bool reads = false;
+            for (int q = 0; q < s->nreads; q++) reads |= !strcmp(s->reads[q].name, p->name);
+            if (reads || p->is_scalar) continue;
+            add_prim(m, s->name, "pack(%s, %s)", p->name, s->loops[0].name);
+            return "pack of a tensor the stage does not read";
+        }
+        return NULL;
+    }
+    case 21: {
+        if (!s || !s->nreads || !s->n || first_vec(s) == 0) return NULL;
+        const Read *rd = &s->reads[rng_int(m->r, s->nreads)];
+        const char *v = s->loops[rng_int(m->r, first_vec(s))].name;
+        if (rd->rank >= 2) add_prim(m, s->name, "pack(%s, %s, 0, 0%s)", rd->name, v, rd->rank > 2 ? ", 1" : "");
+        else add_prim(m, s->name, "pack(%s, %s, %d)", rd->name, v, rd->rank);
+        return "pack layout that is not a permutation";
+    }
+    case 22: {
+        if (!s || !s->nreads) return NULL;
+        int fv = first_vec(s);
+        if (fv >= s->n) return NULL;
+        add_prim(m, s->name, "pack(%s, %s)", s->reads[rng_int(m->r, s->nreads)].name,
+                 s->loops[fv + rng_int(m->r, s->n - fv)].name);
+        return "pack at or inside a vectorized loop";
+    }
+    case 23: {
+        if (!s || !s->has_red) return NULL;
+        int i = pick_loop(m, s, W_PURE);
+        if (i < 0) return NULL;
+        add_prim(m, s->name, "rfactor(%s, %s)", s->loops[i].name, fresh(m, "rp", a));
+        return "rfactor of a pure loop";
+    }
+    case 24:
+        if (!s || s->has_red || !s->n) return NULL;
+        for (int i = 0; i < s->n; i++)
+            if (s->loops[i].red) return NULL;
+        add_prim(m, s->name, "rfactor(%s, %s)", s->loops[0].name, fresh(m, "rn", a));
+        return "rfactor of a stage without a reduction";
+    case 25: {
+        int i = s && s->has_red ? pick_loop(m, s, W_RED) : -1;
+        if (i < 0) return NULL;
+        const char *nm = rng_pct(m->r, 50) || !m->fn->nparams ? s->name : m->fn->params[0]->name;
+        add_prim(m, s->name, "rfactor(%s, %s)", s->loops[i].name, nm);
+        return "rfactor with a name already used";
+    }
+    case 26:
+        if (!s || !s->n) return NULL;
+        add_prim(m, s->name, "frobnicate(%s)", s->loops[0].name);
+        return "unknown primitive";
+    case 27: {
+        if (!s || !s->n) return NULL;
+        int w = rng_int(m->r, 4);
+        const char *v = s->loops[rng_int(m->r, s->n)].name;
+        if (w == 0) add_prim(m, s->name, "split(%s, %s, %s)", v, fresh(m, "ao", a), fresh(m, "ai", b));
+        else if (w == 1) add_prim(m, s->name, "parallel()");
+        else if (w == 2) add_prim(m, s->name, "fuse(%s)", v);
+        else add_prim(m, s->name, "compute_root(%s)", v);
+        return "wrong number of arguments";
+    }
+    case 28: {
+        if (!s || !s->n) return NULL;
+        const char *v = s->loops[rng_int(m->r, s->n)].name;
+        if (rng_pct(m->r, 50)) add_prim(m, s->name, "split(%s, %s, %s, %s)", v, fresh(m, "ko", a), fresh(m, "ki", b), v);
+        else add_prim(m, s->name, "parallel(%d)", 3);
+        return "argument of the wrong kind";
+    }
+    case 29: {
+        if (!s || !s->n) return NULL;
+        const char *v = s->loops[rng_int(m->r, s->n)].name;
+        add_prim(m, s->name, "reorder(%s, %s)", v, v);
+        return "reorder naming a loop twice";
+    }
+    case 30: {
+        if (!s || !s->order_matters) return NULL;
+        int x = -1, y = -1;
+        for (int i = 0; i < s->n; i++)
+            if (s->loops[i].red && !s->loops[i].vec && !s->loops[i].par && !s->loops[i].unr) {
+                if (x < 0) x = i;
+                else if (y < 0) y = i;
+            }
+        if (y < 0) return NULL;
+        char xo[NL], yo[NL], xi[NL], yi[NL];
+        fresh(m, "xo", xo), fresh(m, "yo", yo), fresh(m, "xi", xi), fresh(m, "yi", yi);
+        add_prim(m, s->name, "tile(%s, %s, %s, %s, %s, %s, 2, 2)", s->loops[x].name, s->loops[y].name, xo, yo, xi, yi);
+        return "tile of two reduction loops of a float sum (reorders them)";
+    }
+    case 31: {
+        if (!s || !s->n) return NULL;
+        add_prim(m, s->name, "compute_at(%s, %s)", s->name, s->loops[rng_int(m->r, s->n)].name);
+        return "compute_at of a stage inside itself";
+    }
+    case 32:
+        m->extra_block = true;
+        return "schedule for an unknown function";
+    }
+    return NULL;
+}
+#define NBAD 33
+
+/* ---- the text ---- */
+
+static void emit_text(const Model *m, const char *fn, Str *out)
+{
+    str_printf(out, "schedule %s {\n", fn);
+    for (int i = 0; i < m->np; i++) {
+        bool cont = i > 0 && !strcmp(m->prims[i].stage, m->prims[i - 1].stage);
+        if (cont) str_printf(out, "\n        .%s", m->prims[i].text);
+        else str_printf(out, "%s    %s.%s", i ? "\n" : "", m->prims[i].stage, m->prims[i].text);
+    }
+    str_printf(out, "%s}\n", m->np ? "\n" : "");
+}
+
+static int count_stages(const Fn *f)
+{
+    int n = 0;
+    for (int i = 0; i < f->nstmts; i++) n += f->stmts[i]->kind == ST_STAGE;
+    return n;
+}
+
+/* f, or (when f has no stages, or by chance) a fn it calls that has some */
+static const Fn *pick_target(const Fn *f, Rng *r, int depth)
+{
+    const Fn *callees[32];
+    int n = 0;
+    for (int i = 0; i < f->nstmts && n < 32; i++)
+        if (f->stmts[i]->kind == ST_CALL && f->stmts[i]->fn) callees[n++] = f->stmts[i]->fn;
+    if (!n || depth > 4) return f;
+    if (count_stages(f) && rng_pct(r, 80)) return f;
+    return pick_target(callees[rng_int(r, n)], r, depth + 1);
+}
+
+void sched_draw(const Program *prog, const Fn *f, Rng *r, bool illegal, SchedDraw *out)
+{
+    memset(out, 0, sizeof *out);
+    const Fn *target = pick_target(f, r, 0);
+    Model *m = calloc(1, sizeof *m);
+    if (!m) abort();
+    model_init(m, prog, target, r);
+
+    for (int i = 0; i < m->ns; i++)
+        if (can_inline(&m->st[i]) && rng_pct(r, 20)) {
+            add_prim(m, m->st[i].name, "inline()");
+            m->st[i].inlined = true;
+        }
+    int n1 = rng_int(r, 7) + (rng_pct(r, 15) ? rng_int(r, 6) : 0);
+    int bad_at = illegal ? rng_int(r, n1 + 2) : -1;
+    for (int i = 0; i <= n1 + 1; i++) {
+        if (i == bad_at) {
+            for (int tries = 0; tries < 60 && !out->kind; tries++) out->kind = bad(m, rng_int(r, NBAD));
+            if (!out->kind) out->kind = bad(m, 0);
+        }
+        if (i < n1) draw_transform(m);
+        else if (i == n1) draw_placements(m);
+    }
+    out->illegal = illegal;
+    out->reassoc = m->reassoc;
+    out->nprims = m->np;
+    emit_text(m, target->name, &out->text);
+    if (m->extra_block) str_printf(&out->text, "schedule nosuch_fn {\n}\n");
+    free(m);
+}

@@ -1,0 +1,869 @@
+/* sched_fuzz.c - the randomized schedule differential tester. For each fn of the
+ * given .tdsl files it JIT-compiles the unscheduled fn once (the reference),
+ * then per case draws a schedule (tests/fuzz/sched_draw.c), compiles the fn
+ * with it, calls both through libffi on random sizes and inputs, and compares
+ * every result bit for bit (with a tolerance for floats when rfactor is used).
+ * A rejected schedule must come with a located error; a crash, an internal
+ * error, a mismatch or a write outside a result is a failure. Every case is a
+ * function of its seed: a failure prints the command that replays it. */
+#include "../lang/affine.h"
+#include "../lang/ast.h"
+#include "../lower/lower.h"
+#include "../parser/parse.h"
+#include "../runtime/tdsl_tensor.h"
+#include "../sema/sema.h"
+#include "fuzz/fuzz.h"
+#include <ffi.h>
+#include <llvm-c/Core.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXA 64         /* params + results of one fn */
+#define GUARD 64        /* canary bytes around every tensor */
+
+typedef struct Options {
+    long n;                     /* cases in all */
+    uint64_t seed;
+    bool seed_given, n_given, verbose, strict, quiet;
+    int part, parts;            /* --part K/M: only the fns t with t % M == K - 1 */
+    const char *fn;             /* only this fn */
+    const char *sched_file;     /* replay: this schedule instead of the drawn one */
+    const char *sizes;          /* replay: "n=3,k=7" instead of drawn sizes */
+    int draws;                  /* size draws per compiled schedule */
+    int opt;
+    int timeout;
+    const char *argv0;
+} Options;
+
+typedef struct Counts {
+    long cases, accepted, matched, rejected, failed;
+    long legal_drawn, legal_rejected, illegal_drawn, illegal_rejected, illegal_accepted;
+    long draws_run, draws_skipped;
+} Counts;
+
+static Options opt;
+static Counts cnt;
+
+/* ---- what a crash or a hang prints ---- */
+
+static char crash_info[16384];
+static volatile const char *crash_phase = "";
+
+static void on_fatal(int sig)
+{
+    const char *p = (const char *)crash_phase;
+    const char *m1 = "\nFAIL sched_fuzz: ";
+    const char *m2 = sig == SIGALRM ? "timed out while " : "fatal signal while ";
+    ssize_t w = write(2, m1, strlen(m1));
+    w = write(2, m2, strlen(m2));
+    w = write(2, p, strlen(p));
+    w = write(2, "\n", 1);
+    w = write(2, crash_info, strlen(crash_info));
+    (void)w;
+    if (sig == SIGALRM) _exit(3);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+void __sanitizer_set_death_callback(void (*cb)(void));
+static void on_sanitizer_death(void) { on_fatal(0); }
+#endif
+
+static void install_handlers(void)
+{
+    signal(SIGALRM, on_fatal);
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_set_death_callback(on_sanitizer_death);
+#else
+    int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], on_fatal);
+#endif
+}
+
+/* ---- files and compilation ---- */
+
+typedef struct File { const char *path; char *text; } File;
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    Str s = { 0 };
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) str_printf(&s, "%.*s", (int)n, buf);
+    fclose(f);
+    if (!s.s) str_printf(&s, "%s", "");
+    return s.s;
+}
+
+typedef enum { C_OK, C_REJECTED, C_BROKEN } CompileStatus;
+
+typedef struct Compiled {
+    Arena arena;
+    Program prog;
+    Fn *fn;
+    Jit *jit;
+    void *entry;
+    char *diag;                 /* everything the Diag printed */
+    size_t diaglen;
+    CompileStatus status;
+    const char *why;            /* C_BROKEN: what was wrong */
+} Compiled;
+
+/* f's callees (transitively) then f, in program order */
+static int closure(Program *p, Fn *f, Fn **out)
+{
+    bool need[256] = { 0 };
+    int idx = -1;
+    for (int i = 0; i < p->nfns && i < 256; i++)
+        if (p->fns[i] == f) idx = i;
+    if (idx < 0) return 0;
+    need[idx] = true;
+    for (int i = idx; i >= 0; i--) {
+        if (!need[i]) continue;
+        Fn *g = p->fns[i];
+        for (int k = 0; k < g->nstmts; k++)
+            if (g->stmts[k]->kind == ST_CALL && g->stmts[k]->fn)
+                for (int j = 0; j < i; j++)
+                    if (p->fns[j] == g->stmts[k]->fn) need[j] = true;
+    }
+    int n = 0;
+    for (int i = 0; i < p->nfns && i < 256; i++)
+        if (need[i]) out[n++] = p->fns[i];
+    return n;
+}
+
+/* Every error must be located (file:line:col: error:) and none internal. */
+static const char *judge_diag(const char *text)
+{
+    if (strstr(text, "internal error")) return "internal error";
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (!strncmp(l, "error: ", 7)) return "an error without a source location";
+    return NULL;
+}
+
+static void compile(const File *file, const char *fn, const char *sched, Compiled *c)
+{
+    memset(c, 0, sizeof *c);
+    arena_init(&c->arena);
+    FILE *out = open_memstream(&c->diag, &c->diaglen);
+    Diag d;
+    diag_init(&d, out);
+    Source *src = ARENA_NEW(&c->arena, Source);
+    src->path = file->path;
+    src->text = file->text;
+    parse_source(&c->arena, src, &c->prog, &d);
+    c->prog.nscheds = 0;                   /* the reference has no schedule; a drawn one replaces the file's */
+    if (sched) {
+        Source *ss = ARENA_NEW(&c->arena, Source);
+        ss->path = "<schedule>";
+        ss->text = sched;
+        parse_source(&c->arena, ss, &c->prog, &d);
+    }
+    LFunc **lfs = NULL;
+    int n = -1;
+    Fn *sub[256];
+    if (!d.nerrors && !sema_check(&c->arena, &c->prog, &d)) {
+        c->fn = program_find_fn(&c->prog, fn);
+        int ns = c->fn ? closure(&c->prog, c->fn, sub) : 0;
+        Program p = { sub, ns, c->prog.scheds, c->prog.nscheds };
+        if (!c->fn) diag_plain(&d, "sched_fuzz: no fn '%s'", fn);
+        else n = lower_program(&c->arena, &p, &lfs, &d);
+    }
+    if (n >= 0 && !d.nerrors) {
+        c->jit = jit_create(&d);
+        if (c->jit && !jit_add(c->jit, lfs, n, opt.opt, &d)) c->entry = jit_lookup(c->jit, fn);
+    }
+    fclose(out);
+    const char *bad = judge_diag(c->diag);
+    if (c->entry && !d.nerrors) c->status = C_OK;
+    else if (bad) c->status = C_BROKEN, c->why = bad;
+    else if (!d.nerrors) c->status = C_BROKEN, c->why = "failed without an error message";
+    else c->status = C_REJECTED;
+    if (c->status == C_OK && bad) c->status = C_BROKEN, c->why = bad;
+}
+
+static void release(Compiled *c)
+{
+    jit_destroy(c->jit);
+    arena_free(&c->arena);
+    free(c->diag);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- sizes ---- */
+
+static int64_t eval_aff(const Affine *a, const int64_t *sz)
+{
+    if (!a || a->overflow) return -1;
+    int64_t v = a->c;
+    for (int i = 0; i < a->n; i++) v += a->coef[i] * sz[a->var[i]];
+    return v;
+}
+
+static void reduce_work(const Expr *e, const int64_t *sz, double *w)
+{
+    if (!e) return;
+    if (e->kind == EX_REDUCE)
+        for (int i = 0; i < e->nrvars; i++) {
+            int64_t x = eval_aff(e->rvars[i]->extent, sz);
+            *w *= x > 0 ? (double)x : 1.0;
+        }
+    for (int i = 0; i < e->nargs; i++) reduce_work(e->args[i], sz, w);
+}
+
+/* rough iteration count of f; -1 if some extent is negative */
+static double fn_work(const Fn *f, const int64_t *sz, int depth)
+{
+    double total = 0;
+    for (int i = 0; i < f->nlocals; i++) {
+        const Tensor *t = f->locals[i];
+        for (int k = 0; t->extent && k < t->ndim; k++)
+            if (t->extent[k] && eval_aff(t->extent[k], sz) < 0) return -1;
+    }
+    for (int i = 0; i < f->nstmts; i++) {
+        const Stage *s = f->stmts[i];
+        if (s->kind == ST_STAGE && s->tensor) {
+            double w = 1;
+            for (int k = 0; s->tensor->extent && k < s->tensor->ndim; k++) {
+                int64_t x = eval_aff(s->tensor->extent[k], sz);
+                if (x < 0) return -1;
+                w *= (double)x;
+            }
+            double r = 1;
+            reduce_work(s->value, sz, &r);
+            total += w * r + w;
+        } else if (s->kind == ST_CALL && s->fn && s->call_sizes && depth < 8) {
+            int64_t csz[64] = { 0 };
+            for (int k = 0; k < s->fn->nsizevars && k < 64; k++) csz[k] = eval_aff(s->call_sizes[k], sz);
+            double w = fn_work(s->fn, csz, depth + 1);
+            if (w < 0) return -1;
+            total += w;
+        }
+    }
+    return total;
+}
+
+static bool sizes_ok(const Fn *f, const int64_t *sz, double *elems)
+{
+    *elems = 0;
+    for (int i = 0; i < f->nparams + f->nresults; i++) {
+        const Tensor *t = i < f->nparams ? f->params[i] : f->results[i - f->nparams];
+        if (t->is_scalar) continue;
+        double e = 1;
+        for (int k = 0; k < t->ndim; k++) {
+            int64_t x = eval_aff(t->extent[k], sz);
+            if (x < 0) return false;
+            e *= (double)x;
+        }
+        *elems += e;
+    }
+    double w = fn_work(f, sz, 0);
+    return w >= 0 && w <= 1.5e6 && *elems <= 1 << 20;
+}
+
+static const int64_t size_vals[] = { 1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 31, 32, 33, 48, 63, 64, 65, 100, 128 };
+#define NSIZE_VALS ((int)(sizeof size_vals / sizeof size_vals[0]))
+
+static int parse_sizes(const Fn *f, const char *spec, int64_t *sz)
+{
+    for (int i = 0; i < f->nsizevars; i++) sz[i] = 1;
+    char *copy = strdup(spec), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq) continue;
+        *eq = 0;
+        for (int i = 0; i < f->nsizevars; i++)
+            if (!strcmp(f->sizevars[i].name, tok)) sz[i] = atoll(eq + 1);
+    }
+    free(copy);
+    return 0;
+}
+
+static bool draw_sizes(const Fn *f, Rng *r, int64_t *sz)
+{
+    double el;
+    if (opt.sizes) {
+        parse_sizes(f, opt.sizes, sz);
+        return true;
+    }
+    for (int tries = 0; tries < 300; tries++) {
+        /* small values are likelier: the smaller of two uniform picks */
+        int cap = tries < 100 ? NSIZE_VALS : tries < 200 ? 12 : 6;
+        for (int i = 0; i < f->nsizevars; i++) {
+            int a = rng_int(r, cap), b = rng_int(r, cap);
+            sz[i] = rng_pct(r, 3) ? 0 : size_vals[a < b ? a : b];
+        }
+        if (sizes_ok(f, sz, &el)) return true;
+    }
+    for (int v = 0; v < NSIZE_VALS; v++) {
+        for (int i = 0; i < f->nsizevars; i++) sz[i] = size_vals[v];
+        if (sizes_ok(f, sz, &el)) return true;
+    }
+    return false;
+}
+
+static void sizes_text(const Fn *f, const int64_t *sz, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (int i = 0; i < f->nsizevars && len < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s=%lld", i ? "," : "", f->sizevars[i].name, (long long)sz[i]);
+}
+
+/* ---- tensors and values ---- */
+
+typedef struct Buf {
+    unsigned char *base, *data;
+    size_t bytes, total;
+    int64_t shape[16];
+    tdsl_tensor t;
+} Buf;
+
+typedef union Scalar { int8_t i8; int16_t i16; int32_t i32; int64_t i64; uint8_t u8; uint16_t u16;
+                       uint32_t u32; uint64_t u64; float f32; double f64; } Scalar;
+
+static int elem_size(DType t) { return dtype_bits(t) / 8; }
+
+static void buf_alloc(Buf *b, const Tensor *t, const int64_t *sz, int misalign)
+{
+    memset(b, 0, sizeof *b);
+    size_t n = 1;
+    for (int k = 0; k < t->ndim; k++) {
+        b->shape[k] = eval_aff(t->extent[k], sz);
+        n *= (size_t)b->shape[k];
+    }
+    b->bytes = n * (size_t)elem_size(t->type);
+    size_t off = GUARD + (size_t)(misalign * elem_size(t->type));
+    b->total = (off + b->bytes + GUARD + 63) / 64 * 64;
+    b->base = aligned_alloc(64, b->total);
+    if (!b->base) abort();
+    memset(b->base, 0xCB, b->total);
+    b->data = b->base + off;
+    b->t = (tdsl_tensor){ b->data, { 1, 0 }, t->ndim,
+                          { (uint8_t)dtype_dlpack_code(t->type), (uint8_t)dtype_bits(t->type), 1 },
+                          b->shape, NULL, 0 };
+}
+
+static bool guards_ok(const Buf *b)
+{
+    for (const unsigned char *p = b->base; p < b->data; p++)
+        if (*p != 0xCB) return false;
+    for (const unsigned char *p = b->data + b->bytes; p < b->base + b->total; p++)
+        if (*p != 0xCB) return false;
+    return true;
+}
+
+static double draw_float(Rng *r, bool special)
+{
+    if (special && rng_pct(r, 25)) {
+        static const double sp[] = { 0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-40, -1e-310, 3e38, -1e300, 1.0, -1.0 };
+        return sp[rng_int(r, (int)(sizeof sp / sizeof sp[0]))];
+    }
+    /* odd numerators: never exactly zero, so max/min never meet +0 against -0 */
+    double x = (double)(2 * rng_int(r, 1000) + 1 - 1000) / 250.0;
+    return x + (double)rng_int(r, 1 << 20) * 1e-9;
+}
+
+static void store(void *p, DType t, Rng *r, int mode)
+{
+    bool full = mode == 1;
+    int64_t small = (int64_t)rng_int(r, 41) - 20;
+    uint64_t bits = full ? rng_next(r) : (uint64_t)small;
+    switch (t) {
+    case DT_BOOL: *(uint8_t *)p = (uint8_t)rng_int(r, 2); break;
+    case DT_I8: *(int8_t *)p = (int8_t)bits; break;
+    case DT_I16: *(int16_t *)p = (int16_t)bits; break;
+    case DT_I32: *(int32_t *)p = (int32_t)bits; break;
+    case DT_I64: *(int64_t *)p = (int64_t)bits; break;
+    case DT_U8: *(uint8_t *)p = (uint8_t)(full ? bits : (uint64_t)(small + 20)); break;
+    case DT_U16: *(uint16_t *)p = (uint16_t)(full ? bits : (uint64_t)(small + 20)); break;
+    case DT_U32: *(uint32_t *)p = (uint32_t)(full ? bits : (uint64_t)(small + 20)); break;
+    case DT_U64: *(uint64_t *)p = full ? bits : (uint64_t)(small + 20); break;
+    case DT_F32: *(float *)p = (float)draw_float(r, mode == 2); break;
+    case DT_F64: *(double *)p = draw_float(r, mode == 2); break;
+    default: break;
+    }
+}
+
+/* 0: small values, 1: any bits (integers), 2: with inf, nan, zeros, denormals (floats) */
+static int draw_mode(Rng *r, DType t)
+{
+    if (dtype_is_float(t)) return rng_pct(r, 8) ? 2 : 0;
+    return rng_pct(r, 25) ? 1 : 0;
+}
+
+static ffi_type *ffi_of(DType t)
+{
+    switch (t) {
+    case DT_BOOL: case DT_U8: return &ffi_type_uint8;
+    case DT_I8: return &ffi_type_sint8;
+    case DT_I16: return &ffi_type_sint16;
+    case DT_U16: return &ffi_type_uint16;
+    case DT_I32: return &ffi_type_sint32;
+    case DT_U32: return &ffi_type_uint32;
+    case DT_I64: return &ffi_type_sint64;
+    case DT_U64: return &ffi_type_uint64;
+    case DT_F32: return &ffi_type_float;
+    case DT_F64: return &ffi_type_double;
+    default: return NULL;
+    }
+}
+
+/* One set of arguments: inputs shared by both calls, results per call. */
+typedef struct Args {
+    int np, nr;
+    Buf in[MAXA];
+    unsigned char *in_copy[MAXA];
+    Scalar sc[MAXA];
+    Buf out[2][MAXA];
+} Args;
+
+static void args_make(const Fn *f, const int64_t *sz, Rng *r, Args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->np = f->nparams;
+    a->nr = f->nresults;
+    int mis = rng_pct(r, 25) ? 1 + rng_int(r, 3) : 0;
+    for (int i = 0; i < f->nparams; i++) {
+        const Tensor *t = f->params[i];
+        int mode = draw_mode(r, t->type);
+        if (t->is_scalar) {
+            store(&a->sc[i], t->type, r, mode == 2 ? 0 : mode);
+            continue;
+        }
+        buf_alloc(&a->in[i], t, sz, mis);
+        int es = elem_size(t->type);
+        for (size_t k = 0; k < a->in[i].bytes / (size_t)es; k++) store(a->in[i].data + k * (size_t)es, t->type, r, mode);
+        a->in_copy[i] = malloc(a->in[i].bytes + 1);
+        memcpy(a->in_copy[i], a->in[i].data, a->in[i].bytes);
+    }
+    for (int w = 0; w < 2; w++)
+        for (int i = 0; i < f->nresults; i++) {
+            buf_alloc(&a->out[w][i], f->results[i], sz, mis);
+            memset(a->out[w][i].data, w ? 0x5A : 0xA5, a->out[w][i].bytes);
+        }
+}
+
+static void args_free(Args *a)
+{
+    for (int i = 0; i < a->np; i++) {
+        free(a->in[i].base);
+        free(a->in_copy[i]);
+    }
+    for (int w = 0; w < 2; w++)
+        for (int i = 0; i < a->nr; i++) free(a->out[w][i].base);
+}
+
+static int call(const Fn *f, void *entry, Args *a, int which)
+{
+    ffi_cif cif;
+    ffi_type *types[MAXA];
+    void *vals[MAXA];
+    tdsl_tensor *ptrs[MAXA];
+    int n = 0;
+    for (int i = 0; i < f->nparams; i++, n++) {
+        if (f->params[i]->is_scalar) {
+            types[n] = ffi_of(f->params[i]->type);
+            vals[n] = &a->sc[i];
+        } else {
+            types[n] = &ffi_type_pointer;
+            ptrs[n] = &a->in[i].t;
+            vals[n] = &ptrs[n];
+        }
+    }
+    for (int i = 0; i < f->nresults; i++, n++) {
+        types[n] = &ffi_type_pointer;
+        ptrs[n] = &a->out[which][i].t;
+        vals[n] = &ptrs[n];
+    }
+    if (ffi_prep_cif(&cif, FFI_DEFAULT_ABI, (unsigned)n, &ffi_type_sint32, types) != FFI_OK) return -1000;
+    ffi_arg rc = 0;
+    ffi_call(&cif, FFI_FN(entry), &rc, vals);
+    return (int32_t)rc;
+}
+
+/* ---- comparison ---- */
+
+static void print_value(Str *s, DType t, const void *p)
+{
+    switch (t) {
+    case DT_BOOL: case DT_U8: str_printf(s, "%u", *(const uint8_t *)p); break;
+    case DT_I8: str_printf(s, "%d", *(const int8_t *)p); break;
+    case DT_I16: str_printf(s, "%d", *(const int16_t *)p); break;
+    case DT_U16: str_printf(s, "%u", *(const uint16_t *)p); break;
+    case DT_I32: str_printf(s, "%d", *(const int32_t *)p); break;
+    case DT_U32: str_printf(s, "%u", *(const uint32_t *)p); break;
+    case DT_I64: str_printf(s, "%lld", (long long)*(const int64_t *)p); break;
+    case DT_U64: str_printf(s, "%llu", (unsigned long long)*(const uint64_t *)p); break;
+    case DT_F32: {
+        uint32_t b;
+        memcpy(&b, p, 4);
+        str_printf(s, "%.9g (0x%08x)", *(const float *)p, b);
+        break;
+    }
+    case DT_F64: {
+        uint64_t b;
+        memcpy(&b, p, 8);
+        str_printf(s, "%.17g (0x%016llx)", *(const double *)p, (unsigned long long)b);
+        break;
+    }
+    default: str_printf(s, "?");
+    }
+}
+
+static double as_double(DType t, const void *p) { return t == DT_F32 ? *(const float *)p : *(const double *)p; }
+
+static bool close_enough(double a, double b, double tol, double scale)
+{
+    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
+    if (a == b) return true;
+    if (isinf(a) || isinf(b)) {
+        double fin = isinf(a) ? b : a, big = isinf(a) ? a : b;
+        return !isinf(fin) && signbit(fin) == signbit(big) && fabs(fin) > 1e30;
+    }
+    return fabs(a - b) <= tol * (fabs(a) + fabs(b) + scale);
+}
+
+/* Compares result i of the two calls; appends what differs to why. */
+static bool compare_result(const Tensor *t, const Buf *ref, const Buf *got, bool tol, Str *why)
+{
+    int es = elem_size(t->type);
+    size_t n = ref->bytes / (size_t)(es ? es : 1);
+    double scale = 0, eps = t->type == DT_F32 ? 2e-4 : 1e-9;
+    bool use_tol = tol && dtype_is_float(t->type);
+    if (use_tol)
+        for (size_t k = 0; k < n; k++) {
+            double v = fabs(as_double(t->type, ref->data + k * (size_t)es));
+            if (isfinite(v) && v > scale) scale = v;
+        }
+    size_t bad = 0, first[4];
+    for (size_t k = 0; k < n; k++) {
+        const void *x = ref->data + k * (size_t)es, *y = got->data + k * (size_t)es;
+        bool same = use_tol ? close_enough(as_double(t->type, x), as_double(t->type, y), eps, scale * 1e-2)
+                            : !memcmp(x, y, (size_t)es);
+        if (!same && bad < 4) first[bad] = k;
+        bad += !same;
+    }
+    if (!bad) return true;
+    str_printf(why, "  result %s: %zu of %zu elements differ%s\n", t->name, bad, n, use_tol ? " (beyond the rfactor tolerance)" : "");
+    for (size_t q = 0; q < bad && q < 4; q++) {
+        size_t k = first[q], rest = k;
+        str_printf(why, "    %s[", t->name);
+        int64_t idx[16];
+        for (int d = t->ndim - 1; d >= 0; d--) {
+            idx[d] = ref->shape[d] ? (int64_t)(rest % (size_t)ref->shape[d]) : 0;
+            rest = ref->shape[d] ? rest / (size_t)ref->shape[d] : 0;
+        }
+        for (int d = 0; d < t->ndim; d++) str_printf(why, "%s%lld", d ? ", " : "", (long long)idx[d]);
+        str_printf(why, "]: reference ");
+        print_value(why, t->type, ref->data + k * (size_t)es);
+        str_printf(why, ", scheduled ");
+        print_value(why, t->type, got->data + k * (size_t)es);
+        str_printf(why, "\n");
+    }
+    return false;
+}
+
+/* Runs the reference and the scheduled fn on one size draw. Returns false on a failure (described in why). */
+static bool run_draw(const Fn *f, void *ref, void *sch, const int64_t *sz, Rng *r, bool tol, Str *why, bool *skipped)
+{
+    Args *a = malloc(sizeof *a);
+    if (!a) abort();
+    args_make(f, sz, r, a);
+    bool ok = true;
+    crash_phase = "running the reference";
+    int rc0 = call(f, ref, a, 0);
+    crash_phase = "running the scheduled fn";
+    int rc1 = call(f, sch, a, 1);
+    crash_phase = "comparing";
+    *skipped = rc0 != 0;
+    char eb[128];
+    if (rc0 != rc1) {
+        str_printf(why, "  return codes differ: reference %d (%s), scheduled %d (%s)\n", rc0,
+                   tdsl_format_error(rc0, eb, sizeof eb), rc1, rc1 ? tdsl_strerror(rc1) : "success");
+        ok = false;
+    }
+    for (int i = 0; i < f->nparams; i++) {
+        if (f->params[i]->is_scalar) continue;
+        if (!guards_ok(&a->in[i]) || memcmp(a->in[i].data, a->in_copy[i], a->in[i].bytes)) {
+            str_printf(why, "  input %s was written to\n", f->params[i]->name);
+            ok = false;
+        }
+    }
+    for (int w = 0; w < 2; w++)
+        for (int i = 0; i < f->nresults; i++)
+            if (!guards_ok(&a->out[w][i])) {
+                str_printf(why, "  the %s fn wrote outside result %s\n", w ? "scheduled" : "reference", f->results[i]->name);
+                ok = false;
+            }
+    if (ok && rc0 == 0)
+        for (int i = 0; i < f->nresults; i++)
+            ok &= compare_result(f->results[i], &a->out[0][i], &a->out[1][i], tol, why);
+    args_free(a);
+    free(a);
+    return ok;
+}
+
+/* ---- one case ---- */
+
+static void indent(Str *s, const char *text, const char *pre)
+{
+    for (const char *l = text; l && *l;) {
+        const char *e = strchr(l, '\n');
+        int n = e ? (int)(e - l) : (int)strlen(l);
+        str_printf(s, "%s%.*s\n", pre, n, l);
+        l = e ? e + 1 : NULL;
+    }
+}
+
+static void replay_cmd(Str *s, const File *file, const char *fn, uint64_t seed)
+{
+    str_printf(s, "  replay: %s --seed 0x%016llx --fn %s %s\n", opt.argv0, (unsigned long long)seed, fn, file->path);
+}
+
+static void run_case(const File *file, Compiled *ref, uint64_t seed)
+{
+    const Fn *f = ref->fn;
+    Rng r = { seed };
+    bool illegal = rng_pct(&r, 25);
+    SchedDraw sd;
+    sched_draw(&ref->prog, f, &r, illegal, &sd);
+    char *text = sd.text.s;
+    char *override = NULL;
+    if (opt.sched_file) {
+        override = read_text(opt.sched_file);
+        if (override) text = override;
+    }
+    cnt.cases++;
+    if (illegal) cnt.illegal_drawn++;
+    else cnt.legal_drawn++;
+
+    Str info = { 0 };
+    str_printf(&info, "  file %s, fn %s, seed 0x%016llx, %s schedule%s%s:\n", file->path, f->name,
+               (unsigned long long)seed, illegal ? "illegal" : "legal", sd.kind ? ": " : "", sd.kind ? sd.kind : "");
+    indent(&info, text, "    | ");
+    replay_cmd(&info, file, f->name, seed);
+    snprintf(crash_info, sizeof crash_info, "%s", info.s);
+    crash_phase = "compiling the scheduled fn";
+    alarm((unsigned)opt.timeout);
+
+    Compiled c;
+    compile(file, f->name, text, &c);
+    Str why = { 0 };
+    const char *outcome = NULL;
+    bool failed = false;
+    if (c.status == C_BROKEN) {
+        str_printf(&why, "  compiling: %s\n", c.why);
+        indent(&why, c.diag, "    > ");
+        failed = true;
+    } else if (c.status == C_REJECTED) {
+        cnt.rejected++;
+        if (illegal) cnt.illegal_rejected++;
+        else cnt.legal_rejected++;
+        outcome = "rejected";
+    } else {
+        cnt.accepted++;
+        if (illegal) cnt.illegal_accepted++;
+        bool ok = true;
+        for (int k = 0; k < opt.draws && ok; k++) {
+            int64_t sz[64] = { 0 };
+            if (!draw_sizes(f, &r, sz)) {
+                cnt.draws_skipped++;
+                continue;
+            }
+            char st[512];
+            sizes_text(f, sz, st, sizeof st);
+            snprintf(crash_info, sizeof crash_info, "%s  sizes %s\n", info.s, st);
+            Str w = { 0 };
+            bool skipped = false;
+            ok = run_draw(f, ref->entry, c.entry, sz, &r, sd.reassoc, &w, &skipped);
+            cnt.draws_run++;
+            cnt.draws_skipped += skipped;
+            if (!ok) str_printf(&why, "  sizes %s (draw %d):\n%s", st, k + 1, w.s ? w.s : "");
+            str_free(&w);
+        }
+        if (!ok) failed = true;
+        else if (illegal && opt.strict) {
+            str_printf(&why, "  the compiler accepted a schedule that breaks a rule (%s)\n", sd.kind);
+            failed = true;
+        } else {
+            cnt.matched++;
+            outcome = illegal ? "accepted (illegal!)" : "matched";
+        }
+    }
+    alarm(0);
+    crash_phase = "";
+    if (failed) {
+        cnt.failed++;
+        printf("FAIL schedfuzz %s %s\n%s%s", file->path, f->name, why.s ? why.s : "", info.s);
+    } else if (opt.verbose || (illegal && c.status == C_OK && !opt.quiet)) {
+        printf("%s: %s %s\n%s", outcome, file->path, f->name, info.s);
+        if (c.status == C_REJECTED) {
+            Str d = { 0 };
+            indent(&d, c.diag, "    > ");
+            fputs(d.s ? d.s : "", stdout);
+            str_free(&d);
+        }
+    }
+    fflush(stdout);
+    release(&c);
+    str_free(&why);
+    str_free(&info);
+    str_free(&sd.text);
+    free(override);
+}
+
+/* ---- main ---- */
+
+typedef struct Target { int file; const char *fn; } Target;
+
+static uint64_t mix(uint64_t a, uint64_t b)
+{
+    Rng r = { a ^ (b * 0x9e3779b97f4a7c15ull) };
+    rng_next(&r);
+    return rng_next(&r);
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static const char usage[] =
+    "usage: sched_fuzz [-n N] [--seed S] [--fn NAME] [--part K/M] [--draws K] [--strict] [-v|-q] FILE.tdsl...\n"
+    "  Draws N random schedules (default 500) over every fn of the files and checks that each\n"
+    "  gives the unscheduled results (or is rejected with a located error).\n"
+    "  Replay one case: sched_fuzz --seed S --fn NAME FILE (S as printed by a failure);\n"
+    "  with --schedule F that case uses the schedule in F, with --sizes n=3,k=7 those sizes.\n"
+    "  --part K/M runs the K-th of M disjoint sets of fns. An illegal schedule the compiler\n"
+    "  accepts is printed (not with -q) and is a failure with --strict. -O N: JIT opt level (3).\n";
+
+int main(int argc, char **argv)
+{
+    opt = (Options){ .n = 500, .seed = 1, .draws = 2, .opt = 3, .timeout = 60, .argv0 = argv[0] };
+    const char *paths[256];
+    int nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-n") && v) opt.n = atol(argv[++i]), opt.n_given = true;
+        else if (!strcmp(a, "--seed") && v) opt.seed = strtoull(argv[++i], NULL, 0), opt.seed_given = true;
+        else if (!strcmp(a, "--fn") && v) opt.fn = argv[++i];
+        else if (!strcmp(a, "--draws") && v) opt.draws = atoi(argv[++i]);
+        else if (!strcmp(a, "--schedule") && v) opt.sched_file = argv[++i];
+        else if (!strcmp(a, "--sizes") && v) opt.sizes = argv[++i];
+        else if (!strcmp(a, "--timeout") && v) opt.timeout = atoi(argv[++i]);
+        else if (!strcmp(a, "-O") && v) opt.opt = atoi(argv[++i]);
+        else if (!strcmp(a, "--part") && v) {
+            if (sscanf(argv[++i], "%d/%d", &opt.part, &opt.parts) != 2 || opt.part < 1 || opt.part > opt.parts) {
+                fprintf(stderr, "sched_fuzz: --part wants K/M with 1 <= K <= M\n");
+                return 2;
+            }
+        }
+        else if (!strcmp(a, "--strict")) opt.strict = true;
+        else if (!strcmp(a, "-q")) opt.quiet = true;
+        else if (!strcmp(a, "-v")) opt.verbose = true;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "sched_fuzz: unknown option '%s'\n%s", a, usage);
+            return 2;
+        } else if (nfiles < 256) paths[nfiles++] = a;
+    }
+    if (!nfiles) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    bool replay = opt.fn && opt.seed_given && !opt.n_given;
+    install_handlers();
+
+    /* the targets: every checked fn of every file */
+    File files[256];
+    Target *targets = NULL;
+    int ntargets = 0, cap = 0, nall = 0;
+    for (int i = 0; i < nfiles; i++) {
+        files[i] = (File){ paths[i], read_text(paths[i]) };
+        if (!files[i].text) {
+            printf("FAIL schedfuzz: cannot read %s\n", paths[i]);
+            cnt.failed++;
+            continue;
+        }
+        Compiled c;
+        memset(&c, 0, sizeof c);
+        arena_init(&c.arena);
+        Diag d;
+        diag_init(&d, stdout);
+        Source *src = ARENA_NEW(&c.arena, Source);
+        *src = (Source){ files[i].path, files[i].text };
+        if (parse_source(&c.arena, src, &c.prog, &d) || sema_check(&c.arena, &c.prog, &d)) {
+            printf("FAIL schedfuzz: %s does not compile\n", paths[i]);
+            cnt.failed++;
+        }
+        for (int k = 0; k < c.prog.nfns; k++) {
+            if (!c.prog.fns[k]->checked || (opt.fn && strcmp(opt.fn, c.prog.fns[k]->name))) continue;
+            if (opt.parts > 0 && nall++ % opt.parts != opt.part - 1) continue;
+            if (ntargets == cap) targets = realloc(targets, sizeof *targets * (size_t)(cap = cap ? cap * 2 : 64));
+            targets[ntargets++] = (Target){ i, strdup(c.prog.fns[k]->name) };
+        }
+        arena_free(&c.arena);
+    }
+    if (!ntargets) {
+        printf("FAIL schedfuzz: no fns%s%s\n", opt.fn ? " named " : "", opt.fn ? opt.fn : "");
+        return 1;
+    }
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long n = replay ? 1 : opt.n;
+    int start = (int)(opt.seed % (uint64_t)ntargets);
+    for (int ti = 0; ti < ntargets; ti++) {
+        int t = (ti + start) % ntargets;
+        long k = n / ntargets + (ti < n % ntargets);
+        if (replay && ti > 0) break;
+        if (!k) continue;
+        const File *file = &files[targets[t].file];
+        snprintf(crash_info, sizeof crash_info, "  file %s, fn %s (the reference, no schedule)\n", file->path, targets[t].fn);
+        crash_phase = "compiling the reference";
+        alarm((unsigned)opt.timeout);
+        Compiled ref;
+        compile(file, targets[t].fn, NULL, &ref);
+        alarm(0);
+        if (ref.status != C_OK) {
+            printf("FAIL schedfuzz %s %s: the unscheduled fn does not compile (%s)\n", file->path, targets[t].fn,
+                   ref.why ? ref.why : "rejected");
+            Str d = { 0 };
+            indent(&d, ref.diag, "    > ");
+            fputs(d.s ? d.s : "", stdout);
+            str_free(&d);
+            cnt.failed++;
+            release(&ref);
+            continue;
+        }
+        uint64_t base = mix(opt.seed, hash_str(file->path) ^ hash_str(targets[t].fn));
+        for (long q = 0; q < k; q++) run_case(file, &ref, replay ? opt.seed : mix(base, (uint64_t)q));
+        release(&ref);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    printf("legal draws %ld: %ld rejected; illegal draws %ld: %ld rejected, %ld accepted; "
+           "%ld size draws run (%ld skipped); %d fns, seed %llu, %.1f s\n",
+           cnt.legal_drawn, cnt.legal_rejected, cnt.illegal_drawn, cnt.illegal_rejected, cnt.illegal_accepted,
+           cnt.draws_run, cnt.draws_skipped, ntargets, (unsigned long long)opt.seed, secs);
+    printf("%ld cases: %ld legal (%ld matched), %ld rejected, %ld failed\n", cnt.cases, cnt.accepted, cnt.matched,
+           cnt.rejected, cnt.failed);
+    for (int i = 0; i < ntargets; i++) free((char *)targets[i].fn);
+    free(targets);
+    for (int i = 0; i < nfiles; i++) free(files[i].text);
+    LLVMShutdown();
+    return cnt.failed ? 1 : 0;
+}
