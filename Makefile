@@ -4,6 +4,7 @@
 B        ?= build
 CC       ?= gcc
 LLVM_CONFIG ?= llvm-config-19
+CLANG    ?= clang-19
 SAN      ?=
 OPT      ?= -O2
 WERROR   := $(if $(CI),-Werror,)
@@ -13,7 +14,7 @@ LLVM_INC  = -I$(shell $(LLVM_CONFIG) --includedir)
 LLVM_LIBS = -L$(shell $(LLVM_CONFIG) --libdir) -lLLVM-19 -Wl,-rpath,$(shell $(LLVM_CONFIG) --libdir)
 LDLIBS   := -lm -lpthread -lffi
 
-LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c)
+LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c) $(wildcard runtime/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 
 .PHONY: all deps test test-asan demo bench clean fuzz-schedules
@@ -22,10 +23,10 @@ all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc
 
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
-APT_PKGS := llvm-19-dev flex bison libffi-dev libedit-dev libzstd-dev
+APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
-	@if ! command -v $(LLVM_CONFIG) >/dev/null || ! command -v flex >/dev/null || \
+	@if ! command -v $(LLVM_CONFIG) >/dev/null || ! command -v $(CLANG) >/dev/null || ! command -v flex >/dev/null || \
 	    ! command -v bison >/dev/null || [ ! -f /usr/include/x86_64-linux-gnu/ffi.h -a ! -f /usr/include/ffi.h ] || \
 	    [ ! -f /usr/include/editline/readline.h ]; then \
 	  echo "installing $(APT_PKGS)"; \
@@ -47,6 +48,18 @@ $(B)/tdsl_tensor_h.inc: runtime/tdsl_tensor.h
 	@mkdir -p $(@D)
 	sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $< > $@
 $(B)/lower/header.o: $(B)/tdsl_tensor_h.inc
+
+# the thread pool as LLVM bitcode per target, embedded in the compiler, which
+# links it into every object with a parallel loop (lower/runtime_link.c)
+POOL_TARGETS := x86_64 aarch64
+$(B)/runtime/tdsl_pool.%.bc: runtime/tdsl_pool.c runtime/tdsl_pool.h
+	@mkdir -p $(@D)
+	$(CLANG) -O2 -fPIC -fno-stack-protector -Wall -Wextra -emit-llvm -target $*-unknown-linux-gnu -c $< -o $@
+$(B)/tdsl_pool_bc.inc: $(POOL_TARGETS:%=$(B)/runtime/tdsl_pool.%.bc)
+	for t in $(POOL_TARGETS); do echo "static const _Alignas(16) unsigned char tdsl_pool_bc_$$t[] = {"; \
+	  od -An -v -tx1 $(B)/runtime/tdsl_pool.$$t.bc | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; echo "};"; done > $@.tmp
+	mv $@.tmp $@
+$(B)/lower/runtime_link.o: $(B)/tdsl_pool_bc.inc
 
 $(B)/lower/%.o: lower/%.c
 	@mkdir -p $(@D)
@@ -70,6 +83,9 @@ $(B)/tests/%.o: tests/%.c
 
 $(B)/tests/parse_test: $(B)/tests/parse_test.o $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
+# parallel loops without a schedule (tests/pool): a tdslc that flips loops to parallel
+$(B)/tests/pool/parflip: $(B)/tests/pool/parflip.o $(B)/tests/pool/par_flip.o $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 
 # the randomized schedule tester (tests/sched_fuzz.c): `make fuzz-schedules N=10000 [SEED=...]`
 $(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(B)/tests/fuzz/sched_draw.o $(B)/libtdsl.a
@@ -82,7 +98,8 @@ fuzz-schedules: all
 	$(B)/tests/sched_fuzz -n $(N) --seed $(SEED) $(FUZZ_FILES)
 
 test: all
-	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz
+	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
+	  $(B)/tests/pool/parflip $(B)/tests/pool/par_shim.o $(B)/tests/pool/par_flip.o
 	B=$(B) CC=$(CC) SAN="$(SAN)" tests/run.sh
 
 test-asan:
@@ -103,12 +120,13 @@ clean:
 # ---- benchmarks (figures, never asserted in tests) ----
 bench: all
 	@mkdir -p $(B)/bench
-	@$(MAKE) --no-print-directory $(B)/bench/jit_time $(B)/bench/matmul_bench
+	@$(MAKE) --no-print-directory $(B)/bench/jit_time $(B)/bench/matmul_bench $(B)/bench/parallel_overhead
 	@echo "== tdslc wall time per example (compile to .o + .h)"
 	@for f in examples/*.tdsl; do s=$$(date +%s.%N); $(B)/tdslc $$f -o $(B)/bench/ex.o; e=$$(date +%s.%N); \
 	  printf "  %-28s %6.1f ms\n" $$f $$(echo "($$e - $$s) * 1000" | bc -l); done
 	$(B)/bench/jit_time examples/*.tdsl
 	$(B)/bench/matmul_bench 1024 5
+	TDSL_NUM_THREADS=2 $(B)/bench/parallel_overhead
 
 $(B)/bench/jit_time: bench/jit_time.c $(B)/libtdsl.a
 	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)
@@ -116,3 +134,5 @@ $(B)/bench/matmul.o: examples/matmul.tdsl $(B)/tdslc
 	$(B)/tdslc $< -o $@
 $(B)/bench/matmul_bench: bench/matmul_bench.c $(B)/bench/matmul.o
 	$(CC) -O3 -march=x86-64-v3 -I$(B)/bench -o $@ $^ -lm
+$(B)/bench/parallel_overhead: bench/parallel_overhead.c runtime/tdsl_pool.c runtime/tdsl_pool.h
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ bench/parallel_overhead.c runtime/tdsl_pool.c -lpthread

@@ -1,6 +1,7 @@
 /* aot.c - ahead-of-time output: one module for all fns, optimised, written as an
  * object, assembly or LLVM IR text ("-" = stdout). The object needs nothing but
- * libc and libm; every LLVM object made here is disposed here. */
+ * libc, libm and pthreads (a parallel loop brings its own copy of the thread
+ * pool); every LLVM object made here is disposed here. */
 #include "codegen.h"
 #include <string.h>
 
@@ -52,7 +53,7 @@ int aot_emit(LFunc **fns, int n, const CodegenOptions *opt, EmitKind kind, const
     tgt_set_diag_handler(ctx, d);
     int errs = d->nerrors, r = -1;
     LLVMModuleRef mod = cg_build_module(ctx, tm, path, fns, n, d);
-    if (mod && tgt_optimize(mod, tm, level, d) == 0) r = emit(mod, tm, kind, path, d);
+    if (mod && rt_link_pool(mod, d) == 0 && tgt_optimize(mod, tm, level, d) == 0) r = emit(mod, tm, kind, path, d);
     if (d->nerrors > errs) r = -1;
     if (mod) LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);

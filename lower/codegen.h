@@ -64,6 +64,7 @@ void *cg_grow(void *p, int *cap, int need, size_t elem);   /* realloc'd array wi
 LLVMValueRef cg_i64(CgModule *m, int64_t v);
 unsigned cg_elem_bytes(DType t);
 LLVMValueRef cg_fpflag(LLVMValueRef v);
+bool cg_fma_parts(const LExpr *e, const LExpr **a, const LExpr **b, const LExpr **c, bool *neg_ab, bool *neg_c);
 LLVMValueRef cg_call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov, LLVMValueRef *args, int nargs);
 LLVMValueRef cg_libfn(CgModule *m, const char *name, LLVMTypeRef ret, LLVMTypeRef *ps, int n);
 /* Scopes of a kernel under construction. */
@@ -83,6 +84,11 @@ void cg_serial_for(CgFunc *f, const LStmt *s);
 void cg_parallel_for(CgFunc *f, const LStmt *s);
 void cg_vector_for(CgFunc *f, const LStmt *s);
 void cg_unroll_for(CgFunc *f, const LStmt *s);
+
+/* ---- runtime_link.c ---- */
+/* When mod calls the thread pool (a parallel loop), links the pool's bitcode
+ * for mod's target into it (before optimisation). Returns 0, or -1 after reporting. */
+int rt_link_pool(LLVMModuleRef mod, Diag *d);
 
 /* ---- entry.c ---- */
 /* The external, argument-checking entry point named f->name. */

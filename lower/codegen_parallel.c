@@ -1,6 +1,333 @@
-/* codegen_parallel.c - LOOP_PARALLEL loops: the body is outlined into a
- * function and run by the thread pool (runtime/tdsl_pool.c).
- * (Stub until the pool lands: runs the loop serially.) */
+/* codegen_parallel.c - LOOP_PARALLEL loops. The body is outlined into
+ * `i32 <kernel>.par.<var>.body(ptr env, i64 i)`, which tdsl_rt_parallel_for
+ * (runtime/tdsl_pool.c) runs for i in 0..extent-1; every free value the body
+ * uses (size vars, scalars, enclosing loop counters, buffer bases, mins and
+ * strides) is stored into a struct on the caller's stack. Invariant: the
+ * outlined code has its own CgFunc (allocas, scopes, live buffers), so an
+ * allocation failure inside frees only its own buffers and returns the code,
+ * which the caller passes on through cg_error_return. */
 #include "codegen.h"
+#include "../runtime/tdsl_pool.h"
+#include <stdlib.h>
+#include <string.h>
 
-void cg_parallel_for(CgFunc *f, const LStmt *s) { cg_serial_for(f, s); }
+/* ---- what the body reads from enclosing scopes ---- */
+
+typedef struct Uses {
+    const LVar **vars;
+    int nvars, capvars;
+    const Buffer **bufs;
+    int nbufs, capbufs;
+} Uses;
+
+static void walk_expr(Uses *u, const LExpr *e);
+
+static void use_var(Uses *u, const LVar *v)
+{
+    for (int i = 0; i < u->nvars; i++)
+        if (u->vars[i] == v) return;
+    u->vars = cg_grow(u->vars, &u->capvars, u->nvars + 1, sizeof *u->vars);
+    u->vars[u->nvars++] = v;
+}
+
+/* A buffer, and what its shape needs (an extent may be read to index it). */
+static void use_buf(Uses *u, const Buffer *b)
+{
+    if (!b) return;
+    for (int i = 0; i < u->nbufs; i++)
+        if (u->bufs[i] == b) return;
+    u->bufs = cg_grow(u->bufs, &u->capbufs, u->nbufs + 1, sizeof *u->bufs);
+    u->bufs[u->nbufs++] = b;
+    for (int k = 0; k < b->ndim; k++) {
+        walk_expr(u, b->min[k]);
+        walk_expr(u, b->extent[k]);
+    }
+}
+
+static void walk_expr(Uses *u, const LExpr *e)
+{
+    if (!e) return;
+    if (e->kind == LX_VAR) use_var(u, e->var);
+    if (e->kind == LX_LOAD) use_buf(u, e->buf);
+    for (int i = 0; i < e->nargs; i++) walk_expr(u, e->args[i]);
+}
+
+static void walk_stmt(Uses *u, const LStmt *s)
+{
+    if (!s) return;
+    switch (s->kind) {
+    case LS_FOR:
+        walk_expr(u, s->min);
+        walk_expr(u, s->extent);
+        break;
+    case LS_ALLOC: use_buf(u, s->buf); break;
+    case LS_STORE:
+        use_buf(u, s->buf);
+        for (int k = 0; k < s->buf->ndim; k++) walk_expr(u, s->idx[k]);
+        walk_expr(u, s->value);
+        break;
+    case LS_IF: walk_expr(u, s->cond); break;
+    case LS_CALL: {
+        const LFunc *c = s->callee;
+        for (int i = 0; i < c->nparams + c->nresults; i++) use_buf(u, s->call_bufs[i]);
+        for (int i = 0; i < c->nparams + c->nsizes; i++) walk_expr(u, s->call_args[i]);
+        break;
+    }
+    case LS_BLOCK: break;
+    }
+    for (int i = 0; i < s->nbody; i++) walk_stmt(u, s->body[i]);
+}
+
+/* ---- captured values: each distinct non-constant value is one env field ---- */
+
+typedef struct Captures {
+    LLVMValueRef *vals;     /* in the enclosing function */
+    int n, cap;
+    LLVMValueRef *params;   /* the same values in the outlined function */
+} Captures;
+
+static int capture(Captures *c, LLVMValueRef v)
+{
+    if (LLVMIsConstant(v)) return -1;
+    for (int i = 0; i < c->n; i++)
+        if (c->vals[i] == v) return i;
+    c->vals = cg_grow(c->vals, &c->cap, c->n + 1, sizeof *c->vals);
+    c->vals[c->n] = v;
+    return c->n++;
+}
+
+/* v (a value of the enclosing function) as seen inside the outlined one */
+static LLVMValueRef inside(const Captures *c, LLVMValueRef v)
+{
+    for (int i = 0; i < c->n; i++)
+        if (c->vals[i] == v) return c->params[i];
+    return v;    /* a constant */
+}
+
+static const BufInfo *find_buf(const CgFunc *f, const Buffer *b)
+{
+    for (int i = f->nbufs - 1; i >= 0; i--)
+        if (f->bufs[i].buf == b) return &f->bufs[i];
+    return NULL;
+}
+
+static LLVMValueRef find_var(const CgFunc *f, const LVar *v)
+{
+    switch (v->kind) {
+    case LV_SIZE: return v->index >= 0 && v->index < f->nsizes ? f->sizes[v->index] : NULL;
+    case LV_SCALAR: return v->index >= 0 && v->index < f->nscalars ? f->scalars[v->index] : NULL;
+    case LV_LOOP:
+        for (int i = f->nvars - 1; i >= 0; i--)
+            if (f->vars[i].var == v) return f->vars[i].val;
+        return NULL;
+    }
+    return NULL;
+}
+
+static bool has_attr(LLVMValueRef fn, unsigned idx, const char *name)
+{
+    unsigned k = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    return LLVMGetEnumAttributeAtIndex(fn, idx, k) != NULL;
+}
+
+static void add_attr(CgModule *m, LLVMValueRef fn, unsigned idx, const char *name)
+{
+    unsigned k = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    LLVMAddAttributeAtIndex(fn, idx, LLVMCreateEnumAttribute(m->ctx, k, 0));
+}
+
+/* A pointer that nothing else in the kernel points into: a noalias argument,
+ * or a fresh malloc or alloca. Only those stay noalias in the outlined code. */
+static bool unique_pointer(LLVMValueRef v)
+{
+    if (LLVMIsAAllocaInst(v)) return true;
+    if (LLVMIsACallInst(v)) {
+        LLVMValueRef callee = LLVMGetCalledValue(v);
+        size_t len;
+        const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
+        return !strcmp(name, "malloc");
+    }
+    if (LLVMIsAArgument(v)) {
+        LLVMValueRef fn = LLVMGetParamParent(v);
+        for (unsigned i = 0; i < LLVMCountParams(fn); i++)
+            if (LLVMGetParam(fn, i) == v) return has_attr(fn, i + 1, "noalias");
+    }
+    return false;
+}
+
+/* ---- the outlined function ---- */
+
+/* Binds what the body uses inside g, the CgFunc of the outlined function. */
+static void bind_inside(CgFunc *g, const CgFunc *f, const Uses *u, const Captures *c)
+{
+    g->nsizes = f->nsizes;
+    g->sizes = calloc((size_t)f->nsizes + 1, sizeof(LLVMValueRef));
+    g->nscalars = f->nscalars;
+    g->scalars = calloc((size_t)f->nscalars + 1, sizeof(LLVMValueRef));
+    for (int i = 0; i < u->nvars; i++) {
+        const LVar *v = u->vars[i];
+        LLVMValueRef val = find_var(f, v);
+        if (!val) continue;     /* bound inside the body */
+        val = inside(c, val);
+        if (v->kind == LV_SIZE) g->sizes[v->index] = val;
+        else if (v->kind == LV_SCALAR) g->scalars[v->index] = val;
+        else {
+            g->vars = cg_grow(g->vars, &g->capvars, g->nvars + 1, sizeof(VarBind));
+            g->vars[g->nvars++] = (VarBind){ v, val };
+        }
+    }
+    /* in the enclosing scope order, so shadowing stays the same */
+    for (int i = 0; i < f->nbufs; i++) {
+        const BufInfo *bi = &f->bufs[i];
+        int used = 0;
+        for (int k = 0; k < u->nbufs && !used; k++) used = u->bufs[k] == bi->buf;
+        if (!used) continue;
+        int nd = bi->buf->ndim;
+        g->bufs = cg_grow(g->bufs, &g->capbufs, g->nbufs + 1, sizeof(BufInfo));
+        BufInfo *gi = &g->bufs[g->nbufs++];
+        gi->buf = bi->buf;
+        gi->base = inside(c, bi->base);
+        gi->min = calloc((size_t)(nd ? nd : 1), sizeof(LLVMValueRef));
+        gi->stride = calloc((size_t)(nd ? nd : 1), sizeof(LLVMValueRef));
+        for (int k = 0; k < nd; k++) {
+            gi->min[k] = inside(c, bi->min[k]);
+            gi->stride[k] = inside(c, bi->stride[k]);
+        }
+    }
+}
+
+/* i32 inner(captures..., i64 i): the loop body for one iteration, alwaysinline
+ * into the env-unpacking wrapper so noalias on buffer bases survives (as
+ * scoped alias metadata). */
+static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Captures *c,
+                               LLVMValueRef lo, const char *name)
+{
+    CgModule *m = f->m;
+    int n = c->n;
+    LLVMTypeRef *ts = malloc(sizeof(LLVMTypeRef) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) ts[i] = LLVMTypeOf(c->vals[i]);
+    ts[n] = m->i64;
+    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ts, (unsigned)n + 1, 0));
+    free(ts);
+    LLVMSetLinkage(fn, LLVMPrivateLinkage);
+    add_attr(m, fn, LLVMAttributeFunctionIndex, "nounwind");
+    add_attr(m, fn, LLVMAttributeFunctionIndex, "alwaysinline");
+    c->params = malloc(sizeof(LLVMValueRef) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        c->params[i] = LLVMGetParam(fn, (unsigned)i);
+        size_t len;
+        const char *vn = LLVMGetValueName2(c->vals[i], &len);
+        LLVMSetValueName2(c->params[i], vn, len);
+        if (LLVMGetTypeKind(LLVMTypeOf(c->vals[i])) != LLVMPointerTypeKind || !unique_pointer(c->vals[i])) continue;
+        int dup = 0;    /* the same pointer twice (two buffers on one base) is not noalias */
+        for (int k = 0; k < n && !dup; k++) dup = k != i && c->vals[k] == c->vals[i];
+        if (!dup) add_attr(m, fn, (unsigned)i + 1, "noalias");
+    }
+
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(m->ctx, fn, "entry");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(m->ctx, fn, "body");
+    CgFunc g = { .m = m, .fn = fn, .ab = LLVMCreateBuilderInContext(m->ctx) };
+    LLVMPositionBuilderAtEnd(g.ab, entry);
+    LLVMPositionBuilderAtEnd(m->b, body);
+    bind_inside(&g, f, u, c);
+    LLVMValueRef i = LLVMGetParam(fn, (unsigned)n);
+    LLVMSetValueName2(i, "i", 1);
+    LLVMValueRef lo_in = inside(c, lo);
+    LLVMValueRef var = LLVMIsNull(lo_in) ? i : LLVMBuildNSWAdd(m->b, lo_in, i, s->var->name);
+    g.vars = cg_grow(g.vars, &g.capvars, g.nvars + 1, sizeof(VarBind));
+    g.vars[g.nvars++] = (VarBind){ s->var, var };
+    cg_stmt(&g, s->body[0]);
+    LLVMBuildRet(m->b, LLVMConstNull(m->i32));
+    LLVMBuildBr(g.ab, body);
+    while (g.nbufs) cg_unbind_buf(&g);
+    LLVMDisposeBuilder(g.ab);
+    free(g.sizes);
+    free(g.scalars);
+    free(g.bufs);
+    free(g.vars);
+    free(g.live);
+    return fn;
+}
+
+/* i32 body(ptr env, i64 i): loads the captures and calls inner. */
+static LLVMValueRef emit_body(CgModule *m, LLVMValueRef inner, LLVMTypeRef envt, const Captures *c,
+                              const char *name)
+{
+    LLVMTypeRef ps[2] = { m->ptr, m->i64 };
+    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ps, 2, 0));
+    LLVMSetLinkage(fn, LLVMPrivateLinkage);
+    add_attr(m, fn, LLVMAttributeFunctionIndex, "nounwind");
+    LLVMValueRef env = LLVMGetParam(fn, 0);
+    LLVMSetValueName2(env, "env", 3);
+    LLVMPositionBuilderAtEnd(m->b, LLVMAppendBasicBlockInContext(m->ctx, fn, "entry"));
+    LLVMValueRef *args = malloc(sizeof(LLVMValueRef) * (size_t)(c->n + 1));
+    for (int k = 0; k < c->n; k++) {
+        LLVMValueRef p = LLVMBuildStructGEP2(m->b, envt, env, (unsigned)k, "");
+        args[k] = LLVMBuildLoad2(m->b, LLVMTypeOf(c->vals[k]), p, "");
+    }
+    args[c->n] = LLVMGetParam(fn, 1);
+    LLVMValueRef r = LLVMBuildCall2(m->b, LLVMGlobalGetValueType(inner), inner, args, (unsigned)c->n + 1, "");
+    free(args);
+    LLVMBuildRet(m->b, r);
+    return fn;
+}
+
+void cg_parallel_for(CgFunc *f, const LStmt *s)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef lo = cg_expr(f, s->min);
+    LLVMValueRef n = cg_expr(f, s->extent);
+
+    Uses u = { 0 };
+    walk_stmt(&u, s->body[0]);
+    Captures c = { 0 };
+    capture(&c, lo);
+    for (int i = 0; i < u.nvars; i++) {
+        LLVMValueRef v = find_var(f, u.vars[i]);
+        if (v) capture(&c, v);
+    }
+    for (int i = 0; i < u.nbufs; i++) {
+        const BufInfo *bi = find_buf(f, u.bufs[i]);
+        if (!bi) continue;      /* allocated inside the body */
+        capture(&c, bi->base);
+        for (int k = 0; k < bi->buf->ndim; k++) {
+            capture(&c, bi->min[k]);
+            capture(&c, bi->stride[k]);
+        }
+    }
+
+    /* the env struct, filled here; the call; a failure code goes up */
+    LLVMTypeRef *ts = malloc(sizeof(LLVMTypeRef) * (size_t)(c.n + 1));
+    for (int i = 0; i < c.n; i++) ts[i] = LLVMTypeOf(c.vals[i]);
+    LLVMTypeRef envt = LLVMStructTypeInContext(m->ctx, ts, (unsigned)c.n, 0);
+    free(ts);
+    LLVMValueRef env = LLVMConstNull(m->ptr);
+    if (c.n) {
+        env = LLVMBuildAlloca(f->ab, envt, "par.env");
+        for (int i = 0; i < c.n; i++) LLVMBuildStore(B, c.vals[i], LLVMBuildStructGEP2(B, envt, env, (unsigned)i, ""));
+    }
+    size_t len;
+    const char *kname = LLVMGetValueName2(f->fn, &len);
+    char name[512];
+    snprintf(name, sizeof name, "%.*s.par.%s", (int)len, kname, s->var->name);
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
+    LLVMValueRef inner = emit_inner(f, s, &u, &c, lo, name);
+    snprintf(name + strlen(name), sizeof name - strlen(name), ".body");
+    LLVMValueRef body = emit_body(m, inner, envt, &c, name);
+    LLVMPositionBuilderAtEnd(B, here);
+
+    LLVMTypeRef ps[3] = { m->i64, m->ptr, m->ptr };
+    LLVMValueRef rt = cg_libfn(m, TDSL_RT_PARALLEL_FOR, m->i32, ps, 3);
+    LLVMValueRef r = LLVMBuildCall2(B, LLVMGlobalGetValueType(rt), rt, (LLVMValueRef[]){ n, body, env }, 3, "");
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "par.fail");
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "par.ok");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstNull(m->i32), ""), fail, ok);
+    LLVMPositionBuilderAtEnd(B, fail);
+    cg_error_return(f, r);
+    LLVMPositionBuilderAtEnd(B, ok);
+    free(u.vars);
+    free(u.bufs);
+    free(c.vals);
+    free(c.params);
+}

@@ -1,7 +1,9 @@
 /* jit.c - the in-process JIT: ORC LLJIT for this CPU. Each jit_add compiles its
  * fns into a fresh ThreadSafeContext under its own ResourceTracker, so the whole
- * set can be released later; entry points keep the object file's C ABI. */
+ * set can be released later; entry points keep the object file's C ABI.
+ * Parallel loops call the thread pool linked into this process (libtdsl.a). */
 #include "codegen.h"
+#include "../runtime/tdsl_pool.h"
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
 #include <stdlib.h>
@@ -45,6 +47,17 @@ Jit *jit_create(Diag *d)
     e = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&gen, LLVMOrcLLJITGetGlobalPrefix(j->lljit), NULL, NULL);
     if (e) report(d, "cannot search the process for symbols", e);
     else LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j->lljit), gen);
+    /* parallel loops call the pool compiled into this process; defined once,
+     * outside every ResourceTracker, so releasing a definition never drops it */
+    LLVMOrcCSymbolMapPair pool = {
+        LLVMOrcLLJITMangleAndIntern(j->lljit, TDSL_RT_PARALLEL_FOR),
+        { (LLVMOrcExecutorAddress)(uintptr_t)&tdsl_rt_parallel_for,
+          { LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0 } } };
+    LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(&pool, 1);
+    if ((e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit), mu))) {
+        report(d, "cannot define the thread pool's symbol", e);
+        LLVMOrcDisposeMaterializationUnit(mu);
+    }
     j->tm = tgt_create("host", 3, d);
     if (!j->tm) {
         jit_destroy(j);

@@ -11,6 +11,7 @@
 #           (UPDATE_GOLDEN=1 rewrites the .loops files instead)
 #   link    tests/link/NAME.c linked with every tests/link/*.tdsl compiled alone
 #           (several generated objects and headers in one program)
+#   pool    the thread pool (plain and under TSan) and parallel loops: tests/pool/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (4 parts, 500 cases; 100 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -24,7 +25,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz pool"}
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -275,6 +276,10 @@ case_link() {
     if [ $? -eq 0 ]; then echo "PASS link/$name"; else echo "FAIL link/$name"; fi
     [ -n "$out" ] && printf '%s\n' "$out"
 }
+
+# ---- group pool: the thread pool and parallel loops (tests/pool/group.sh) ----
+# shellcheck source=tests/pool/group.sh
+source tests/pool/group.sh
 
 # ---- driver: cases run JOBS at a time, results print in order ----
 
