@@ -16,6 +16,9 @@ typedef struct Affine {
     bool overflow;      /* some arithmetic overflowed: nothing can be proven about it */
 } Affine;
 
+/* An inclusive range lo..hi of an index. */
+typedef struct Range { Affine *lo, *hi; } Range;
+
 Affine *aff_const(Arena *a, int64_t c);
 Affine *aff_var(Arena *a, int var);
 Affine *aff_add(Arena *a, const Affine *x, const Affine *y);

@@ -87,6 +87,87 @@ LExpr *lx_call(Arena *a, MathFn fn, DType t, LExpr **args, int n)
     return e;
 }
 
+LExpr *ix_const(Arena *a, int64_t v) { return lx_int(a, DT_INDEX, v); }
+
+bool ix_is_const(const LExpr *x, int64_t v) { return x->kind == LX_INT && x->ival == v; }
+
+LExpr *ix_add(Arena *a, LExpr *x, LExpr *y)
+{
+    int64_t r;
+    if (x->kind == LX_INT && y->kind == LX_INT && !__builtin_add_overflow(x->ival, y->ival, &r)) return ix_const(a, r);
+    if (ix_is_const(x, 0)) return y;
+    if (ix_is_const(y, 0)) return x;
+    if (y->kind == LX_INT && y->ival < 0 && y->ival != INT64_MIN) return lx_binary(a, OP_SUB, x, ix_const(a, -y->ival));
+    return lx_binary(a, OP_ADD, x, y);
+}
+
+LExpr *ix_sub(Arena *a, LExpr *x, LExpr *y)
+{
+    int64_t r;
+    if (x->kind == LX_INT && y->kind == LX_INT && !__builtin_sub_overflow(x->ival, y->ival, &r)) return ix_const(a, r);
+    if (ix_is_const(y, 0)) return x;
+    if (y->kind == LX_INT && y->ival < 0 && y->ival != INT64_MIN) return lx_binary(a, OP_ADD, x, ix_const(a, -y->ival));
+    return lx_binary(a, OP_SUB, x, y);
+}
+
+LExpr *ix_mul(Arena *a, LExpr *x, int64_t k)
+{
+    int64_t r;
+    if (x->kind == LX_INT && !__builtin_mul_overflow(x->ival, k, &r)) return ix_const(a, r);
+    if (k == 1) return x;
+    if (k == 0) return ix_const(a, 0);
+    return lx_binary(a, OP_MUL, x, ix_const(a, k));
+}
+
+LExpr *ix_mulx(Arena *a, LExpr *x, LExpr *y)
+{
+    if (y->kind == LX_INT) return ix_mul(a, x, y->ival);
+    if (x->kind == LX_INT) return ix_mul(a, y, x->ival);
+    return lx_binary(a, OP_MUL, x, y);
+}
+
+LExpr *ix_div(Arena *a, LExpr *x, int64_t k)
+{
+    if (k == 1) return x;
+    if (x->kind == LX_INT && k > 0) return ix_const(a, x->ival / k);
+    return lx_binary(a, OP_DIV, x, ix_const(a, k));
+}
+
+LExpr *ix_ceildiv(Arena *a, LExpr *x, int64_t k)
+{
+    if (k == 1) return x;
+    if (x->kind == LX_INT && k > 0 && x->ival >= 0) return ix_const(a, x->ival / k + (x->ival % k != 0));
+    return ix_div(a, ix_add(a, x, ix_const(a, k - 1)), k);
+}
+
+LExpr *ix_mod(Arena *a, LExpr *x, int64_t k)
+{
+    if (k == 1) return ix_const(a, 0);
+    if (x->kind == LX_INT && k > 0) return ix_const(a, x->ival % k);
+    return lx_binary(a, OP_MOD, x, ix_const(a, k));
+}
+
+LExpr *ix_divx(Arena *a, LExpr *x, LExpr *y)
+{
+    return y->kind == LX_INT && y->ival > 0 ? ix_div(a, x, y->ival) : lx_binary(a, OP_DIV, x, y);
+}
+
+LExpr *ix_modx(Arena *a, LExpr *x, LExpr *y)
+{
+    return y->kind == LX_INT && y->ival > 0 ? ix_mod(a, x, y->ival) : lx_binary(a, OP_MOD, x, y);
+}
+
+static LExpr *ix_minmax(Arena *a, MathFn f, LExpr *x, LExpr *y)
+{
+    if (x->kind == LX_INT && y->kind == LX_INT)
+        return ix_const(a, (f == MF_MIN) == (x->ival < y->ival) ? x->ival : y->ival);
+    LExpr *args[2] = { x, y };
+    return lx_call(a, f, DT_INDEX, args, 2);
+}
+
+LExpr *ix_min(Arena *a, LExpr *x, LExpr *y) { return ix_minmax(a, MF_MIN, x, y); }
+LExpr *ix_max(Arena *a, LExpr *x, LExpr *y) { return ix_minmax(a, MF_MAX, x, y); }
+
 LExpr *lx_cast(Arena *a, DType t, LExpr *x)
 {
     LExpr *e = lx_new(a, LX_CAST, t, 1);
@@ -274,11 +355,9 @@ void loopir_print_stmt(FILE *out, const LStmt *s, int ind)
         fputs(" .. ", out);
         if (s->min->kind == LX_INT && s->min->ival == 0) loopir_print_expr(out, s->extent);
         else {
-            fputc('(', out);
-            loopir_print_expr(out, s->min);
-            fputs(") + (", out);
-            loopir_print_expr(out, s->extent);
-            fputc(')', out);
+            print_operand(out, s->min, 4);
+            fputs(" + ", out);
+            print_operand(out, s->extent, 5);
         }
         if (s->width) fprintf(out, " width %d", s->width);
         fputs(":\n", out);

@@ -133,6 +133,21 @@ LExpr *lx_binary(Arena *a, Op op, LExpr *x, LExpr *y);   /* type: bool for compa
 LExpr *lx_select(Arena *a, LExpr *c, LExpr *x, LExpr *y);
 LExpr *lx_call(Arena *a, MathFn fn, DType t, LExpr **args, int n);
 LExpr *lx_cast(Arena *a, DType t, LExpr *x);
+/* i64 index arithmetic that folds constants and identities (x + 0, x * 1,
+ * min of constants), so scheduled loops print readably. */
+LExpr *ix_const(Arena *a, int64_t v);
+LExpr *ix_add(Arena *a, LExpr *x, LExpr *y);
+LExpr *ix_sub(Arena *a, LExpr *x, LExpr *y);
+LExpr *ix_mul(Arena *a, LExpr *x, int64_t k);
+LExpr *ix_mulx(Arena *a, LExpr *x, LExpr *y);
+LExpr *ix_div(Arena *a, LExpr *x, int64_t k);      /* x >= 0 */
+LExpr *ix_ceildiv(Arena *a, LExpr *x, int64_t k);  /* x >= 0 */
+LExpr *ix_mod(Arena *a, LExpr *x, int64_t k);
+LExpr *ix_divx(Arena *a, LExpr *x, LExpr *y);
+LExpr *ix_modx(Arena *a, LExpr *x, LExpr *y);
+LExpr *ix_min(Arena *a, LExpr *x, LExpr *y);
+LExpr *ix_max(Arena *a, LExpr *x, LExpr *y);
+bool ix_is_const(const LExpr *x, int64_t v);
 LStmt *ls_block(Arena *a);
 void ls_append(Arena *a, LStmt *block, LStmt *s);
 LStmt *ls_for(Arena *a, LVar *v, LExpr *min, LExpr *extent, LStmt *body);

@@ -7,9 +7,13 @@
 #include "../lang/loopir.h"
 #include <stdio.h>
 
-/* Lowers every checked fn of prog (in program order) to loop IR; *out gets an
- * array of LFunc*, one per fn. Returns the count, or -1 after reporting errors. */
+/* Lowers every checked fn of prog (in program order) to loop IR under the
+ * schedule blocks naming it (all of them, in order); *out gets an array of
+ * LFunc*, one per fn. Returns the count, or -1 after reporting errors. */
 int lower_program(Arena *a, Program *prog, LFunc ***out, Diag *d);
+/* Lowers one fn under the first `limit` primitives of its schedule (-1: all);
+ * done[0..ndone-1] are the lowered fns it may call. NULL after errors. */
+LFunc *lower_fn_scheduled(Arena *a, Program *prog, Fn *f, int limit, LFunc **done, int ndone, Diag *d);
 
 typedef enum EmitKind { EMIT_OBJ, EMIT_ASM, EMIT_LLVM } EmitKind;
 

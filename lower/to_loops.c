@@ -1,39 +1,127 @@
-/* to_loops.c - lowers a checked fn to loop IR with no schedule: every stage is
- * computed whole, in order, over its region, with plain loops. A reduction
- * that is a stage's whole value becomes an init store plus an update loop
- * nest on the stage itself; a reduction inside a larger expression goes
- * through a scalar temporary. */
+/* to_loops.c - lowers a checked fn to loop IR under its schedule
+ * (schedule.h; with no schedule every stage is computed whole, in order,
+ * with plain loops).
+ *
+ * Each stage is built as loop nests over its live loop variables. Every loop
+ * counts from 0 (an unsplit original loop runs over its index range
+ * directly); the stage's indices are rebuilt from the counters through the
+ * split/fuse tree. A loop whose exact extent depends on a loop that is not
+ * outside it (a split tail after a reorder, a fused tail) runs to its
+ * maximum extent under a guard placed where the guard's loops are all bound.
+ * A top-level reduction is an init store plus an update; they share one nest
+ * while the reduction loops are innermost, otherwise init gets its own nest.
+ * Stages computed at a loop of a consumer, and packed copies, are built at
+ * the top of that loop's body over the region that one iteration reads, found
+ * by sema's interval analysis (bounds_region_read) and clamped to the stage's
+ * whole region. A reduction inside a larger expression goes through a scalar
+ * temporary. */
 #include "lower.h"
+#include "schedule.h"
 #include "../lang/affine.h"
+#include "../sema/sema.h"
 #include <string.h>
+
+typedef struct Nest Nest;
 
 typedef struct Lower {
     Arena *a;
     Fn *fn;
     LFunc *lf;
+    FnSched *fs;
     Buffer **bufs;      /* per fn tensor, by Tensor* lookup below */
     Tensor **tensors;
     int ntensors;
-    LVar **idx;         /* current stage's loop vars */
-    LVar **rv;          /* per reduction var id */
+    Nest **nests;       /* per fs->stages entry, once built */
+    LExpr **idx;        /* current stage's index values */
+    LExpr **rv;         /* per reduction var id: its index value */
+    Nest *cur;          /* the stage whose leaf is being lowered (for packs) */
+    int inlining;       /* > 0 inside an inlined stage's value */
+    LExpr **syms;       /* affine symbols >= nsizevars: their values ... */
+    Affine **symmax;    /* ... and largest values (NULL: unknown); each is >= 0 */
+    int nsyms, capsyms;
+    PtrVec loops;       /* names of the loops enclosing what is being built */
     int ntemps;
     LFunc **done;       /* already lowered fns, for calls */
     int ndone;
 } Lower;
 
+/* A stage being lowered. */
+struct Nest {
+    SStage *st;
+    Buffer *buf;
+    LExpr **min, **ext;     /* per pure dim: exact region (index values) */
+    Affine **amin, **aspan; /* per pure dim: region min and max extent, affine over sizes and symbols */
+    LVar **lv;              /* per var: its loop */
+    bool *offset;           /* per var: the loop runs over index values, not from 0 */
+    int *sym;               /* per var: its symbol once bound, or -1 */
+    Buffer **packs;         /* per st->packs entry, once built */
+};
+
+typedef struct Guard { LExpr *cond; bool *deps; bool done; } Guard;
+
+/* ---- affine forms ---- */
+
 static LExpr *lower_affine(Lower *L, const Affine *x)
 {
-    LExpr *e = NULL;
-    for (int i = 0; i < x->n; i++) {
+    LExpr *e = ix_const(L->a, x->c);
+    int ns = L->fn->nsizevars;
+    for (int i = x->n - 1; i >= 0; i--) {
+        LExpr *v = x->var[i] < ns ? lx_var(L->a, L->lf->sizes[x->var[i]]) : L->syms[x->var[i] - ns];
         int64_t k = x->coef[i];
-        LExpr *v = lx_var(L->a, L->lf->sizes[x->var[i]]);
-        LExpr *t = k == 1 || k == -1 ? v : lx_binary(L->a, OP_MUL, lx_int(L->a, DT_INDEX, k < 0 ? -k : k), v);
-        if (!e) e = k < 0 ? lx_unary(L->a, OP_NEG, t) : t;
-        else e = lx_binary(L->a, k < 0 ? OP_SUB : OP_ADD, e, t);
+        LExpr *t = ix_mul(L->a, v, k < 0 ? -k : k);
+        e = ix_is_const(e, 0) && k > 0 ? t : k < 0 ? ix_sub(L->a, e, t) : ix_add(L->a, t, e);
     }
-    if (!e) return lx_int(L->a, DT_INDEX, x->c);
-    if (x->c) e = lx_binary(L->a, x->c < 0 ? OP_SUB : OP_ADD, e, lx_int(L->a, DT_INDEX, x->c < 0 ? -x->c : x->c));
     return e;
+}
+
+/* A new symbol standing for the value v, 0 <= v <= max (NULL: unknown). */
+static int new_sym(Lower *L, LExpr *v, Affine *max)
+{
+    if (L->nsyms == L->capsyms) {
+        int cap = L->capsyms ? L->capsyms * 2 : 16;
+        LExpr **n = ARENA_ARRAY(L->a, LExpr *, cap);
+        Affine **m = ARENA_ARRAY(L->a, Affine *, cap);
+        if (L->nsyms) {
+            memcpy(n, L->syms, sizeof(LExpr *) * (size_t)L->nsyms);
+            memcpy(m, L->symmax, sizeof(Affine *) * (size_t)L->nsyms);
+        }
+        L->syms = n;
+        L->symmax = m;
+        L->capsyms = cap;
+    }
+    L->syms[L->nsyms] = v;
+    L->symmax[L->nsyms] = max;
+    return L->fn->nsizevars + L->nsyms++;
+}
+
+/* x with every symbol at its largest (hi) or smallest (!hi) value; NULL if unknown. */
+static Affine *sym_extreme(Lower *L, const Affine *x, bool hi)
+{
+    Affine *r = aff_const(L->a, x->c);
+    for (int i = 0; i < x->n; i++) {
+        int id = x->var[i] - L->fn->nsizevars;
+        Affine *t = aff_var(L->a, x->var[i]);
+        if (id >= 0 && (x->coef[i] > 0) == hi) {
+            if (!L->symmax[id]) return NULL;
+            t = L->symmax[id];
+        } else if (id >= 0) {
+            continue;                   /* at its smallest: 0 */
+        }
+        r = aff_add(L->a, r, aff_scale(L->a, t, x->coef[i]));
+    }
+    return r;
+}
+
+/* -1: x <= y, 1: x >= y (0: equal) for every value of the symbols; 2: unknown. */
+static int sym_compare(Lower *L, const Affine *x, const Affine *y)
+{
+    int c = aff_compare(L->a, x, y);
+    if (c != 2) return c;
+    Affine *d = aff_sub(L->a, x, y), *dh = sym_extreme(L, d, true), *dl = sym_extreme(L, d, false);
+    Affine *zero = aff_const(L->a, 0);
+    if (dh && (c = aff_compare(L->a, dh, zero)) <= 0) return -1;
+    if (dl && (c = aff_compare(L->a, dl, zero)) >= 0 && c != 2) return 1;
+    return 2;
 }
 
 static Buffer *buf_of(Lower *L, const Tensor *t)
@@ -43,16 +131,22 @@ static Buffer *buf_of(Lower *L, const Tensor *t)
     return NULL;
 }
 
-static Buffer *make_buffer(Lower *L, const Tensor *t, BufKind kind)
+static Buffer *new_buffer(Lower *L, const char *name, BufKind kind, DType type, int ndim)
 {
     Buffer *b = ARENA_NEW(L->a, Buffer);
-    b->name = t->name;
+    b->name = name;
     b->kind = kind;
-    b->type = t->type;
-    b->ndim = t->ndim;
+    b->type = type;
+    b->ndim = ndim;
+    b->min = ARENA_ARRAY(L->a, LExpr *, ndim ? ndim : 1);
+    b->extent = ARENA_ARRAY(L->a, LExpr *, ndim ? ndim : 1);
+    return b;
+}
+
+static Buffer *make_buffer(Lower *L, const Tensor *t, BufKind kind)
+{
+    Buffer *b = new_buffer(L, t->name, kind, t->type, t->ndim);
     b->index = t->index;
-    b->min = ARENA_ARRAY(L->a, LExpr *, t->ndim ? t->ndim : 1);
-    b->extent = ARENA_ARRAY(L->a, LExpr *, t->ndim ? t->ndim : 1);
     for (int k = 0; k < t->ndim; k++) {
         b->min[k] = lower_affine(L, t->min[k]);
         b->extent[k] = lower_affine(L, t->extent[k]);
@@ -64,12 +158,17 @@ static Buffer *make_buffer(Lower *L, const Tensor *t, BufKind kind)
 
 static Buffer *scalar_temp(Lower *L, DType t)
 {
-    Buffer *b = ARENA_NEW(L->a, Buffer);
-    b->name = arena_printf(L->a, "t%d", L->ntemps++);
-    b->kind = BUF_LOCAL;
-    b->type = t;
-    return b;
+    return new_buffer(L, arena_printf(L->a, "t%d", L->ntemps++), BUF_LOCAL, t, 0);
 }
+
+static int stage_pos(Lower *L, const SStage *st)
+{
+    for (int i = 0; i < L->fs->nstages; i++)
+        if (L->fs->stages[i] == st) return i;
+    return -1;
+}
+
+static Nest *nest_of(Lower *L, const SStage *st) { return L->nests[stage_pos(L, st)]; }
 
 /* ---- expressions ---- */
 
@@ -118,20 +217,28 @@ static LExpr *reduce_update(Lower *L, Op op, LExpr *acc, LExpr *x)
     }
 }
 
-/* acc[idx] = init; for r...: { pre; acc[idx] = acc[idx] op body } */
-static void emit_reduction(Lower *L, const Expr *e, Buffer *acc, LExpr **idx, LStmt *out)
+static LStmt *wrap_temps(Lower *L, LStmt *body, PtrVec *temps)
 {
-    ls_append(L->a, out, ls_store(L->a, acc, idx, reduce_init(L, e->op, e->type)));
-    for (int i = 0; i < e->nrvars; i++)     /* bind loop vars before lowering the body */
-        L->rv[e->rvars[i]->id] = lv_new(L->a, e->rvars[i]->name, LV_LOOP, DT_INDEX, e->rvars[i]->id);
+    for (int i = temps->len - 1; i >= 0; i--) body = ls_alloc(L->a, temps->items[i], body);
+    return body;
+}
+
+/* A reduction inside an expression: acc = init; for r...: { pre; acc = acc op body } */
+static void emit_reduction(Lower *L, const Expr *e, Buffer *acc, LStmt *out)
+{
+    ls_append(L->a, out, ls_store(L->a, acc, NULL, reduce_init(L, e->op, e->type)));
+    LVar **lv = ARENA_ARRAY(L->a, LVar *, e->nrvars);
+    for (int i = 0; i < e->nrvars; i++) {   /* bind loop vars before lowering the body */
+        lv[i] = lv_new(L->a, e->rvars[i]->name, LV_LOOP, DT_INDEX, e->rvars[i]->id);
+        L->rv[e->rvars[i]->id] = lx_var(L->a, lv[i]);
+    }
     Pending p = { ls_block(L->a), { 0 } };
     LExpr *x = convert(L, lower_expr(L, e->args[0], &p), e->type);
-    ls_append(L->a, p.pre, ls_store(L->a, acc, idx, reduce_update(L, e->op, lx_load(L->a, acc, idx), x)));
-    LStmt *body = p.pre;
-    for (int i = p.temps.len - 1; i >= 0; i--) body = ls_alloc(L->a, p.temps.items[i], body);
+    ls_append(L->a, p.pre, ls_store(L->a, acc, NULL, reduce_update(L, e->op, lx_load(L->a, acc, NULL), x)));
+    LStmt *body = wrap_temps(L, p.pre, &p.temps);
     for (int i = e->nrvars - 1; i >= 0; i--) {
         RVar *r = e->rvars[i];
-        body = ls_for(L->a, L->rv[r->id], lower_affine(L, r->min), lower_affine(L, r->extent), body);
+        body = ls_for(L->a, lv[i], lower_affine(L, r->min), lower_affine(L, r->extent), body);
     }
     ls_append(L->a, out, body);
 }
@@ -154,11 +261,39 @@ static LExpr *lower_select_stmt(Lower *L, const Expr *e, Pending *p)
         Pending q = { ls_block(L->a), { 0 } };
         LExpr *x = convert(L, lower_expr(L, e->args[1 + k], &q), e->type);
         ls_append(L->a, q.pre, ls_store(L->a, t, NULL, x));
-        arms[k] = q.pre;
-        for (int i = q.temps.len - 1; i >= 0; i--) arms[k] = ls_alloc(L->a, q.temps.items[i], arms[k]);
+        arms[k] = wrap_temps(L, q.pre, &q.temps);
     }
     ls_append(L->a, p->pre, ls_if(L->a, lower_expr(L, e->args[0], p), arms[0], arms[1]));
     return lx_load(L->a, t, NULL);
+}
+
+/* A read of a tensor: through the current stage's pack of it, the inlined
+ * stage's value, or the tensor's buffer. */
+static LExpr *lower_access(Lower *L, const Expr *e, Pending *p)
+{
+    Arena *a = L->a;
+    LExpr **idx = ARENA_ARRAY(a, LExpr *, e->nargs ? e->nargs : 1);
+    for (int i = 0; i < e->nargs; i++) idx[i] = convert(L, lower_expr(L, e->args[i], p), DT_INDEX);
+    SStage *u = sched_stage_of(L->fs, e->tensor);
+    if (u && u->place == PLACE_INLINE) {
+        LExpr **saved = L->idx;
+        L->idx = idx;
+        L->inlining++;
+        LExpr *x = convert(L, lower_expr(L, u->value, p), e->tensor->type);
+        L->inlining--;
+        L->idx = saved;
+        return x;
+    }
+    Nest *n = L->cur;
+    if (n && !L->inlining)
+        for (int i = 0; i < n->st->npacks; i++) {
+            SPack *pk = &n->st->packs[i];
+            if (pk->src != e->tensor || !n->packs[i]) continue;
+            LExpr **pi = ARENA_ARRAY(a, LExpr *, e->nargs ? e->nargs : 1);
+            for (int d = 0; d < e->nargs; d++) pi[d] = idx[pk->perm[d]];
+            return lx_load(a, n->packs[i], pi);
+        }
+    return lx_load(a, buf_of(L, e->tensor), idx);
 }
 
 static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
@@ -169,15 +304,11 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
     case EX_FLOAT: return lx_float(a, e->type, e->fval);
     case EX_BOOL: return lx_int(a, DT_BOOL, e->ival);
     case EX_NAME:
-        if (e->ref == REF_INDEX) return lx_var(a, L->idx[e->ref_id]);
-        if (e->ref == REF_RVAR) return lx_var(a, L->rv[e->rvar->id]);
+        if (e->ref == REF_INDEX) return L->idx[e->ref_id];
+        if (e->ref == REF_RVAR) return L->rv[e->rvar->id];
         if (e->ref == REF_SIZE) return lx_var(a, L->lf->sizes[e->ref_id]);
         return lx_var(a, L->lf->scalars[e->tensor->index]);
-    case EX_ACCESS: {
-        LExpr **idx = ARENA_ARRAY(a, LExpr *, e->nargs ? e->nargs : 1);
-        for (int i = 0; i < e->nargs; i++) idx[i] = convert(L, lower_expr(L, e->args[i], p), DT_INDEX);
-        return lx_load(a, buf_of(L, e->tensor), idx);
-    }
+    case EX_ACCESS: return lower_access(L, e, p);
     case EX_UNARY: return lx_unary(a, e->op, convert(L, lower_expr(L, e->args[0], p), e->type));
     case EX_BINARY: {
         DType t = operand_type(e);
@@ -197,36 +328,618 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
     case EX_REDUCE: {
         Buffer *t = scalar_temp(L, e->type);
         vec_push(a, &p->temps, t);
-        emit_reduction(L, e, t, NULL, p->pre);
+        emit_reduction(L, e, t, p->pre);
         return lx_load(a, t, NULL);
     }
     }
     return NULL;
 }
 
-/* ---- stages ---- */
+/* ---- loop variables: counters, values, extents ---- */
 
-static LStmt *lower_stage(Lower *L, const Stage *s)
+static const RVar *rvar_of(const SStage *st, int orig) { return st->value->rvars[orig]; }
+
+/* The var made from v by a split (which: 0 outer, 1 inner) or a fuse. */
+static int child(const SStage *st, int v, SVarHow how)
 {
-    Tensor *t = s->tensor;
-    Buffer *b = buf_of(L, t);
-    L->idx = ARENA_ARRAY(L->a, LVar *, t->ndim ? t->ndim : 1);
-    LExpr **idx = ARENA_ARRAY(L->a, LExpr *, t->ndim ? t->ndim : 1);
+    for (int i = 0; i < st->nvars; i++) {
+        const SVar *x = &st->vars[i];
+        if (x->how == how && (how == SV_FUSED ? x->fa == v || x->fb == v : x->parent == v)) return i;
+    }
+    return -1;
+}
+
+static LExpr *maxext(Lower *L, Nest *n, int v);
+
+/* The 0-based counter of var v (live or not). */
+static LExpr *counter(Lower *L, Nest *n, int v)
+{
+    const SStage *st = n->st;
+    const SVar *x = &st->vars[v];
+    if (x->live) {
+        LExpr *c = lx_var(L->a, n->lv[v]);
+        if (!n->offset[v]) return c;
+        LExpr *lo = x->how == SV_PURE ? n->min[x->orig] : lower_affine(L, rvar_of(st, x->orig)->min);
+        return ix_sub(L->a, c, lo);
+    }
+    int o = child(st, v, SV_OUTER);
+    if (o >= 0) return ix_add(L->a, ix_mul(L->a, counter(L, n, o), st->vars[o].factor), counter(L, n, child(st, v, SV_INNER)));
+    int f = child(st, v, SV_FUSED);
+    LExpr *m = maxext(L, n, st->vars[f].fb);
+    return st->vars[f].fa == v ? ix_divx(L->a, counter(L, n, f), m) : ix_modx(L->a, counter(L, n, f), m);
+}
+
+/* Index value of pure dim k / reduction var orig of the stage. */
+static LExpr *pure_index(Lower *L, Nest *n, int k)
+{
+    for (int v = 0; v < n->st->nvars; v++) {
+        const SVar *x = &n->st->vars[v];
+        if (x->how != SV_PURE || x->orig != k) continue;
+        if (x->live && n->offset[v]) return lx_var(L->a, n->lv[v]);
+        return ix_add(L->a, n->min[k], counter(L, n, v));
+    }
+    return NULL;
+}
+
+static LExpr *rvar_index(Lower *L, Nest *n, int orig)
+{
+    for (int v = 0; v < n->st->nvars; v++) {
+        const SVar *x = &n->st->vars[v];
+        if (x->how != SV_RVAR || x->orig != orig) continue;
+        if (x->live && n->offset[v]) return lx_var(L->a, n->lv[v]);
+        return ix_add(L->a, lower_affine(L, rvar_of(n->st, orig)->min), counter(L, n, v));
+    }
+    return NULL;
+}
+
+/* Extent of the rfactor dim: the max extent of the factored var. */
+static LExpr *rf_extent(Lower *L, const SStage *f)
+{
+    Nest tmp = { .st = (SStage *)f };
+    return maxext(L, &tmp, f->rf_var);
+}
+
+/* Exact extent of var v given the counters of the loops it depends on. */
+static LExpr *extent(Lower *L, Nest *n, int v)
+{
+    const SStage *st = n->st;
+    const SVar *x = &st->vars[v];
+    switch (x->how) {
+    case SV_PURE: return n->ext[x->orig];
+    case SV_RVAR: return x->orig < 0 ? rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
+    case SV_OUTER: return ix_ceildiv(L->a, extent(L, n, x->parent), x->factor);
+    case SV_INNER: {
+        LExpr *pe = extent(L, n, x->parent);
+        if (pe->kind == LX_INT && pe->ival % x->factor == 0) return ix_const(L->a, pe->ival < x->factor ? pe->ival : x->factor);
+        if (x->factor == 1) return ix_const(L->a, 1);
+        LExpr *rest = ix_sub(L->a, pe, ix_mul(L->a, counter(L, n, child(st, x->parent, SV_OUTER)), x->factor));
+        return ix_min(L->a, ix_const(L->a, x->factor), rest);
+    }
+    case SV_FUSED: return ix_mulx(L->a, extent(L, n, x->fa), maxext(L, n, x->fb));
+    }
+    return NULL;
+}
+
+/* Largest extent of var v over every iteration of the stage's own loops. */
+static LExpr *maxext(Lower *L, Nest *n, int v)
+{
+    const SStage *st = n->st;
+    const SVar *x = &st->vars[v];
+    switch (x->how) {
+    case SV_PURE: return n->aspan[x->orig] ? lower_affine(L, n->aspan[x->orig]) : n->ext[x->orig];
+    case SV_RVAR: return x->orig < 0 ? rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
+    case SV_OUTER: return ix_ceildiv(L->a, maxext(L, n, x->parent), x->factor);
+    case SV_INNER: {
+        LExpr *pm = maxext(L, n, x->parent);
+        return ix_const(L->a, pm && pm->kind == LX_INT && pm->ival < x->factor ? pm->ival : x->factor);
+    }
+    case SV_FUSED: return ix_mulx(L->a, maxext(L, n, x->fa), maxext(L, n, x->fb));
+    }
+    return NULL;
+}
+
+/* Which of the stage's loops does e read? */
+static void loop_deps(const Nest *n, const LExpr *e, bool *deps)
+{
+    if (e->kind == LX_VAR)
+        for (int v = 0; v < n->st->nvars; v++)
+            if (n->lv[v] == e->var) deps[v] = true;
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i]) loop_deps(n, e->args[i], deps);
+}
+
+/* ---- regions for compute_at and pack ---- */
+
+/* Largest extent of var v as an affine form (NULL: unknown). */
+static Affine *amaxext(Lower *L, Nest *n, int v)
+{
+    const SStage *st = n->st;
+    const SVar *x = &st->vars[v];
+    Affine *p;
+    switch (x->how) {
+    case SV_PURE: return n->aspan[x->orig];
+    case SV_RVAR:
+        if (x->orig >= 0) return rvar_of(st, x->orig)->extent;
+        {
+            LExpr *e = rf_extent(L, st->rf);
+            return e->kind == LX_INT ? aff_const(L->a, e->ival) : NULL;
+        }
+    case SV_OUTER:
+        if (!(p = amaxext(L, n, x->parent))) return NULL;
+        return aff_is_const(p) ? aff_const(L->a, (p->c + x->factor - 1) / x->factor) : p;
+    case SV_INNER:
+        p = amaxext(L, n, x->parent);
+        return aff_const(L->a, p && aff_is_const(p) && p->c < x->factor ? p->c : x->factor);
+    case SV_FUSED: {
+        Affine *a = amaxext(L, n, x->fa), *b = amaxext(L, n, x->fb);
+        if (!a || !b) return NULL;
+        if (aff_is_const(a)) return aff_scale(L->a, b, a->c);
+        return aff_is_const(b) ? aff_scale(L->a, a, b->c) : NULL;
+    }
+    }
+    return NULL;
+}
+
+/* Range of var v's counter while the loops in `bound` are fixed. */
+static bool counter_range(Lower *L, Nest *n, const bool *bound, int v, Range *out)
+{
+    const SStage *st = n->st;
+    const SVar *x = &st->vars[v];
+    if (x->live && bound[v]) {
+        if (n->sym[v] < 0) {
+            Affine *m = amaxext(L, n, v);
+            n->sym[v] = new_sym(L, counter(L, n, v), m ? aff_add_const(L->a, m, -1) : NULL);
+        }
+        out->lo = out->hi = aff_var(L->a, n->sym[v]);
+        return true;
+    }
+    int o = x->live ? -1 : child(st, v, SV_OUTER);
+    if (o >= 0) {
+        Range ro, ri;
+        if (!counter_range(L, n, bound, o, &ro) || !counter_range(L, n, bound, child(st, v, SV_INNER), &ri)) return false;
+        out->lo = aff_add(L->a, aff_scale(L->a, ro.lo, st->vars[o].factor), ri.lo);
+        out->hi = aff_add(L->a, aff_scale(L->a, ro.hi, st->vars[o].factor), ri.hi);
+        return true;
+    }
+    Affine *m = amaxext(L, n, v);
+    if (!m) return false;
+    out->lo = aff_const(L->a, 0);
+    out->hi = aff_add_const(L->a, m, -1);
+    return true;
+}
+
+/* Index ranges of the stage's pure dims and reduction vars at a loop. */
+static bool index_ranges(Lower *L, Nest *n, const bool *bound, Range *idx, Range *rv)
+{
+    const SStage *st = n->st;
+    for (int v = 0; v < st->nvars; v++) {
+        const SVar *x = &st->vars[v];
+        Range r;
+        if (x->how != SV_PURE && !(x->how == SV_RVAR && x->orig >= 0 && !st->rf)) continue;
+        if (!counter_range(L, n, bound, v, &r)) return false;
+        Affine *base = x->how == SV_PURE ? n->amin[x->orig] : rvar_of(st, x->orig)->min;
+        Range *dst = x->how == SV_PURE ? &idx[x->orig] : &rv[rvar_of(st, x->orig)->id];
+        dst->lo = aff_add(L->a, base, r.lo);
+        dst->hi = aff_add(L->a, base, r.hi);
+    }
+    return true;
+}
+
+/* A box of a tensor: exact min/extent, affine min/max extent for analysis. */
+typedef struct Box { LExpr **min, **ext; Affine **amin, **aspan; int ndim; } Box;
+
+static Box box_new(Lower *L, int ndim)
+{
+    Box b = { ARENA_ARRAY(L->a, LExpr *, ndim + 1), ARENA_ARRAY(L->a, LExpr *, ndim + 1),
+              ARENA_ARRAY(L->a, Affine *, ndim + 1), ARENA_ARRAY(L->a, Affine *, ndim + 1), ndim };
+    return b;
+}
+
+/* The whole region of a stage or tensor. */
+static Box whole_box(Lower *L, const SStage *st, const Tensor *t)
+{
+    if (st && !st->t) {                 /* rfactor stage: its parent's region plus the factored dim */
+        Box b = whole_box(L, st->rf_of, st->rf_of->t);
+        Box r = box_new(L, b.ndim + 1);
+        for (int k = 0; k < b.ndim; k++) {
+            r.min[k] = b.min[k];
+            r.ext[k] = b.ext[k];
+            r.amin[k] = b.amin[k];
+            r.aspan[k] = b.aspan[k];
+        }
+        LExpr *e = rf_extent(L, st);
+        r.min[b.ndim] = ix_const(L->a, 0);
+        r.ext[b.ndim] = e;
+        r.amin[b.ndim] = aff_const(L->a, 0);
+        r.aspan[b.ndim] = e->kind == LX_INT ? aff_const(L->a, e->ival) : NULL;
+        return r;
+    }
+    Box b = box_new(L, t->ndim);
     for (int k = 0; k < t->ndim; k++) {
-        L->idx[k] = lv_new(L->a, s->vars[k], LV_LOOP, DT_INDEX, k);
-        idx[k] = lx_var(L->a, L->idx[k]);
+        b.amin[k] = t->min[k];
+        b.aspan[k] = t->extent[k];
+        b.min[k] = lower_affine(L, t->min[k]);
+        b.ext[k] = lower_affine(L, t->extent[k]);
+    }
+    return b;
+}
+
+/* The part of `whole` that reads r[] cover, clamped to `whole`. */
+static Box clamp_box(Lower *L, Box whole, const Range *r)
+{
+    Box b = box_new(L, whole.ndim);
+    for (int k = 0; k < whole.ndim; k++) {
+        if (!whole.aspan[k]) {          /* no affine bound: take it whole */
+            b.min[k] = whole.min[k];
+            b.ext[k] = whole.ext[k];
+            b.amin[k] = whole.amin[k];
+            b.aspan[k] = NULL;
+            continue;
+        }
+        Affine *wlo = whole.amin[k], *whi = aff_add_const(L->a, aff_add(L->a, wlo, whole.aspan[k]), -1);
+        int cl = sym_compare(L, r[k].lo, wlo), ch = sym_compare(L, r[k].hi, whi);
+        Affine *alo = cl == -1 || cl == 0 ? wlo : r[k].lo, *ahi = ch == 1 || ch == 0 ? whi : r[k].hi;
+        bool clamp_lo = cl == 2, clamp_hi = ch == 2;
+        LExpr *lo = lower_affine(L, alo), *hi = lower_affine(L, ahi);
+        if (clamp_lo) lo = ix_max(L->a, lo, lower_affine(L, wlo));
+        if (clamp_hi) hi = ix_min(L->a, hi, lower_affine(L, whi));
+        b.min[k] = lo;
+        b.aspan[k] = aff_add_const(L->a, aff_sub(L->a, ahi, alo), 1);
+        if (clamp_hi || clamp_lo)
+            b.ext[k] = ix_max(L->a, ix_add(L->a, ix_sub(L->a, hi, lo), ix_const(L->a, 1)), ix_const(L->a, 0));
+        else
+            b.ext[k] = lower_affine(L, b.aspan[k]);
+        /* a clamped min is wlo + (lo - wlo), a symbol >= 0 */
+        b.amin[k] = clamp_lo ? aff_add(L->a, wlo, aff_var(L->a, new_sym(L, ix_sub(L->a, lo, lower_affine(L, wlo)), NULL)))
+                             : alo;
+        int cs = aff_compare(L->a, b.aspan[k], whole.aspan[k]);
+        if (cs == 0 || cs == 1) b.aspan[k] = whole.aspan[k];
+    }
+    return b;
+}
+
+/* Widens acc to cover r; false if they cannot be ordered. */
+static bool widen(Lower *L, Range *acc, const Range *r, int ndim)
+{
+    for (int k = 0; k < ndim; k++) {
+        if (!acc[k].lo) {
+            acc[k] = r[k];
+            continue;
+        }
+        int cl = aff_compare(L->a, r[k].lo, acc[k].lo), ch = aff_compare(L->a, r[k].hi, acc[k].hi);
+        if (cl == 2 || ch == 2) return false;
+        if (cl < 0) acc[k].lo = r[k].lo;
+        if (ch > 0) acc[k].hi = r[k].hi;
+    }
+    return true;
+}
+
+/* What one iteration of n's loop (those in `bound` fixed) reads of tensor t
+ * (or of the rfactor stage rf), unclamped; false if unknown. */
+static bool raw_reads(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SStage *rf, Range *out)
+{
+    const SStage *st = n->st;
+    Fn *fn = L->fn;
+    int nidx = st->rf_of ? st->npure - 1 : st->npure;
+    Range *idx = ARENA_ARRAY(L->a, Range, nidx + 2);
+    Range *rv = ARENA_ARRAY(L->a, Range, fn->nrvars + 1);
+    if (!index_ranges(L, n, bound, idx, rv)) return false;
+    if (rf) {                           /* st reads rf[pure..., r] */
+        for (int k = 0; k < nidx; k++) out[k] = idx[k];
+        for (int v = 0; v < st->nvars; v++)
+            if (st->vars[v].how == SV_RVAR && st->vars[v].orig < 0 && !counter_range(L, n, bound, v, &out[nidx]))
+                return false;
+        return true;
+    }
+    if (sched_reads(L->fs, st->value, t, SCHED_READS_INLINED_ONLY)) return false;
+    return bounds_region_read(L->a, fn, st->value, idx, nidx, rv, t, out);
+}
+
+/* The region of stage (or packed tensor) t needed at loop v of n: what n's
+ * iteration reads, plus what the stages computed after it at the same loop
+ * read over their own regions there; clamped to `whole`. */
+static Box read_box(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SStage *self, Box whole)
+{
+    int nd = whole.ndim;
+    Range *acc = ARENA_ARRAY(L->a, Range, nd + 1), *r = ARENA_ARRAY(L->a, Range, nd + 1);
+    const SStage *rf = self && !self->t ? self : NULL;
+    if (rf || sched_reads(L->fs, n->st->value, t, SCHED_READS_ANY)) {
+        if (n->st->rf && !rf) return whole;
+        if (!raw_reads(L, n, bound, t, rf, r)) return whole;
+        widen(L, acc, r, nd);
+    }
+    bool after = false;
+    for (int i = 0; self && t && i < L->fs->nstages; i++) {
+        SStage *c = L->fs->stages[i];
+        if (c == self) after = true;
+        if (!after || c == self || c->place != PLACE_AT || c->at != n->st || c->at_var != self->at_var || !c->t ||
+            !sched_reads(L->fs, c->value, t, SCHED_READS_ANY))
+            continue;
+        if (sched_reads(L->fs, c->value, t, SCHED_READS_INLINED_ONLY)) return whole;
+        Box cb = read_box(L, n, bound, c->t, c, whole_box(L, c, c->t));
+        Range *idx = ARENA_ARRAY(L->a, Range, c->t->ndim + 1);
+        for (int k = 0; k < c->t->ndim; k++) {
+            if (!cb.aspan[k]) return whole;
+            idx[k].lo = cb.amin[k];
+            idx[k].hi = aff_add_const(L->a, aff_add(L->a, cb.amin[k], cb.aspan[k]), -1);
+        }
+        if (!bounds_region_read(L->a, L->fn, c->value, idx, c->t->ndim, NULL, t, r) || !widen(L, acc, r, nd)) return whole;
+    }
+    for (int k = 0; k < nd; k++)
+        if (!acc[k].lo) return whole;
+    return clamp_box(L, whole, acc);
+}
+
+/* ---- stage nests ---- */
+
+static LStmt *build_stage(Lower *L, SStage *st, Box region);
+
+static Nest *nest_new(Lower *L, SStage *st, Box region)
+{
+    Nest *n = ARENA_NEW(L->a, Nest);
+    n->st = st;
+    n->min = region.min;
+    n->ext = region.ext;
+    n->amin = region.amin;
+    n->aspan = region.aspan;
+    n->lv = ARENA_ARRAY(L->a, LVar *, st->nvars);
+    n->offset = ARENA_ARRAY(L->a, bool, st->nvars);
+    n->sym = ARENA_ARRAY(L->a, int, st->nvars);
+    n->packs = ARENA_ARRAY(L->a, Buffer *, st->npacks + 1);
+    for (int v = 0; v < st->nvars; v++) {
+        const SVar *x = &st->vars[v];
+        n->sym[v] = -1;
+        if (!x->live) continue;
+        const char *name = x->name;
+        for (int i = 0; i < L->loops.len; i++)  /* keep printed loops unambiguous */
+            if (!strcmp(L->loops.items[i], name)) name = arena_printf(L->a, "%s.%s", st->name, x->name);
+        n->lv[v] = lv_new(L->a, name, LV_LOOP, DT_INDEX, v);
+        n->offset[v] = x->how == SV_PURE || (x->how == SV_RVAR && x->orig >= 0);
+    }
+    L->nests[stage_pos(L, st)] = n;
+    return n;
+}
+
+/* The store index of the stage (its pure dims, then the rfactor dim). */
+static LExpr **store_index(Lower *L, Nest *n)
+{
+    const SStage *st = n->st;
+    LExpr **idx = ARENA_ARRAY(L->a, LExpr *, st->npure + 1);
+    int nidx = st->rf_of ? st->npure - 1 : st->npure;
+    for (int k = 0; k < nidx; k++) idx[k] = pure_index(L, n, k);
+    if (st->rf_of) idx[nidx] = counter(L, n, st->rf_var);
+    return idx;
+}
+
+static LStmt *init_store(Lower *L, Nest *n)
+{
+    return ls_store(L->a, n->buf, store_index(L, n), reduce_init(L, n->st->red, n->st->type));
+}
+
+/* The statement at the bottom of the update (or only) nest. */
+static LStmt *leaf(Lower *L, Nest *n)
+{
+    SStage *st = n->st;
+    LExpr **idx = store_index(L, n);
+    int nidx = st->rf_of ? st->npure - 1 : st->npure;
+    L->idx = idx;
+    L->cur = n;
+    if (st->rf) {                       /* reduce the rfactor stage over its last dim */
+        LExpr **fi = ARENA_ARRAY(L->a, LExpr *, nidx + 1);
+        memcpy(fi, idx, sizeof(LExpr *) * (size_t)nidx);
+        for (int v = 0; v < st->nvars; v++)
+            if (st->vars[v].live && st->vars[v].how == SV_RVAR && st->vars[v].orig < 0) fi[nidx] = counter(L, n, v);
+        LExpr *x = lx_load(L->a, nest_of(L, st->rf)->buf, fi);
+        L->cur = NULL;
+        return ls_store(L->a, n->buf, idx, reduce_update(L, st->red, lx_load(L->a, n->buf, idx), x));
     }
     LStmt *body = ls_block(L->a);
-    if (s->value->kind == EX_REDUCE && s->value->type == t->type) {
-        emit_reduction(L, s->value, b, idx, body);
+    Pending p = { body, { 0 } };
+    if (st->red) {
+        for (int k = 0; k < st->value->nrvars; k++) L->rv[rvar_of(st, k)->id] = rvar_index(L, n, k);
+        LExpr *x = convert(L, lower_expr(L, st->value->args[0], &p), st->type);
+        ls_append(L->a, body, ls_store(L->a, n->buf, idx, reduce_update(L, st->red, lx_load(L->a, n->buf, idx), x)));
     } else {
-        Pending p = { body, { 0 } };
-        LExpr *x = convert(L, lower_expr(L, s->value, &p), t->type);
-        ls_append(L->a, body, ls_store(L->a, b, idx, x));
-        for (int i = p.temps.len - 1; i >= 0; i--) body = ls_alloc(L->a, p.temps.items[i], body);
+        LExpr *x = convert(L, lower_expr(L, st->value, &p), st->type);
+        ls_append(L->a, body, ls_store(L->a, n->buf, idx, x));
     }
-    for (int k = t->ndim - 1; k >= 0; k--) body = ls_for(L->a, L->idx[k], b->min[k], b->extent[k], body);
-    return body;
+    L->cur = NULL;
+    return wrap_temps(L, body, &p.temps);
+}
+
+/* Wraps s in the guards whose loops are all bound (all of them if final). */
+static LStmt *apply_guards(Lower *L, Nest *n, Guard *g, int ng, const bool *bound, bool final, LStmt *s)
+{
+    for (int i = ng - 1; i >= 0; i--) {
+        if (g[i].done) continue;
+        bool ready = true;
+        for (int v = 0; v < n->st->nvars && ready; v++)
+            if (g[i].deps[v] && !bound[v]) ready = false;
+        if (!ready && !final) continue;
+        g[i].done = true;
+        s = ls_if(L->a, g[i].cond, s, NULL);
+    }
+    return s;
+}
+
+/* Stages computed at, and tensors packed at, one loop: each is allocated and
+ * computed at the top of the loop body, before the rest of it is built (the
+ * rest reads their buffers). */
+typedef struct Attached { Buffer **bufs; LStmt **code; int n; } Attached;
+
+static void attached_add(Lower *L, Attached *at, Buffer *b, LStmt *code)
+{
+    Buffer **nb = ARENA_ARRAY(L->a, Buffer *, at->n + 1);
+    LStmt **nc = ARENA_ARRAY(L->a, LStmt *, at->n + 1);
+    if (at->n) {
+        memcpy(nb, at->bufs, sizeof(Buffer *) * (size_t)at->n);
+        memcpy(nc, at->code, sizeof(LStmt *) * (size_t)at->n);
+    }
+    nb[at->n] = b;
+    nc[at->n++] = code;
+    at->bufs = nb;
+    at->code = nc;
+}
+
+static void attach_pack(Lower *L, Nest *n, int i, const bool *bound, Attached *at)
+{
+    SPack *pk = &n->st->packs[i];
+    Box whole = whole_box(L, sched_stage_of(L->fs, pk->src), pk->src);
+    Box b = read_box(L, n, bound, pk->src, NULL, whole);
+    int nd = pk->src->ndim;
+    Buffer *pb = new_buffer(L, pk->name, BUF_LOCAL, pk->src->type, nd);
+    LExpr **si = ARENA_ARRAY(L->a, LExpr *, nd + 1), **di = ARENA_ARRAY(L->a, LExpr *, nd + 1);
+    LVar **lv = ARENA_ARRAY(L->a, LVar *, nd + 1);
+    for (int d = 0; d < nd; d++) {
+        int k = pk->perm[d];
+        pb->min[d] = b.min[k];
+        pb->extent[d] = b.aspan[k] ? lower_affine(L, b.aspan[k]) : b.ext[k];
+        lv[d] = lv_new(L->a, arena_printf(L->a, "%s%d", pk->src->name, k), LV_LOOP, DT_INDEX, d);
+        di[d] = si[k] = lx_var(L->a, lv[d]);
+    }
+    LStmt *copy = ls_store(L->a, pb, di, lx_load(L->a, buf_of(L, pk->src), si));
+    for (int d = nd - 1; d >= 0; d--) copy = ls_for(L->a, lv[d], pb->min[d], b.ext[pk->perm[d]], copy);
+    n->packs[i] = pb;
+    attached_add(L, at, pb, copy);
+}
+
+static Attached attach(Lower *L, Nest *n, int v, const bool *bound)
+{
+    Attached at = { 0 };
+    for (int i = 0; i < n->st->npacks; i++)
+        if (n->st->packs[i].at == v) attach_pack(L, n, i, bound, &at);
+    for (int i = 0; i < L->fs->nstages; i++) {
+        SStage *p = L->fs->stages[i];
+        if (p->place != PLACE_AT || p->at != n->st || p->at_var != v) continue;
+        Box b = read_box(L, n, bound, p->t, p, whole_box(L, p, p->t));
+        LStmt *code = build_stage(L, p, b);
+        attached_add(L, &at, nest_of(L, p)->buf, code);
+    }
+    return at;
+}
+
+static LStmt *attach_wrap(Lower *L, Attached *at, LStmt *body)
+{
+    if (!at->n) return body;
+    LStmt *blk = ls_block(L->a);
+    for (int i = 0; i < at->n; i++) ls_append(L->a, blk, at->code[i]);
+    ls_append(L->a, blk, body);
+    for (int i = at->n - 1; i >= 0; i--) blk = ls_alloc(L->a, at->bufs[i], blk);
+    return blk;
+}
+
+typedef struct Build {
+    Nest *n;
+    const int *vars;        /* loops of this nest, outermost first */
+    int nv;
+    int split;              /* position of the first reduction loop in a shared nest, or -1 */
+    bool init_only;         /* the separate init nest */
+    bool *bound;
+    Guard *guards;
+    int nguards;
+} Build;
+
+static LStmt *build_loops(Lower *L, Build *b, int pos)
+{
+    Nest *n = b->n;
+    SStage *st = n->st;
+    if (pos == b->split) {              /* shared nest: init, then the reduction loops */
+        LStmt *s = ls_block(L->a);
+        ls_append(L->a, s, init_store(L, n));
+        b->split = -1;
+        ls_append(L->a, s, build_loops(L, b, pos));
+        b->split = pos;
+        return apply_guards(L, n, b->guards, b->nguards, b->bound, false, s);
+    }
+    if (pos == b->nv) {
+        LStmt *s = b->init_only ? init_store(L, n) : leaf(L, n);
+        return apply_guards(L, n, b->guards, b->nguards, b->bound, true, s);
+    }
+    int v = b->vars[pos];
+    const SVar *x = &st->vars[v];
+    LExpr *ext = extent(L, n, v);
+    bool *deps = ARENA_ARRAY(L->a, bool, st->nvars);
+    loop_deps(n, ext, deps);
+    bool exact = true;
+    for (int w = 0; w < st->nvars; w++)
+        if (deps[w] && !b->bound[w]) exact = false;
+    if (!exact) {
+        LExpr *m = maxext(L, n, v);
+        b->bound[v] = true;
+        if (!(b->init_only && st->rf_of && v == st->rf_var)) {
+            Guard *g = &b->guards[b->nguards++];
+            g->cond = lx_binary(L->a, OP_LT, counter(L, n, v), ext);
+            g->deps = ARENA_ARRAY(L->a, bool, st->nvars);
+            loop_deps(n, g->cond, g->deps);
+            g->done = false;
+        }
+        ext = m;
+    }
+    b->bound[v] = true;
+    vec_push(L->a, &L->loops, (void *)n->lv[v]->name);
+    Attached at = { 0 };
+    if (!b->init_only) at = attach(L, n, v, b->bound);
+    LStmt *body = attach_wrap(L, &at, build_loops(L, b, pos + 1));
+    L->loops.len--;
+    b->bound[v] = false;
+    LExpr *lo = ix_const(L->a, 0);
+    if (n->offset[v]) {
+        lo = x->how == SV_PURE ? n->min[x->orig] : lower_affine(L, rvar_of(st, x->orig)->min);
+    }
+    LStmt *loop = ls_for(L->a, n->lv[v], lo, ext, body);
+    loop->loop = x->kind;
+    loop->width = x->width;
+    return loop;
+}
+
+/* Runs one nest over vars[0..nv-1]. */
+static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split, bool init_only)
+{
+    Build b = { n, vars, nv, split, init_only, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0 };
+    b.guards = ARENA_ARRAY(L->a, Guard, n->st->nvars + 1);
+    return build_loops(L, &b, 0);
+}
+
+/* Builds a stage over region `region` (its buffer is allocated by the caller). */
+static LStmt *build_stage(Lower *L, SStage *st, Box region)
+{
+    Nest *n = nest_new(L, st, region);
+    if (st->t) n->buf = buf_of(L, st->t);
+    if (!n->buf) {
+        n->buf = new_buffer(L, st->name, BUF_LOCAL, st->type, region.ndim);
+        for (int k = 0; k < region.ndim; k++) {
+            n->buf->min[k] = region.min[k];
+            n->buf->extent[k] = region.aspan[k] ? lower_affine(L, region.aspan[k]) : region.ext[k];
+        }
+        if (st->t) {
+            L->tensors[L->ntensors] = st->t;
+            L->bufs[L->ntensors++] = n->buf;
+        }
+    }
+    if (!st->red) return run_nest(L, n, st->order, st->norder, -1, false);
+    int first_r = -1, last_pure = -1;
+    int *pure = ARENA_ARRAY(L->a, int, st->norder + 1);
+    int np = 0;
+    for (int i = 0; i < st->norder; i++) {
+        if (st->vars[st->order[i]].is_r) {
+            if (first_r < 0) first_r = i;
+        } else {
+            last_pure = i;
+            pure[np++] = st->order[i];
+        }
+    }
+    if (first_r < 0) first_r = st->norder;
+    if (last_pure < first_r) return run_nest(L, n, st->order, st->norder, first_r, false);
+    LStmt *blk = ls_block(L->a);
+    ls_append(L->a, blk, run_nest(L, n, pure, np, -1, true));
+    ls_append(L->a, blk, run_nest(L, n, st->order, st->norder, -1, false));
+    return blk;
+}
+
+/* A root stage: whole region, buffer allocated at the top of the fn. */
+static LStmt *build_root(Lower *L, SStage *st)
+{
+    return build_stage(L, st, whole_box(L, st, st->t));
 }
 
 static LFunc *find_done(Lower *L, const Fn *f)
@@ -282,13 +995,14 @@ static void plan_checks(Lower *L)
     L->lf->nchecks = nb + nc;
 }
 
-static LFunc *lower_fn(Arena *a, Fn *f, LFunc **done, int ndone)
+static LFunc *lower_fn(Arena *a, Fn *f, FnSched *fs, LFunc **done, int ndone)
 {
     int nt = f->nparams + f->nresults + f->nlocals;
-    Lower L = { .a = a, .fn = f, .done = done, .ndone = ndone };
+    Lower L = { .a = a, .fn = f, .fs = fs, .done = done, .ndone = ndone };
     L.bufs = ARENA_ARRAY(a, Buffer *, nt + 1);
     L.tensors = ARENA_ARRAY(a, Tensor *, nt + 1);
-    L.rv = ARENA_ARRAY(a, LVar *, f->nrvars + 1);
+    L.rv = ARENA_ARRAY(a, LExpr *, f->nrvars + 1);
+    L.nests = ARENA_ARRAY(a, Nest *, fs->nstages + 1);
     LFunc *lf = L.lf = ARENA_NEW(a, LFunc);
     lf->name = f->name;
     lf->fn = f;
@@ -307,15 +1021,29 @@ static LFunc *lower_fn(Arena *a, Fn *f, LFunc **done, int ndone)
     lf->results = ARENA_ARRAY(a, Buffer *, f->nresults + 1);
     for (int i = 0; i < f->nresults; i++) lf->results[i] = make_buffer(&L, f->results[i], BUF_RESULT);
     PtrVec allocs = { 0 };
-    for (int i = 0; i < f->nlocals; i++) {
+    for (int i = 0; i < f->nlocals; i++) {      /* call results and root stages live for the whole call */
         Tensor *t = f->locals[i];
-        if (t->kind == TK_LOCAL && t->order >= 0) vec_push(a, &allocs, make_buffer(&L, t, BUF_LOCAL));
+        SStage *st = sched_stage_of(fs, t);
+        if (t->kind == TK_LOCAL && t->order >= 0 && (!st || st->place == PLACE_ROOT))
+            vec_push(a, &allocs, make_buffer(&L, t, BUF_LOCAL));
     }
     LStmt *body = ls_block(a);
     for (int i = 0; i < f->nstmts; i++) {
         Stage *s = f->stmts[i];
-        if (s->kind == ST_STAGE && s->tensor->order >= 0) ls_append(a, body, lower_stage(&L, s));
-        else if (s->kind == ST_CALL) ls_append(a, body, lower_call(&L, s));
+        if (s->kind == ST_CALL) {
+            ls_append(a, body, lower_call(&L, s));
+            continue;
+        }
+        SStage *st = s->kind == ST_STAGE ? sched_stage_of(fs, s->tensor) : NULL;
+        if (!st || st->place != PLACE_ROOT) continue;
+        if (st->rf && st->rf->place == PLACE_ROOT) {  /* the rfactor stage lives while its parent runs */
+            LStmt *blk = ls_block(a);
+            ls_append(a, blk, build_root(&L, st->rf));
+            ls_append(a, blk, build_root(&L, st));
+            ls_append(a, body, ls_alloc(a, nest_of(&L, st->rf)->buf, blk));
+            continue;
+        }
+        ls_append(a, body, build_root(&L, st));
     }
     for (int i = allocs.len - 1; i >= 0; i--) body = ls_alloc(a, allocs.items[i], body);
     lf->body = body;
@@ -323,18 +1051,39 @@ static LFunc *lower_fn(Arena *a, Fn *f, LFunc **done, int ndone)
     return lf;
 }
 
+/* The schedule blocks naming fn, in program order. */
+static int blocks_for(Arena *a, Program *prog, const Fn *f, Schedule ***out)
+{
+    Schedule **b = ARENA_ARRAY(a, Schedule *, prog->nscheds + 1);
+    int n = 0;
+    for (int i = 0; i < prog->nscheds; i++)
+        if (!strcmp(prog->scheds[i]->fn, f->name)) b[n++] = prog->scheds[i];
+    *out = b;
+    return n;
+}
+
+LFunc *lower_fn_scheduled(Arena *a, Program *prog, Fn *f, int limit, LFunc **done, int ndone, Diag *d)
+{
+    Schedule **blocks;
+    int nb = blocks_for(a, prog, f, &blocks);
+    FnSched *fs = sched_build(a, f, blocks, nb, limit, d);
+    return fs ? lower_fn(a, f, fs, done, ndone) : NULL;
+}
+
 int lower_program(Arena *a, Program *prog, LFunc ***out, Diag *d)
 {
     LFunc **fns = ARENA_ARRAY(a, LFunc *, prog->nfns + 1);
     int n = 0;
+    bool ok = true;
     for (int i = 0; i < prog->nfns; i++) {
         if (!prog->fns[i]->checked) {
             diag_plain(d, "internal error: '%s' was not checked before lowering", prog->fns[i]->name);
             return -1;
         }
-        fns[n] = lower_fn(a, prog->fns[i], fns, n);
+        fns[n] = lower_fn_scheduled(a, prog, prog->fns[i], -1, fns, n, d);
+        if (!fns[n]) ok = false;
         n++;
     }
     *out = fns;
-    return n;
+    return ok ? n : -1;
 }

@@ -187,6 +187,8 @@ typedef struct Walk {
     Ctx *c;
     Range **region;     /* per tensor (position in c->tensors): accumulated reads */
     bool ok;
+    const Tensor *only; /* bounds_region_read: collect reads of this tensor into out, prove nothing */
+    Range *out;
 } Walk;
 
 static int tensor_pos(Ctx *c, const Tensor *t)
@@ -242,10 +244,25 @@ static bool has_access(const Expr *e)
     return false;
 }
 
+/* bounds_region_read: widens w->out by this read of w->only. */
+static void collect_access(Walk *w, Env *env, const Expr *e)
+{
+    for (int k = 0; k < e->nargs && k < e->tensor->ndim; k++) {
+        bool ok = true;
+        Affine *lin = bounds_linear(w->c, e->args[k], &ok);
+        Range r;
+        if (!ok || !eval_range(w->c, env, lin, &r) || !widen(w->c, &w->out[k], &r)) w->ok = false;
+    }
+}
+
 static void visit_access(Walk *w, Env *env, const Expr *e)
 {
     Ctx *c = w->c;
     Tensor *t = e->tensor;
+    if (w->only) {
+        if (t == w->only) collect_access(w, env, e);
+        return;
+    }
     const char *const *names = names_sizes(c);
     for (int k = 0; k < e->nargs && k < t->ndim; k++) {
         const Expr *ix = e->args[k];
@@ -297,20 +314,26 @@ static void walk(Walk *w, Env *env, const Expr *e)
         walk(w, &b, e->args[2]);
         return;
     }
-    case EX_REDUCE:
+    case EX_REDUCE: {
+        /* a var already ranged was pinned by bounds_region_read: keep it */
+        bool pinned[64] = { 0 };
         for (int i = 0; i < e->nrvars; i++) {
             RVar *r = e->rvars[i];
+            if (i < 64 && env->rv[r->id].lo) {
+                pinned[i] = true;
+                continue;
+            }
             env->rv[r->id].lo = r->min;
             env->rv[r->id].hi = aff_add_const(c->a, aff_add(c->a, r->min, r->extent), -1);
         }
-        {
-            int saved = env->nfacts;
-            for (int i = 0; i < e->nrvars; i++) add_fact(c, env, &env->rv[e->rvars[i]->id]);
-            walk(w, env, e->args[0]);
-            env->nfacts = saved;
-        }
-        for (int i = 0; i < e->nrvars; i++) env->rv[e->rvars[i]->id] = (Range){ 0 };
+        int saved = env->nfacts;
+        for (int i = 0; i < e->nrvars; i++) add_fact(c, env, &env->rv[e->rvars[i]->id]);
+        walk(w, env, e->args[0]);
+        env->nfacts = saved;
+        for (int i = 0; i < e->nrvars; i++)
+            if (i >= 64 || !pinned[i]) env->rv[e->rvars[i]->id] = (Range){ 0 };
         return;
+    }
     case EX_ACCESS:
         for (int i = 0; i < e->nargs; i++) walk(w, env, e->args[i]);
         visit_access(w, env, e);
@@ -370,7 +393,7 @@ static void visit_call_args(Walk *w, Stage *s)
 bool bounds_prove_fn(Ctx *c)
 {
     Fn *f = c->fn;
-    Walk w = { c, ARENA_ARRAY(c->a, Range *, c->tensors.len ? c->tensors.len : 1), true };
+    Walk w = { .c = c, .region = ARENA_ARRAY(c->a, Range *, c->tensors.len ? c->tensors.len : 1), .ok = true };
     for (int i = 0; i < c->tensors.len; i++) {
         Tensor *t = c->tensors.items[i];
         w.region[i] = ARENA_ARRAY(c->a, Range, t->ndim ? t->ndim : 1);
@@ -388,5 +411,26 @@ bool bounds_prove_fn(Ctx *c)
         stage_env(c, t, &env);
         walk(&w, &env, s->value);
     }
+    return w.ok;
+}
+
+bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv,
+                        const Tensor *of, Range *out)
+{
+    Ctx c = { .a = a, .fn = fn };
+    Walk w = { .c = &c, .ok = true, .only = of, .out = out };
+    for (int k = 0; k < of->ndim; k++) out[k] = (Range){ 0 };
+    Env env = { .nidx = nidx, .nrv = fn->nrvars };
+    env.idx = ARENA_ARRAY(a, Range, nidx ? nidx : 1);
+    memcpy(env.idx, idx, sizeof(Range) * (size_t)nidx);
+    env.rv = ARENA_ARRAY(a, Range, fn->nrvars ? fn->nrvars : 1);
+    if (rv) memcpy(env.rv, rv, sizeof(Range) * (size_t)fn->nrvars);
+    env.facts = ARENA_ARRAY(a, Affine *, MAX_FACTS);
+    for (int k = 0; k < nidx; k++) add_fact(&c, &env, &env.idx[k]);
+    for (int r = 0; r < fn->nrvars; r++)
+        if (env.rv[r].lo) add_fact(&c, &env, &env.rv[r]);
+    walk(&w, &env, e);
+    for (int k = 0; k < of->ndim; k++)
+        if (!out[k].lo) w.ok = false;
     return w.ok;
 }

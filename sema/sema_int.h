@@ -21,8 +21,6 @@ typedef struct Ctx {
     PtrVec rvars;               /* RVar*, by id */
 } Ctx;
 
-/* An inclusive range lo..hi of an index, affine in size vars. */
-typedef struct Range { Affine *lo, *hi; } Range;
 
 /* names.c */
 bool names_resolve_fn(Ctx *c);

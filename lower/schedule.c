@@ -1,0 +1,795 @@
+/* schedule.c - checks and applies schedule primitives (docs/schedules.md) to
+ * per-stage schedule records. Every rule that keeps results unchanged is
+ * checked here, at the primitive that would break it; rules that depend on
+ * the whole schedule (placements, packs) are checked once all primitives
+ * are applied, and still point at the primitive concerned. */
+#include "schedule.h"
+#include "../lang/affine.h"
+#include <string.h>
+
+#define MAX_VECTOR 64
+
+typedef struct Sb {
+    Arena *a;
+    Diag *d;
+    Fn *fn;
+    FnSched *fs;
+    const SchedPrim *p;     /* the primitive being applied */
+} Sb;
+
+/* ---- stages and their variables ---- */
+
+static SVar *add_var(Sb *s, SStage *st, const char *name, Span sp, SVarHow how, bool is_r)
+{
+    if (st->nvars == st->capvars) {
+        int cap = st->capvars ? st->capvars * 2 : 8;
+        SVar *n = ARENA_ARRAY(s->a, SVar, cap);
+        if (st->nvars) memcpy(n, st->vars, sizeof(SVar) * (size_t)st->nvars);
+        int *o = ARENA_ARRAY(s->a, int, cap);
+        if (st->norder) memcpy(o, st->order, sizeof(int) * (size_t)st->norder);
+        st->vars = n;
+        st->order = o;
+        st->capvars = cap;
+    }
+    SVar *v = &st->vars[st->nvars++];
+    *v = (SVar){ .name = name, .span = sp, .how = how, .is_r = is_r, .parent = -1, .fa = -1, .fb = -1,
+                 .live = true, .kind = LOOP_SERIAL };
+    return v;
+}
+
+static bool top_reduction(const Stage *def)
+{
+    return def->value->kind == EX_REDUCE && def->value->type == def->tensor->type;
+}
+
+static SStage *new_stage(Sb *s, Stage *def)
+{
+    SStage *st = ARENA_NEW(s->a, SStage);
+    Tensor *t = def->tensor;
+    st->name = t->name;
+    st->t = t;
+    st->def = def;
+    st->value = def->value;
+    st->type = t->type;
+    st->npure = t->ndim;
+    st->red = top_reduction(def) ? def->value->op : OP_NONE;
+    for (int k = 0; k < t->ndim; k++) {
+        SVar *v = add_var(s, st, def->vars[k], def->var_spans[k], SV_PURE, false);
+        v->orig = k;
+        st->order[st->norder++] = st->nvars - 1;
+    }
+    if (st->red)
+        for (int k = 0; k < def->value->nrvars; k++) {
+            RVar *r = def->value->rvars[k];
+            SVar *v = add_var(s, st, r->name, r->span, SV_RVAR, true);
+            v->orig = k;
+            st->order[st->norder++] = st->nvars - 1;
+        }
+    return st;
+}
+
+SStage *sched_stage_of(const FnSched *fs, const Tensor *t)
+{
+    for (int i = 0; i < fs->nstages; i++)
+        if (fs->stages[i]->t == t) return fs->stages[i];
+    return NULL;
+}
+
+static SStage *stage_named(const FnSched *fs, const char *name)
+{
+    for (int i = 0; i < fs->nstages; i++)
+        if (!strcmp(fs->stages[i]->name, name)) return fs->stages[i];
+    return NULL;
+}
+
+static const Tensor *tensor_named(const Fn *f, const char *name)
+{
+    for (int i = 0; i < f->nparams; i++)
+        if (!strcmp(f->params[i]->name, name)) return f->params[i];
+    for (int i = 0; i < f->nresults; i++)
+        if (!strcmp(f->results[i]->name, name)) return f->results[i];
+    for (int i = 0; i < f->nlocals; i++)
+        if (!strcmp(f->locals[i]->name, name)) return f->locals[i];
+    return NULL;
+}
+
+static const Affine *pure_extent(const SStage *st, int k)
+{
+    const Tensor *t = st->t ? st->t : st->rf_of->t;
+    return t->extent[k];
+}
+
+bool sched_const_extent(const SStage *st, int v, int64_t *n)
+{
+    const SVar *x = &st->vars[v];
+    int64_t a, b;
+    switch (x->how) {
+    case SV_PURE: {
+        const Affine *e = pure_extent(st, x->orig);
+        if (!aff_is_const(e)) return false;
+        *n = e->c;
+        return true;
+    }
+    case SV_RVAR:
+        if (x->orig < 0) return sched_const_extent(st->rf, st->rf->rf_var, n);
+        if (!aff_is_const(st->value->rvars[x->orig]->extent)) return false;
+        *n = st->value->rvars[x->orig]->extent->c;
+        return true;
+    case SV_OUTER:
+        if (!sched_const_extent(st, x->parent, &a)) return false;
+        *n = (a + x->factor - 1) / x->factor;
+        return true;
+    case SV_INNER:
+        *n = sched_const_extent(st, x->parent, &a) && a < x->factor ? a : x->factor;
+        return true;
+    case SV_FUSED:
+        if (!sched_const_extent(st, x->fa, &a) || !sched_const_extent(st, x->fb, &b)) return false;
+        if (__builtin_mul_overflow(a, b, n)) return false;
+        return true;
+    }
+    return false;
+}
+
+/* ---- argument access ---- */
+
+static const SchedArg *arg(Sb *s, int i) { return &s->p->args[i]; }
+
+static bool want_args(Sb *s, int lo, int hi, const char *form)
+{
+    if (s->p->nargs >= lo && s->p->nargs <= hi) return true;
+    diag_error(s->d, s->p->span, "%s expects %s", s->p->prim, form);
+    return false;
+}
+
+static bool want_name(Sb *s, int i)
+{
+    if (!arg(s, i)->is_int) return true;
+    diag_error(s->d, arg(s, i)->span, "%s: argument %d must be a name, not a number", s->p->prim, i + 1);
+    return false;
+}
+
+static bool want_factor(Sb *s, int i, int64_t max, int64_t *out)
+{
+    const SchedArg *x = arg(s, i);
+    if (!x->is_int) {
+        diag_error(s->d, x->span, "%s: argument %d must be an integer factor, not '%s'", s->p->prim, i + 1, x->name);
+        return false;
+    }
+    if (x->ival < 1 || x->ival > max) {
+        diag_error(s->d, x->span, "%s: factor %lld is out of range (1..%lld)", s->p->prim, (long long)x->ival,
+                   (long long)max);
+        return false;
+    }
+    *out = x->ival;
+    return true;
+}
+
+/* The live var named by argument i, or -1 after an error. */
+static int live_var(Sb *s, SStage *st, int i)
+{
+    if (!want_name(s, i)) return -1;
+    const SchedArg *x = arg(s, i);
+    int dead = -1;
+    for (int v = 0; v < st->nvars; v++) {
+        if (strcmp(st->vars[v].name, x->name)) continue;
+        if (st->vars[v].live) return v;
+        dead = v;
+    }
+    if (dead >= 0) {
+        SVar *d = &st->vars[dead];
+        diag_error(s->d, x->span, "'%s' is no longer a loop of '%s': it was %s", x->name, st->name, d->gone);
+        diag_note(s->d, d->gone_span, "here");
+    } else {
+        diag_error(s->d, x->span, "'%s' is not a loop variable of '%s'", x->name, st->name);
+    }
+    return -1;
+}
+
+/* Argument i as the name of a new var of st; NULL after an error. */
+static const char *new_name(Sb *s, SStage *st, int i)
+{
+    if (!want_name(s, i)) return NULL;
+    const SchedArg *x = arg(s, i);
+    for (int v = 0; v < st->nvars; v++)
+        if (!strcmp(st->vars[v].name, x->name) && st->vars[v].live) {
+            diag_error(s->d, x->span, "'%s' is already a loop variable of '%s'", x->name, st->name);
+            return NULL;
+        }
+    return x->name;
+}
+
+static int order_pos(const SStage *st, int v)
+{
+    for (int i = 0; i < st->norder; i++)
+        if (st->order[i] == v) return i;
+    return -1;
+}
+
+static void retire(Sb *s, SStage *st, int v, const char *why)
+{
+    st->vars[v].live = false;
+    st->vars[v].gone = why;
+    st->vars[v].gone_span = s->p->span;
+}
+
+static bool unmarked(Sb *s, SStage *st, int v, int argi)
+{
+    static const char *kinds[] = { "serial", "parallel", "vectorized", "unrolled" };
+    if (st->vars[v].kind == LOOP_SERIAL) return true;
+    diag_error(s->d, arg(s, argi)->span, "cannot %s '%s': it is already %s; split, fuse and reorder loops before marking them",
+               s->p->prim, st->vars[v].name, kinds[st->vars[v].kind]);
+    return false;
+}
+
+/* ---- the reduction order rule ---- */
+
+/* Position of var v in the order the unscheduled loops visit the reduction:
+ * originals in order, a split's outer subtree before its inner subtree. */
+static void rkey(const SStage *st, int v, int64_t *key, int *n)
+{
+    const SVar *x = &st->vars[v];
+    if (x->how == SV_OUTER || x->how == SV_INNER) {
+        rkey(st, x->parent, key, n);
+        key[(*n)++] = x->how == SV_OUTER ? 0 : 1;
+    } else if (x->how == SV_FUSED) {
+        rkey(st, x->fa, key, n);
+    } else {
+        key[(*n)++] = x->orig;
+    }
+}
+
+static int rkey_cmp(const SStage *st, int a, int b)
+{
+    int64_t ka[64], kb[64];
+    int na = 0, nb = 0;
+    rkey(st, a, ka, &na);
+    rkey(st, b, kb, &nb);
+    for (int i = 0; i < na && i < nb; i++)
+        if (ka[i] != kb[i]) return ka[i] < kb[i] ? -1 : 1;
+    return na - nb;
+}
+
+/* Float reductions (and products) must visit reduction loops in the original
+ * order; integer sums, products, max and min are exact in any order. */
+static bool order_matters(const SStage *st)
+{
+    return st->red && dtype_is_float(st->type);
+}
+
+static bool check_rorder(Sb *s, SStage *st)
+{
+    if (!order_matters(st)) return true;
+    int prev = -1;
+    for (int i = 0; i < st->norder; i++) {
+        int v = st->order[i];
+        if (!st->vars[v].is_r) continue;
+        if (prev >= 0 && rkey_cmp(st, prev, v) > 0) {
+            diag_error(s->d, s->p->span,
+                       "cannot put reduction loop '%s' outside '%s': that changes the order of the floating-point %s "
+                       "of '%s' (use rfactor to reassociate it explicitly)",
+                       st->vars[v].name, st->vars[prev].name, op_text(st->red), st->name);
+            return false;
+        }
+        prev = v;
+    }
+    return true;
+}
+
+/* ---- primitives ---- */
+
+static int split(Sb *s, SStage *st, int v, const char *oname, const char *iname, int64_t f, int argi)
+{
+    if (!unmarked(s, st, v, argi)) return -1;
+    if (!strcmp(oname, iname)) {
+        diag_error(s->d, s->p->span, "split: the outer and inner loops need different names");
+        return -1;
+    }
+    bool r = st->vars[v].is_r;
+    SVar *o = add_var(s, st, oname, s->p->span, SV_OUTER, r);
+    o->parent = v;
+    o->factor = f;
+    int oi = st->nvars - 1;
+    SVar *in = add_var(s, st, iname, s->p->span, SV_INNER, r);
+    in->parent = v;
+    in->factor = f;
+    int ii = st->nvars - 1;
+    retire(s, st, v, arena_printf(s->a, "split into '%s' and '%s'", oname, iname));
+    int pos = order_pos(st, v);
+    memmove(st->order + pos + 2, st->order + pos + 1, sizeof(int) * (size_t)(st->norder - pos - 1));
+    st->order[pos] = oi;
+    st->order[pos + 1] = ii;
+    st->norder++;
+    return ii;
+}
+
+static bool prim_split(Sb *s, SStage *st)
+{
+    int64_t f;
+    if (!want_args(s, 4, 4, "(var, outer, inner, factor)")) return false;
+    int v = live_var(s, st, 0);
+    if (v < 0) return false;
+    const char *o = new_name(s, st, 1), *i = o ? new_name(s, st, 2) : NULL;
+    if (!i || !want_factor(s, 3, INT64_C(1) << 40, &f)) return false;
+    return split(s, st, v, o, i, f, 0) >= 0;
+}
+
+/* Permutes the named live vars among the positions they occupy. */
+static bool reorder(Sb *s, SStage *st, const int *vars, int n)
+{
+    int pos[64];
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i; j++)
+            if (vars[j] == vars[i]) {
+                diag_error(s->d, s->p->span, "reorder names '%s' twice", st->vars[vars[i]].name);
+                return false;
+            }
+        pos[i] = order_pos(st, vars[i]);
+    }
+    for (int i = 1; i < n; i++)         /* sort positions ascending */
+        for (int j = i; j > 0 && pos[j - 1] > pos[j]; j--) {
+            int t = pos[j];
+            pos[j] = pos[j - 1];
+            pos[j - 1] = t;
+        }
+    for (int i = 0; i < n; i++) st->order[pos[i]] = vars[i];
+    return check_rorder(s, st);
+}
+
+static bool prim_reorder(Sb *s, SStage *st)
+{
+    int vars[64];
+    if (!want_args(s, 1, 64, "(var, var, ...), outermost first")) return false;
+    for (int i = 0; i < s->p->nargs; i++)
+        if ((vars[i] = live_var(s, st, i)) < 0) return false;
+    return reorder(s, st, vars, s->p->nargs);
+}
+
+static bool prim_tile(Sb *s, SStage *st)
+{
+    int64_t fx, fy;
+    if (!want_args(s, 8, 8, "(x, y, xo, yo, xi, yi, fx, fy)")) return false;
+    int x = live_var(s, st, 0), y = x >= 0 ? live_var(s, st, 1) : -1;
+    if (y < 0) return false;
+    if (x == y) {
+        diag_error(s->d, arg(s, 1)->span, "tile needs two different loops");
+        return false;
+    }
+    const char *names[4];
+    for (int i = 0; i < 4; i++) {
+        if (!(names[i] = new_name(s, st, 2 + i))) return false;
+        for (int j = 0; j < i; j++)
+            if (!strcmp(names[i], names[j])) {
+                diag_error(s->d, arg(s, 2 + i)->span, "tile: '%s' is named twice", names[i]);
+                return false;
+            }
+    }
+    if (!want_factor(s, 6, INT64_C(1) << 40, &fx) || !want_factor(s, 7, INT64_C(1) << 40, &fy)) return false;
+    int xi = split(s, st, x, names[0], names[2], fx, 0);
+    if (xi < 0) return false;
+    int yi = split(s, st, y, names[1], names[3], fy, 1);
+    if (yi < 0) return false;
+    int vars[4] = { xi - 1, yi - 1, xi, yi };
+    return reorder(s, st, vars, 4);
+}
+
+static bool prim_fuse(Sb *s, SStage *st)
+{
+    if (!want_args(s, 3, 3, "(outer, inner, fused)")) return false;
+    int a = live_var(s, st, 0), b = a >= 0 ? live_var(s, st, 1) : -1;
+    if (b < 0) return false;
+    const char *name = new_name(s, st, 2);
+    if (!name || !unmarked(s, st, a, 0) || !unmarked(s, st, b, 1)) return false;
+    int pa = order_pos(st, a), pb = order_pos(st, b);
+    if (pb != pa + 1) {
+        diag_error(s->d, s->p->span, "cannot fuse '%s' and '%s': '%s' must be the loop directly inside '%s'",
+                   st->vars[a].name, st->vars[b].name, st->vars[b].name, st->vars[a].name);
+        return false;
+    }
+    if (st->vars[a].is_r != st->vars[b].is_r) {
+        diag_error(s->d, s->p->span, "cannot fuse '%s' and '%s': one is a reduction loop and the other is not",
+                   st->vars[a].name, st->vars[b].name);
+        return false;
+    }
+    SVar *f = add_var(s, st, name, s->p->span, SV_FUSED, st->vars[a].is_r);
+    f->fa = a;
+    f->fb = b;
+    const char *why = arena_printf(s->a, "fused into '%s'", name);
+    retire(s, st, a, why);
+    retire(s, st, b, why);
+    st->order[pa] = st->nvars - 1;
+    memmove(st->order + pb, st->order + pb + 1, sizeof(int) * (size_t)(st->norder - pb - 1));
+    st->norder--;
+    return true;
+}
+
+static bool mark(Sb *s, SStage *st, int v, LoopKind k, int width, int argi)
+{
+    SVar *x = &st->vars[v];
+    if (!unmarked(s, st, v, argi)) return false;
+    if (k != LOOP_UNROLL && x->is_r) {
+        diag_error(s->d, arg(s, argi)->span,
+                   "cannot %s '%s': it is a reduction loop of '%s', and its iterations depend on each other "
+                   "(rfactor it first, e.g. %s.rfactor(%s, %s_rf))",
+                   s->p->prim, x->name, st->name, st->name, x->name, st->name);
+        return false;
+    }
+    x->kind = k;
+    x->width = width;
+    return true;
+}
+
+/* vectorize(v) / unroll(v): v's extent must be a small constant. */
+static bool mark_whole(Sb *s, SStage *st, int v, LoopKind k)
+{
+    int64_t n;
+    if (!sched_const_extent(st, v, &n) || n > MAX_VECTOR) {
+        diag_error(s->d, arg(s, 0)->span, "cannot %s '%s' whole: its extent is not a constant <= %d; give a factor, e.g. %s(%s, 8)",
+                   s->p->prim, st->vars[v].name, MAX_VECTOR, s->p->prim, st->vars[v].name);
+        return false;
+    }
+    return mark(s, st, v, k, (int)(n < 1 ? 1 : n), 0);
+}
+
+/* vectorize(v, w) / unroll(v, f): split v by w, keep the name v outside. */
+static bool mark_split(Sb *s, SStage *st, LoopKind k, const char *suffix)
+{
+    int64_t w;
+    int v = live_var(s, st, 0);
+    if (v < 0 || !want_factor(s, 1, MAX_VECTOR, &w)) return false;
+    if (k != LOOP_UNROLL && st->vars[v].is_r) return mark(s, st, v, k, (int)w, 0);
+    const char *name = st->vars[v].name;
+    const char *inner = arena_printf(s->a, "%s%s", name, suffix);
+    for (int i = 0; i < st->nvars; i++)
+        if (st->vars[i].live && !strcmp(st->vars[i].name, inner)) {
+            diag_error(s->d, s->p->span, "cannot %s '%s' by %lld: its inner loop would be named '%s', which exists",
+                       s->p->prim, name, (long long)w, inner);
+            return false;
+        }
+    int in = split(s, st, v, name, inner, w, 0);
+    return in >= 0 && mark(s, st, in, k, (int)w, 0);
+}
+
+static bool prim_kind(Sb *s, SStage *st, LoopKind k)
+{
+    if (k == LOOP_PARALLEL) {
+        if (!want_args(s, 1, 1, "(var)")) return false;
+        int v = live_var(s, st, 0);
+        return v >= 0 && mark(s, st, v, k, 0, 0);
+    }
+    if (!want_args(s, 1, 2, k == LOOP_VECTOR ? "(var) or (var, width)" : "(var) or (var, factor)")) return false;
+    if (s->p->nargs == 2) return mark_split(s, st, k, k == LOOP_VECTOR ? "_vi" : "_ui");
+    int v = live_var(s, st, 0);
+    return v >= 0 && mark_whole(s, st, v, k);
+}
+
+static bool prim_compute_at(Sb *s, SStage *st)
+{
+    if (!want_args(s, 2, 2, "(consumer, var)") || !want_name(s, 0)) return false;
+    SStage *c = stage_named(s->fs, arg(s, 0)->name);
+    if (!c) {
+        diag_error(s->d, arg(s, 0)->span, "'%s' is not a stage of '%s'", arg(s, 0)->name, s->fn->name);
+        return false;
+    }
+    if (c == st) {
+        diag_error(s->d, arg(s, 0)->span, "cannot compute '%s' inside its own loops", st->name);
+        return false;
+    }
+    int v = live_var(s, c, 1);
+    if (v < 0) return false;
+    st->place = PLACE_AT;
+    st->at = c;
+    st->at_var = v;
+    st->place_span = s->p->span;
+    return true;
+}
+
+static bool prim_pack(Sb *s, SStage *st)
+{
+    if (!want_args(s, 2, 10, "(tensor, var) or (tensor, var, d0, d1, ...)") || !want_name(s, 0)) return false;
+    const Tensor *x = tensor_named(s->fn, arg(s, 0)->name);
+    if (!x || x->is_scalar) {
+        diag_error(s->d, arg(s, 0)->span, "'%s' is not a tensor of '%s'", arg(s, 0)->name, s->fn->name);
+        return false;
+    }
+    int v = live_var(s, st, 1);
+    if (v < 0) return false;
+    int n = s->p->nargs - 2;
+    if (n && n != x->ndim) {
+        diag_error(s->d, s->p->span, "pack: the layout of '%s' needs %d dims, got %d", x->name, x->ndim, n);
+        return false;
+    }
+    int *perm = ARENA_ARRAY(s->a, int, x->ndim ? x->ndim : 1);
+    bool *seen = ARENA_ARRAY(s->a, bool, x->ndim ? x->ndim : 1);
+    for (int d = 0; d < x->ndim; d++) {
+        perm[d] = d;
+        if (!n) continue;
+        const SchedArg *y = arg(s, 2 + d);
+        if (!y->is_int || y->ival < 0 || y->ival >= x->ndim || seen[y->ival]) {
+            diag_error(s->d, y->span, "pack: the layout must be a permutation of the dims 0..%d of '%s'", x->ndim - 1, x->name);
+            return false;
+        }
+        seen[y->ival] = true;
+        perm[d] = (int)y->ival;
+    }
+    for (int i = 0; i < st->npacks; i++)
+        if (st->packs[i].src == x) {
+            diag_error(s->d, arg(s, 0)->span, "'%s' already packs '%s'", st->name, x->name);
+            return false;
+        }
+    SPack *np = ARENA_ARRAY(s->a, SPack, st->npacks + 1);
+    if (st->npacks) memcpy(np, st->packs, sizeof(SPack) * (size_t)st->npacks);
+    np[st->npacks++] = (SPack){ x, arena_printf(s->a, "%s_pack", x->name), v, perm, s->p->span };
+    st->packs = np;
+    return true;
+}
+
+static bool prim_rfactor(Sb *s, SStage *st)
+{
+    if (!want_args(s, 2, 2, "(reduction var, new stage)")) return false;
+    int v = live_var(s, st, 0);
+    if (v < 0 || !want_name(s, 1)) return false;
+    const char *name = arg(s, 1)->name;
+    if (!st->red || st->rf) {
+        diag_error(s->d, s->p->span, "cannot rfactor '%s': %s", st->name,
+                   st->rf ? "it was already rfactored" : "its value is not a reduction");
+        return false;
+    }
+    if (!st->vars[v].is_r) {
+        diag_error(s->d, arg(s, 0)->span, "cannot rfactor '%s': it is not a reduction loop of '%s'", st->vars[v].name, st->name);
+        return false;
+    }
+    if (tensor_named(s->fn, name) || stage_named(s->fs, name)) {
+        diag_error(s->d, arg(s, 1)->span, "cannot name the rfactor stage '%s': the name is taken", name);
+        return false;
+    }
+    if (!unmarked(s, st, v, 0)) return false;
+    SStage *f = ARENA_NEW(s->a, SStage);
+    *f = *st;
+    f->name = name;
+    f->t = NULL;
+    f->npure = st->npure + 1;
+    f->vars = ARENA_ARRAY(s->a, SVar, st->capvars);
+    memcpy(f->vars, st->vars, sizeof(SVar) * (size_t)st->nvars);
+    f->order = ARENA_ARRAY(s->a, int, st->capvars);
+    memcpy(f->order, st->order, sizeof(int) * (size_t)st->norder);
+    f->vars[v].is_r = false;
+    f->place = PLACE_ROOT;
+    f->at = NULL;
+    f->rf_of = st;
+    f->rf_var = v;
+    f->touched = true;
+    st->packs = NULL;       /* the body moved to f, and its packs with it */
+    st->npacks = 0;
+    for (int i = 0; i < st->nvars; i++)
+        if (st->vars[i].is_r && st->vars[i].live) retire(s, st, i, arena_printf(s->a, "rfactored into '%s'", name));
+    int n = 0;
+    for (int i = 0; i < st->norder; i++)
+        if (st->vars[st->order[i]].live) st->order[n++] = st->order[i];
+    st->norder = n;
+    SVar *r = add_var(s, st, st->vars[v].name, s->p->span, SV_RVAR, true);
+    r->orig = -1;
+    st->order[st->norder++] = st->nvars - 1;
+    st->rf = f;
+    /* f runs before st */
+    FnSched *fs = s->fs;
+    SStage **ns = ARENA_ARRAY(s->a, SStage *, fs->nstages + 1);
+    int k = 0;
+    for (int i = 0; i < fs->nstages; i++) {
+        if (fs->stages[i] == st) ns[k++] = f;
+        ns[k++] = fs->stages[i];
+    }
+    fs->stages = ns;
+    fs->nstages = k;
+    return true;
+}
+
+static bool apply(Sb *s, const SchedPrim *p)
+{
+    s->p = p;
+    SStage *st = stage_named(s->fs, p->stage);
+    if (!st) {
+        const Tensor *t = tensor_named(s->fn, p->stage);
+        if (t && t->kind == TK_PARAM)
+            diag_error(s->d, p->stage_span, "'%s' is a parameter of '%s', not a stage; only computed tensors have loops", p->stage, s->fn->name);
+        else if (t && t->def && t->def->kind == ST_CALL)
+            diag_error(s->d, p->stage_span, "'%s' is computed by a call to '%s'; schedule '%s' instead", p->stage, t->def->callee, t->def->callee);
+        else if (t)
+            diag_error(s->d, p->stage_span, "'%s' is never computed, so it has no loops to schedule", p->stage);
+        else
+            diag_error(s->d, p->stage_span, "'%s' is not a stage of '%s'", p->stage, s->fn->name);
+        return false;
+    }
+    if (st->place == PLACE_INLINE) {
+        diag_error(s->d, p->span, "'%s' is inlined: it has no loops of its own to schedule", st->name);
+        return false;
+    }
+    st->touched = true;
+    const char *n = p->prim;
+    if (!strcmp(n, "split")) return prim_split(s, st);
+    if (!strcmp(n, "tile")) return prim_tile(s, st);
+    if (!strcmp(n, "fuse")) return prim_fuse(s, st);
+    if (!strcmp(n, "reorder")) return prim_reorder(s, st);
+    if (!strcmp(n, "parallel")) return prim_kind(s, st, LOOP_PARALLEL);
+    if (!strcmp(n, "vectorize")) return prim_kind(s, st, LOOP_VECTOR);
+    if (!strcmp(n, "unroll")) return prim_kind(s, st, LOOP_UNROLL);
+    if (!strcmp(n, "compute_at")) return prim_compute_at(s, st);
+    if (!strcmp(n, "pack")) return prim_pack(s, st);
+    if (!strcmp(n, "rfactor")) return prim_rfactor(s, st);
+    if (!strcmp(n, "compute_root") || !strcmp(n, "inline")) {
+        if (!want_args(s, 0, 0, "no arguments")) return false;
+        if (n[0] == 'c') {
+            st->place = PLACE_ROOT;
+            return true;
+        }
+        st->place = PLACE_INLINE;
+        st->place_span = p->span;
+        return true;
+    }
+    diag_error(s->d, p->span, "unknown schedule primitive '%s' (split, tile, fuse, reorder, parallel, vectorize, unroll, "
+                              "compute_at, compute_root, inline, pack, rfactor)", n);
+    return false;
+}
+
+/* ---- whole-schedule rules ---- */
+
+bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how)
+{
+    if (e->kind == EX_ACCESS) {
+        if (e->tensor == t && how != SCHED_READS_INLINED_ONLY) return true;
+        SStage *u = e->tensor ? sched_stage_of(fs, e->tensor) : NULL;
+        if (how != SCHED_READS_DIRECT && u && u->place == PLACE_INLINE && sched_reads(fs, u->value, t, SCHED_READS_ANY))
+            return true;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (sched_reads(fs, e->args[i], t, how)) return true;
+    return false;
+}
+
+static bool reads(const FnSched *fs, const Expr *e, const Tensor *t) { return sched_reads(fs, e, t, SCHED_READS_ANY); }
+
+/* Whether stage c (not inlined) consumes tensor t. */
+static bool consumes(const FnSched *fs, const SStage *c, const Tensor *t)
+{
+    if (c->rf) return c->rf->t == t;    /* never: rfactor stages have no tensor */
+    return reads(fs, c->value, t);
+}
+
+static bool read_by_call(const Fn *f, const Tensor *t)
+{
+    for (int i = 0; i < f->nstmts; i++) {
+        Stage *s = f->stmts[i];
+        if (s->kind != ST_CALL) continue;
+        for (int k = 0; k < s->nargs; k++)
+            if (s->args[k]->tensor == t && s->args[k]->ref == REF_NONE) return true;
+    }
+    return false;
+}
+
+/* True if loop v of st, or a loop enclosing it (through st's own placement), is vectorized. */
+static bool in_vector(const SStage *st, int v)
+{
+    for (int i = 0; i < st->norder; i++) {
+        if (st->vars[st->order[i]].kind == LOOP_VECTOR) return true;
+        if (st->order[i] == v) break;
+    }
+    return st->place == PLACE_AT && in_vector(st->at, st->at_var);
+}
+
+static bool check_placement(Sb *s, SStage *st)
+{
+    Diag *d = s->d;
+    if (st->place == PLACE_ROOT) return true;
+    const char *what = st->place == PLACE_AT ? "compute it inside another stage's loops" : "inline it";
+    if (st->t && st->t->kind == TK_RESULT) {
+        diag_error(d, st->place_span, "cannot %s: '%s' is a result of '%s' and is computed whole", what, st->name, s->fn->name);
+        return false;
+    }
+    if (!st->t) {
+        if (st->place == PLACE_INLINE) {
+            diag_error(d, st->place_span, "cannot inline the rfactor stage '%s'", st->name);
+            return false;
+        }
+        if (st->at != st->rf_of) {
+            diag_error(d, st->place_span, "'%s' is read only by '%s', so it can only be computed at a loop of '%s'",
+                       st->name, st->rf_of->name, st->rf_of->name);
+            return false;
+        }
+    } else {
+        if (read_by_call(s->fn, st->t)) {
+            diag_error(d, st->place_span, "cannot %s: '%s' is passed whole to a call", what, st->name);
+            return false;
+        }
+        if (st->place == PLACE_INLINE) {
+            if (st->touched && st->norder && (st->nvars > st->norder || st->npacks)) {
+                diag_error(d, st->place_span, "cannot inline '%s': it has loop primitives of its own", st->name);
+                return false;
+            }
+            return true;
+        }
+        /* consumers: the stage it is computed at, and later stages computed at the same loop */
+        bool read = false, after = false;
+        for (int i = 0; i < s->fs->nstages; i++) {
+            SStage *c = s->fs->stages[i];
+            if (c == st) after = true;
+            if (c->place == PLACE_INLINE || !consumes(s->fs, c, st->t)) continue;
+            bool sibling = c->place == PLACE_AT && c->at == st->at && c->at_var == st->at_var && after;
+            if (c == st->at || sibling) {
+                read = true;
+                continue;
+            }
+            diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' reads it too%s", st->name,
+                       st->at->name, c->name, c->place == PLACE_AT ? "" : " (compute it at the same loop to share it)");
+            return false;
+        }
+        if (!read) {
+            diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' does not read it%s", st->name,
+                       st->at->name, st->at->name, st->at->rf ? " (its reduction moved to its rfactor stage)" : "");
+            return false;
+        }
+    }
+    if (st->at->place == PLACE_INLINE) {
+        diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' is inlined", st->name, st->at->name, st->at->name);
+        return false;
+    }
+    if (!st->at->vars[st->at_var].live) {
+        diag_error(d, st->place_span, "loop '%s' of '%s' was %s after this compute_at", st->at->vars[st->at_var].name,
+                   st->at->name, st->at->vars[st->at_var].gone);
+        return false;
+    }
+    for (SStage *c = st->at; c; c = c->place == PLACE_AT ? c->at : NULL)
+        if (c == st) {
+            diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' is computed inside '%s'",
+                       st->name, st->at->name, st->at->name, st->name);
+            return false;
+        }
+    if (in_vector(st->at, st->at_var)) {
+        diag_error(d, st->place_span, "cannot compute '%s' at or inside the vectorized loop of '%s'", st->name, st->at->name);
+        return false;
+    }
+    return true;
+}
+
+static bool check_packs(Sb *s, SStage *st)
+{
+    for (int i = 0; i < st->npacks; i++) {
+        SPack *p = &st->packs[i];
+        SStage *x = sched_stage_of(s->fs, p->src);
+        if (!st->vars[p->at].live) {
+            diag_error(s->d, p->span, "loop '%s' of '%s' was %s after this pack", st->vars[p->at].name, st->name, st->vars[p->at].gone);
+            return false;
+        }
+        if (st->rf || !sched_reads(s->fs, st->value, p->src, SCHED_READS_DIRECT)) {
+            diag_error(s->d, p->span, "'%s' does not read '%s', so there is nothing to pack", st->name, p->src->name);
+            return false;
+        }
+        if (x && x->place != PLACE_ROOT) {
+            diag_error(s->d, p->span, "cannot pack '%s': it is %s", p->src->name,
+                       x->place == PLACE_INLINE ? "inlined" : "computed inside another stage's loops");
+            return false;
+        }
+        if (in_vector(st, p->at)) {
+            diag_error(s->d, p->span, "cannot pack '%s' at or inside a vectorized loop", p->src->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+FnSched *sched_build(Arena *a, Fn *fn, Schedule **blocks, int nblocks, int limit, Diag *d)
+{
+    FnSched *fs = ARENA_NEW(a, FnSched);
+    fs->fn = fn;
+    fs->stages = ARENA_ARRAY(a, SStage *, fn->nstmts + 1);
+    Sb s = { a, d, fn, fs, NULL };
+    for (int i = 0; i < fn->nstmts; i++) {
+        Stage *st = fn->stmts[i];
+        if (st->kind == ST_STAGE && st->tensor->order >= 0) fs->stages[fs->nstages++] = new_stage(&s, st);
+    }
+    int applied = 0;
+    bool ok = true;
+    for (int b = 0; b < nblocks && ok; b++)
+        for (int i = 0; i < blocks[b]->nprims && ok && (limit < 0 || applied < limit); i++, applied++)
+            ok = apply(&s, blocks[b]->prims[i]);
+    for (int i = 0; i < fs->nstages && ok; i++) ok = check_placement(&s, fs->stages[i]) && check_packs(&s, fs->stages[i]);
+    return ok ? fs : NULL;
+}

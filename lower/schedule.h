@@ -1,0 +1,87 @@
+/* schedule.h - schedules as data. For each stage of a fn: its loop variables
+ * (the originals and those made by split and fuse, kept as a derivation
+ * tree), the order and kind of the live ones, where the stage is computed,
+ * the tensors it packs, and rfactor links. sched_build checks a fn's schedule
+ * blocks primitive by primitive (docs/schedules.md) and fills this in;
+ * to_loops.c builds the loop nests from it. */
+#ifndef TDSL_SCHEDULE_H
+#define TDSL_SCHEDULE_H
+#include "../lang/ast.h"
+#include "../lang/loopir.h"
+
+typedef enum SVarHow {
+    SV_PURE,        /* index var `orig` of the stage */
+    SV_RVAR,        /* reduction var `orig` of the stage's reduction; -1: the rfactor dim */
+    SV_OUTER,       /* parent = outer * factor + inner */
+    SV_INNER,
+    SV_FUSED,       /* fa = fused / extent(fb), fb = fused % extent(fb) */
+} SVarHow;
+
+typedef struct SVar {
+    const char *name;
+    Span span;          /* where it was made */
+    SVarHow how;
+    bool is_r;          /* a loop of the stage's reduction (order matters) */
+    int orig;
+    int parent;         /* SV_OUTER / SV_INNER: the var that was split */
+    int64_t factor;
+    int fa, fb;         /* SV_FUSED */
+    bool live;
+    const char *gone;   /* why it is no longer a loop: "split into 'io' and 'ii'" */
+    Span gone_span;
+    LoopKind kind;
+    int width;          /* vector width / unroll factor */
+} SVar;
+
+typedef enum Place { PLACE_ROOT, PLACE_AT, PLACE_INLINE } Place;
+
+typedef struct SPack {
+    const Tensor *src;
+    const char *name;   /* "<src>_pack" */
+    int at;             /* loop var of the packing stage */
+    int *perm;          /* buffer dim d holds src dim perm[d] */
+    Span span;
+} SPack;
+
+typedef struct SStage SStage;
+struct SStage {
+    const char *name;
+    Tensor *t;          /* the AST tensor; NULL for an rfactor stage */
+    const Stage *def;   /* defining statement (an rfactor stage: its parent's) */
+    const Expr *value;  /* the value per point; for a reduction, the EX_REDUCE */
+    Op red;             /* OP_SUM/PROD/MAX/MIN for a top-level reduction, else OP_NONE */
+    DType type;
+    int npure;          /* pure dims (an rfactor stage has one more: the factored var) */
+    SVar *vars;
+    int nvars, capvars;
+    int *order;         /* live vars, outermost first */
+    int norder;
+    Place place;
+    SStage *at;         /* PLACE_AT: the consumer ... */
+    int at_var;         /* ... and its loop var */
+    Span place_span;
+    SPack *packs;
+    int npacks;
+    SStage *rf;         /* this stage now reduces rf over its last dim */
+    SStage *rf_of;      /* an rfactor stage: the stage it was made from */
+    int rf_var;         /* an rfactor stage: the var that is its last pure dim */
+    bool touched;       /* a primitive named it */
+};
+
+typedef struct FnSched {
+    Fn *fn;
+    SStage **stages;    /* every computed stage in program order; an rfactor stage right before its parent */
+    int nstages;
+} FnSched;
+
+/* The schedule of fn from the blocks naming it, applying at most `limit`
+ * primitives (-1: all). NULL after reporting errors to d. */
+FnSched *sched_build(Arena *a, Fn *fn, Schedule **blocks, int nblocks, int limit, Diag *d);
+SStage *sched_stage_of(const FnSched *s, const Tensor *t);
+/* Whether e reads tensor t: directly, through an inlined stage's value, or either. */
+enum { SCHED_READS_ANY, SCHED_READS_DIRECT, SCHED_READS_INLINED_ONLY };
+bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how);
+/* Whether a live var's extent is a known constant; sets *n. */
+bool sched_const_extent(const SStage *st, int v, int64_t *n);
+
+#endif
