@@ -4,6 +4,9 @@
 #   pool/tsan            the same under ThreadSanitizer (its own build, whatever $SAN is)
 #   pool/par-NAME        tests/e2e/NAME.c against NAME.tdsl with loops made parallel by
 #                        tests/pool/parflip (AOT) and by par_shim (JIT, nested parallel loops too)
+#   pool/sched           tests/pool/par_sched.tdsl: parallel schedules equal their unscheduled
+#                        twins bit for bit (AOT and JIT)
+#   pool/nomem           a malloc failing inside a parallel body: TDSL_ERR_NOMEM, nothing leaked
 #   pool/symbols         a parallel object (x86-64 and aarch64) needs only libc, libm, pthreads
 #   pool/two_objects     two parallel objects in one program share one pool
 POOL_PAR_CASES="matmul softmax conv3x3 reductions"
@@ -13,6 +16,8 @@ list_pool() {
     echo pool/stress
     echo pool/tsan
     for n in $POOL_PAR_CASES; do echo "pool/par-$n"; done
+    echo pool/sched
+    echo pool/nomem
     echo pool/symbols
     echo pool/two_objects
 }
@@ -24,6 +29,8 @@ case_pool() {
     stress) pool_stress ;;
     tsan) pool_tsan ;;
     par-*) pool_par "${name#par-}" ;;
+    sched) pool_sched ;;
+    nomem) pool_nomem ;;
     symbols) pool_symbols ;;
     two_objects) pool_two_objects ;;
     *) echo "FAIL pool/$name"; echo "  unknown case" ;;
@@ -81,6 +88,42 @@ pool_par() {
             timeout "$TIMEOUT" "$dir/$n.jit" || exit 1
     ) || ok=0
     if [ $ok = 1 ]; then echo "PASS pool/par-$n"; else echo "FAIL pool/par-$n"; printf '%s\n' "$out"; fi
+}
+
+pool_sched() {
+    local dir=$OUT/pool/sched out
+    local flags=(-std=c11 -O1 -Wall -Wextra -I tests/e2e -I "$dir")
+    # shellcheck disable=SC2206
+    local san=($SAN)
+    local ld
+    # shellcheck disable=SC2207
+    ld=($(llvm_ldflags))
+    mkdir -p "$dir"
+    out=$(
+        step "tdslc" timeout "$TIMEOUT" "$TDSLC" tests/pool/par_sched.tdsl -o "$dir/par_sched.o" || exit 1
+        step "compiling the harness" "$CC" "${san[@]}" "${flags[@]}" tests/pool/par_sched.c "$dir/par_sched.o" \
+            -lm -lpthread -o "$dir/par_sched" || exit 1
+        step "running (AOT)" env TDSL_NUM_THREADS=3 timeout "$TIMEOUT" "$dir/par_sched" || exit 1
+        step "compiling the harness for the JIT" "$CC" "${san[@]}" "${flags[@]}" -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup \
+            tests/pool/par_sched.c "$OUT/jit_shim.o" "$B/libtdsl.a" "${ld[@]}" -lm -lpthread -lffi -o "$dir/par_sched.jit" || exit 1
+        step "running (JIT)" env TDSL_NUM_THREADS=2 TDSL_JIT_FILE=tests/pool/par_sched.tdsl \
+            timeout "$TIMEOUT" "$dir/par_sched.jit" || exit 1
+    )
+    if [ $? -eq 0 ]; then echo "PASS pool/sched"; else echo "FAIL pool/sched"; printf '%s\n' "$out"; fi
+}
+
+pool_nomem() {
+    local dir=$OUT/pool/nomem out
+    # shellcheck disable=SC2206
+    local san=($SAN)
+    mkdir -p "$dir"
+    out=$(
+        step "tdslc" timeout "$TIMEOUT" "$TDSLC" tests/pool/par_sched.tdsl -o "$dir/par_sched.o" || exit 1
+        step "compiling" "$CC" "${san[@]}" -std=c11 -O1 -Wall -Wextra -I tests/e2e -I "$dir" tests/pool/nomem.c \
+            "$dir/par_sched.o" -Wl,--wrap=malloc,--wrap=free -lm -lpthread -o "$dir/nomem" || exit 1
+        step "running" env TDSL_NUM_THREADS=3 timeout "$TIMEOUT" "$dir/nomem" || exit 1
+    )
+    if [ $? -eq 0 ]; then echo "PASS pool/nomem"; else echo "FAIL pool/nomem"; printf '%s\n' "$out"; fi
 }
 
 # every undefined symbol of a parallel object is defined by libc, libm or libpthread
