@@ -97,9 +97,14 @@ fuzz-schedules: all
 	@$(MAKE) --no-print-directory $(B)/tests/sched_fuzz
 	$(B)/tests/sched_fuzz -n $(N) --seed $(SEED) $(FUZZ_FILES)
 
+# vector/unrolled loops against serial ones (tests/vector/group.sh)
+$(B)/tests/vector/vector_test: $(B)/tests/vector/vector_test.o $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) -ldl
+
 test: all
 	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
-	  $(B)/tests/pool/parflip $(B)/tests/pool/par_shim.o $(B)/tests/pool/par_flip.o
+	  $(B)/tests/pool/parflip $(B)/tests/pool/par_shim.o $(B)/tests/pool/par_flip.o \
+	  $(B)/tests/vector/vector_test
 	B=$(B) CC=$(CC) SAN="$(SAN)" tests/run.sh
 
 test-asan:

@@ -64,6 +64,7 @@ void *cg_grow(void *p, int *cap, int need, size_t elem);   /* realloc'd array wi
 LLVMValueRef cg_i64(CgModule *m, int64_t v);
 unsigned cg_elem_bytes(DType t);
 LLVMValueRef cg_fpflag(LLVMValueRef v);
+LLVMValueRef cg_fminmax(CgModule *m, bool is_max, LLVMValueRef a, LLVMValueRef b);
 bool cg_fma_parts(const LExpr *e, const LExpr **a, const LExpr **b, const LExpr **c, bool *neg_ab, bool *neg_c);
 LLVMValueRef cg_call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov, LLVMValueRef *args, int nargs);
 LLVMValueRef cg_libfn(CgModule *m, const char *name, LLVMTypeRef ret, LLVMTypeRef *ps, int n);

@@ -77,11 +77,33 @@ LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f)
 
 /* ---- small helpers ---- */
 
+/* No fast-math flags, not even contract: whether the back end fuses an fmul
+ * into an fadd would then depend on the shape the optimizer leaves (the SLP
+ * vectorizer splitting an unrolled chain, say), so a schedule could change
+ * results. Contraction is explicit instead (cg_fma_parts). */
 LLVMValueRef cg_fpflag(LLVMValueRef v)
 {
-    if (LLVMIsAInstruction(v) && LLVMCanValueUseFastMathFlags(v))
-        LLVMSetFastMathFlags(v, LLVMFastMathAllowContract);
     return v;
+}
+
+/* The one contraction rule, for every loop shape: float a*b + c, c + a*b,
+ * a*b - c and c - a*b are one llvm.fmuladd (fused wherever the target has
+ * FMA, per type, whatever the optimizer does around it). *neg_ab / *neg_c
+ * say to negate a (for -(a*b)) / c. */
+bool cg_fma_parts(const LExpr *e, const LExpr **a, const LExpr **b, const LExpr **c, bool *neg_ab, bool *neg_c)
+{
+    if (e->kind != LX_BINARY || (e->op != OP_ADD && e->op != OP_SUB) || !dtype_is_float(e->type)) return false;
+    for (int k = 0; k < 2; k++) {
+        const LExpr *x = e->args[k];
+        if (x->kind != LX_BINARY || x->op != OP_MUL) continue;
+        *a = x->args[0];
+        *b = x->args[1];
+        *c = e->args[1 - k];
+        *neg_ab = k == 1 && e->op == OP_SUB;
+        *neg_c = k == 0 && e->op == OP_SUB;
+        return true;
+    }
+    return false;
 }
 
 LLVMValueRef cg_call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov,
@@ -274,6 +296,15 @@ static LLVMValueRef emit_binary(CgFunc *f, const LExpr *e)
         if (e->op == OP_AND) return branch_select(f, a, eb, NULL, NULL, fl, m->i1);
         return branch_select(f, a, NULL, t, eb, NULL, m->i1);
     }
+    const LExpr *fa, *fb, *fc;
+    bool nab, nc;
+    if (cg_fma_parts(e, &fa, &fb, &fc, &nab, &nc)) {
+        LLVMValueRef x[3] = { cg_expr(f, fa), cg_expr(f, fb), cg_expr(f, fc) };
+        if (nab) x[0] = LLVMBuildFNeg(B, x[0], "");
+        if (nc) x[2] = LLVMBuildFNeg(B, x[2], "");
+        LLVMTypeRef T = LLVMTypeOf(x[0]);
+        return cg_call_intrinsic(m, "llvm.fmuladd", &T, 1, x, 3);
+    }
     LLVMValueRef a = cg_expr(f, ea), b = cg_expr(f, eb);
     DType t = ea->type;
     if (dtype_is_float(t)) {
@@ -313,6 +344,17 @@ static LLVMValueRef emit_binary(CgFunc *f, const LExpr *e)
     }
 }
 
+/* Float min/max as llvm.minnum/maxnum treat NaN (a NaN operand loses), but
+ * with ties (+0 vs -0) pinned to b: minnum/maxnum may return either zero, and
+ * LLVM's choice differs between scalar and vector code. Scalars and vectors. */
+LLVMValueRef cg_fminmax(CgModule *m, bool is_max, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef wins = LLVMBuildFCmp(B, is_max ? LLVMRealOGT : LLVMRealOLT, a, b, "");
+    wins = LLVMBuildOr(B, wins, LLVMBuildFCmp(B, LLVMRealUNO, b, b, ""), "");
+    return LLVMBuildSelect(B, wins, a, b, is_max ? "max" : "min");
+}
+
 static LLVMValueRef emit_call(CgFunc *f, const LExpr *e)
 {
     CgModule *m = f->m;
@@ -326,8 +368,8 @@ static LLVMValueRef emit_call(CgFunc *f, const LExpr *e)
     if (e->fn == MF_ABS || e->fn == MF_MIN || e->fn == MF_MAX) {
         if (e->fn != MF_ABS && e->nargs != 2) goto bad;
         if (fl) {
-            const char *n = e->fn == MF_ABS ? "llvm.fabs" : e->fn == MF_MIN ? "llvm.minnum" : "llvm.maxnum";
-            return cg_fpflag(cg_call_intrinsic(m, n, &T, 1, a, e->nargs));
+            if (e->fn != MF_ABS) return cg_fminmax(m, e->fn == MF_MAX, a[0], a[1]);
+            return cg_fpflag(cg_call_intrinsic(m, "llvm.fabs", &T, 1, a, 1));
         }
         bool s = dtype_is_signed(t);
         if (e->fn == MF_ABS) {

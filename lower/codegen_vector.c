@@ -1,7 +1,779 @@
-/* codegen_vector.c - LOOP_VECTOR loops become LLVM vector operations of the
- * loop's width; LOOP_UNROLL loops are unrolled.
- * (Stub: both run serially for now.) */
+/* codegen_vector.c - LOOP_VECTOR loops become <W x T> LLVM vector operations;
+ * LOOP_UNROLL loops become W copies of their body. Both run only when the
+ * extent equals W (folded when constant, else checked at run time) and fall
+ * back to the serial loop otherwise, so results are always the serial ones.
+ *
+ * Inside a vector body a value is either uniform (a scalar, computed by the
+ * scalar emitter) or varying (<W x T>, one lane per iteration); scalars are
+ * broadcast only where they meet vectors. Invariant: memory is never read
+ * speculatively - reads under a lane-varying guard (select arms, the right of
+ * && and ||, LS_IF bodies) use masked loads/gathers, and a uniform read under a
+ * mask runs only when some lane is active.
+ *
+ * Vector loops that fall back to the serial loop as a whole:
+ *   - width < 2 or > 64;
+ *   - a nested LOOP_VECTOR or LOOP_PARALLEL loop;
+ *   - a nested loop whose bounds vary by lane or read memory;
+ *   - an LS_ALLOC of a buffer with ndim > 0 (0-d temporaries become vectors);
+ *   - an LS_CALL. */
 #include "codegen.h"
+#include <stdlib.h>
 
-void cg_vector_for(CgFunc *f, const LStmt *s) { cg_serial_for(f, s); }
-void cg_unroll_for(CgFunc *f, const LStmt *s) { cg_serial_for(f, s); }
+#define VEC_MAX_WIDTH 64
+
+typedef struct VTemp { const Buffer *buf; LLVMValueRef slot; } VTemp;
+
+typedef struct Vec {
+    CgFunc *f;
+    CgModule *m;
+    LLVMBuilderRef B;
+    const LVar *var;        /* the vector loop's variable */
+    unsigned w;
+    LLVMValueRef lo;        /* var in lane 0 (i64) */
+    LLVMValueRef lanes;     /* <w x i64>: lo + <0, 1, ..., w-1> */
+    LLVMValueRef mask;      /* <w x i1> active lanes; NULL: all */
+    VTemp *temps;           /* 0-d buffers allocated inside: one vector each */
+    int ntemps, captemps;
+} Vec;
+
+typedef void (*BodyFn)(void *ctx, const LStmt *body);
+
+/* ---- loops shared by both kinds: serial and unrolled, body by callback ---- */
+
+static void push_var(CgFunc *f, const LVar *v, LLVMValueRef val)
+{
+    f->vars = cg_grow(f->vars, &f->capvars, f->nvars + 1, sizeof(VarBind));
+    f->vars[f->nvars++] = (VarBind){ v, val };
+}
+
+/* for var in lo .. lo+n-1: body (the shape of cg_serial_for) */
+static void serial_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, BodyFn fn, void *ctx)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef hi = LLVMBuildNSWAdd(B, lo, n, "");
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(m->ctx, f->fn, s->var->name);
+    LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "for.end");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, lo, hi, ""), body, exit);
+    LLVMPositionBuilderAtEnd(B, body);
+    LLVMValueRef i = LLVMBuildPhi(B, m->i64, s->var->name);
+    push_var(f, s->var, i);
+    fn(ctx, s->body[0]);
+    f->nvars--;
+    LLVMBasicBlockRef latch = LLVMGetInsertBlock(B);
+    LLVMValueRef next = LLVMBuildNSWAdd(B, i, cg_i64(m, 1), "");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, next, hi, ""), body, exit);
+    LLVMAddIncoming(i, (LLVMValueRef[]){ lo, next }, (LLVMBasicBlockRef[]){ pre, latch }, 2);
+    LLVMPositionBuilderAtEnd(B, exit);
+}
+
+static void unrolled(CgFunc *f, const LStmt *s, LLVMValueRef lo, BodyFn fn, void *ctx)
+{
+    for (int k = 0; k < s->width; k++) {
+        LLVMValueRef v = k ? LLVMBuildNSWAdd(f->m->b, lo, cg_i64(f->m, k), s->var->name) : lo;
+        push_var(f, s->var, v);
+        fn(ctx, s->body[0]);
+        f->nvars--;
+    }
+}
+
+/* Emits fast() when the extent n (already emitted) equals s->width, else slow();
+ * a constant extent picks one at compile time. */
+static void when_full(CgFunc *f, const LStmt *s, LLVMValueRef n, void (*fast)(void *), void (*slow)(void *),
+                      void *ctx)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    if (s->extent->kind == LX_INT) {
+        if (s->extent->ival == s->width) fast(ctx);
+        else slow(ctx);
+        return;
+    }
+    LLVMBasicBlockRef bv = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "full");
+    LLVMBasicBlockRef bs = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "partial");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "full.end");
+    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, n, cg_i64(m, s->width), ""), bv, bs);
+    LLVMPositionBuilderAtEnd(B, bv);
+    fast(ctx);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bs);
+    slow(ctx);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bj);
+}
+
+/* ---- LOOP_UNROLL ---- */
+
+typedef struct UnrollCtx { CgFunc *f; const LStmt *s; LLVMValueRef lo, n; BodyFn fn; void *ctx; } UnrollCtx;
+
+static void unroll_fast(void *p) { UnrollCtx *u = p; unrolled(u->f, u->s, u->lo, u->fn, u->ctx); }
+static void unroll_slow(void *p) { UnrollCtx *u = p; serial_loop(u->f, u->s, u->lo, u->n, u->fn, u->ctx); }
+
+static void unroll_loop(CgFunc *f, const LStmt *s, BodyFn fn, void *ctx)
+{
+    UnrollCtx u = { f, s, cg_expr(f, s->min), cg_expr(f, s->extent), fn, ctx };
+    if (s->width < 2) unroll_slow(&u);
+    else when_full(f, s, u.n, unroll_fast, unroll_slow, &u);
+}
+
+static void cg_body(void *ctx, const LStmt *body) { cg_stmt(ctx, body); }
+
+void cg_unroll_for(CgFunc *f, const LStmt *s) { unroll_loop(f, s, cg_body, f); }
+
+/* ---- can a loop be vectorized (see the fallbacks above) ---- */
+
+static bool is_temp(const Vec *V, const Buffer *b)
+{
+    for (int i = V->ntemps - 1; i >= 0; i--)
+        if (V->temps[i].buf == b) return true;
+    return false;
+}
+
+/* Does e differ between lanes? */
+static bool varies(const Vec *V, const LExpr *e)
+{
+    if (e->kind == LX_VAR) return e->var == V->var;
+    if (e->kind == LX_LOAD && is_temp(V, e->buf)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i] && varies(V, e->args[i])) return true;
+    return false;
+}
+
+static void push_temp(Vec *V, const Buffer *b, LLVMValueRef slot)
+{
+    V->temps = cg_grow(V->temps, &V->captemps, V->ntemps + 1, sizeof(VTemp));
+    V->temps[V->ntemps++] = (VTemp){ b, slot };
+}
+
+static bool vec_ok(Vec *V, const LStmt *s)
+{
+    if (!s) return true;
+    switch (s->kind) {
+    case LS_BLOCK:
+        for (int i = 0; i < s->nbody; i++)
+            if (!vec_ok(V, s->body[i])) return false;
+        return true;
+    case LS_FOR:
+        if (s->loop == LOOP_VECTOR || s->loop == LOOP_PARALLEL) return false;
+        if (varies(V, s->min) || varies(V, s->extent) || cg_has_load(s->min) || cg_has_load(s->extent))
+            return false;
+        return vec_ok(V, s->body[0]);
+    case LS_ALLOC: {
+        if (s->buf->ndim) return false;
+        push_temp(V, s->buf, NULL);
+        bool ok = vec_ok(V, s->body[0]);
+        V->ntemps--;
+        return ok;
+    }
+    case LS_STORE: return true;
+    case LS_IF: return vec_ok(V, s->body[0]) && vec_ok(V, s->body[1]);
+    case LS_CALL: return false;
+    }
+    return false;
+}
+
+/* ---- vector values ---- */
+
+static bool is_vec(LLVMValueRef v) { return LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMVectorTypeKind; }
+static LLVMTypeRef vty(Vec *V, LLVMTypeRef t) { return LLVMVectorType(t, V->w); }
+
+static LLVMValueRef splat(Vec *V, LLVMValueRef x)
+{
+    if (is_vec(x)) return x;
+    if (LLVMIsConstant(x)) {
+        LLVMValueRef c[VEC_MAX_WIDTH];
+        for (unsigned i = 0; i < V->w; i++) c[i] = x;
+        return LLVMConstVector(c, V->w);
+    }
+    LLVMTypeRef vt = vty(V, LLVMTypeOf(x));
+    LLVMValueRef v = LLVMBuildInsertElement(V->B, LLVMGetPoison(vt), x, LLVMConstInt(V->m->i32, 0, 0), "");
+    return LLVMBuildShuffleVector(V->B, v, LLVMGetPoison(vt), LLVMConstNull(vty(V, V->m->i32)), "");
+}
+
+/* A constant of the element type of t (a scalar or vector type) */
+static LLVMValueRef const_like(Vec *V, LLVMTypeRef t, LLVMValueRef scalar)
+{
+    return LLVMGetTypeKind(t) == LLVMVectorTypeKind ? splat(V, scalar) : scalar;
+}
+
+static LLVMValueRef lane_mask(Vec *V) { return V->mask ? V->mask : LLVMConstAllOnes(vty(V, V->m->i1)); }
+
+static LLVMValueRef and_mask(Vec *V, LLVMValueRef c)
+{
+    c = splat(V, c);
+    return V->mask ? LLVMBuildAnd(V->B, V->mask, c, "") : c;
+}
+
+static LLVMValueRef not_vec(Vec *V, LLVMValueRef c)
+{
+    return LLVMBuildXor(V->B, c, LLVMConstAllOnes(LLVMTypeOf(c)), "");
+}
+
+static LLVMValueRef any_lane(Vec *V, LLVMValueRef mask)
+{
+    LLVMTypeRef t = LLVMTypeOf(mask);
+    return cg_call_intrinsic(V->m, "llvm.vector.reduce.or", &t, 1, &mask, 1);
+}
+
+/* Runs emit(ctx) only when some lane of mask is active; the result (of type t,
+ * or void when t is NULL) is zero otherwise. */
+static LLVMValueRef if_any(Vec *V, LLVMValueRef mask, LLVMTypeRef t, LLVMValueRef (*emit)(Vec *, const void *),
+                           const void *ctx)
+{
+    LLVMBuilderRef B = V->B;
+    LLVMContextRef C = V->m->ctx;
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(C, V->f->fn, "any");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(C, V->f->fn, "any.end");
+    LLVMBuildCondBr(B, any_lane(V, mask), bt, bj);
+    LLVMPositionBuilderAtEnd(B, bt);
+    LLVMValueRef v = emit(V, ctx);
+    LLVMBasicBlockRef et = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bj);
+    if (!t) return NULL;
+    LLVMValueRef phi = LLVMBuildPhi(B, t, "");
+    LLVMAddIncoming(phi, (LLVMValueRef[]){ v, LLVMConstNull(t) }, (LLVMBasicBlockRef[]){ et, pre }, 2);
+    return phi;
+}
+
+static LLVMValueRef emit_scalar(Vec *V, const void *e) { return cg_expr(V->f, e); }
+
+/* A uniform expression: the scalar emitter; under a mask, reads run only when
+ * some lane is active (a lane's guard may be what keeps them in bounds). */
+static LLVMValueRef uniform(Vec *V, const LExpr *e)
+{
+    if (!V->mask || !cg_has_load(e)) return cg_expr(V->f, e);
+    return if_any(V, V->mask, cg_type(V->m, e->type), emit_scalar, e);
+}
+
+static LLVMValueRef vx_expr(Vec *V, const LExpr *e);
+
+/* Evaluates e with the mask narrowed to the lanes where c is set. */
+static LLVMValueRef vx_under(Vec *V, LLVMValueRef c, const LExpr *e)
+{
+    LLVMValueRef saved = V->mask;
+    V->mask = and_mask(V, c);
+    LLVMValueRef v = vx_expr(V, e);
+    V->mask = saved;
+    return v;
+}
+
+/* ---- memory ---- */
+
+/* e = s * var + (uniform)? *s gets s. */
+static bool lin_stride(const Vec *V, const LExpr *e, int64_t *s)
+{
+    int64_t a, b;
+    if (!varies(V, e)) {
+        *s = 0;
+        return true;
+    }
+    if (e->type != DT_I64) return false;
+    switch (e->kind) {
+    case LX_VAR: *s = 1; return true;
+    case LX_UNARY:
+        if (e->op != OP_NEG || !lin_stride(V, e->args[0], &a)) return false;
+        *s = -a;
+        return true;
+    case LX_BINARY:
+        if (!lin_stride(V, e->args[0], &a) || !lin_stride(V, e->args[1], &b)) return false;
+        switch (e->op) {
+        case OP_ADD: return !__builtin_add_overflow(a, b, s);
+        case OP_SUB: return !__builtin_sub_overflow(a, b, s);
+        case OP_MUL:
+            if (e->args[1]->kind == LX_INT) return !__builtin_mul_overflow(a, e->args[1]->ival, s);
+            if (e->args[0]->kind == LX_INT) return !__builtin_mul_overflow(b, e->args[0]->ival, s);
+            return false;
+        default: return false;
+        }
+    default: return false;
+    }
+}
+
+/* One <w x T> access of buf[idx] is contiguous: the last index steps by 1
+ * across lanes, the others are uniform, and no index reads memory. */
+static bool contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
+{
+    if (b->ndim == 0) return false;
+    for (int k = 0; k < b->ndim; k++) {
+        int64_t s;
+        if (cg_has_load(idx[k]) || !lin_stride(V, idx[k], &s) || s != (k == b->ndim - 1)) return false;
+    }
+    return true;
+}
+
+/* The address of lane 0's element */
+static LLVMValueRef lane0_addr(Vec *V, const Buffer *b, LExpr *const *idx)
+{
+    push_var(V->f, V->var, V->lo);
+    LLVMValueRef p = cg_elem_addr(V->f, b, idx);
+    V->f->nvars--;
+    return p;
+}
+
+/* <w x ptr>: one address per lane */
+static LLVMValueRef lane_addrs(Vec *V, const Buffer *b, LExpr *const *idx)
+{
+    LLVMBuilderRef B = V->B;
+    const BufInfo *bi = cg_lookup_buf(V->f, b);
+    if (!bi) return LLVMConstNull(vty(V, V->m->ptr));
+    LLVMValueRef off = cg_i64(V->m, 0);
+    for (int k = 0; k < b->ndim; k++) {
+        LLVMValueRef i = vx_expr(V, idx[k]);
+        if (is_vec(i)) {
+            LLVMValueRef t = LLVMBuildMul(B, LLVMBuildSub(B, i, splat(V, bi->min[k]), ""), splat(V, bi->stride[k]), "");
+            off = LLVMBuildAdd(B, splat(V, off), t, "");
+        } else {
+            LLVMValueRef t = LLVMBuildMul(B, LLVMBuildSub(B, i, bi->min[k], ""), bi->stride[k], "");
+            off = is_vec(off) ? LLVMBuildAdd(B, off, splat(V, t), "") : LLVMBuildAdd(B, off, t, "");
+        }
+    }
+    off = splat(V, off);
+    return LLVMBuildInBoundsGEP2(B, cg_mem_type(V->m, b->type), bi->base, &off, 1, "");
+}
+
+static LLVMValueRef temp_slot(Vec *V, const Buffer *b)
+{
+    for (int i = V->ntemps - 1; i >= 0; i--)
+        if (V->temps[i].buf == b) return V->temps[i].slot;
+    cg_internal_error(V->m, "vector temporary not in scope");
+    return NULL;
+}
+
+static LLVMValueRef vx_load(Vec *V, const LExpr *e)
+{
+    CgModule *m = V->m;
+    LLVMBuilderRef B = V->B;
+    const Buffer *b = e->buf;
+    if (is_temp(V, b)) return LLVMBuildLoad2(B, vty(V, cg_type(m, b->type)), temp_slot(V, b), "");
+    LLVMTypeRef mt = cg_mem_type(m, b->type), vt = vty(V, mt);
+    LLVMValueRef align = LLVMConstInt(m->i32, cg_elem_bytes(b->type), 0), v;
+    if (contiguous(V, b, e->args)) {
+        LLVMValueRef p = lane0_addr(V, b, e->args);
+        if (!V->mask) {
+            v = LLVMBuildLoad2(B, vt, p, "");
+            LLVMSetAlignment(v, cg_elem_bytes(b->type));
+        } else {
+            LLVMTypeRef ov[2] = { vt, m->ptr };
+            LLVMValueRef a[4] = { p, align, V->mask, LLVMConstNull(vt) };
+            v = cg_call_intrinsic(m, "llvm.masked.load", ov, 2, a, 4);
+        }
+    } else {
+        LLVMValueRef ps = lane_addrs(V, b, e->args);
+        LLVMTypeRef ov[2] = { vt, LLVMTypeOf(ps) };
+        LLVMValueRef a[4] = { ps, align, lane_mask(V), LLVMConstNull(vt) };
+        v = cg_call_intrinsic(m, "llvm.masked.gather", ov, 2, a, 4);
+    }
+    if (b->type == DT_BOOL) v = LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(vt), "");
+    return v;
+}
+
+/* ---- arithmetic ---- */
+
+/* The scalar path's no-trap x / y and x % y, lane by lane */
+static LLVMValueRef vx_divmod(Vec *V, LLVMValueRef x, LLVMValueRef y, bool is_signed, bool rem)
+{
+    LLVMBuilderRef B = V->B;
+    LLVMTypeRef T = LLVMTypeOf(x);
+    LLVMValueRef zero = LLVMConstNull(T), one = splat(V, LLVMConstInt(LLVMGetElementType(T), 1, 0));
+    LLVMValueRef y0 = LLVMBuildICmp(B, LLVMIntEQ, y, zero, "");
+    if (!is_signed) {
+        LLVMValueRef d = LLVMBuildSelect(B, y0, one, y, "");
+        LLVMValueRef q = rem ? LLVMBuildURem(B, x, d, "") : LLVMBuildUDiv(B, x, d, "");
+        return LLVMBuildSelect(B, y0, zero, q, "");
+    }
+    LLVMValueRef ym1 = LLVMBuildICmp(B, LLVMIntEQ, y, LLVMConstAllOnes(T), "");
+    LLVMValueRef bad = LLVMBuildOr(B, y0, ym1, "");
+    LLVMValueRef d = LLVMBuildSelect(B, bad, one, y, "");
+    if (rem) return LLVMBuildSelect(B, bad, zero, LLVMBuildSRem(B, x, d, ""), "");
+    LLVMValueRef q = LLVMBuildSDiv(B, x, d, "");
+    q = LLVMBuildSelect(B, ym1, LLVMBuildSub(B, zero, x, ""), q, "");
+    return LLVMBuildSelect(B, y0, zero, q, "");
+}
+
+static LLVMValueRef vx_binary(Vec *V, const LExpr *e)
+{
+    CgModule *m = V->m;
+    LLVMBuilderRef B = V->B;
+    const LExpr *ea = e->args[0], *eb = e->args[1];
+    if ((e->op == OP_AND || e->op == OP_OR) && cg_has_load(eb)) {
+        /* b runs only in the lanes where a does not decide */
+        LLVMValueRef a = vx_expr(V, ea);
+        LLVMValueRef va = splat(V, a);
+        LLVMValueRef b = splat(V, vx_under(V, e->op == OP_AND ? va : not_vec(V, va), eb));
+        LLVMValueRef t = LLVMConstAllOnes(LLVMTypeOf(va)), fl = LLVMConstNull(LLVMTypeOf(va));
+        return e->op == OP_AND ? LLVMBuildSelect(B, va, b, fl, "") : LLVMBuildSelect(B, va, t, b, "");
+    }
+    const LExpr *fa, *fb, *fc;
+    bool nab, nc;
+    if (cg_fma_parts(e, &fa, &fb, &fc, &nab, &nc)) {
+        LLVMValueRef x[3] = { splat(V, vx_expr(V, fa)), splat(V, vx_expr(V, fb)), splat(V, vx_expr(V, fc)) };
+        if (nab) x[0] = LLVMBuildFNeg(B, x[0], "");
+        if (nc) x[2] = LLVMBuildFNeg(B, x[2], "");
+        LLVMTypeRef T = LLVMTypeOf(x[0]);
+        return cg_call_intrinsic(m, "llvm.fmuladd", &T, 1, x, 3);
+    }
+    LLVMValueRef a = vx_expr(V, ea), b = vx_expr(V, eb);
+    a = splat(V, a);
+    b = splat(V, b);
+    DType t = ea->type;
+    if (dtype_is_float(t)) {
+        LLVMRealPredicate p;
+        switch (e->op) {
+        case OP_ADD: return cg_fpflag(LLVMBuildFAdd(B, a, b, ""));
+        case OP_SUB: return cg_fpflag(LLVMBuildFSub(B, a, b, ""));
+        case OP_MUL: return cg_fpflag(LLVMBuildFMul(B, a, b, ""));
+        case OP_DIV: return cg_fpflag(LLVMBuildFDiv(B, a, b, ""));
+        case OP_MOD: return cg_fpflag(LLVMBuildFRem(B, a, b, ""));
+        case OP_LT: p = LLVMRealOLT; break;
+        case OP_LE: p = LLVMRealOLE; break;
+        case OP_GT: p = LLVMRealOGT; break;
+        case OP_GE: p = LLVMRealOGE; break;
+        case OP_EQ: p = LLVMRealOEQ; break;
+        case OP_NE: p = LLVMRealUNE; break;
+        default: cg_internal_error(m, "bad float operator"); return a;
+        }
+        return LLVMBuildFCmp(B, p, a, b, "");
+    }
+    bool s = dtype_is_signed(t);
+    switch (e->op) {
+    case OP_ADD: return LLVMBuildAdd(B, a, b, "");
+    case OP_SUB: return LLVMBuildSub(B, a, b, "");
+    case OP_MUL: return LLVMBuildMul(B, a, b, "");
+    case OP_DIV: return vx_divmod(V, a, b, s, false);
+    case OP_MOD: return vx_divmod(V, a, b, s, true);
+    case OP_AND: return LLVMBuildAnd(B, a, b, "");
+    case OP_OR: return LLVMBuildOr(B, a, b, "");
+    case OP_LT: return LLVMBuildICmp(B, s ? LLVMIntSLT : LLVMIntULT, a, b, "");
+    case OP_LE: return LLVMBuildICmp(B, s ? LLVMIntSLE : LLVMIntULE, a, b, "");
+    case OP_GT: return LLVMBuildICmp(B, s ? LLVMIntSGT : LLVMIntUGT, a, b, "");
+    case OP_GE: return LLVMBuildICmp(B, s ? LLVMIntSGE : LLVMIntUGE, a, b, "");
+    case OP_EQ: return LLVMBuildICmp(B, LLVMIntEQ, a, b, "");
+    case OP_NE: return LLVMBuildICmp(B, LLVMIntNE, a, b, "");
+    default: cg_internal_error(m, "bad integer operator"); return a;
+    }
+}
+
+/* cg_convert for <w x from> -> <w x to> */
+static LLVMValueRef vx_convert(Vec *V, LLVMValueRef v, DType from, DType to)
+{
+    CgModule *m = V->m;
+    LLVMBuilderRef B = V->B;
+    if (!is_vec(v)) return cg_convert(V->f, v, from, to);
+    if (from == to) return v;
+    LLVMTypeRef T = vty(V, cg_type(m, to));
+    if (to == DT_BOOL)
+        return dtype_is_float(from) ? LLVMBuildFCmp(B, LLVMRealUNE, v, LLVMConstNull(LLVMTypeOf(v)), "")
+                                    : LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(LLVMTypeOf(v)), "");
+    if (from == DT_BOOL) return dtype_is_float(to) ? LLVMBuildUIToFP(B, v, T, "") : LLVMBuildZExt(B, v, T, "");
+    if (dtype_is_int(from) && dtype_is_int(to)) {
+        int bf = dtype_bits(from), bt = dtype_bits(to);
+        if (bt > bf) return dtype_is_signed(from) ? LLVMBuildSExt(B, v, T, "") : LLVMBuildZExt(B, v, T, "");
+        if (bt < bf) return LLVMBuildTrunc(B, v, T, "");
+        return v;
+    }
+    if (dtype_is_int(from) && dtype_is_float(to))
+        return dtype_is_signed(from) ? LLVMBuildSIToFP(B, v, T, "") : LLVMBuildUIToFP(B, v, T, "");
+    if (dtype_is_float(from) && dtype_is_int(to)) {
+        LLVMTypeRef ov[2] = { T, LLVMTypeOf(v) };
+        return cg_call_intrinsic(m, dtype_is_signed(to) ? "llvm.fptosi.sat" : "llvm.fptoui.sat", ov, 2, &v, 1);
+    }
+    if (dtype_is_float(from) && dtype_is_float(to))
+        return dtype_bits(to) > dtype_bits(from) ? LLVMBuildFPExt(B, v, T, "") : LLVMBuildFPTrunc(B, v, T, "");
+    cg_internal_error(m, "unsupported cast");
+    return LLVMConstNull(T);
+}
+
+/* A libm function with no vector form, lane by lane */
+static LLVMValueRef per_lane(Vec *V, const char *name, LLVMValueRef x)
+{
+    LLVMBuilderRef B = V->B;
+    LLVMTypeRef et = LLVMGetElementType(LLVMTypeOf(x));
+    LLVMValueRef fn = cg_libfn(V->m, name, et, &et, 1);
+    LLVMValueRef r = LLVMGetPoison(LLVMTypeOf(x));
+    for (unsigned i = 0; i < V->w; i++) {
+        LLVMValueRef k = LLVMConstInt(V->m->i32, i, 0);
+        LLVMValueRef a = LLVMBuildExtractElement(B, x, k, "");
+        LLVMValueRef c = cg_fpflag(LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, &a, 1, ""));
+        r = LLVMBuildInsertElement(B, r, c, k, "");
+    }
+    return r;
+}
+
+static LLVMValueRef vx_call(Vec *V, const LExpr *e)
+{
+    CgModule *m = V->m;
+    if (e->fn == MF_CAST) return vx_convert(V, vx_expr(V, e->args[0]), e->args[0]->type, e->type);
+    if (e->nargs < 1 || e->nargs > 2) goto bad;
+    LLVMValueRef a[2];
+    for (int i = 0; i < e->nargs; i++) a[i] = splat(V, vx_expr(V, e->args[i]));
+    DType t = e->args[0]->type;
+    LLVMTypeRef T = LLVMTypeOf(a[0]);
+    bool fl = dtype_is_float(t), f32 = t == DT_F32;
+    if (e->fn == MF_ABS || e->fn == MF_MIN || e->fn == MF_MAX) {
+        if (e->fn != MF_ABS && e->nargs != 2) goto bad;
+        if (fl) {
+            if (e->fn != MF_ABS) return cg_fminmax(m, e->fn == MF_MAX, a[0], a[1]);
+            return cg_fpflag(cg_call_intrinsic(m, "llvm.fabs", &T, 1, a, 1));
+        }
+        bool s = dtype_is_signed(t);
+        if (e->fn == MF_ABS) {
+            if (!s) return a[0];
+            a[1] = LLVMConstInt(m->i1, 0, 0);
+            return cg_call_intrinsic(m, "llvm.abs", &T, 1, a, 2);
+        }
+        const char *n = e->fn == MF_MIN ? (s ? "llvm.smin" : "llvm.umin") : (s ? "llvm.smax" : "llvm.umax");
+        return cg_call_intrinsic(m, n, &T, 1, a, 2);
+    }
+    if (!fl) goto bad;
+    const char *n = NULL;
+    switch (e->fn) {
+    case MF_EXP: n = "llvm.exp"; break;
+    case MF_LOG: n = "llvm.log"; break;
+    case MF_SQRT: case MF_RSQRT: n = "llvm.sqrt"; break;
+    case MF_SIN: n = "llvm.sin"; break;
+    case MF_COS: n = "llvm.cos"; break;
+    case MF_TANH:
+        if (!LLVMLookupIntrinsicID("llvm.tanh", 9)) return per_lane(V, f32 ? "tanhf" : "tanh", a[0]);
+        n = "llvm.tanh";
+        break;
+    case MF_ERF: return per_lane(V, f32 ? "erff" : "erf", a[0]);
+    case MF_POW:
+        if (e->nargs != 2) goto bad;
+        n = "llvm.pow";
+        break;
+    case MF_FLOOR: n = "llvm.floor"; break;
+    case MF_CEIL: n = "llvm.ceil"; break;
+    default: goto bad;
+    }
+    LLVMValueRef r = cg_fpflag(cg_call_intrinsic(m, n, &T, 1, a, e->fn == MF_POW ? 2 : 1));
+    if (e->fn == MF_RSQRT)
+        r = cg_fpflag(LLVMBuildFDiv(V->B, splat(V, LLVMConstReal(LLVMGetElementType(T), 1.0)), r, ""));
+    return r;
+bad:
+    cg_internal_error(m, "unsupported math call");
+    return LLVMConstNull(vty(V, cg_type(m, e->type)));
+}
+
+static LLVMValueRef vx_select(Vec *V, const LExpr *e)
+{
+    LLVMBuilderRef B = V->B;
+    LLVMValueRef c = vx_expr(V, e->args[0]);
+    if (!cg_has_load(e->args[1]) && !cg_has_load(e->args[2])) {
+        LLVMValueRef x = vx_expr(V, e->args[1]), y = vx_expr(V, e->args[2]);
+        return LLVMBuildSelect(B, c, splat(V, x), splat(V, y), "");
+    }
+    if (!is_vec(c)) {
+        /* one arm for all lanes: branch, as the scalar path does */
+        LLVMContextRef C = V->m->ctx;
+        LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.t");
+        LLVMBasicBlockRef bf = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.f");
+        LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.j");
+        LLVMBuildCondBr(B, c, bt, bf);
+        LLVMPositionBuilderAtEnd(B, bt);
+        LLVMValueRef x = splat(V, vx_expr(V, e->args[1]));
+        LLVMBasicBlockRef et = LLVMGetInsertBlock(B);
+        LLVMBuildBr(B, bj);
+        LLVMPositionBuilderAtEnd(B, bf);
+        LLVMValueRef y = splat(V, vx_expr(V, e->args[2]));
+        LLVMBasicBlockRef ef = LLVMGetInsertBlock(B);
+        LLVMBuildBr(B, bj);
+        LLVMPositionBuilderAtEnd(B, bj);
+        LLVMValueRef phi = LLVMBuildPhi(B, LLVMTypeOf(x), "");
+        LLVMAddIncoming(phi, (LLVMValueRef[]){ x, y }, (LLVMBasicBlockRef[]){ et, ef }, 2);
+        return phi;
+    }
+    LLVMValueRef x = splat(V, vx_under(V, c, e->args[1]));
+    LLVMValueRef y = splat(V, vx_under(V, not_vec(V, c), e->args[2]));
+    return LLVMBuildSelect(B, c, x, y, "");
+}
+
+/* e's value: a scalar when uniform, else <w x T> (bool: <w x i1>) */
+static LLVMValueRef vx_expr(Vec *V, const LExpr *e)
+{
+    LLVMBuilderRef B = V->B;
+    if (!varies(V, e)) return uniform(V, e);
+    switch (e->kind) {
+    case LX_VAR: return V->lanes;
+    case LX_LOAD: return vx_load(V, e);
+    case LX_UNARY: {
+        LLVMValueRef x = vx_expr(V, e->args[0]);
+        if (e->op == OP_NOT) return LLVMBuildXor(B, x, const_like(V, LLVMTypeOf(x), LLVMConstInt(V->m->i1, 1, 0)), "");
+        if (dtype_is_float(e->args[0]->type)) return LLVMBuildFNeg(B, x, "");
+        return LLVMBuildSub(B, LLVMConstNull(LLVMTypeOf(x)), x, "");
+    }
+    case LX_BINARY: return vx_binary(V, e);
+    case LX_SELECT: return vx_select(V, e);
+    case LX_CALL: return vx_call(V, e);
+    case LX_CAST: return vx_convert(V, vx_expr(V, e->args[0]), e->args[0]->type, e->type);
+    default: break;
+    }
+    cg_internal_error(V->m, "unknown expression");
+    return LLVMConstNull(V->m->i64);
+}
+
+/* ---- statements ---- */
+
+static void vx_stmt(Vec *V, const LStmt *s);
+static void vx_body(void *ctx, const LStmt *body) { vx_stmt(ctx, body); }
+
+static LLVMValueRef emit_store_scalar(Vec *V, const void *s)
+{
+    cg_stmt(V->f, s);
+    return NULL;
+}
+
+static void vx_store(Vec *V, const LStmt *s)
+{
+    CgModule *m = V->m;
+    LLVMBuilderRef B = V->B;
+    const Buffer *b = s->buf;
+    if (is_temp(V, b)) {
+        LLVMValueRef slot = temp_slot(V, b);
+        LLVMValueRef v = splat(V, vx_expr(V, s->value));
+        if (V->mask) v = LLVMBuildSelect(B, V->mask, v, LLVMBuildLoad2(B, LLVMTypeOf(v), slot, ""), "");
+        LLVMBuildStore(B, v, slot);
+        return;
+    }
+    bool idx_varies = false;
+    for (int k = 0; k < b->ndim; k++) idx_varies |= varies(V, s->idx[k]);
+    if (!idx_varies && !varies(V, s->value)) {
+        /* every lane stores the same value to the same place */
+        if (V->mask) {
+            if_any(V, V->mask, NULL, emit_store_scalar, s);
+        } else {
+            cg_stmt(V->f, s);
+        }
+        return;
+    }
+    LLVMValueRef v = splat(V, vx_expr(V, s->value));
+    LLVMTypeRef mt = cg_mem_type(m, b->type), vt = vty(V, mt);
+    if (b->type == DT_BOOL) v = LLVMBuildZExt(B, v, vt, "");
+    LLVMValueRef align = LLVMConstInt(m->i32, cg_elem_bytes(b->type), 0);
+    if (contiguous(V, b, s->idx)) {
+        LLVMValueRef p = lane0_addr(V, b, s->idx);
+        if (!V->mask) {
+            LLVMValueRef st = LLVMBuildStore(B, v, p);
+            LLVMSetAlignment(st, cg_elem_bytes(b->type));
+        } else {
+            LLVMTypeRef ov[2] = { vt, m->ptr };
+            cg_call_intrinsic(m, "llvm.masked.store", ov, 2, (LLVMValueRef[]){ v, p, align, V->mask }, 4);
+        }
+        return;
+    }
+    /* lanes that hit the same element store in lane order, as the serial loop would */
+    LLVMValueRef ps = lane_addrs(V, b, s->idx);
+    LLVMTypeRef ov[2] = { vt, LLVMTypeOf(ps) };
+    cg_call_intrinsic(m, "llvm.masked.scatter", ov, 2, (LLVMValueRef[]){ v, ps, align, lane_mask(V) }, 4);
+}
+
+/* Runs body with the mask narrowed to c, skipped when no lane is left */
+static LLVMValueRef emit_masked_body(Vec *V, const void *s)
+{
+    vx_stmt(V, s);
+    return NULL;
+}
+
+static void vx_masked(Vec *V, LLVMValueRef c, const LStmt *body)
+{
+    if (!body) return;
+    LLVMValueRef saved = V->mask;
+    V->mask = and_mask(V, c);
+    if_any(V, V->mask, NULL, emit_masked_body, body);
+    V->mask = saved;
+}
+
+/* A loop nested in the vector body: its bounds are uniform and read no memory
+ * (vec_ok), its body is vectorized too. */
+static void vx_for(Vec *V, const LStmt *s)
+{
+    if (s->loop == LOOP_UNROLL) {
+        unroll_loop(V->f, s, vx_body, V);
+        return;
+    }
+    serial_loop(V->f, s, cg_expr(V->f, s->min), cg_expr(V->f, s->extent), vx_body, V);
+}
+
+static void vx_stmt(Vec *V, const LStmt *s)
+{
+    if (!s) return;
+    CgModule *m = V->m;
+    LLVMBuilderRef B = V->B;
+    switch (s->kind) {
+    case LS_BLOCK:
+        for (int i = 0; i < s->nbody; i++) vx_stmt(V, s->body[i]);
+        return;
+    case LS_FOR: vx_for(V, s); return;
+    case LS_ALLOC: {
+        LLVMValueRef slot = LLVMBuildAlloca(V->f->ab, vty(V, cg_type(m, s->buf->type)), s->buf->name);
+        push_temp(V, s->buf, slot);
+        vx_stmt(V, s->body[0]);
+        V->ntemps--;
+        return;
+    }
+    case LS_STORE: vx_store(V, s); return;
+    case LS_IF: {
+        LLVMValueRef c = vx_expr(V, s->cond);
+        if (!is_vec(c)) {
+            LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(m->ctx, V->f->fn, "if.t");
+            LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, V->f->fn, "if.end");
+            LLVMBasicBlockRef bf = s->body[1] ? LLVMAppendBasicBlockInContext(m->ctx, V->f->fn, "if.f") : bj;
+            LLVMBuildCondBr(B, c, bt, bf);
+            LLVMPositionBuilderAtEnd(B, bt);
+            vx_stmt(V, s->body[0]);
+            LLVMBuildBr(B, bj);
+            if (s->body[1]) {
+                LLVMPositionBuilderAtEnd(B, bf);
+                vx_stmt(V, s->body[1]);
+                LLVMBuildBr(B, bj);
+            }
+            LLVMPositionBuilderAtEnd(B, bj);
+            return;
+        }
+        vx_masked(V, c, s->body[0]);
+        vx_masked(V, not_vec(V, c), s->body[1]);
+        return;
+    }
+    case LS_CALL: break;    /* excluded by vec_ok */
+    }
+    cg_internal_error(m, "statement in a vector loop");
+}
+
+/* ---- LOOP_VECTOR ---- */
+
+typedef struct VecCtx { Vec *V; const LStmt *s; } VecCtx;
+
+static void vector_fast(void *p)
+{
+    VecCtx *c = p;
+    Vec *V = c->V;
+    CgModule *m = V->m;
+    V->lo = cg_expr(V->f, c->s->min);
+    LLVMValueRef steps[VEC_MAX_WIDTH];
+    for (unsigned i = 0; i < V->w; i++) steps[i] = cg_i64(m, i);
+    V->lanes = LLVMBuildNSWAdd(V->B, splat(V, V->lo), LLVMConstVector(steps, V->w), c->s->var->name);
+    vx_stmt(V, c->s->body[0]);
+}
+
+static void vector_slow(void *p)
+{
+    VecCtx *c = p;
+    cg_serial_for(c->V->f, c->s);
+}
+
+void cg_vector_for(CgFunc *f, const LStmt *s)
+{
+    Vec V = { .f = f, .m = f->m, .B = f->m->b, .var = s->var, .w = (unsigned)s->width };
+    bool ok = s->width >= 2 && s->width <= VEC_MAX_WIDTH && vec_ok(&V, s->body[0]);
+    if (!ok) {
+        free(V.temps);
+        cg_serial_for(f, s);
+        return;
+    }
+    VecCtx c = { &V, s };
+    LLVMValueRef n = s->extent->kind == LX_INT ? NULL : cg_expr(f, s->extent);
+    when_full(f, s, n, vector_fast, vector_slow, &c);
+    free(V.temps);
+}

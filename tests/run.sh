@@ -12,6 +12,7 @@
 #   link    tests/link/NAME.c linked with every tests/link/*.tdsl compiled alone
 #           (several generated objects and headers in one program)
 #   pool    the thread pool (plain and under TSan) and parallel loops: tests/pool/group.sh
+#   vector  vectorized and unrolled loops equal the serial ones: tests/vector/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (4 parts, 500 cases; 100 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -25,7 +26,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz pool"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz pool vector"}
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -280,6 +281,8 @@ case_link() {
 # ---- group pool: the thread pool and parallel loops (tests/pool/group.sh) ----
 # shellcheck source=tests/pool/group.sh
 source tests/pool/group.sh
+# shellcheck source=tests/vector/group.sh
+source tests/vector/group.sh
 
 # ---- driver: cases run JOBS at a time, results print in order ----
 
