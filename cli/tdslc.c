@@ -11,12 +11,15 @@
 
 static const char usage[] =
     "usage: tdslc FILE.tdsl... [-o OUT] [--header OUT.h] [--schedule FILE]\n"
-    "             [--emit obj|asm|llvm|loops|ast|header] [--target x86-64-v3|host|aarch64] [-O0..3]\n"
-    "  Compiles tensor functions to an object file plus a C header (default OUT: FILE.o, FILE.h).\n";
+    "             [--emit obj|asm|llvm|loops|steps|ast|header] [--target x86-64-v3|host|aarch64] [-O0..3]\n"
+    "  Compiles tensor functions to an object file plus a C header (default OUT: FILE.o, FILE.h).\n"
+    "  --schedule FILE  schedule blocks that replace the ones the .tdsl files give for the same fn\n"
+    "  --emit loops     the loop IR after scheduling; --emit steps: after each schedule primitive\n";
 
 typedef struct Options {
     const char *files[64];
     int nfiles;
+    bool is_schedule[64];   /* given with --schedule: its blocks replace the files' */
     const char *out, *header, *emit;
     CodegenOptions cg;
 } Options;
@@ -35,7 +38,10 @@ static int parse_args(int argc, char **argv, Options *o)
                 return -1;
             }
             if (slot) *slot = argv[++i];
-            else if (o->nfiles < 64) o->files[o->nfiles++] = argv[++i];
+            else if (o->nfiles < 64) {
+                o->is_schedule[o->nfiles] = true;
+                o->files[o->nfiles++] = argv[++i];
+            }
         } else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
             o->cg.opt_level = a[2] - '0';
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -102,9 +108,61 @@ static int write_header(Arena *a, LFunc **fns, int n, const char *path, Diag *d)
     return 0;
 }
 
+static void print_prim(FILE *out, const SchedPrim *p)
+{
+    fprintf(out, "%s.%s(", p->stage, p->prim);
+    for (int i = 0; i < p->nargs; i++) {
+        if (i) fputs(", ", out);
+        if (p->args[i].is_int) fprintf(out, "%lld", (long long)p->args[i].ival);
+        else fputs(p->args[i].name, out);
+    }
+    fputs(")", out);
+}
+
+/* --emit steps: each fn's loops before its schedule and after each primitive. */
+static int emit_steps(Arena *a, Program *prog, LFunc **fns, int n, Diag *d)
+{
+    for (int i = 0; i < n; i++) {
+        Fn *f = prog->fns[i];
+        int step = 0;
+        printf("# %s: unscheduled\n", f->name);
+        LFunc *lf = lower_fn_scheduled(a, prog, f, 0, fns, i, d);
+        if (!lf) return -1;
+        loopir_print_func(stdout, lf);
+        for (int b = 0; b < prog->nscheds; b++) {
+            if (strcmp(prog->scheds[b]->fn, f->name)) continue;
+            for (int k = 0; k < prog->scheds[b]->nprims; k++) {
+                printf("\n# %s: step %d: ", f->name, ++step);
+                print_prim(stdout, prog->scheds[b]->prims[k]);
+                putchar('\n');
+                if (!(lf = lower_fn_scheduled(a, prog, f, step, fns, i, d))) return -1;
+                loopir_print_func(stdout, lf);
+            }
+        }
+        if (i + 1 < n) putchar('\n');
+    }
+    return 0;
+}
+
+/* Blocks from --schedule files replace the other blocks for the same fn. */
+static void override_schedules(Arena *a, Program *prog, const bool *from_cli)
+{
+    Schedule **keep = ARENA_ARRAY(a, Schedule *, prog->nscheds + 1);
+    int n = 0;
+    for (int i = 0; i < prog->nscheds; i++) {
+        bool replaced = false;
+        for (int j = 0; j < prog->nscheds && !from_cli[i]; j++)
+            if (from_cli[j] && !strcmp(prog->scheds[j]->fn, prog->scheds[i]->fn)) replaced = true;
+        if (!replaced) keep[n++] = prog->scheds[i];
+    }
+    prog->scheds = keep;
+    prog->nscheds = n;
+}
+
 static int emit(Arena *a, Options *o, Program *prog, LFunc **fns, int n, Diag *d)
 {
     const char *e = o->emit;
+    if (!strcmp(e, "steps")) return emit_steps(a, prog, fns, n, d);
     if (!strcmp(e, "ast")) {
         ast_print_program(stdout, prog);
         return 0;
@@ -127,7 +185,7 @@ int main(int argc, char **argv)
     Options o = { 0 };
     if (parse_args(argc, argv, &o)) return 2;
     if (strcmp(o.emit, "obj") && strcmp(o.emit, "asm") && strcmp(o.emit, "llvm") && strcmp(o.emit, "loops") &&
-        strcmp(o.emit, "ast") && strcmp(o.emit, "header")) {
+        strcmp(o.emit, "steps") && strcmp(o.emit, "ast") && strcmp(o.emit, "header")) {
         fprintf(stderr, "tdslc: unknown --emit kind '%s'\n%s", o.emit, usage);
         return 2;
     }
@@ -136,13 +194,20 @@ int main(int argc, char **argv)
     Diag d;
     diag_init(&d, stderr);
     Program prog = { 0 };
+    bool *from_cli = ARENA_ARRAY(&a, bool, 1);
     for (int i = 0; i < o.nfiles; i++) {
         Source *src = ARENA_NEW(&a, Source);
         src->path = o.files[i];
         src->text = read_file(&a, o.files[i]);
+        int before = prog.nscheds;
         if (!src->text) diag_plain(&d, "cannot read '%s'", o.files[i]);
         else parse_source(&a, src, &prog, &d);
+        bool *nf = ARENA_ARRAY(&a, bool, prog.nscheds + 1);
+        memcpy(nf, from_cli, sizeof(bool) * (size_t)before);
+        for (int k = before; k < prog.nscheds; k++) nf[k] = o.is_schedule[i];
+        from_cli = nf;
     }
+    override_schedules(&a, &prog, from_cli);
     int rc = 1;
     LFunc **fns = NULL;
     int n = 0;

@@ -8,8 +8,9 @@
  * split/fuse tree. A loop whose exact extent depends on a loop that is not
  * outside it (a split tail after a reorder, a fused tail) runs to its
  * maximum extent under a guard placed where the guard's loops are all bound.
- * A top-level reduction is an init store plus an update; they share one nest
- * while the reduction loops are innermost, otherwise init gets its own nest.
+ * A top-level reduction is an init store plus an update: at the first
+ * reduction loop of the nest, a nest over the pure loops inside it stores the
+ * initial values of what the loops below update.
  * Stages computed at a loop of a consumer, and packed copies, are built at
  * the top of that loop's body over the region that one iteration reads, found
  * by sema's interval analysis (bounds_region_read) and clamped to the stage's
@@ -282,7 +283,9 @@ static LExpr *lower_access(Lower *L, const Expr *e, Pending *p)
         LExpr *x = convert(L, lower_expr(L, u->value, p), e->tensor->type);
         L->inlining--;
         L->idx = saved;
-        return x;
+        /* a value boundary, as the store and load were: codegen contracts
+         * a*b + c into one fma only within one stage's expression */
+        return x->kind == LX_BINARY ? lx_cast(a, x->type, x) : x;
     }
     Nest *n = L->cur;
     if (n && !L->inlining)
@@ -480,12 +483,31 @@ static Affine *amaxext(Lower *L, Nest *n, int v)
     return NULL;
 }
 
+/* Is v, or a loop made from it, fixed? */
+static bool any_bound(const SStage *st, const bool *bound, int v)
+{
+    if (st->vars[v].live) return bound[v];
+    for (int i = 0; i < st->nvars; i++) {
+        const SVar *x = &st->vars[i];
+        bool from_v = x->how == SV_FUSED ? x->fa == v || x->fb == v : (x->how == SV_OUTER || x->how == SV_INNER) && x->parent == v;
+        if (from_v && any_bound(st, bound, i)) return true;
+    }
+    return false;
+}
+
 /* Range of var v's counter while the loops in `bound` are fixed. */
 static bool counter_range(Lower *L, Nest *n, const bool *bound, int v, Range *out)
 {
     const SStage *st = n->st;
     const SVar *x = &st->vars[v];
-    if (x->live && bound[v]) {
+    if (!any_bound(st, bound, v)) {     /* free: its whole range */
+        Affine *m = amaxext(L, n, v);
+        if (!m) return false;
+        out->lo = aff_const(L->a, 0);
+        out->hi = aff_add_const(L->a, m, -1);
+        return true;
+    }
+    if (x->live) {
         if (n->sym[v] < 0) {
             Affine *m = amaxext(L, n, v);
             n->sym[v] = new_sym(L, counter(L, n, v), m ? aff_add_const(L->a, m, -1) : NULL);
@@ -535,25 +557,31 @@ static Box box_new(Lower *L, int ndim)
     return b;
 }
 
+/* The region of rfactor stage f for its parent's region r: r plus the
+ * factored dim, whole. */
+static Box rf_box(Lower *L, const SStage *f, Box b)
+{
+    Box r = box_new(L, b.ndim + 1);
+    for (int k = 0; k < b.ndim; k++) {
+        r.min[k] = b.min[k];
+        r.ext[k] = b.ext[k];
+        r.amin[k] = b.amin[k];
+        r.aspan[k] = b.aspan[k];
+    }
+    LExpr *e = rf_extent(L, f);
+    r.min[b.ndim] = ix_const(L->a, 0);
+    r.ext[b.ndim] = e;
+    r.amin[b.ndim] = aff_const(L->a, 0);
+    r.aspan[b.ndim] = e->kind == LX_INT ? aff_const(L->a, e->ival) : NULL;
+    return r;
+}
+
+static Box whole_box(Lower *L, const SStage *st, const Tensor *t);
+
 /* The whole region of a stage or tensor. */
 static Box whole_box(Lower *L, const SStage *st, const Tensor *t)
 {
-    if (st && !st->t) {                 /* rfactor stage: its parent's region plus the factored dim */
-        Box b = whole_box(L, st->rf_of, st->rf_of->t);
-        Box r = box_new(L, b.ndim + 1);
-        for (int k = 0; k < b.ndim; k++) {
-            r.min[k] = b.min[k];
-            r.ext[k] = b.ext[k];
-            r.amin[k] = b.amin[k];
-            r.aspan[k] = b.aspan[k];
-        }
-        LExpr *e = rf_extent(L, st);
-        r.min[b.ndim] = ix_const(L->a, 0);
-        r.ext[b.ndim] = e;
-        r.amin[b.ndim] = aff_const(L->a, 0);
-        r.aspan[b.ndim] = e->kind == LX_INT ? aff_const(L->a, e->ival) : NULL;
-        return r;
-    }
+    if (st && !st->t) return rf_box(L, st, whole_box(L, st->rf_of, st->rf_of->t));
     Box b = box_new(L, t->ndim);
     for (int k = 0; k < t->ndim; k++) {
         b.amin[k] = t->min[k];
@@ -624,11 +652,13 @@ static bool raw_reads(Lower *L, Nest *n, const bool *bound, const Tensor *t, con
     Range *idx = ARENA_ARRAY(L->a, Range, nidx + 2);
     Range *rv = ARENA_ARRAY(L->a, Range, fn->nrvars + 1);
     if (!index_ranges(L, n, bound, idx, rv)) return false;
-    if (rf) {                           /* st reads rf[pure..., r] */
+    if (rf) {       /* st reads rf[pure..., r]: its pure part here, and the factored dim whole
+                     * (the rfactor stage's own loops always cover that dim) */
         for (int k = 0; k < nidx; k++) out[k] = idx[k];
-        for (int v = 0; v < st->nvars; v++)
-            if (st->vars[v].how == SV_RVAR && st->vars[v].orig < 0 && !counter_range(L, n, bound, v, &out[nidx]))
-                return false;
+        LExpr *e = rf_extent(L, rf);
+        if (e->kind != LX_INT) return false;
+        out[nidx].lo = aff_const(L->a, 0);
+        out[nidx].hi = aff_const(L->a, e->ival - 1);
         return true;
     }
     if (sched_reads(L->fs, st->value, t, SCHED_READS_INLINED_ONLY)) return false;
@@ -728,7 +758,7 @@ static LStmt *leaf(Lower *L, Nest *n)
         LExpr **fi = ARENA_ARRAY(L->a, LExpr *, nidx + 1);
         memcpy(fi, idx, sizeof(LExpr *) * (size_t)nidx);
         for (int v = 0; v < st->nvars; v++)
-            if (st->vars[v].live && st->vars[v].how == SV_RVAR && st->vars[v].orig < 0) fi[nidx] = counter(L, n, v);
+            if (st->vars[v].how == SV_RVAR && st->vars[v].orig < 0) fi[nidx] = counter(L, n, v);
         LExpr *x = lx_load(L->a, nest_of(L, st->rf)->buf, fi);
         L->cur = NULL;
         return ls_store(L->a, n->buf, idx, reduce_update(L, st->red, lx_load(L->a, n->buf, idx), x));
@@ -747,15 +777,23 @@ static LStmt *leaf(Lower *L, Nest *n)
     return wrap_temps(L, body, &p.temps);
 }
 
-/* Wraps s in the guards whose loops are all bound (all of them if final). */
-static LStmt *apply_guards(Lower *L, Nest *n, Guard *g, int ng, const bool *bound, bool final, LStmt *s)
+static bool guard_ready(const Guard *g, const bool *bound, int nvars)
+{
+    for (int v = 0; v < nvars; v++)
+        if (g->deps[v] && !bound[v]) return false;
+    return true;
+}
+
+/* Wraps s, the body of loop v, in the guards that loop v makes decidable
+ * (each guard sits as far out as its loops allow). */
+static LStmt *wrap_guards(Lower *L, Guard *g, int ng, bool *bound, int nvars, int v, LStmt *s)
 {
     for (int i = ng - 1; i >= 0; i--) {
-        if (g[i].done) continue;
-        bool ready = true;
-        for (int v = 0; v < n->st->nvars && ready; v++)
-            if (g[i].deps[v] && !bound[v]) ready = false;
-        if (!ready && !final) continue;
+        if (g[i].done || !guard_ready(&g[i], bound, nvars)) continue;
+        bound[v] = false;
+        bool before = guard_ready(&g[i], bound, nvars);
+        bound[v] = true;
+        if (before) continue;
         g[i].done = true;
         s = ls_if(L->a, g[i].cond, s, NULL);
     }
@@ -833,28 +871,75 @@ typedef struct Build {
     const int *vars;        /* loops of this nest, outermost first */
     int nv;
     int split;              /* position of the first reduction loop in a shared nest, or -1 */
-    bool init_only;         /* the separate init nest */
+    bool init_only;         /* the init nest (pure loops only) */
     bool *bound;
     Guard *guards;
     int nguards;
 } Build;
 
+static LStmt *build_loops(Lower *L, Build *b, int pos);
+
+static bool lx_same(const LExpr *x, const LExpr *y)
+{
+    if (x->kind != y->kind || x->nargs != y->nargs || x->op != y->op || x->fn != y->fn || x->ival != y->ival ||
+        x->var != y->var || x->buf != y->buf || x->type != y->type)
+        return false;
+    if (x->kind == LX_VAR && x->var->kind == LV_SIZE) return x->var->index == y->var->index;
+    for (int i = 0; i < x->nargs; i++)
+        if (!lx_same(x->args[i], y->args[i])) return false;
+    return x->kind != LX_FLOAT || x->fval == y->fval;
+}
+
+static void add_guard(Lower *L, Build *b, LExpr *cond)
+{
+    Guard *g = &b->guards[b->nguards++];
+    g->cond = cond;
+    g->deps = ARENA_ARRAY(L->a, bool, b->n->st->nvars);
+    loop_deps(b->n, cond, g->deps);
+    g->done = false;
+}
+
+/* A fused loop runs extent(a) * maxext(b) iterations; where b's exact extent
+ * is smaller (a split tail fused), the iterations past it are guarded off. */
+static void fuse_guards(Lower *L, Build *b, int v)
+{
+    const SStage *st = b->n->st;
+    const SVar *x = &st->vars[v];
+    if (x->how != SV_FUSED) return;
+    LExpr *e = extent(L, b->n, x->fb), *m = maxext(L, b->n, x->fb);
+    if (!lx_same(e, m)) add_guard(L, b, lx_binary(L->a, OP_LT, counter(L, b->n, x->fb), e));
+    fuse_guards(L, b, x->fa);
+    fuse_guards(L, b, x->fb);
+}
+
+/* At the first reduction loop of an update nest (position pos): a nest over
+ * the pure loops inside it that stores the initial values. */
+static LStmt *init_nest(Lower *L, Build *b, int pos)
+{
+    const SStage *st = b->n->st;
+    int *pure = ARENA_ARRAY(L->a, int, b->nv + 1), np = 0;
+    for (int i = pos; i < b->nv; i++)
+        if (!st->vars[b->vars[i]].is_r) pure[np++] = b->vars[i];
+    Build ib = { b->n, pure, np, -1, true, ARENA_ARRAY(L->a, bool, st->nvars), NULL, b->nguards };
+    memcpy(ib.bound, b->bound, sizeof(bool) * (size_t)st->nvars);
+    ib.guards = ARENA_ARRAY(L->a, Guard, 2 * st->nvars + 1);
+    memcpy(ib.guards, b->guards, sizeof(Guard) * (size_t)b->nguards);  /* pending ones apply here too */
+    return build_loops(L, &ib, 0);
+}
+
 static LStmt *build_loops(Lower *L, Build *b, int pos)
 {
     Nest *n = b->n;
     SStage *st = n->st;
-    if (pos == b->split) {              /* shared nest: init, then the reduction loops */
+    if (pos == b->split) {              /* the init of what the reduction loops below update */
         LStmt *s = ls_block(L->a);
-        ls_append(L->a, s, init_store(L, n));
+        ls_append(L->a, s, init_nest(L, b, pos));
         b->split = -1;
         ls_append(L->a, s, build_loops(L, b, pos));
         b->split = pos;
-        return apply_guards(L, n, b->guards, b->nguards, b->bound, false, s);
+        return s;
     }
-    if (pos == b->nv) {
-        LStmt *s = b->init_only ? init_store(L, n) : leaf(L, n);
-        return apply_guards(L, n, b->guards, b->nguards, b->bound, true, s);
-    }
+    if (pos == b->nv) return b->init_only ? init_store(L, n) : leaf(L, n);
     int v = b->vars[pos];
     const SVar *x = &st->vars[v];
     LExpr *ext = extent(L, n, v);
@@ -866,20 +951,16 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     if (!exact) {
         LExpr *m = maxext(L, n, v);
         b->bound[v] = true;
-        if (!(b->init_only && st->rf_of && v == st->rf_var)) {
-            Guard *g = &b->guards[b->nguards++];
-            g->cond = lx_binary(L->a, OP_LT, counter(L, n, v), ext);
-            g->deps = ARENA_ARRAY(L->a, bool, st->nvars);
-            loop_deps(n, g->cond, g->deps);
-            g->done = false;
-        }
+        if (!(b->init_only && st->rf_of && v == st->rf_var)) add_guard(L, b, lx_binary(L->a, OP_LT, counter(L, n, v), ext));
         ext = m;
     }
+    fuse_guards(L, b, v);
     b->bound[v] = true;
     vec_push(L->a, &L->loops, (void *)n->lv[v]->name);
     Attached at = { 0 };
     if (!b->init_only) at = attach(L, n, v, b->bound);
     LStmt *body = attach_wrap(L, &at, build_loops(L, b, pos + 1));
+    body = wrap_guards(L, b->guards, b->nguards, b->bound, st->nvars, v, body);
     L->loops.len--;
     b->bound[v] = false;
     LExpr *lo = ix_const(L->a, 0);
@@ -893,15 +974,15 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
 }
 
 /* Runs one nest over vars[0..nv-1]. */
-static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split, bool init_only)
+static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split)
 {
-    Build b = { n, vars, nv, split, init_only, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0 };
-    b.guards = ARENA_ARRAY(L->a, Guard, n->st->nvars + 1);
+    Build b = { n, vars, nv, split, false, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0 };
+    b.guards = ARENA_ARRAY(L->a, Guard, 2 * n->st->nvars + 1);
     return build_loops(L, &b, 0);
 }
 
-/* Builds a stage over region `region` (its buffer is allocated by the caller). */
-static LStmt *build_stage(Lower *L, SStage *st, Box region)
+/* The nests of a stage over region `region` (its buffer is allocated by the caller). */
+static LStmt *stage_nests(Lower *L, SStage *st, Box region)
 {
     Nest *n = nest_new(L, st, region);
     if (st->t) n->buf = buf_of(L, st->t);
@@ -916,30 +997,21 @@ static LStmt *build_stage(Lower *L, SStage *st, Box region)
             L->bufs[L->ntensors++] = n->buf;
         }
     }
-    if (!st->red) return run_nest(L, n, st->order, st->norder, -1, false);
-    int first_r = -1, last_pure = -1;
-    int *pure = ARENA_ARRAY(L->a, int, st->norder + 1);
-    int np = 0;
-    for (int i = 0; i < st->norder; i++) {
-        if (st->vars[st->order[i]].is_r) {
-            if (first_r < 0) first_r = i;
-        } else {
-            last_pure = i;
-            pure[np++] = st->order[i];
-        }
-    }
-    if (first_r < 0) first_r = st->norder;
-    if (last_pure < first_r) return run_nest(L, n, st->order, st->norder, first_r, false);
-    LStmt *blk = ls_block(L->a);
-    ls_append(L->a, blk, run_nest(L, n, pure, np, -1, true));
-    ls_append(L->a, blk, run_nest(L, n, st->order, st->norder, -1, false));
-    return blk;
+    int first_r = st->norder;
+    for (int i = st->norder - 1; i >= 0; i--)
+        if (st->vars[st->order[i]].is_r) first_r = i;
+    return run_nest(L, n, st->order, st->norder, st->red ? first_r : -1);
 }
 
-/* A root stage: whole region, buffer allocated at the top of the fn. */
-static LStmt *build_root(Lower *L, SStage *st)
+/* A stage over `region`; an rfactor stage left in place is computed just
+ * before it, over the same region, and lives while it runs. */
+static LStmt *build_stage(Lower *L, SStage *st, Box region)
 {
-    return build_stage(L, st, whole_box(L, st, st->t));
+    if (!st->rf || st->rf->place != PLACE_ROOT) return stage_nests(L, st, region);
+    LStmt *blk = ls_block(L->a);
+    ls_append(L->a, blk, stage_nests(L, st->rf, rf_box(L, st->rf, region)));
+    ls_append(L->a, blk, stage_nests(L, st, region));
+    return ls_alloc(L->a, nest_of(L, st->rf)->buf, blk);
 }
 
 static LFunc *find_done(Lower *L, const Fn *f)
@@ -1035,15 +1107,7 @@ static LFunc *lower_fn(Arena *a, Fn *f, FnSched *fs, LFunc **done, int ndone)
             continue;
         }
         SStage *st = s->kind == ST_STAGE ? sched_stage_of(fs, s->tensor) : NULL;
-        if (!st || st->place != PLACE_ROOT) continue;
-        if (st->rf && st->rf->place == PLACE_ROOT) {  /* the rfactor stage lives while its parent runs */
-            LStmt *blk = ls_block(a);
-            ls_append(a, blk, build_root(&L, st->rf));
-            ls_append(a, blk, build_root(&L, st));
-            ls_append(a, body, ls_alloc(a, nest_of(&L, st->rf)->buf, blk));
-            continue;
-        }
-        ls_append(a, body, build_root(&L, st));
+        if (st && st->place == PLACE_ROOT) ls_append(a, body, build_stage(&L, st, whole_box(&L, st, st->t)));
     }
     for (int i = allocs.len - 1; i >= 0; i--) body = ls_alloc(a, allocs.items[i], body);
     lf->body = body;
