@@ -702,6 +702,15 @@ static Box read_box(Lower *L, Nest *n, const bool *bound, const Tensor *t, const
 
 /* ---- stage nests ---- */
 
+/* A local buffer's extent: the region's largest extent (a constant where it
+ * is one, so small buffers go on the stack), never negative. */
+static LExpr *alloc_extent(Lower *L, Affine *span, LExpr *ext)
+{
+    if (!span) return ix_max(L->a, ext, ix_const(L->a, 0));
+    LExpr *e = lower_affine(L, span);
+    return aff_provably_nonneg(span) ? e : ix_max(L->a, e, ix_const(L->a, 0));
+}
+
 static LStmt *build_stage(Lower *L, SStage *st, Box region);
 
 static Nest *nest_new(Lower *L, SStage *st, Box region)
@@ -831,7 +840,7 @@ static void attach_pack(Lower *L, Nest *n, int i, const bool *bound, Attached *a
     for (int d = 0; d < nd; d++) {
         int k = pk->perm[d];
         pb->min[d] = b.min[k];
-        pb->extent[d] = b.aspan[k] ? lower_affine(L, b.aspan[k]) : b.ext[k];
+        pb->extent[d] = alloc_extent(L, b.aspan[k], b.ext[k]);
         lv[d] = lv_new(L->a, arena_printf(L->a, "%s%d", pk->src->name, k), LV_LOOP, DT_INDEX, d);
         di[d] = si[k] = lx_var(L->a, lv[d]);
     }
@@ -990,7 +999,7 @@ static LStmt *stage_nests(Lower *L, SStage *st, Box region)
         n->buf = new_buffer(L, st->name, BUF_LOCAL, st->type, region.ndim);
         for (int k = 0; k < region.ndim; k++) {
             n->buf->min[k] = region.min[k];
-            n->buf->extent[k] = region.aspan[k] ? lower_affine(L, region.aspan[k]) : region.ext[k];
+            n->buf->extent[k] = alloc_extent(L, region.aspan[k], region.ext[k]);
         }
         if (st->t) {
             L->tensors[L->ntensors] = st->t;
@@ -1138,16 +1147,15 @@ int lower_program(Arena *a, Program *prog, LFunc ***out, Diag *d)
 {
     LFunc **fns = ARENA_ARRAY(a, LFunc *, prog->nfns + 1);
     int n = 0;
-    bool ok = true;
     for (int i = 0; i < prog->nfns; i++) {
         if (!prog->fns[i]->checked) {
             diag_plain(d, "internal error: '%s' was not checked before lowering", prog->fns[i]->name);
             return -1;
         }
         fns[n] = lower_fn_scheduled(a, prog, prog->fns[i], -1, fns, n, d);
-        if (!fns[n]) ok = false;
+        if (!fns[n]) return -1;         /* later fns may call this one */
         n++;
     }
     *out = fns;
-    return ok ? n : -1;
+    return n;
 }
