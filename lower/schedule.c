@@ -485,15 +485,18 @@ static bool prim_compute_at(Sb *s, SStage *st)
 
 static bool prim_pack(Sb *s, SStage *st)
 {
-    if (!want_args(s, 2, 10, "(tensor, var) or (tensor, var, d0, d1, ...)") || !want_name(s, 0)) return false;
+    if (!want_args(s, 1, 10, "(tensor), (tensor, var) or (tensor, [var,] d0, d1, ...)") || !want_name(s, 0)) return false;
     const Tensor *x = tensor_named(s->fn, arg(s, 0)->name);
     if (!x || x->is_scalar) {
         diag_error(s->d, arg(s, 0)->span, "'%s' is not a tensor of '%s'", arg(s, 0)->name, s->fn->name);
         return false;
     }
-    int v = live_var(s, st, 1);
-    if (v < 0) return false;
-    int n = s->p->nargs - 2;
+    int v = -1, first = 1;              /* no loop: packed once, before the stage runs */
+    if (s->p->nargs > 1 && !arg(s, 1)->is_int) {
+        if ((v = live_var(s, st, 1)) < 0) return false;
+        first = 2;
+    }
+    int n = s->p->nargs - first;
     if (n && n != x->ndim) {
         diag_error(s->d, s->p->span, "pack: the layout of '%s' needs %d dims, got %d", x->name, x->ndim, n);
         return false;
@@ -503,7 +506,7 @@ static bool prim_pack(Sb *s, SStage *st)
     for (int d = 0; d < x->ndim; d++) {
         perm[d] = d;
         if (!n) continue;
-        const SchedArg *y = arg(s, 2 + d);
+        const SchedArg *y = arg(s, first + d);
         if (!y->is_int || y->ival < 0 || y->ival >= x->ndim || seen[y->ival]) {
             diag_error(s->d, y->span, "pack: the layout must be a permutation of the dims 0..%d of '%s'", x->ndim - 1, x->name);
             return false;
@@ -754,7 +757,7 @@ static bool check_packs(Sb *s, SStage *st)
     for (int i = 0; i < st->npacks; i++) {
         SPack *p = &st->packs[i];
         SStage *x = sched_stage_of(s->fs, p->src);
-        if (!st->vars[p->at].live) {
+        if (p->at >= 0 && !st->vars[p->at].live) {
             diag_error(s->d, p->span, "loop '%s' of '%s' was %s after this pack", st->vars[p->at].name, st->name, st->vars[p->at].gone);
             return false;
         }
@@ -767,7 +770,7 @@ static bool check_packs(Sb *s, SStage *st)
                        x->place == PLACE_INLINE ? "inlined" : "computed inside another stage's loops");
             return false;
         }
-        if (in_vector(st, p->at)) {
+        if (p->at >= 0 && in_vector(st, p->at)) {
             diag_error(s->d, p->span, "cannot pack '%s' at or inside a vectorized loop", p->src->name);
             return false;
         }

@@ -1009,7 +1009,8 @@ static LStmt *stage_nests(Lower *L, SStage *st, Box region)
     int first_r = st->norder;
     for (int i = st->norder - 1; i >= 0; i--)
         if (st->vars[st->order[i]].is_r) first_r = i;
-    return run_nest(L, n, st->order, st->norder, st->red ? first_r : -1);
+    Attached at = attach(L, n, -1, ARENA_ARRAY(L->a, bool, st->nvars + 1));   /* packs at no loop */
+    return attach_wrap(L, &at, run_nest(L, n, st->order, st->norder, st->red ? first_r : -1));
 }
 
 /* A stage over `region`; an rfactor stage left in place is computed just
