@@ -292,25 +292,37 @@ static bool lin_stride(const Vec *V, const LExpr *e, int64_t *s)
     }
 }
 
-/* One <w x T> access of buf[idx] is contiguous: the last index steps by 1
- * across lanes, the others are uniform, and no index reads memory. */
-static bool contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
+/* Is buf[idx] one contiguous <w x T> block? The last index steps by +1
+ * (returns 1) or -1 (returns -1: lanes in reverse) across lanes, the others
+ * are uniform, and no index reads memory. 0 otherwise. */
+static int contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
 {
-    if (b->ndim == 0) return false;
-    for (int k = 0; k < b->ndim; k++) {
-        int64_t s;
-        if (cg_has_load(idx[k]) || !lin_stride(V, idx[k], &s) || s != (k == b->ndim - 1)) return false;
-    }
-    return true;
+    int64_t s = 0;
+    if (b->ndim == 0) return 0;
+    for (int k = 0; k < b->ndim; k++)
+        if (cg_has_load(idx[k]) || !lin_stride(V, idx[k], &s) || (k < b->ndim - 1 && s != 0)) return 0;
+    return s == 1 || s == -1 ? (int)s : 0;
 }
 
-/* The address of lane 0's element */
-static LLVMValueRef lane0_addr(Vec *V, const Buffer *b, LExpr *const *idx)
+/* The lowest address of a contiguous block: lane 0's element, or lane w-1's
+ * when the lanes run backwards */
+static LLVMValueRef block_addr(Vec *V, const Buffer *b, LExpr *const *idx, int dir)
 {
     push_var(V->f, V->var, V->lo);
     LLVMValueRef p = cg_elem_addr(V->f, b, idx);
     V->f->nvars--;
+    if (dir < 0) {
+        LLVMValueRef back = cg_i64(V->m, 1 - (int64_t)V->w);
+        p = LLVMBuildInBoundsGEP2(V->B, cg_mem_type(V->m, b->type), p, &back, 1, "");
+    }
     return p;
+}
+
+static LLVMValueRef reverse(Vec *V, LLVMValueRef v)
+{
+    LLVMValueRef k[VEC_MAX_WIDTH];
+    for (unsigned i = 0; i < V->w; i++) k[i] = LLVMConstInt(V->m->i32, V->w - 1 - i, 0);
+    return LLVMBuildShuffleVector(V->B, v, LLVMGetPoison(LLVMTypeOf(v)), LLVMConstVector(k, V->w), "");
 }
 
 /* <w x ptr>: one address per lane */
@@ -350,16 +362,18 @@ static LLVMValueRef vx_load(Vec *V, const LExpr *e)
     if (is_temp(V, b)) return LLVMBuildLoad2(B, vty(V, cg_type(m, b->type)), temp_slot(V, b), "");
     LLVMTypeRef mt = cg_mem_type(m, b->type), vt = vty(V, mt);
     LLVMValueRef align = LLVMConstInt(m->i32, cg_elem_bytes(b->type), 0), v;
-    if (contiguous(V, b, e->args)) {
-        LLVMValueRef p = lane0_addr(V, b, e->args);
+    int dir = contiguous(V, b, e->args);
+    if (dir) {
+        LLVMValueRef p = block_addr(V, b, e->args, dir);
         if (!V->mask) {
             v = LLVMBuildLoad2(B, vt, p, "");
             LLVMSetAlignment(v, cg_elem_bytes(b->type));
         } else {
             LLVMTypeRef ov[2] = { vt, m->ptr };
-            LLVMValueRef a[4] = { p, align, V->mask, LLVMConstNull(vt) };
+            LLVMValueRef a[4] = { p, align, dir < 0 ? reverse(V, V->mask) : V->mask, LLVMConstNull(vt) };
             v = cg_call_intrinsic(m, "llvm.masked.load", ov, 2, a, 4);
         }
+        if (dir < 0) v = reverse(V, v);
     } else {
         LLVMValueRef ps = lane_addrs(V, b, e->args);
         LLVMTypeRef ov[2] = { vt, LLVMTypeOf(ps) };
@@ -652,14 +666,17 @@ static void vx_store(Vec *V, const LStmt *s)
     LLVMTypeRef mt = cg_mem_type(m, b->type), vt = vty(V, mt);
     if (b->type == DT_BOOL) v = LLVMBuildZExt(B, v, vt, "");
     LLVMValueRef align = LLVMConstInt(m->i32, cg_elem_bytes(b->type), 0);
-    if (contiguous(V, b, s->idx)) {
-        LLVMValueRef p = lane0_addr(V, b, s->idx);
+    int dir = contiguous(V, b, s->idx);
+    if (dir) {
+        LLVMValueRef p = block_addr(V, b, s->idx, dir);
+        if (dir < 0) v = reverse(V, v);
         if (!V->mask) {
             LLVMValueRef st = LLVMBuildStore(B, v, p);
             LLVMSetAlignment(st, cg_elem_bytes(b->type));
         } else {
+            LLVMValueRef mk = dir < 0 ? reverse(V, V->mask) : V->mask;
             LLVMTypeRef ov[2] = { vt, m->ptr };
-            cg_call_intrinsic(m, "llvm.masked.store", ov, 2, (LLVMValueRef[]){ v, p, align, V->mask }, 4);
+            cg_call_intrinsic(m, "llvm.masked.store", ov, 2, (LLVMValueRef[]){ v, p, align, mk }, 4);
         }
         return;
     }
