@@ -697,6 +697,20 @@ static bool check_placement(Sb *s, SStage *st)
                        st->name, st->rf_of->name, st->rf_of->name);
             return false;
         }
+        int pos = -1, first_r = st->at->norder;
+        for (int i = st->at->norder - 1; i >= 0; i--) {
+            if (st->at->order[i] == st->at_var) pos = i;
+            if (st->at->vars[st->at->order[i]].is_r) first_r = i;
+        }
+        if (pos >= first_r) {
+            diag_error(d, st->place_span,
+                       "cannot compute '%s' at loop '%s' of '%s': it is at or inside '%s', the loop over which '%s' "
+                       "reduces '%s', so all of '%s' would be recomputed on every iteration; compute it outside '%s'",
+                       st->name, st->at->vars[st->at_var].name, st->at->name, st->at->vars[st->at->order[first_r]].name,
+                       st->at->name, st->name, st->name,
+                       st->at->vars[st->at->order[first_r]].name);
+            return false;
+        }
     } else {
         if (read_by_call(s->fn, st->t)) {
             diag_error(d, st->place_span, "cannot %s: '%s' is passed whole to a call", what, st->name);
