@@ -68,6 +68,11 @@ static SStage *new_stage(Sb *s, Stage *def)
     return st;
 }
 
+const SStage *sched_home(const SStage *st)
+{
+    return st->rf_of && st->place == PLACE_ROOT ? sched_home(st->rf_of) : st;
+}
+
 SStage *sched_stage_of(const FnSched *fs, const Tensor *t)
 {
     for (int i = 0; i < fs->nstages; i++)
@@ -729,7 +734,8 @@ static bool check_placement(Sb *s, SStage *st)
             SStage *c = s->fs->stages[i];
             if (c == st) after = true;
             if (c->place == PLACE_INLINE || !consumes(s->fs, c, st->t)) continue;
-            bool sibling = c->place == PLACE_AT && c->at == st->at && c->at_var == st->at_var && after;
+            const SStage *h = sched_home(c);
+            bool sibling = h->place == PLACE_AT && h->at == st->at && h->at_var == st->at_var && after;
             if (c == st->at || sibling) {
                 read = true;
                 continue;

@@ -78,6 +78,9 @@ typedef struct FnSched {
  * primitives (-1: all). NULL after reporting errors to d. */
 FnSched *sched_build(Arena *a, Fn *fn, Schedule **blocks, int nblocks, int limit, Diag *d);
 SStage *sched_stage_of(const FnSched *s, const Tensor *t);
+/* The stage whose placement st follows: st, or for an rfactor stage left in
+ * place, its parent's. */
+const SStage *sched_home(const SStage *st);
 /* Whether e reads tensor t: directly, through an inlined stage's value, or either. */
 enum { SCHED_READS_ANY, SCHED_READS_DIRECT, SCHED_READS_INLINED_ONLY };
 bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how);

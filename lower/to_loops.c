@@ -681,19 +681,23 @@ static Box read_box(Lower *L, Nest *n, const bool *bound, const Tensor *t, const
     bool after = false;
     for (int i = 0; self && t && i < L->fs->nstages; i++) {
         SStage *c = L->fs->stages[i];
+        const SStage *h = sched_home(c);
         if (c == self) after = true;
-        if (!after || c == self || c->place != PLACE_AT || c->at != n->st || c->at_var != self->at_var || !c->t ||
+        if (!after || c == self || h->place != PLACE_AT || h->at != n->st || h->at_var != self->at_var ||
             !sched_reads(L->fs, c->value, t, SCHED_READS_ANY))
             continue;
         if (sched_reads(L->fs, c->value, t, SCHED_READS_INLINED_ONLY)) return whole;
-        Box cb = read_box(L, n, bound, c->t, c, whole_box(L, c, c->t));
-        Range *idx = ARENA_ARRAY(L->a, Range, c->t->ndim + 1);
-        for (int k = 0; k < c->t->ndim; k++) {
+        /* c's region here: an rfactor stage's is its parent's plus the factored dim */
+        const SStage *ct = c->t ? c : c->rf_of;
+        Box cb = read_box(L, n, bound, ct->t, ct, whole_box(L, ct, ct->t));
+        int nidx = ct->t->ndim;
+        Range *idx = ARENA_ARRAY(L->a, Range, nidx + 1);
+        for (int k = 0; k < nidx; k++) {
             if (!cb.aspan[k]) return whole;
             idx[k].lo = cb.amin[k];
             idx[k].hi = aff_add_const(L->a, aff_add(L->a, cb.amin[k], cb.aspan[k]), -1);
         }
-        if (!bounds_region_read(L->a, L->fn, c->value, idx, c->t->ndim, NULL, t, r) || !widen(L, acc, r, nd)) return whole;
+        if (!bounds_region_read(L->a, L->fn, c->value, idx, nidx, NULL, t, r) || !widen(L, acc, r, nd)) return whole;
     }
     for (int k = 0; k < nd; k++)
         if (!acc[k].lo) return whole;
