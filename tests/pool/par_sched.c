@@ -6,7 +6,8 @@
 
 static void run_rows(int n, int m)
 {
-    float *x = ALLOC(float, n * m), *y = ALLOC(float, n * m), *r = ALLOC(float, n * m);
+    int big = n * m > n ? n * m : n;    /* y and r also hold the n sums */
+    float *x = ALLOC(float, n * m), *y = ALLOC(float, big), *r = ALLOC(float, big);
     fill_f32(x, (size_t)n * m);
     tdsl_tensor X = TDSL_F32(x, n, m), Y = TDSL_F32(y, n, m), R = TDSL_F32(r, n, m);
     if (CHECK_OK(rows(&X, 0.75f, &Y)) && CHECK_OK(rows_serial(&X, 0.75f, &R)))
