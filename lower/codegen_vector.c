@@ -15,11 +15,20 @@
  *   - a nested LOOP_VECTOR or LOOP_PARALLEL loop;
  *   - a nested loop whose bounds vary by lane or read memory;
  *   - an LS_ALLOC of a buffer with ndim > 0 (0-d temporaries become vectors);
- *   - an LS_CALL. */
+ *   - an LS_CALL.
+ * An unroll factor above 64, or one past the copy budget below, also keeps
+ * the serial loop. */
 #include "codegen.h"
 #include <stdlib.h>
 
 #define VEC_MAX_WIDTH 64
+#define UNROLL_MAX 64       /* more copies than this: the serial loop */
+/* Nested unrolled and vector loops multiply the copies of a body (W + 1 for
+ * an unrolled loop whose extent is checked at run time, 2 for a vector loop
+ * and its serial tail); an unroll that would take the product past this runs
+ * serially instead. */
+#define COPY_BUDGET 64
+static _Thread_local long copies = 1;   /* copies of the body being emitted */
 
 typedef struct VTemp { const Buffer *buf; LLVMValueRef slot; } VTemp;
 
@@ -113,8 +122,14 @@ static void unroll_slow(void *p) { UnrollCtx *u = p; serial_loop(u->f, u->s, u->
 static void unroll_loop(CgFunc *f, const LStmt *s, BodyFn fn, void *ctx)
 {
     UnrollCtx u = { f, s, cg_expr(f, s->min), cg_expr(f, s->extent), fn, ctx };
-    if (s->width < 2) unroll_slow(&u);
-    else when_full(f, s, u.n, unroll_fast, unroll_slow, &u);
+    long k = s->extent->kind == LX_INT ? (s->extent->ival == s->width ? s->width : 1) : s->width + 1L;
+    if (s->width < 2 || s->width > UNROLL_MAX || copies * k > COPY_BUDGET) {
+        unroll_slow(&u);
+        return;
+    }
+    copies *= k;
+    when_full(f, s, u.n, unroll_fast, unroll_slow, &u);
+    copies /= k;
 }
 
 static void cg_body(void *ctx, const LStmt *body) { cg_stmt(ctx, body); }
@@ -304,18 +319,29 @@ static int contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
     return s == 1 || s == -1 ? (int)s : 0;
 }
 
+/* base + off elements. Under a mask the address may belong to an inactive
+ * lane and lie outside the buffer, so it is not `inbounds` there. */
+static LLVMValueRef gep(Vec *V, const Buffer *b, LLVMValueRef base, LLVMValueRef off)
+{
+    LLVMTypeRef t = cg_mem_type(V->m, b->type);
+    return V->mask ? LLVMBuildGEP2(V->B, t, base, &off, 1, "") : LLVMBuildInBoundsGEP2(V->B, t, base, &off, 1, "");
+}
+
 /* The lowest address of a contiguous block: lane 0's element, or lane w-1's
  * when the lanes run backwards */
 static LLVMValueRef block_addr(Vec *V, const Buffer *b, LExpr *const *idx, int dir)
 {
+    LLVMBuilderRef B = V->B;
+    const BufInfo *bi = cg_lookup_buf(V->f, b);
+    if (!bi) return LLVMConstNull(V->m->ptr);
     push_var(V->f, V->var, V->lo);
-    LLVMValueRef p = cg_elem_addr(V->f, b, idx);
-    V->f->nvars--;
-    if (dir < 0) {
-        LLVMValueRef back = cg_i64(V->m, 1 - (int64_t)V->w);
-        p = LLVMBuildInBoundsGEP2(V->B, cg_mem_type(V->m, b->type), p, &back, 1, "");
+    LLVMValueRef off = cg_i64(V->m, dir < 0 ? 1 - (int64_t)V->w : 0);
+    for (int k = 0; k < b->ndim; k++) {
+        LLVMValueRef i = LLVMBuildSub(B, cg_expr(V->f, idx[k]), bi->min[k], "");
+        off = LLVMBuildAdd(B, off, LLVMBuildMul(B, i, bi->stride[k], ""), "");
     }
-    return p;
+    V->f->nvars--;
+    return gep(V, b, bi->base, off);
 }
 
 static LLVMValueRef reverse(Vec *V, LLVMValueRef v)
@@ -342,8 +368,7 @@ static LLVMValueRef lane_addrs(Vec *V, const Buffer *b, LExpr *const *idx)
             off = is_vec(off) ? LLVMBuildAdd(B, off, splat(V, t), "") : LLVMBuildAdd(B, off, t, "");
         }
     }
-    off = splat(V, off);
-    return LLVMBuildInBoundsGEP2(B, cg_mem_type(V->m, b->type), bi->base, &off, 1, "");
+    return gep(V, b, bi->base, splat(V, off));
 }
 
 static LLVMValueRef temp_slot(Vec *V, const Buffer *b)
@@ -791,6 +816,9 @@ void cg_vector_for(CgFunc *f, const LStmt *s)
     }
     VecCtx c = { &V, s };
     LLVMValueRef n = s->extent->kind == LX_INT ? NULL : cg_expr(f, s->extent);
+    long k = n ? 2 : 1;
+    copies *= k;
     when_full(f, s, n, vector_fast, vector_slow, &c);
+    copies /= k;
     free(V.temps);
 }
