@@ -596,6 +596,14 @@ bad:
     return LLVMConstNull(vty(V, cg_type(m, e->type)));
 }
 
+/* c ? x : y with each arm's reads masked to its lanes */
+static LLVMValueRef masked_select(Vec *V, LLVMValueRef c, const LExpr *e)
+{
+    LLVMValueRef x = splat(V, vx_under(V, c, e->args[1]));
+    LLVMValueRef y = splat(V, vx_under(V, not_vec(V, c), e->args[2]));
+    return LLVMBuildSelect(V->B, c, x, y, "");
+}
+
 static LLVMValueRef vx_select(Vec *V, const LExpr *e)
 {
     LLVMBuilderRef B = V->B;
@@ -624,9 +632,29 @@ static LLVMValueRef vx_select(Vec *V, const LExpr *e)
         LLVMAddIncoming(phi, (LLVMValueRef[]){ x, y }, (LLVMBasicBlockRef[]){ et, ef }, 2);
         return phi;
     }
-    LLVMValueRef x = splat(V, vx_under(V, c, e->args[1]));
-    LLVMValueRef y = splat(V, vx_under(V, not_vec(V, c), e->args[2]));
-    return LLVMBuildSelect(B, c, x, y, "");
+    if (V->mask) return masked_select(V, c, e);
+    /* with every lane active and c true in all of them (the interior of a
+     * padded read) the chosen arm needs no mask; nested selects take this
+     * path again only on the unmasked side, so the copies grow linearly */
+    LLVMContextRef C = V->m->ctx;
+    LLVMTypeRef ct = LLVMTypeOf(c);
+    LLVMValueRef all = cg_call_intrinsic(V->m, "llvm.vector.reduce.and", &ct, 1, &c, 1);
+    LLVMBasicBlockRef ba = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.all");
+    LLVMBasicBlockRef bm = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.mixed");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.j");
+    LLVMBuildCondBr(B, all, ba, bm);
+    LLVMPositionBuilderAtEnd(B, ba);
+    LLVMValueRef x = splat(V, vx_expr(V, e->args[1]));
+    LLVMBasicBlockRef ea = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bm);
+    LLVMValueRef r = masked_select(V, c, e);
+    LLVMBasicBlockRef em = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bj);
+    LLVMValueRef phi = LLVMBuildPhi(B, LLVMTypeOf(x), "");
+    LLVMAddIncoming(phi, (LLVMValueRef[]){ x, r }, (LLVMBasicBlockRef[]){ ea, em }, 2);
+    return phi;
 }
 
 /* e's value: a scalar when uniform, else <w x T> (bool: <w x i1>) */
