@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* ---- loop rewriting ---- */
@@ -321,7 +323,21 @@ static ffi_type *ffi_of(DType t)
     }
 }
 
-typedef struct TArg { tdsl_tensor t; int64_t shape[8]; size_t n; DType type; } TArg;
+/* A tensor argument. Its data starts right after an inaccessible page or ends
+ * right before one (reads and writes just outside fault), the rest of its
+ * pages hold a guard pattern (stray writes show), and an input keeps a copy of
+ * its data (writes into it show). */
+typedef struct TArg {
+    tdsl_tensor t;
+    int64_t shape[8];
+    size_t n;
+    DType type;
+    unsigned char *map, *copy;
+    size_t maplen, lo, hi;      /* map[lo..hi) is accessible */
+} TArg;
+enum { PAGE = 4096, GUARD_BYTE = 0xa5 };
+static int at_end;              /* place data against the trailing page (else the leading one) */
+static const char *calling;     /* for the SIGSEGV message */
 
 static size_t tensor_bytes(const TArg *x) { return x->n * (size_t)(dtype_bits(x->type) / 8); }
 
@@ -334,13 +350,33 @@ static void tensor_make(TArg *x, const Buffer *b, const int64_t *sizes)
         x->shape[k] = eval(b->extent[k], sizes);
         x->n *= x->shape[k] > 0 ? (size_t)x->shape[k] : 0;
     }
-    x->t.data = malloc(tensor_bytes(x) + 64);
+    size_t bytes = tensor_bytes(x), pages = (bytes + PAGE - 1) / PAGE;
+    x->maplen = (pages + 2) * PAGE;
+    x->map = mmap(NULL, x->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (x->map == MAP_FAILED || mprotect(x->map, PAGE, PROT_NONE) ||
+        mprotect(x->map + x->maplen - PAGE, PAGE, PROT_NONE)) {
+        perror("vector_test: mmap");
+        exit(1);
+    }
+    x->lo = PAGE;
+    x->hi = x->maplen - PAGE;
+    x->t.data = x->map + (at_end ? x->hi - bytes : x->lo);
     x->t.device.device_type = 1;
     x->t.ndim = b->ndim;
     x->t.dtype.code = (uint8_t)dtype_dlpack_code(b->type);
     x->t.dtype.bits = (uint8_t)dtype_bits(b->type);
     x->t.dtype.lanes = 1;
     x->t.shape = x->shape;
+}
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig, (void)uc;
+    char msg[600];
+    int n = snprintf(msg, sizeof msg, "FAIL %s touched memory just outside a tensor (address %p)\n",
+                     calling ? calling : "(not in a call)", si->si_addr);
+    if (write(1, msg, (size_t)n) < 0) _exit(3);
+    _exit(1);
 }
 
 typedef struct Call {
@@ -367,6 +403,8 @@ static bool call_setup(Call *c, const LFunc *f, const int64_t *sizes)
         if (f->params[i]) {
             tensor_make(&c->params[i], f->params[i], sizes);
             fill(c->params[i].t.data, f->params[i]->type, c->params[i].n);
+            c->params[i].copy = malloc(tensor_bytes(&c->params[i]) + 1);
+            memcpy(c->params[i].copy, c->params[i].t.data, tensor_bytes(&c->params[i]));
             c->ptrs[i] = &c->params[i].t;
             c->types[i] = &ffi_type_pointer;
             c->vals[i] = &c->ptrs[i];
@@ -387,19 +425,63 @@ static bool call_setup(Call *c, const LFunc *f, const int64_t *sizes)
     return ffi_prep_cif(&c->cif, FFI_DEFAULT_ABI, (unsigned)n, &ffi_type_sint32, c->types) == FFI_OK;
 }
 
+static void guard(TArg *x)
+{
+    unsigned char *d = x->t.data;
+    memset(x->map + x->lo, GUARD_BYTE, (size_t)(d - (x->map + x->lo)));
+    memset(d + tensor_bytes(x), GUARD_BYTE, (size_t)(x->map + x->hi - (d + tensor_bytes(x))));
+}
+
+/* Calls fn on fresh copies of the inputs and guard zones (an earlier call may
+ * have damaged them) */
 static int call_run(Call *c, void *fn)
 {
-    for (int i = 0; i < c->f->nresults; i++) memset(c->results[i].t.data, 0xcd, tensor_bytes(&c->results[i]));
+    for (int i = 0; i < c->f->nparams; i++)
+        if (c->f->params[i]) {
+            guard(&c->params[i]);
+            memcpy(c->params[i].t.data, c->params[i].copy, tensor_bytes(&c->params[i]));
+        }
+    for (int i = 0; i < c->f->nresults; i++) {
+        guard(&c->results[i]);
+        memset(c->results[i].t.data, 0xcd, tensor_bytes(&c->results[i]));
+    }
     ffi_arg rv = 0;
     ffi_call(&c->cif, FFI_FN(fn), &rv, c->vals);
     return (int)(int32_t)rv;
 }
 
+static bool guards_intact(const TArg *x)
+{
+    const unsigned char *d = x->t.data;
+    for (const unsigned char *p = x->map + x->lo; p < x->map + x->hi; p++) {
+        if (p == d) p += tensor_bytes(x);
+        if (p < x->map + x->hi && *p != GUARD_BYTE) return false;
+    }
+    return true;
+}
+
+/* What the last call wrote where it must not, or NULL */
+static const char *call_damage(const Call *c)
+{
+    for (int i = 0; i < c->f->nparams; i++) {
+        const TArg *x = &c->params[i];
+        if (!c->f->params[i]) continue;
+        if (!guards_intact(x)) return "wrote next to an input";
+        if (memcmp(x->copy, x->t.data, tensor_bytes(x))) return "wrote into an input";
+    }
+    for (int i = 0; i < c->f->nresults; i++)
+        if (!guards_intact(&c->results[i])) return "wrote outside a result";
+    return NULL;
+}
+
 static void call_free(Call *c)
 {
     for (int i = 0; i < c->f->nparams; i++)
-        if (c->f->params[i]) free(c->params[i].t.data);
-    for (int i = 0; i < c->f->nresults; i++) free(c->results[i].t.data);
+        if (c->f->params[i]) {
+            munmap(c->params[i].map, c->params[i].maplen);
+            free(c->params[i].copy);
+        }
+    for (int i = 0; i < c->f->nresults; i++) munmap(c->results[i].map, c->results[i].maplen);
     free(c->types);
     free(c->vals);
     free(c->params);
@@ -473,20 +555,31 @@ typedef struct Cand { const char *name, *where; void *fn; } Cand;
 static int compare_fn(const char *path, const LFunc *f, void *ref, const Cand *cands, int ncands, int *compared)
 {
     /* every size var W, 2W + 3, ... for the widths used, then random ones */
-    static const int64_t fixed[] = { 8, 19, 5, 16, 4, 33 };
-    enum { NFIXED = sizeof fixed / sizeof fixed[0], NTRIALS = NFIXED + 3 };
+    static const int64_t fixed[] = { 8, 19, 5, 16, 15, 4, 33 };
+    enum { NFIXED = sizeof fixed / sizeof fixed[0], NTRIALS = NFIXED + 2 };
     int failures = 0;
     for (int tr = 0; tr < NTRIALS && failures < 10; tr++) {
         int64_t sizes[64];
         for (int k = 0; k < f->nsizes && k < 64; k++) sizes[k] = tr < NFIXED ? fixed[tr] : 1 + (int64_t)(rnd() % 24);
         uint64_t data_seed = rng_state;
+        at_end = tr & 1;
         Call c;
         if (!call_setup(&c, f, sizes)) {
             printf("FAIL %s: ffi_prep_cif failed for %s\n", path, f->name);
             call_free(&c);
             return failures + 1;
         }
+        char who[300];
+        snprintf(who, sizeof who, "%s: the reference %s (sizes as %s's trial %d)", path, f->name, f->name, tr);
+        calling = who;
         int rc = call_run(&c, ref);
+        if (call_damage(&c)) {
+            printf("FAIL %s: the reference %s %s; sizes", path, f->name, call_damage(&c));
+            for (int j = 0; j < f->nsizes; j++) printf(" %s=%lld", f->sizes[j]->name, (long long)sizes[j]);
+            printf("\n");
+            call_free(&c);
+            return failures + 1;
+        }
         void **want = calloc((size_t)f->nresults + 1, sizeof(void *));
         for (int i = 0; i < f->nresults; i++) {
             want[i] = malloc(tensor_bytes(&c.results[i]) + 1);
@@ -494,18 +587,23 @@ static int compare_fn(const char *path, const LFunc *f, void *ref, const Cand *c
         }
         for (int k = 0; k < ncands; k++) {
             const Cand *cd = &cands[k];
+            snprintf(who, sizeof who, "%s: %s (%s, %s's trial %d)", path, cd->name, cd->where, f->name, tr);
             int got = call_run(&c, cd->fn);
             (*compared)++;
             const char *bad = NULL;
             long at = -1;
             int i = 0;
-            if (got != rc) bad = "return code";
+            const char *damage = call_damage(&c);
+            if (damage) bad = damage;
+            else if (got != rc) bad = "return code";
             for (; !bad && i < f->nresults; i++)
                 if ((at = differs(&c.results[i], want[i])) >= 0) bad = f->results[i]->name;
             if (!bad) continue;
             failures++;
             printf("FAIL %s: %s (%s): ", path, cd->name, cd->where);
-            if (at < 0) {
+            if (damage) {
+                printf("%s", damage);
+            } else if (at < 0) {
                 printf("returned %d, expected %d", got, rc);
             } else {
                 i--;
@@ -519,6 +617,7 @@ static int compare_fn(const char *path, const LFunc *f, void *ref, const Cand *c
             for (int j = 0; j < f->nsizes; j++) printf(" %s=%lld", f->sizes[j]->name, (long long)sizes[j]);
             printf("; data seed %llu\n", (unsigned long long)data_seed);
         }
+        calling = NULL;
         for (int i = 0; i < f->nresults; i++) free(want[i]);
         free(want);
         call_free(&c);
@@ -672,6 +771,9 @@ int main(int argc, char **argv)
     }
     rng_state = seed ? seed : 1;
     diag_init(&diag, stdout);
+    struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO };
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
     char tmpl[] = "/tmp/tdsl_vector_test.XXXXXX";
     const char *tmpdir = mkdtemp(tmpl);
     if (!tmpdir) {
