@@ -7,8 +7,9 @@
 #           it; then the same harness against the JIT (tests/jit_shim.c)
 #   errors  tests/errors/NAME.tdsl with `# error: LINE:COL: message` lines inside:
 #           tdslc must fail and print exactly those `FILE:LINE:COL: error: message`
-#   golden  tests/golden/NAME.tdsl: `tdslc --emit loops` must equal NAME.loops
-#           (UPDATE_GOLDEN=1 rewrites the .loops files instead)
+#   golden  tests/golden/NAME.tdsl: `tdslc --emit loops` must equal NAME.loops, and
+#           where NAME.steps exists, `tdslc --emit steps` must equal it
+#           (UPDATE_GOLDEN=1 rewrites the .loops and existing .steps files instead)
 #   link    tests/link/NAME.c linked with every tests/link/*.tdsl compiled alone
 #           (several generated objects and headers in one program)
 #   pool    the thread pool (plain and under TSan) and parallel loops: tests/pool/group.sh
@@ -213,36 +214,47 @@ list_golden() {
 }
 
 case_golden() {
-    local name=${1#golden/}
-    local src=tests/golden/$name.tdsl want=tests/golden/$name.loops dir=$OUT/golden
+    local name=${1#golden/} kind
+    for kind in loops steps; do
+        [ $kind = steps ] && [ ! -f "tests/golden/$name.steps" ] && continue
+        golden_kind "$name" $kind || return
+    done
+    echo "PASS golden/$name${updated:+ (updated $updated)}"
+}
+
+# golden_kind NAME loops|steps: compares `tdslc --emit KIND` with NAME.KIND; on a
+# failure prints FAIL and returns 1
+updated=""
+golden_kind() {
+    local name=$1 kind=$2
+    local src=tests/golden/$name.tdsl want=tests/golden/$name.$kind dir=$OUT/golden
     mkdir -p "$dir"
-    local got=$dir/$name.loops
+    local got=$dir/$name.$kind
     local err rc
-    err=$(timeout "$TIMEOUT" "$TDSLC" --emit loops "$src" 2>&1 >"$got")
+    err=$(timeout "$TIMEOUT" "$TDSLC" --emit "$kind" "$src" 2>&1 >"$got")
     rc=$?
     if [ $rc -ne 0 ]; then
         echo "FAIL golden/$name"
-        echo "  \$ $TDSLC --emit loops $src"
+        echo "  \$ $TDSLC --emit $kind $src"
         show "$err"
-        return
+        return 1
     fi
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
         cp "$got" "$want"
-        echo "PASS golden/$name (updated $want)"
-        return
+        updated+="${updated:+, }$want"
+        return 0
     fi
     if [ ! -f "$want" ]; then
         echo "FAIL golden/$name"
         echo "  no $want (UPDATE_GOLDEN=1 tests/run.sh golden/$name writes it)"
-        return
+        return 1
     fi
     local d
-    if d=$(diff -u "$want" "$got"); then
-        echo "PASS golden/$name"
-    else
+    if ! d=$(diff -u "$want" "$got"); then
         echo "FAIL golden/$name"
-        echo "  \$ $TDSLC --emit loops $src | diff -u $want -"
+        echo "  \$ $TDSLC --emit $kind $src | diff -u $want -"
         show "$d"
+        return 1
     fi
 }
 
