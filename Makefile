@@ -87,7 +87,9 @@ $(B)/tests/parse_test: $(B)/tests/parse_test.o $(B)/libtdsl.a
 $(B)/tests/pool/parflip: $(B)/tests/pool/parflip.o $(B)/tests/pool/par_flip.o $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 
-# the randomized schedule tester (tests/sched_fuzz.c): `make fuzz-schedules N=10000 [SEED=...]`
+# the randomized schedule tester (tests/sched_fuzz.c): `make fuzz-schedules N=10000 [SEED=...]
+# [FUZZ_ARGS="--without tailfuse -O 0 ..."]`; a failure prints its replay command
+# (tests/fuzz/triage.sh LOG minimizes every failure of a run)
 $(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(B)/tests/fuzz/sched_draw.o $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 FUZZ_FILES = $(filter-out tests/e2e/entry_checks.tdsl,$(wildcard tests/e2e/*.tdsl)) $(wildcard examples/*.tdsl)
@@ -95,7 +97,7 @@ N    ?= 10000
 SEED ?= $(shell date +%s)
 fuzz-schedules: all
 	@$(MAKE) --no-print-directory $(B)/tests/sched_fuzz
-	$(B)/tests/sched_fuzz -n $(N) --seed $(SEED) $(FUZZ_FILES)
+	$(B)/tests/sched_fuzz -n $(N) --seed $(SEED) $(FUZZ_ARGS) $(FUZZ_FILES)
 
 # vector/unrolled loops against serial ones (tests/vector/group.sh)
 $(B)/tests/vector/vector_test: $(B)/tests/vector/vector_test.o $(B)/libtdsl.a

@@ -17,6 +17,7 @@
 #include <llvm-c/Core.h>
 #include <math.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,13 +29,14 @@
 typedef struct Options {
     long n;                     /* cases in all */
     uint64_t seed;
-    bool seed_given, n_given, verbose, strict, quiet;
+    bool seed_given, n_given, verbose, strict, quiet, fork, minimize;
     int part, parts;            /* --part K/M: only the fns t with t % M == K - 1 */
     const char *fn;             /* only this fn */
     const char *sched_file;     /* replay: this schedule instead of the drawn one */
     const char *sizes;          /* replay: "n=3,k=7" instead of drawn sizes */
+    const char *without;        /* primitives legal draws leave out */
     int draws;                  /* size draws per compiled schedule */
-    int opt;
+    int opt, ref_opt;           /* JIT opt levels of the scheduled fn and of the reference */
     int timeout;
     const char *argv0;
 } Options;
@@ -43,10 +45,13 @@ typedef struct Counts {
     long cases, accepted, matched, rejected, failed;
     long legal_drawn, legal_rejected, illegal_drawn, illegal_rejected, illegal_accepted;
     long draws_run, draws_skipped;
+    int fail_kind;              /* of the last failure: 1 compiling, 2 results, 3 crash or hang, 4 accepted illegal */
 } Counts;
 
 static Options opt;
 static Counts cnt;
+static const char *text_override;   /* this schedule instead of the drawn one (--schedule, --minimize) */
+static bool silent;                 /* cases print nothing (--minimize trials) */
 
 /* ---- what a crash or a hang prints ---- */
 
@@ -65,8 +70,7 @@ static void on_fatal(int sig)
     w = write(2, crash_info, strlen(crash_info));
     (void)w;
     if (sig == SIGALRM) _exit(3);
-    signal(sig, SIG_DFL);
-    raise(sig);
+    if (sig) raise(sig);        /* SA_RESETHAND: the default action now */
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -80,8 +84,15 @@ static void install_handlers(void)
 #if defined(__SANITIZE_ADDRESS__)
     __sanitizer_set_death_callback(on_sanitizer_death);
 #else
+    /* its own stack, so that a stack overflow (runaway recursion) is reported too */
+    static char altstack[1 << 16];
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+    sigaltstack(&ss, NULL);
     int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], on_fatal);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa = { .sa_handler = on_fatal, .sa_flags = SA_ONSTACK | SA_RESETHAND };
+        sigaction(sigs[i], &sa, NULL);
+    }
 #endif
 }
 
@@ -148,7 +159,7 @@ static const char *judge_diag(const char *text)
     return NULL;
 }
 
-static void compile(const File *file, const char *fn, const char *sched, Compiled *c)
+static void compile(const File *file, const char *fn, const char *sched, int level, Compiled *c)
 {
     memset(c, 0, sizeof *c);
     arena_init(&c->arena);
@@ -178,7 +189,7 @@ static void compile(const File *file, const char *fn, const char *sched, Compile
     }
     if (n >= 0 && !d.nerrors) {
         c->jit = jit_create(&d);
-        if (c->jit && !jit_add(c->jit, lfs, n, opt.opt, &d)) c->entry = jit_lookup(c->jit, fn);
+        if (c->jit && !jit_add(c->jit, lfs, n, level, &d)) c->entry = jit_lookup(c->jit, fn);
     }
     fclose(out);
     const char *bad = judge_diag(c->diag);
@@ -425,7 +436,8 @@ typedef struct Args {
     Buf out[2][MAXA];
 } Args;
 
-static void args_make(const Fn *f, const int64_t *sz, Rng *r, Args *a)
+/* plain: no inf, NaN or huge inputs (with rfactor, where overflow is order-dependent) */
+static void args_make(const Fn *f, const int64_t *sz, Rng *r, bool plain, Args *a)
 {
     memset(a, 0, sizeof *a);
     a->np = f->nparams;
@@ -434,6 +446,7 @@ static void args_make(const Fn *f, const int64_t *sz, Rng *r, Args *a)
     for (int i = 0; i < f->nparams; i++) {
         const Tensor *t = f->params[i];
         int mode = draw_mode(r, t->type);
+        if (plain && mode == 2) mode = 0;
         if (t->is_scalar) {
             store(&a->sc[i], t->type, r, mode == 2 ? 0 : mode);
             continue;
@@ -520,13 +533,14 @@ static void print_value(Str *s, DType t, const void *p)
 
 static double as_double(DType t, const void *p) { return t == DT_F32 ? *(const float *)p : *(const double *)p; }
 
+/* Reassociating a sum may overflow in another place: inf against NaN, or a
+ * huge finite value against inf, is within the tolerance too. */
 static bool close_enough(double a, double b, double tol, double scale)
 {
-    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    if (a == b) return true;
-    if (isinf(a) || isinf(b)) {
-        double fin = isinf(a) ? b : a, big = isinf(a) ? a : b;
-        return !isinf(fin) && signbit(fin) == signbit(big) && fabs(fin) > 1e30;
+    if (a == b || (isnan(a) && isnan(b))) return true;
+    if (!isfinite(a) || !isfinite(b)) {
+        double fin = isfinite(a) ? a : b;
+        return !isfinite(fin) || fabs(fin) > 1e30;
     }
     return fabs(a - b) <= tol * (fabs(a) + fabs(b) + scale);
 }
@@ -576,7 +590,7 @@ static bool run_draw(const Fn *f, void *ref, void *sch, const int64_t *sz, Rng *
 {
     Args *a = malloc(sizeof *a);
     if (!a) abort();
-    args_make(f, sz, r, a);
+    args_make(f, sz, r, tol, a);
     bool ok = true;
     crash_phase = "running the reference";
     int rc0 = call(f, ref, a, 0);
@@ -625,22 +639,22 @@ static void indent(Str *s, const char *text, const char *pre)
 
 static void replay_cmd(Str *s, const File *file, const char *fn, uint64_t seed)
 {
-    str_printf(s, "  replay: %s --seed 0x%016llx --fn %s %s\n", opt.argv0, (unsigned long long)seed, fn, file->path);
+    str_printf(s, "  replay: %s --seed 0x%016llx --fn %s", opt.argv0, (unsigned long long)seed, fn);
+    if (opt.opt != 3 || opt.ref_opt != 3) str_printf(s, " -O %d --ref-O %d", opt.opt, opt.ref_opt);
+    if (opt.without) str_printf(s, " --without %s", opt.without);
+    if (opt.draws != 2) str_printf(s, " --draws %d", opt.draws);
+    str_printf(s, " %s\n", file->path);
 }
 
-static void run_case(const File *file, Compiled *ref, uint64_t seed)
+static void case_body(const File *file, Compiled *ref, uint64_t seed)
 {
     const Fn *f = ref->fn;
     Rng r = { seed };
     bool illegal = rng_pct(&r, 25);
     SchedDraw sd;
     sched_draw(&ref->prog, f, &r, illegal, &sd);
-    char *text = sd.text.s;
-    char *override = NULL;
-    if (opt.sched_file) {
-        override = read_text(opt.sched_file);
-        if (override) text = override;
-    }
+    const char *text = text_override ? text_override : sd.text.s;
+    bool reassoc = strstr(text, "rfactor(") != NULL;   /* floats get a tolerance */
     cnt.cases++;
     if (illegal) cnt.illegal_drawn++;
     else cnt.legal_drawn++;
@@ -655,7 +669,7 @@ static void run_case(const File *file, Compiled *ref, uint64_t seed)
     alarm((unsigned)opt.timeout);
 
     Compiled c;
-    compile(file, f->name, text, &c);
+    compile(file, f->name, text, opt.opt, &c);
     Str why = { 0 };
     const char *outcome = NULL;
     bool failed = false;
@@ -663,6 +677,7 @@ static void run_case(const File *file, Compiled *ref, uint64_t seed)
         str_printf(&why, "  compiling: %s\n", c.why);
         indent(&why, c.diag, "    > ");
         failed = true;
+        cnt.fail_kind = 1;
     } else if (c.status == C_REJECTED) {
         cnt.rejected++;
         if (illegal) cnt.illegal_rejected++;
@@ -683,16 +698,17 @@ static void run_case(const File *file, Compiled *ref, uint64_t seed)
             snprintf(crash_info, sizeof crash_info, "%s  sizes %s\n", info.s, st);
             Str w = { 0 };
             bool skipped = false;
-            ok = run_draw(f, ref->entry, c.entry, sz, &r, sd.reassoc, &w, &skipped);
+            ok = run_draw(f, ref->entry, c.entry, sz, &r, reassoc, &w, &skipped);
             cnt.draws_run++;
             cnt.draws_skipped += skipped;
             if (!ok) str_printf(&why, "  sizes %s (draw %d):\n%s", st, k + 1, w.s ? w.s : "");
             str_free(&w);
         }
-        if (!ok) failed = true;
+        if (!ok) failed = true, cnt.fail_kind = 2;
         else if (illegal && opt.strict) {
             str_printf(&why, "  the compiler accepted a schedule that breaks a rule (%s)\n", sd.kind);
             failed = true;
+            cnt.fail_kind = 4;
         } else {
             cnt.matched++;
             outcome = illegal ? "accepted (illegal!)" : "matched";
@@ -717,7 +733,177 @@ static void run_case(const File *file, Compiled *ref, uint64_t seed)
     str_free(&why);
     str_free(&info);
     str_free(&sd.text);
-    free(override);
+}
+
+/* Runs one case in a child process (unless --no-fork), so that a crash is one
+ * failed case and the run goes on; the child hands its counts back by a pipe. */
+static void run_case(const File *file, Compiled *ref, uint64_t seed)
+{
+    if (!opt.fork) {
+        case_body(file, ref, seed);
+        return;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    int fd[2];
+    pid_t pid = pipe(fd) ? -1 : fork();
+    if (pid == 0) {
+        close(fd[0]);
+        if (silent) {
+            (void)!freopen("/dev/null", "w", stdout);
+            (void)!freopen("/dev/null", "w", stderr);
+        }
+        case_body(file, ref, seed);
+        fflush(stdout);
+        ssize_t w = write(fd[1], &cnt, sizeof cnt);
+        _exit(w == (ssize_t)sizeof cnt ? 0 : 1);
+    }
+    if (pid < 0) {
+        case_body(file, ref, seed);
+        return;
+    }
+    close(fd[1]);
+    Counts got;
+    ssize_t r = read(fd[0], &got, sizeof got);
+    close(fd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (r == (ssize_t)sizeof got) {
+        cnt = got;
+        return;
+    }
+    cnt.cases++;
+    cnt.failed++;
+    cnt.fail_kind = 3;
+    if (silent) return;
+    char how[64];
+    if (WIFSIGNALED(status)) snprintf(how, sizeof how, "died of signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else snprintf(how, sizeof how, "exited with status %d", WEXITSTATUS(status));
+    printf("FAIL schedfuzz %s %s: the case %s (its schedule is printed above)\n", file->path, ref->fn->name, how);
+    Str rp = { 0 };
+    replay_cmd(&rp, file, ref->fn->name, seed);
+    fputs(rp.s, stdout);
+    str_free(&rp);
+    fflush(stdout);
+}
+
+/* ---- minimizing a failing schedule ---- */
+
+typedef struct SPrim { int block; char stage[64]; char text[256]; } SPrim;
+typedef struct SText { char fns[8][64]; int nblocks; SPrim p[128]; int n; } SText;
+
+static const char *skip_ws(const char *t)
+{
+    for (;;) {
+        while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r') t++;
+        if (*t != '#') return t;
+        while (*t && *t != '\n') t++;
+    }
+}
+
+static const char *ident(const char *t, char *out, size_t cap)
+{
+    size_t n = 0;
+    while ((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') || (*t >= '0' && *t <= '9') || *t == '_') {
+        if (n + 1 < cap) out[n++] = *t;
+        t++;
+    }
+    out[n] = 0;
+    return n ? t : NULL;
+}
+
+/* schedule text -> blocks of primitives; false if it is not in the plain form */
+static bool stext_parse(const char *t, SText *st)
+{
+    memset(st, 0, sizeof *st);
+    char word[64];
+    for (t = skip_ws(t); *t; t = skip_ws(t)) {
+        if (!(t = ident(t, word, sizeof word)) || strcmp(word, "schedule") || st->nblocks >= 8) return false;
+        if (!(t = ident(skip_ws(t), st->fns[st->nblocks], 64))) return false;
+        t = skip_ws(t);
+        if (*t++ != '{') return false;
+        for (t = skip_ws(t); *t != '}'; t = skip_ws(t)) {
+            char stage[64];
+            if (!(t = ident(t, stage, sizeof stage))) return false;
+            while (*(t = skip_ws(t)) == '.') {
+                const char *b = t = skip_ws(t + 1);
+                while (*t && *t != ')') t++;
+                if (!*t || st->n >= 128) return false;
+                t++;
+                SPrim *p = &st->p[st->n++];
+                p->block = st->nblocks;
+                snprintf(p->stage, sizeof p->stage, "%s", stage);
+                snprintf(p->text, sizeof p->text, "%.*s", (int)(t - b), b);
+            }
+        }
+        t++;
+        st->nblocks++;
+    }
+    return true;
+}
+
+static char *stext_print(const SText *st, int skip)
+{
+    Str s = { 0 };
+    for (int b = 0; b < st->nblocks; b++) {
+        str_printf(&s, "schedule %s {", st->fns[b]);
+        const char *prev = NULL;
+        for (int i = 0; i < st->n; i++) {
+            if (i == skip || st->p[i].block != b) continue;
+            if (prev && !strcmp(prev, st->p[i].stage)) str_printf(&s, "\n        .%s", st->p[i].text);
+            else str_printf(&s, "\n    %s.%s", st->p[i].stage, st->p[i].text);
+            prev = st->p[i].stage;
+        }
+        str_printf(&s, "\n}\n");
+    }
+    return s.s;
+}
+
+/* Drops primitives one at a time while the case still fails the same way. */
+static void minimize(const File *file, Compiled *ref, uint64_t seed)
+{
+    Rng r = { seed };
+    bool illegal = rng_pct(&r, 25);
+    SchedDraw sd;
+    sched_draw(&ref->prog, ref->fn, &r, illegal, &sd);
+    char *text = strdup(text_override ? text_override : sd.text.s);
+    str_free(&sd.text);
+    Counts saved = cnt;
+    silent = true;
+    run_case(file, ref, seed);
+    int kind = cnt.failed > saved.failed ? cnt.fail_kind : 0;
+    SText st;
+    if (!kind) printf("minimize: the case does not fail\n");
+    else if (!stext_parse(text, &st)) printf("minimize: cannot take the schedule apart\n");
+    else {
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (int i = 0; i < st.n; i++) {
+                char *t = stext_print(&st, i);
+                Counts before = cnt;
+                text_override = t;
+                run_case(file, ref, seed);
+                bool same = cnt.failed > before.failed && cnt.fail_kind == kind;
+                if (same) {
+                    memmove(&st.p[i], &st.p[i + 1], sizeof st.p[0] * (size_t)(st.n - i - 1));
+                    st.n--;
+                    i--;
+                    changed = true;
+                    free(text);
+                    text = t;
+                } else {
+                    free(t);
+                }
+            }
+        }
+        printf("minimized to %d primitives:\n", st.n);
+    }
+    silent = false;
+    cnt = saved;
+    text_override = text;
+    run_case(file, ref, seed);
+    free(text);
+    text_override = NULL;
 }
 
 /* ---- main ---- */
@@ -743,13 +929,18 @@ static const char usage[] =
     "  Draws N random schedules (default 500) over every fn of the files and checks that each\n"
     "  gives the unscheduled results (or is rejected with a located error).\n"
     "  Replay one case: sched_fuzz --seed S --fn NAME FILE (S as printed by a failure);\n"
-    "  with --schedule F that case uses the schedule in F, with --sizes n=3,k=7 those sizes.\n"
+    "  with --schedule F that case uses the schedule in F, with --sizes n=3,k=7 those sizes;\n"
+    "  with --minimize it drops primitives while the case still fails the same way.\n"
+    "  --without split,fuse,...: legal draws leave those primitives out (also tailfuse: fuse of\n"
+    "  a split inner loop that may have a tail; rfactor2: rfactor of an rfactor stage).\n"
     "  --part K/M runs the K-th of M disjoint sets of fns. An illegal schedule the compiler\n"
-    "  accepts is printed (not with -q) and is a failure with --strict. -O N: JIT opt level (3).\n";
+    "  accepts is printed (not with -q) and is a failure with --strict. -O N: JIT opt level (3);\n"
+    "  --ref-O N: another one for the reference (after -O). --no-fork: run cases in this process\n"
+    "  (each runs in a child by default, so a crash fails one case and the run goes on).\n";
 
 int main(int argc, char **argv)
 {
-    opt = (Options){ .n = 500, .seed = 1, .draws = 2, .opt = 3, .timeout = 60, .argv0 = argv[0] };
+    opt = (Options){ .n = 500, .seed = 1, .draws = 2, .opt = 3, .ref_opt = 3, .fork = true, .timeout = 60, .argv0 = argv[0] };
     const char *paths[256];
     int nfiles = 0;
     for (int i = 1; i < argc; i++) {
@@ -762,7 +953,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--schedule") && v) opt.sched_file = argv[++i];
         else if (!strcmp(a, "--sizes") && v) opt.sizes = argv[++i];
         else if (!strcmp(a, "--timeout") && v) opt.timeout = atoi(argv[++i]);
-        else if (!strcmp(a, "-O") && v) opt.opt = atoi(argv[++i]);
+        else if (!strcmp(a, "-O") && v) opt.opt = opt.ref_opt = atoi(argv[++i]);
+        else if (!strcmp(a, "--ref-O") && v) opt.ref_opt = atoi(argv[++i]);
         else if (!strcmp(a, "--part") && v) {
             if (sscanf(argv[++i], "%d/%d", &opt.part, &opt.parts) != 2 || opt.part < 1 || opt.part > opt.parts) {
                 fprintf(stderr, "sched_fuzz: --part wants K/M with 1 <= K <= M\n");
@@ -771,6 +963,21 @@ int main(int argc, char **argv)
         }
         else if (!strcmp(a, "--strict")) opt.strict = true;
         else if (!strcmp(a, "-q")) opt.quiet = true;
+        else if (!strcmp(a, "--no-fork")) opt.fork = false;
+        else if (!strcmp(a, "--minimize")) opt.minimize = true;
+        else if (!strcmp(a, "--without") && v) {
+            opt.without = argv[++i];
+            char *list = strdup(opt.without), *save = NULL;
+            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                unsigned bit = sched_without_bit(w);
+                if (!bit) {
+                    fprintf(stderr, "sched_fuzz: --without: unknown primitive '%s'\n", w);
+                    return 2;
+                }
+                sched_without |= bit;
+            }
+            free(list);
+        }
         else if (!strcmp(a, "-v")) opt.verbose = true;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
@@ -786,6 +993,12 @@ int main(int argc, char **argv)
     }
     bool replay = opt.fn && opt.seed_given && !opt.n_given;
     install_handlers();
+    char *sched_text = opt.sched_file ? read_text(opt.sched_file) : NULL;
+    if (opt.sched_file && !sched_text) {
+        fprintf(stderr, "sched_fuzz: cannot read %s\n", opt.sched_file);
+        return 2;
+    }
+    text_override = sched_text;
 
     /* the targets: every checked fn of every file */
     File files[256];
@@ -836,7 +1049,7 @@ int main(int argc, char **argv)
         crash_phase = "compiling the reference";
         alarm((unsigned)opt.timeout);
         Compiled ref;
-        compile(file, targets[t].fn, NULL, &ref);
+        compile(file, targets[t].fn, NULL, opt.ref_opt, &ref);
         alarm(0);
         if (ref.status != C_OK) {
             printf("FAIL schedfuzz %s %s: the unscheduled fn does not compile (%s)\n", file->path, targets[t].fn,
@@ -850,7 +1063,9 @@ int main(int argc, char **argv)
             continue;
         }
         uint64_t base = mix(opt.seed, hash_str(file->path) ^ hash_str(targets[t].fn));
-        for (long q = 0; q < k; q++) run_case(file, &ref, replay ? opt.seed : mix(base, (uint64_t)q));
+        if (replay && opt.minimize) minimize(file, &ref, opt.seed);
+        else
+            for (long q = 0; q < k; q++) run_case(file, &ref, replay ? opt.seed : mix(base, (uint64_t)q));
         release(&ref);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -864,6 +1079,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < ntargets; i++) free((char *)targets[i].fn);
     free(targets);
     for (int i = 0; i < nfiles; i++) free(files[i].text);
+    free(sched_text);
     LLVMShutdown();
     return cnt.failed ? 1 : 0;
 }

@@ -18,6 +18,17 @@
 #define MAXN 512    /* names in use */
 #define MAXP 64     /* primitives */
 
+unsigned sched_without;
+
+unsigned sched_without_bit(const char *name)
+{
+    static const char *names[] = { "split", "tile", "fuse", "reorder", "parallel", "vectorize", "unroll",
+                                   "rfactor", "compute_at", "compute_root", "inline", "pack", "tailfuse", "rfactor2" };
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return 1u << i;
+    return 0;
+}
+
 void str_printf(Str *b, const char *fmt, ...)
 {
     va_list ap;
@@ -59,8 +70,9 @@ typedef struct SStage {
     char gone[MAXL][NL];    /* names split or fused away */
     int ngone;
     bool has_red;           /* value is a top-level reduction */
-    bool order_matters;     /* a float sum or prod: reduction loops keep their order */
-    bool nested_red, is_result, inlined, placed_at, rf_made;
+    bool order_matters;     /* a float reduction: reduction loops keep their order */
+    bool nested_red, is_result, inlined, placed_at, rf_made, rf_done;
+    int pos;                /* program order (an rfactor stage runs right before its parent) */
     int cons[8], ncons;     /* consumer stages */
     bool call_cons;         /* read by a call */
     Read reads[MAXR];
@@ -178,6 +190,7 @@ static void model_init(Model *m, const Program *prog, const Fn *f, Rng *r)
         if (s->kind != ST_STAGE || !s->tensor) continue;
         SStage *t = &m->st[m->ns++];
         snprintf(t->name, NL, "%s", s->target);
+        t->pos = 2 * i + 2;
         t->rank = s->nvars;
         t->is_result = s->tensor->kind == TK_RESULT;
         for (int k = 0; k < s->nvars && t->n < MAXL; k++) {
@@ -189,7 +202,7 @@ static void model_init(Model *m, const Program *prog, const Fn *f, Rng *r)
         const Expr *v = s->value;
         if (v && v->kind == EX_REDUCE) {
             t->has_red = true;
-            t->order_matters = dtype_is_float(s->tensor->type) && (v->op == OP_SUM || v->op == OP_PROD);
+            t->order_matters = dtype_is_float(s->tensor->type);     /* max/min too: NaN and -0 */
             for (int k = 0; k < v->nrvars && t->n < MAXL; k++) {
                 Loop *l = &t->loops[t->n++];
                 snprintf(l->name, NL, "%s", v->rvars[k]->name);
@@ -358,6 +371,7 @@ static void reorder_text(const SStage *s, const int *names, int n, char *buf, si
 
 static bool p_split(Model *m, SStage *s)
 {
+    if (sched_without & W_SPLIT) return false;
     int i = pick_loop(m, s, W_FREE);
     if (i < 0) return false;
     char o[NL], in[NL], b[NL];
@@ -373,6 +387,7 @@ static bool p_split(Model *m, SStage *s)
 
 static bool p_tile(Model *m, SStage *s)
 {
+    if (sched_without & W_TILE) return false;
     int x = pick_loop(m, s, W_FREE), y = pick_loop(m, s, W_FREE);
     if (x < 0 || y < 0 || x == y) return false;
     if (s->loops[x].red && s->loops[y].red && s->order_matters) return false;
@@ -394,10 +409,12 @@ static bool p_tile(Model *m, SStage *s)
 
 static bool p_fuse(Model *m, SStage *s)
 {
+    if (sched_without & W_FUSE) return false;
     int cand[MAXL], n = 0;
     for (int i = 0; i + 1 < s->n; i++) {
         const Loop *a = &s->loops[i], *b = &s->loops[i + 1];
-        if (a->red != b->red || b->tail || a->vec || a->par || a->unr || b->vec || b->par || b->unr) continue;
+        if (a->red != b->red || a->vec || a->par || a->unr || b->vec || b->par || b->unr) continue;
+        if (b->tail && (sched_without & W_TAILFUSE)) continue;
         cand[n++] = i;
     }
     if (!n) return false;
@@ -418,6 +435,7 @@ static bool p_fuse(Model *m, SStage *s)
 
 static bool p_reorder(Model *m, SStage *s)
 {
+    if (sched_without & W_REORDER) return false;
     int avail[MAXL], na = 0;
     for (int i = 0; i < s->n; i++)
         if (!s->loops[i].vec || rng_pct(m->r, 10)) avail[na++] = i;
@@ -453,6 +471,7 @@ static bool p_reorder(Model *m, SStage *s)
 
 static bool p_parallel(Model *m, SStage *s)
 {
+    if (sched_without & W_PARALLEL) return false;
     int i = pick_loop(m, s, W_PURE | W_FREE | W_OUTVEC);
     if (i < 0) return false;
     add_prim(m, s->name, "parallel(%s)", s->loops[i].name);
@@ -473,6 +492,7 @@ static int pick_vec_loop(Model *m, SStage *s)
 
 static bool p_vectorize(Model *m, SStage *s)
 {
+    if (sched_without & W_VECTORIZE) return false;
     if (has_vec(s)) return false;
     int i = pick_vec_loop(m, s);
     if (i < 0) return false;
@@ -497,6 +517,7 @@ static bool p_vectorize(Model *m, SStage *s)
 
 static bool p_unroll(Model *m, SStage *s)
 {
+    if (sched_without & W_UNROLL) return false;
     int i = pick_loop(m, s, W_FREE);
     if (i < 0) return false;
     Loop *l = &s->loops[i];
@@ -521,7 +542,9 @@ static bool p_unroll(Model *m, SStage *s)
 
 static bool p_rfactor(Model *m, SStage *s)
 {
-    if (!s->has_red || has_marks(s) || m->ns >= MAXS || s->nreads >= MAXR) return false;
+    if (sched_without & W_RFACTOR) return false;
+    if (!s->has_red || s->rf_done || has_marks(s) || m->ns >= MAXS) return false;
+    if (s->rf_made && (sched_without & W_RFACTOR2)) return false;
     int i = pick_loop(m, s, W_RED);
     if (i < 0) return false;
     char fname[NL], base[NL];
@@ -537,6 +560,7 @@ static bool p_rfactor(Model *m, SStage *s)
     f->rank = s->rank + 1;
     f->is_result = false;
     f->rf_made = true;
+    f->pos = s->pos - 1;
     f->ncons = 1;
     f->cons[0] = si;
     f->call_cons = false;
@@ -548,10 +572,9 @@ static bool p_rfactor(Model *m, SStage *s)
     snprintf(rname, NL, "%s", s->loops[i].name);
     for (int k = s->n - 1; k >= 0; k--)
         if (s->loops[k].red && strcmp(s->loops[k].name, rname)) remove_loop(s, k, false);
-    s->nreads = 1;
-    snprintf(s->reads[0].name, NL, "%s", fname);
-    s->reads[0].rank = f->rank;
-    s->reads[0].stage = (int)(f - m->st);
+    /* the body (and what it reads) moved to f: this stage packs nothing now */
+    s->nreads = 0;
+    s->rf_done = true;
     return true;
 }
 
@@ -584,50 +607,80 @@ static bool can_inline(const SStage *s)
     return !s->is_result && !s->has_red && !s->nested_red && !s->rf_made && s->ncons > 0 && !s->call_cons;
 }
 
+static void shuffle(Model *m, int *a, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int j = i + rng_int(m->r, n - i), t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+}
+
+static bool in_set(const int *set, int n, int x)
+{
+    for (int i = 0; i < n; i++)
+        if (set[i] == x) return true;
+    return false;
+}
+
+/* compute_at groups: a consumer T, one of its loops v outside any vector loop,
+ * and producers computed there (in program order), each read only by T or by
+ * stages of the group; then compute_root and pack */
 static void draw_placements(Model *m)
 {
     int order[MAXS];
     for (int i = 0; i < m->ns; i++) order[i] = i;
-    for (int i = 0; i < m->ns; i++) {
-        int j = i + rng_int(m->r, m->ns - i), t = order[i];
-        order[i] = order[j];
-        order[j] = t;
+    shuffle(m, order, m->ns);
+    for (int oi = 0; oi < m->ns; oi++) {
+        SStage *t = &m->st[order[oi]];
+        int fv = first_vec(t), ti = order[oi];
+        if (t->inlined || fv == 0 || !rng_pct(m->r, 45) || (sched_without & W_COMPUTE_AT)) continue;
+        int v = rng_int(m->r, fv), first_red = t->n;
+        for (int k = t->n - 1; k >= 0; k--)
+            if (t->loops[k].red) first_red = k;
+        int g[MAXS], ng = 0;
+        for (int pass = 0; pass < 2; pass++)    /* the later stages first: producers join after their consumers */
+            for (int si = m->ns - 1; si >= 0; si--) {
+                SStage *s = &m->st[si];
+                if (si == ti || in_set(g, ng, si) || s->inlined || s->is_result || s->call_cons || s->placed_at || !s->ncons)
+                    continue;
+                if (s->pos >= t->pos) continue;
+                bool ok = true;
+                for (int c = 0; c < s->ncons; c++) ok &= s->cons[c] == ti || in_set(g, ng, s->cons[c]);
+                if (s->rf_made && v >= first_red) ok = false;   /* not inside the loop that reduces it */
+                if (ok && rng_pct(m->r, 65)) g[ng++] = si;
+            }
+        /* program order */
+        for (int a = 0; a < ng; a++)
+            for (int b = a + 1; b < ng; b++)
+                if (m->st[g[b]].pos < m->st[g[a]].pos) {
+                    int x = g[a];
+                    g[a] = g[b];
+                    g[b] = x;
+                }
+        for (int k = 0; k < ng; k++) {
+            add_prim(m, m->st[g[k]].name, "compute_at(%s, %s)", t->name, t->loops[v].name);
+            m->st[g[k]].placed_at = true;
+        }
     }
     for (int oi = 0; oi < m->ns; oi++) {
         SStage *s = &m->st[order[oi]];
-        if (s->inlined) continue;
-        int x = rng_int(m->r, 100);
-        if (!s->is_result && s->ncons == 1 && !s->call_cons && !m->st[s->cons[0]].inlined && x < 50) {
-            SStage *t = &m->st[s->cons[0]];
-            int fv = first_vec(t);
-            if (fv > 0) {
-                int v = rng_int(m->r, fv);
-                add_prim(m, s->name, "compute_at(%s, %s)", t->name, t->loops[v].name);
-                s->placed_at = true;
-            }
-        } else if (x < 62) {
-            add_prim(m, s->name, "compute_root()");
-        }
+        if (!s->inlined && !s->placed_at && rng_pct(m->r, 10) && !(sched_without & W_COMPUTE_ROOT)) add_prim(m, s->name, "compute_root()");
     }
     /* pack: a tensor this stage reads that is a parameter or a stage computed at root */
     for (int oi = 0; oi < m->ns; oi++) {
         SStage *s = &m->st[order[oi]];
-        if (s->inlined || !s->nreads || !rng_pct(m->r, 22)) continue;
+        if (s->inlined || !s->nreads || !rng_pct(m->r, 22) || (sched_without & W_PACK)) continue;
         const Read *rd = &s->reads[rng_int(m->r, s->nreads)];
         if (rd->stage >= 0 && (m->st[rd->stage].inlined || m->st[rd->stage].placed_at)) continue;
         int fv = first_vec(s);
-        if (fv == 0) continue;
-        const char *v = s->loops[rng_int(m->r, fv)].name;
         char buf[200];
-        int len = snprintf(buf, sizeof buf, "pack(%s, %s", rd->name, v);
+        int len = snprintf(buf, sizeof buf, "pack(%s", rd->name);
+        if (fv > 0 && rng_pct(m->r, 75)) len += snprintf(buf + len, sizeof buf - (size_t)len, ", %s", s->loops[rng_int(m->r, fv)].name);
         if (rd->rank > 1 && rng_pct(m->r, 60)) {
             int p[16];
             for (int k = 0; k < rd->rank && k < 16; k++) p[k] = k;
-            for (int k = 0; k < rd->rank && k < 16; k++) {
-                int j = k + rng_int(m->r, rd->rank - k), t = p[k];
-                p[k] = p[j];
-                p[j] = t;
-            }
+            shuffle(m, p, rd->rank < 16 ? rd->rank : 16);
             for (int k = 0; k < rd->rank && k < 16; k++) len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d", p[k]);
         }
         snprintf(buf + len, sizeof buf - (size_t)len, ")");
@@ -735,19 +788,13 @@ static const char *bad(Model *m, int kind)
         add_prim(m, s->name, "fuse(%s, %s, %s)", s->loops[i].name, s->loops[j].name, fresh(m, "nf", a));
         return "fuse of loops that are not adjacent";
     }
-    case 12: {
-        int i = s ? pick_loop(m, s, W_PURE | W_FREE) : -1;
-        if (i < 0 || s->loops[i].tail) return NULL;
-        int64_t e = s->loops[i].ext;
-        static const int fs[] = { 2, 3, 5, 7 };
-        int f = fs[rng_int(m->r, 4)];
-        if (e >= 0 && (e <= f || e % f == 0)) return NULL;
-        fresh(m, "to", a), fresh(m, "ti", b);
-        add_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, a, b, f);
-        char c[NL];
-        add_prim(m, s->name, "fuse(%s, %s, %s)", a, b, fresh(m, "tf", c));
-        return "fuse across a split tail";
-    }
+    case 12:
+        for (int i = 0; s && i + 1 < s->n; i++)
+            if (s->loops[i].red != s->loops[i + 1].red) {
+                add_prim(m, s->name, "fuse(%s, %s, %s)", s->loops[i].name, s->loops[i + 1].name, fresh(m, "pr", a));
+                return "fuse of a pure and a reduction loop";
+            }
+        return NULL;
     case 13: {
         if (!s || s->is_result) return NULL;
         SStage *t = any_stage(m, true);
@@ -756,6 +803,9 @@ static const char *bad(Model *m, int kind)
             if (&m->st[s->cons[k]] == t) return NULL;
         if (!t->n) return NULL;
         add_prim(m, s->name, "compute_at(%s, %s)", t->name, t->loops[rng_int(m->r, t->n)].name);
+        /* no later placement may make it legal (a consumer computed at the same loop) */
+        s->placed_at = true;
+        for (int k = 0; k < s->ncons; k++) m->st[s->cons[k]].placed_at = true;
         return "compute_at a stage that does not consume it";
     }
     case 14: {
@@ -764,6 +814,7 @@ static const char *bad(Model *m, int kind)
         if (t->inlined) return NULL;
         fresh(m, "nv", a);
         add_prim(m, s->name, "compute_at(%s, %s)", t->name, a);
+        s->placed_at = true;
         return "compute_at a loop that is not a loop of the consumer";
     }
     case 15: {
@@ -773,6 +824,7 @@ static const char *bad(Model *m, int kind)
         if (t->inlined || fv >= t->n) return NULL;
         int v = fv + rng_int(m->r, t->n - fv);
         add_prim(m, s->name, "compute_at(%s, %s)", t->name, t->loops[v].name);
+        s->placed_at = true;
         return "compute_at at or inside a vectorized loop";
     }
     case 16:
@@ -893,15 +945,36 @@ static const char *bad(Model *m, int kind)
     case 31: {
         if (!s || !s->n) return NULL;
         add_prim(m, s->name, "compute_at(%s, %s)", s->name, s->loops[rng_int(m->r, s->n)].name);
+        s->placed_at = true;
         return "compute_at of a stage inside itself";
     }
     case 32:
         m->extra_block = true;
         return "schedule for an unknown function";
+    case 33:
+        for (int i = 0; s && i < s->n; i++)
+            if (s->loops[i].par || s->loops[i].vec || s->loops[i].unr) {
+                if (rng_pct(m->r, 50)) add_prim(m, s->name, "split(%s, %s, %s, 2)", s->loops[i].name, fresh(m, "mo", a), fresh(m, "mi", b));
+                else add_prim(m, s->name, "vectorize(%s, 4)", s->loops[i].name);
+                return "split or vectorize of a loop already marked";
+            }
+        return NULL;
+    case 34: {
+        if (!s || !s->rf_done) return NULL;
+        const SStage *f = NULL;
+        for (int i = 0; i < m->ns; i++)
+            if (m->st[i].rf_made && m->st[i].cons[0] == (int)(s - m->st)) f = &m->st[i];
+        int r = -1;
+        for (int i = 0; i < s->n; i++)
+            if (s->loops[i].red) r = i;
+        if (!f || r < 0) return NULL;
+        add_prim(m, f->name, "compute_at(%s, %s)", s->name, s->loops[r].name);
+        return "compute_at of an rfactor stage inside the loop that reduces it";
+    }
     }
     return NULL;
 }
-#define NBAD 33
+#define NBAD 35
 
 /* ---- the text ---- */
 
@@ -944,7 +1017,7 @@ void sched_draw(const Program *prog, const Fn *f, Rng *r, bool illegal, SchedDra
     model_init(m, prog, target, r);
 
     for (int i = 0; i < m->ns; i++)
-        if (can_inline(&m->st[i]) && rng_pct(r, 20)) {
+        if (can_inline(&m->st[i]) && rng_pct(r, 20) && !(sched_without & W_INLINE)) {
             add_prim(m, m->st[i].name, "inline()");
             m->st[i].inlined = true;
         }
