@@ -17,13 +17,13 @@ LDLIBS   := -lm -lpthread -lffi
 LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c) $(wildcard runtime/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 
-.PHONY: all deps test test-asan demo bench clean fuzz-schedules
+.PHONY: all deps test-deps test test-asan demo bench clean fuzz-schedules
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc
 
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
-APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev
+APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev python3-numpy
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@if ! command -v $(LLVM_CONFIG) >/dev/null || ! command -v $(CLANG) >/dev/null || ! command -v flex >/dev/null || \
@@ -31,6 +31,15 @@ deps:
 	    [ ! -f /usr/include/editline/readline.h ]; then \
 	  echo "installing $(APT_PKGS)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS) >/dev/null; \
+	fi
+
+# NumPy for the .npy and printing tests (tests/repl_values): make test installs it
+# when missing and goes on (those tests SKIP) if it cannot
+test-deps:
+	@if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then \
+	  echo "installing python3-numpy"; \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-numpy >/dev/null; } || \
+	    echo "could not install python3-numpy: the NumPy tests will SKIP"; \
 	fi
 
 # ---- the compiler ----
@@ -103,10 +112,16 @@ fuzz-schedules: all
 $(B)/tests/vector/vector_test: $(B)/tests/vector/vector_test.o $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) -ldl
 
+# the REPL's tensor values (tests/repl_values/group.sh)
+REPL_VALUES_OBJ := $(B)/repl/tensor.o $(B)/repl/npy.o $(B)/repl/print.o
+$(B)/tests/repl_values/values_test: $(B)/tests/repl_values/values_test.o $(REPL_VALUES_OBJ) $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
 test: all
 	@$(MAKE) --no-print-directory $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
 	  $(B)/tests/pool/parflip $(B)/tests/pool/par_shim.o $(B)/tests/pool/par_flip.o \
-	  $(B)/tests/vector/vector_test
+	  $(B)/tests/vector/vector_test $(B)/tests/repl_values/values_test
+	@$(MAKE) --no-print-directory test-deps
 	B=$(B) CC=$(CC) SAN="$(SAN)" tests/run.sh
 
 test-asan:
