@@ -58,6 +58,7 @@ typedef struct Loop {
     int64_t ext;        /* constant extent, or -1 */
     bool tail;          /* extent may depend on an outer loop (inner of a split) */
     bool vec, par, unr;
+    char key[24];       /* place in the unscheduled visiting order: an original loop's letter, then 0/1 per split */
 } Loop;
 
 typedef struct Read { char name[NL]; int rank; int stage; /* index, or -1 for a param */ } Read;
@@ -208,6 +209,7 @@ static void model_init(Model *m, const Program *prog, const Fn *f, Rng *r)
                 snprintf(l->name, NL, "%s", v->rvars[k]->name);
                 l->red = true;
                 l->ext = const_of(v->rvars[k]->extent);
+                l->key[0] = (char)('a' + k);
                 use_name(m, v->rvars[k]->name);
             }
         }
@@ -318,23 +320,22 @@ static void do_split(SStage *s, int i, const char *o, const char *in, int f)
     li.ext = f;
     li.tail = l.ext < 0 || l.ext % f != 0 || l.tail;
     lo.vec = lo.par = lo.unr = li.vec = li.par = li.unr = false;
+    size_t kl = strlen(l.key);
+    if (kl + 1 < sizeof l.key) lo.key[kl] = '0', li.key[kl] = '1', lo.key[kl + 1] = li.key[kl + 1] = 0;
     remove_loop(s, i, strcmp(l.name, o) != 0);
     insert_loop(s, i, li);
     insert_loop(s, i, lo);
 }
 
-/* permutes the loops named by idx (n of them) into the order perm gives;
- * returns false if reduction loops would change their relative order and the
- * stage forbids it */
-static bool reorder_ok(const SStage *s, const int *names, int n)
+/* A float reduction visits its reduction loops in the unscheduled order. */
+static bool red_ordered(const SStage *s)
 {
     if (!s->order_matters) return true;
-    /* the reduction loops among names, in their current order, must stay in that order */
-    int last = -1;
-    for (int k = 0; k < n; k++) {
-        if (!s->loops[names[k]].red) continue;
-        if (names[k] < last) return false;
-        last = names[k];
+    const char *prev = NULL;
+    for (int i = 0; i < s->n; i++) {
+        if (!s->loops[i].red) continue;
+        if (prev && strcmp(prev, s->loops[i].key) > 0) return false;
+        prev = s->loops[i].key;
     }
     return true;
 }
@@ -399,12 +400,20 @@ static bool p_tile(Model *m, SStage *s)
     snprintf(b, NL, "%.*si", NL - 8, xn), fresh(m, b, xi);
     snprintf(b, NL, "%.*si", NL - 8, yn), fresh(m, b, yi);
     int fx = draw_factor(m), fy = draw_factor(m);
-    add_prim(m, s->name, "tile(%s, %s, %s, %s, %s, %s, %d, %d)", xn, yn, xo, yo, xi, yi, fx, fy);
-    do_split(s, find_loop(s, xn), xo, xi, fx);
-    do_split(s, find_loop(s, yn), yo, yi, fy);
-    int names[4] = { find_loop(s, xo), find_loop(s, yo), find_loop(s, xi), find_loop(s, yi) };
-    apply_reorder(s, names, 4);
-    return true;
+    SStage *c = malloc(sizeof *c);
+    if (!c) abort();
+    *c = *s;
+    do_split(c, find_loop(c, xn), xo, xi, fx);
+    do_split(c, find_loop(c, yn), yo, yi, fy);
+    int names[4] = { find_loop(c, xo), find_loop(c, yo), find_loop(c, xi), find_loop(c, yi) };
+    apply_reorder(c, names, 4);
+    bool ok = red_ordered(c);
+    if (ok) {
+        add_prim(m, s->name, "tile(%s, %s, %s, %s, %s, %s, %d, %d)", xn, yn, xo, yo, xi, yi, fx, fy);
+        *s = *c;
+    }
+    free(c);
+    return ok;
 }
 
 static bool p_fuse(Model *m, SStage *s)
@@ -447,21 +456,23 @@ static bool p_reorder(Model *m, SStage *s)
         avail[i] = avail[j];
         avail[j] = t;
     }
-    if (!reorder_ok(s, avail, k)) {
-        /* put the reduction loops back into their relative order */
-        int red[MAXL], nr = 0;
-        for (int i = 0; i < k; i++)
-            if (s->loops[avail[i]].red) red[nr++] = avail[i];
-        for (int a = 0; a < nr; a++)
-            for (int b = a + 1; b < nr; b++)
-                if (red[b] < red[a]) {
-                    int t = red[a];
-                    red[a] = red[b];
-                    red[b] = t;
+    SStage *c = malloc(sizeof *c);
+    if (!c) abort();
+    *c = *s;
+    apply_reorder(c, avail, k);
+    if (!red_ordered(c)) {
+        /* sort the reduction loops back into their places, and name every loop */
+        for (int a = 0; a < c->n; a++)
+            for (int b = a + 1; b < c->n; b++)
+                if (c->loops[a].red && c->loops[b].red && strcmp(c->loops[a].key, c->loops[b].key) > 0) {
+                    Loop t = c->loops[a];
+                    c->loops[a] = c->loops[b];
+                    c->loops[b] = t;
                 }
-        for (int i = 0, r = 0; i < k; i++)
-            if (s->loops[avail[i]].red) avail[i] = red[r++];
+        k = 0;
+        for (int i = 0; i < c->n; i++) avail[k++] = find_loop(s, c->loops[i].name);
     }
+    free(c);
     char buf[256];
     reorder_text(s, avail, k, buf, sizeof buf);
     add_prim(m, s->name, "%s", buf);
