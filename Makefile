@@ -99,7 +99,7 @@ $(B)/tests/pool/parflip: $(B)/tests/pool/parflip.o $(B)/tests/pool/par_flip.o $(
 # the randomized schedule tester (tests/sched_fuzz.c): `make fuzz-schedules N=10000 [SEED=...]
 # [FUZZ_ARGS="--without tailfuse -O 0 ..."]`; a failure prints its replay command
 # (tests/fuzz/triage.sh LOG minimizes every failure of a run)
-$(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(B)/tests/fuzz/sched_draw.o $(B)/libtdsl.a
+$(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(patsubst %.c,$(B)/%.o,$(wildcard tests/fuzz/*.c)) $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 FUZZ_FILES = $(filter-out tests/e2e/entry_checks.tdsl,$(wildcard tests/e2e/*.tdsl)) $(wildcard examples/*.tdsl)
 N    ?= 10000

@@ -5,6 +5,7 @@
 #define TDSL_FUZZ_H
 #include "../../lang/ast.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct Rng { uint64_t s; } Rng;
@@ -48,5 +49,17 @@ unsigned sched_without_bit(const char *name);
  * has no stages of its own or by chance). illegal asks for one deliberately
  * illegal primitive among legal ones. The caller frees out->text. */
 void sched_draw(const Program *prog, const Fn *f, Rng *r, bool illegal, SchedDraw *out);
+
+/* values.c: sizes, inputs, calls and comparison */
+extern volatile const char *fz_phase;   /* what a case is doing, for a crash report */
+/* Random sizes for f's size vars (or those of spec, "n=3,k=7"); false if none fit. */
+bool fz_draw_sizes(const Fn *f, Rng *r, const char *spec, int64_t *sz);
+void fz_sizes_text(const Fn *f, const int64_t *sz, char *buf, size_t cap);
+/* Calls the reference and the scheduled entry point on the same random inputs
+ * for sizes sz and compares them (tol: a tolerance for floats; nan_bits: NaNs
+ * must match bit for bit). False on a failure, described in why; *skipped if
+ * the reference itself returned an error code. */
+bool fz_run_draw(const Fn *f, void *ref, void *sch, const int64_t *sz, Rng *r, bool tol, bool nan_bits, Str *why,
+                 bool *skipped);
 
 #endif

@@ -4,19 +4,12 @@
  * draws stay legal by the documented rules; an illegal draw breaks exactly one
  * rule, named in SchedDraw.kind. Loop transforms come first, then placements
  * (compute_at, compute_root, pack) over the final loop names. */
-#include "fuzz.h"
+#include "draw.h"
 #include "../../lang/affine.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NL 40       /* name length */
-#define MAXL 32     /* loops per stage */
-#define MAXS 24     /* stages, rfactor stages included */
-#define MAXR 16     /* tensors read by a stage */
-#define MAXN 512    /* names in use */
-#define MAXP 64     /* primitives */
 
 unsigned sched_without;
 
@@ -52,52 +45,6 @@ void str_free(Str *b)
     *b = (Str){ 0 };
 }
 
-typedef struct Loop {
-    char name[NL];
-    bool red;
-    int64_t ext;        /* constant extent, or -1 */
-    bool tail;          /* extent may depend on an outer loop (inner of a split) */
-    bool vec, par, unr;
-    char key[24];       /* place in the unscheduled visiting order: an original loop's letter, then 0/1 per split */
-} Loop;
-
-typedef struct Read { char name[NL]; int rank; int stage; /* index, or -1 for a param */ } Read;
-
-typedef struct SStage {
-    char name[NL];
-    int rank;
-    Loop loops[MAXL];
-    int n;
-    char gone[MAXL][NL];    /* names split or fused away */
-    int ngone;
-    bool has_red;           /* value is a top-level reduction */
-    bool order_matters;     /* a float reduction: reduction loops keep their order */
-    bool nested_red, is_result, inlined, placed_at, rf_made, rf_done;
-    int pos;                /* program order (an rfactor stage runs right before its parent) */
-    int cons[8], ncons;     /* consumer stages */
-    bool call_cons;         /* read by a call */
-    Read reads[MAXR];
-    int nreads;
-} SStage;
-
-typedef struct Prim { char stage[NL]; char text[256]; } Prim;
-
-typedef struct Model {
-    const Program *prog;
-    const Fn *fn;
-    Rng *r;
-    SStage st[MAXS];
-    int ns;
-    char used[MAXN][NL];
-    int nused;
-    Prim prims[MAXP];
-    int np;
-    const char *call_outs[16];
-    int ncall_outs;
-    bool reassoc;
-    bool extra_block;       /* add a block for an unknown fn */
-} Model;
-
 /* ---- names ---- */
 
 static bool name_used(const Model *m, const char *s)
@@ -113,7 +60,7 @@ static void use_name(Model *m, const char *s)
 }
 
 /* A name no identifier of the program uses: base, else base2, base3, ... */
-static const char *fresh(Model *m, const char *base, char *out)
+const char *draw_fresh(Model *m, const char *base, char *out)
 {
     char b[NL];
     snprintf(b, sizeof b, "%.*s", NL - 8, base);
@@ -123,8 +70,7 @@ static const char *fresh(Model *m, const char *base, char *out)
     return out;
 }
 
-static void add_prim(Model *m, const char *stage, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add_prim(Model *m, const char *stage, const char *fmt, ...)
+void draw_prim(Model *m, const char *stage, const char *fmt, ...)
 {
     if (m->np >= MAXP) return;
     Prim *p = &m->prims[m->np++];
@@ -258,24 +204,23 @@ static bool has_marks(const SStage *s)
 }
 
 /* index of the first vectorized loop, or n */
-static int first_vec(const SStage *s)
+int draw_first_vec(const SStage *s)
 {
     for (int i = 0; i < s->n; i++)
         if (s->loops[i].vec) return i;
     return s->n;
 }
 
-/* a random loop matching want (bit 1: pure, 2: reduction, 4: unmarked, 8: outside vector loops), or -1 */
-enum { W_PURE = 1, W_RED = 2, W_FREE = 4, W_OUTVEC = 8 };
-static int pick_loop(Model *m, const SStage *s, int want)
+/* a random loop matching want (L_PURE, ...), or -1 */
+int draw_pick_loop(Model *m, const SStage *s, int want)
 {
-    int cand[MAXL], n = 0, fv = first_vec(s);
+    int cand[MAXL], n = 0, fv = draw_first_vec(s);
     for (int i = 0; i < s->n; i++) {
         const Loop *l = &s->loops[i];
-        if ((want & W_PURE) && l->red) continue;
-        if ((want & W_RED) && !l->red) continue;
-        if ((want & W_FREE) && (l->vec || l->par || l->unr)) continue;
-        if ((want & W_OUTVEC) && i >= fv) continue;
+        if ((want & L_PURE) && l->red) continue;
+        if ((want & L_RED) && !l->red) continue;
+        if ((want & L_FREE) && (l->vec || l->par || l->unr)) continue;
+        if ((want & L_OUTVEC) && i >= fv) continue;
         cand[n++] = i;
     }
     return n ? cand[rng_int(m->r, n)] : -1;
@@ -373,15 +318,15 @@ static void reorder_text(const SStage *s, const int *names, int n, char *buf, si
 static bool p_split(Model *m, SStage *s)
 {
     if (sched_without & W_SPLIT) return false;
-    int i = pick_loop(m, s, W_FREE);
+    int i = draw_pick_loop(m, s, L_FREE);
     if (i < 0) return false;
     char o[NL], in[NL], b[NL];
     int f = draw_factor(m);
     snprintf(b, NL, "%.*so", NL - 8, s->loops[i].name);
-    fresh(m, b, o);
+    draw_fresh(m, b, o);
     snprintf(b, NL, "%.*si", NL - 8, s->loops[i].name);
-    fresh(m, b, in);
-    add_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, o, in, f);
+    draw_fresh(m, b, in);
+    draw_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, o, in, f);
     do_split(s, i, o, in, f);
     return true;
 }
@@ -389,16 +334,16 @@ static bool p_split(Model *m, SStage *s)
 static bool p_tile(Model *m, SStage *s)
 {
     if (sched_without & W_TILE) return false;
-    int x = pick_loop(m, s, W_FREE), y = pick_loop(m, s, W_FREE);
+    int x = draw_pick_loop(m, s, L_FREE), y = draw_pick_loop(m, s, L_FREE);
     if (x < 0 || y < 0 || x == y) return false;
     if (s->loops[x].red && s->loops[y].red && s->order_matters) return false;
     char xn[NL], yn[NL], xo[NL], yo[NL], xi[NL], yi[NL], b[NL];
     snprintf(xn, NL, "%s", s->loops[x].name);
     snprintf(yn, NL, "%s", s->loops[y].name);
-    snprintf(b, NL, "%.*so", NL - 8, xn), fresh(m, b, xo);
-    snprintf(b, NL, "%.*so", NL - 8, yn), fresh(m, b, yo);
-    snprintf(b, NL, "%.*si", NL - 8, xn), fresh(m, b, xi);
-    snprintf(b, NL, "%.*si", NL - 8, yn), fresh(m, b, yi);
+    snprintf(b, NL, "%.*so", NL - 8, xn), draw_fresh(m, b, xo);
+    snprintf(b, NL, "%.*so", NL - 8, yn), draw_fresh(m, b, yo);
+    snprintf(b, NL, "%.*si", NL - 8, xn), draw_fresh(m, b, xi);
+    snprintf(b, NL, "%.*si", NL - 8, yn), draw_fresh(m, b, yi);
     int fx = draw_factor(m), fy = draw_factor(m);
     SStage *c = malloc(sizeof *c);
     if (!c) abort();
@@ -409,7 +354,7 @@ static bool p_tile(Model *m, SStage *s)
     apply_reorder(c, names, 4);
     bool ok = red_ordered(c);
     if (ok) {
-        add_prim(m, s->name, "tile(%s, %s, %s, %s, %s, %s, %d, %d)", xn, yn, xo, yo, xi, yi, fx, fy);
+        draw_prim(m, s->name, "tile(%s, %s, %s, %s, %s, %s, %d, %d)", xn, yn, xo, yo, xi, yi, fx, fy);
         *s = *c;
     }
     free(c);
@@ -431,8 +376,8 @@ static bool p_fuse(Model *m, SStage *s)
     Loop a = s->loops[i], b = s->loops[i + 1];
     char name[NL], base[NL];
     snprintf(base, NL, "%.*s%.*s", NL / 2 - 2, a.name, NL / 2 - 2, b.name);
-    fresh(m, base, name);
-    add_prim(m, s->name, "fuse(%s, %s, %s)", a.name, b.name, name);
+    draw_fresh(m, base, name);
+    draw_prim(m, s->name, "fuse(%s, %s, %s)", a.name, b.name, name);
     Loop f = a;
     snprintf(f.name, NL, "%s", name);
     f.ext = a.ext >= 0 && b.ext >= 0 ? a.ext * b.ext : -1;
@@ -475,7 +420,7 @@ static bool p_reorder(Model *m, SStage *s)
     free(c);
     char buf[256];
     reorder_text(s, avail, k, buf, sizeof buf);
-    add_prim(m, s->name, "%s", buf);
+    draw_prim(m, s->name, "%s", buf);
     apply_reorder(s, avail, k);
     return true;
 }
@@ -483,9 +428,9 @@ static bool p_reorder(Model *m, SStage *s)
 static bool p_parallel(Model *m, SStage *s)
 {
     if (sched_without & W_PARALLEL) return false;
-    int i = pick_loop(m, s, W_PURE | W_FREE | W_OUTVEC);
+    int i = draw_pick_loop(m, s, L_PURE | L_FREE | L_OUTVEC);
     if (i < 0) return false;
-    add_prim(m, s->name, "parallel(%s)", s->loops[i].name);
+    draw_prim(m, s->name, "parallel(%s)", s->loops[i].name);
     s->loops[i].par = true;
     return true;
 }
@@ -498,7 +443,7 @@ static int pick_vec_loop(Model *m, SStage *s)
             const Loop *l = &s->loops[i];
             if (!l->red && !l->vec && !l->par && !l->unr) return i;
         }
-    return pick_loop(m, s, W_PURE | W_FREE);
+    return draw_pick_loop(m, s, L_PURE | L_FREE);
 }
 
 static bool p_vectorize(Model *m, SStage *s)
@@ -509,7 +454,7 @@ static bool p_vectorize(Model *m, SStage *s)
     if (i < 0) return false;
     Loop *l = &s->loops[i];
     if (l->ext >= 1 && l->ext <= 64 && rng_pct(m->r, 40)) {
-        add_prim(m, s->name, "vectorize(%s)", l->name);
+        draw_prim(m, s->name, "vectorize(%s)", l->name);
         l->vec = true;
         return true;
     }
@@ -518,7 +463,7 @@ static bool p_vectorize(Model *m, SStage *s)
     if (name_used(m, in)) return false;
     use_name(m, in);
     int w = draw_width(m);
-    add_prim(m, s->name, "vectorize(%s, %d)", l->name, w);
+    draw_prim(m, s->name, "vectorize(%s, %d)", l->name, w);
     char keep[NL];
     snprintf(keep, NL, "%s", l->name);
     do_split(s, i, keep, in, w);
@@ -529,11 +474,11 @@ static bool p_vectorize(Model *m, SStage *s)
 static bool p_unroll(Model *m, SStage *s)
 {
     if (sched_without & W_UNROLL) return false;
-    int i = pick_loop(m, s, W_FREE);
+    int i = draw_pick_loop(m, s, L_FREE);
     if (i < 0) return false;
     Loop *l = &s->loops[i];
     if (l->ext >= 1 && l->ext <= 16 && rng_pct(m->r, 40)) {
-        add_prim(m, s->name, "unroll(%s)", l->name);
+        draw_prim(m, s->name, "unroll(%s)", l->name);
         l->unr = true;
         return true;
     }
@@ -543,7 +488,7 @@ static bool p_unroll(Model *m, SStage *s)
     use_name(m, in);
     static const int fs[] = { 2, 3, 4, 8, 1, 5 };
     int f = fs[rng_int(m->r, 6)];
-    add_prim(m, s->name, "unroll(%s, %d)", l->name, f);
+    draw_prim(m, s->name, "unroll(%s, %d)", l->name, f);
     char keep[NL];
     snprintf(keep, NL, "%s", l->name);
     do_split(s, i, keep, in, f);
@@ -556,12 +501,12 @@ static bool p_rfactor(Model *m, SStage *s)
     if (sched_without & W_RFACTOR) return false;
     if (!s->has_red || s->rf_done || has_marks(s) || m->ns >= MAXS) return false;
     if (s->rf_made && (sched_without & W_RFACTOR2)) return false;
-    int i = pick_loop(m, s, W_RED);
+    int i = draw_pick_loop(m, s, L_RED);
     if (i < 0) return false;
     char fname[NL], base[NL];
     snprintf(base, NL, "%.*s_rf", NL - 8, s->name);
-    fresh(m, base, fname);
-    add_prim(m, s->name, "rfactor(%s, %s)", s->loops[i].name, fname);
+    draw_fresh(m, base, fname);
+    draw_prim(m, s->name, "rfactor(%s, %s)", s->loops[i].name, fname);
     m->reassoc = true;
     int si = (int)(s - m->st);
     SStage *f = &m->st[m->ns++];
@@ -644,7 +589,7 @@ static void draw_placements(Model *m)
     shuffle(m, order, m->ns);
     for (int oi = 0; oi < m->ns; oi++) {
         SStage *t = &m->st[order[oi]];
-        int fv = first_vec(t), ti = order[oi];
+        int fv = draw_first_vec(t), ti = order[oi];
         if (t->inlined || fv == 0 || !rng_pct(m->r, 45) || (sched_without & W_COMPUTE_AT)) continue;
         int v = rng_int(m->r, fv), first_red = t->n;
         for (int k = t->n - 1; k >= 0; k--)
@@ -670,13 +615,13 @@ static void draw_placements(Model *m)
                     g[b] = x;
                 }
         for (int k = 0; k < ng; k++) {
-            add_prim(m, m->st[g[k]].name, "compute_at(%s, %s)", t->name, t->loops[v].name);
+            draw_prim(m, m->st[g[k]].name, "compute_at(%s, %s)", t->name, t->loops[v].name);
             m->st[g[k]].placed_at = true;
         }
     }
     for (int oi = 0; oi < m->ns; oi++) {
         SStage *s = &m->st[order[oi]];
-        if (!s->inlined && !s->placed_at && rng_pct(m->r, 10) && !(sched_without & W_COMPUTE_ROOT)) add_prim(m, s->name, "compute_root()");
+        if (!s->inlined && !s->placed_at && rng_pct(m->r, 10) && !(sched_without & W_COMPUTE_ROOT)) draw_prim(m, s->name, "compute_root()");
     }
     /* pack: a tensor this stage reads that is a parameter or a stage computed at root */
     for (int oi = 0; oi < m->ns; oi++) {
@@ -684,7 +629,7 @@ static void draw_placements(Model *m)
         if (s->inlined || !s->nreads || !rng_pct(m->r, 22) || (sched_without & W_PACK)) continue;
         const Read *rd = &s->reads[rng_int(m->r, s->nreads)];
         if (rd->stage >= 0 && (m->st[rd->stage].inlined || m->st[rd->stage].placed_at)) continue;
-        int fv = first_vec(s);
+        int fv = draw_first_vec(s);
         char buf[200];
         int len = snprintf(buf, sizeof buf, "pack(%s", rd->name);
         if (fv > 0 && rng_pct(m->r, 75)) len += snprintf(buf + len, sizeof buf - (size_t)len, ", %s", s->loops[rng_int(m->r, fv)].name);
@@ -695,297 +640,9 @@ static void draw_placements(Model *m)
             for (int k = 0; k < rd->rank && k < 16; k++) len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d", p[k]);
         }
         snprintf(buf + len, sizeof buf - (size_t)len, ")");
-        add_prim(m, s->name, "%s", buf);
+        draw_prim(m, s->name, "%s", buf);
     }
 }
-
-/* ---- one illegal primitive ---- */
-
-static SStage *any_stage(Model *m, bool live)
-{
-    int c[MAXS], n = 0;
-    for (int i = 0; i < m->ns; i++)
-        if (!live || !m->st[i].inlined) c[n++] = i;
-    return n ? &m->st[c[rng_int(m->r, n)]] : NULL;
-}
-
-static int other_loop(Model *m, const SStage *s, int not)
-{
-    if (s->n < 2) return -1;
-    int j;
-    do j = rng_int(m->r, s->n); while (j == not);
-    return j;
-}
-
-/* Each returns the rule it breaks, or NULL if it does not apply here. */
-static const char *bad(Model *m, int kind)
-{
-    SStage *s = any_stage(m, true);
-    char a[NL], b[NL];
-    switch (kind) {
-    case 0:
-        fresh(m, "nosuch", a);
-        add_prim(m, a, "parallel(%s)", s && s->n ? s->loops[0].name : "i");
-        return "unknown stage";
-    case 1:
-        if (!s) return NULL;
-        add_prim(m, s->name, "%s(%s)", rng_pct(m->r, 50) ? "parallel" : "unroll", fresh(m, "zz", a));
-        return "unknown loop variable";
-    case 2:
-        if (!s || !s->ngone) return NULL;
-        add_prim(m, s->name, "split(%s, %s, %s, 2)", s->gone[rng_int(m->r, s->ngone)], fresh(m, "go", a), fresh(m, "gi", b));
-        return "variable used after it was split or fused away";
-    case 3: {
-        if (!s || s->n < 2) return NULL;
-        int i = rng_int(m->r, s->n), j = other_loop(m, s, i);
-        add_prim(m, s->name, "split(%s, %s, %s, 4)", s->loops[i].name, s->loops[j].name, fresh(m, "ni", b));
-        return "new name already exists in the stage";
-    }
-    case 4:
-        if (!s || !s->n) return NULL;
-        fresh(m, "dup", a);
-        add_prim(m, s->name, "split(%s, %s, %s, 4)", s->loops[rng_int(m->r, s->n)].name, a, a);
-        return "split into two loops of the same name";
-    case 5: {
-        if (!s || !s->n) return NULL;
-        int i = rng_int(m->r, s->n), f = rng_pct(m->r, 70) ? 0 : -3;
-        int w = rng_int(m->r, 4);
-        if (w == 0) add_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, fresh(m, "fo", a), fresh(m, "fi", b), f);
-        else if (w == 1) add_prim(m, s->name, "unroll(%s, %d)", s->loops[i].name, f);
-        else if (w == 2 && !s->loops[i].red) add_prim(m, s->name, "vectorize(%s, %d)", s->loops[i].name, f);
-        else add_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, fresh(m, "fo", a), fresh(m, "fi", b), f);
-        return "factor or width < 1";
-    }
-    case 6: {
-        int i = s ? pick_loop(m, s, W_PURE) : -1;
-        if (i < 0) return NULL;
-        add_prim(m, s->name, "vectorize(%s, %d)", s->loops[i].name, rng_pct(m->r, 50) ? 128 : 65);
-        return "vector width > 64";
-    }
-    case 7:
-        for (int i = 0; s && i < s->n; i++)
-            if (!s->loops[i].red && (s->loops[i].ext < 0 || s->loops[i].ext > 64) && !s->loops[i].tail) {
-                add_prim(m, s->name, "vectorize(%s)", s->loops[i].name);
-                return "vectorize(v) of a loop whose extent is not a constant <= 64";
-            }
-        return NULL;
-    case 8: {
-        int i = s ? pick_loop(m, s, W_RED) : -1;
-        if (i < 0) return NULL;
-        add_prim(m, s->name, "parallel(%s)", s->loops[i].name);
-        return "parallel of a reduction loop";
-    }
-    case 9: {
-        int i = s ? pick_loop(m, s, W_RED) : -1;
-        if (i < 0) return NULL;
-        if (rng_pct(m->r, 50)) add_prim(m, s->name, "vectorize(%s)", s->loops[i].name);
-        else add_prim(m, s->name, "vectorize(%s, %d)", s->loops[i].name, 4);
-        return "vectorize of a reduction loop";
-    }
-    case 10: {
-        if (!s || !s->order_matters) return NULL;
-        int r[MAXL], n = 0;
-        for (int i = 0; i < s->n; i++)
-            if (s->loops[i].red) r[n++] = i;
-        if (n < 2) return NULL;
-        int x = rng_int(m->r, n - 1), y = x + 1 + rng_int(m->r, n - 1 - x);
-        add_prim(m, s->name, "reorder(%s, %s)", s->loops[r[y]].name, s->loops[r[x]].name);
-        return "reorder of the reduction loops of a float sum";
-    }
-    case 11: {
-        if (!s || s->n < 2) return NULL;
-        int i = rng_int(m->r, s->n), j = other_loop(m, s, i);
-        if (j == i + 1) return NULL;
-        add_prim(m, s->name, "fuse(%s, %s, %s)", s->loops[i].name, s->loops[j].name, fresh(m, "nf", a));
-        return "fuse of loops that are not adjacent";
-    }
-    case 12:
-        for (int i = 0; s && i + 1 < s->n; i++)
-            if (s->loops[i].red != s->loops[i + 1].red) {
-                add_prim(m, s->name, "fuse(%s, %s, %s)", s->loops[i].name, s->loops[i + 1].name, fresh(m, "pr", a));
-                return "fuse of a pure and a reduction loop";
-            }
-        return NULL;
-    case 13: {
-        if (!s || s->is_result) return NULL;
-        SStage *t = any_stage(m, true);
-        if (!t) return NULL;
-        for (int k = 0; k < s->ncons; k++)
-            if (&m->st[s->cons[k]] == t) return NULL;
-        if (!t->n) return NULL;
-        add_prim(m, s->name, "compute_at(%s, %s)", t->name, t->loops[rng_int(m->r, t->n)].name);
-        /* no later placement may make it legal (a consumer computed at the same loop) */
-        s->placed_at = true;
-        for (int k = 0; k < s->ncons; k++) m->st[s->cons[k]].placed_at = true;
-        return "compute_at a stage that does not consume it";
-    }
-    case 14: {
-        if (!s || s->is_result || s->ncons != 1 || s->call_cons) return NULL;
-        SStage *t = &m->st[s->cons[0]];
-        if (t->inlined) return NULL;
-        fresh(m, "nv", a);
-        add_prim(m, s->name, "compute_at(%s, %s)", t->name, a);
-        s->placed_at = true;
-        return "compute_at a loop that is not a loop of the consumer";
-    }
-    case 15: {
-        if (!s || s->is_result || s->ncons != 1 || s->call_cons) return NULL;
-        SStage *t = &m->st[s->cons[0]];
-        int fv = first_vec(t);
-        if (t->inlined || fv >= t->n) return NULL;
-        int v = fv + rng_int(m->r, t->n - fv);
-        add_prim(m, s->name, "compute_at(%s, %s)", t->name, t->loops[v].name);
-        s->placed_at = true;
-        return "compute_at at or inside a vectorized loop";
-    }
-    case 16:
-        for (int i = 0; i < m->ns; i++)
-            if (m->st[i].has_red && !m->st[i].is_result && !m->st[i].inlined) {
-                add_prim(m, m->st[i].name, "inline()");
-                return "inline of a reduction stage";
-            }
-        return NULL;
-    case 17:
-        for (int i = 0; i < m->ns; i++)
-            if (m->st[i].is_result) {
-                add_prim(m, m->st[i].name, "inline()");
-                return "inline of a result";
-            }
-        return NULL;
-    case 18:
-        for (int i = 0; i < m->ns; i++)
-            if (m->st[i].inlined && m->st[i].n) {
-                add_prim(m, m->st[i].name, "%s(%s)", rng_pct(m->r, 50) ? "parallel" : "unroll", m->st[i].loops[0].name);
-                return "primitive on an inlined stage";
-            }
-        return NULL;
-    case 19:
-        if (!m->ncall_outs) return NULL;
-        add_prim(m, m->call_outs[rng_int(m->r, m->ncall_outs)], "compute_root()");
-        return "scheduling a result of a call";
-    case 20: {
-        if (!s || !s->n) return NULL;
-        const Fn *f = m->fn;
-        for (int k = 0; k < f->nparams; k++) {
-            const Tensor *p = f->params[k];
-            bool reads = false;
-            for (int q = 0; q < s->nreads; q++) reads |= !strcmp(s->reads[q].name, p->name);
-            if (reads || p->is_scalar) continue;
-            add_prim(m, s->name, "pack(%s, %s)", p->name, s->loops[0].name);
-            return "pack of a tensor the stage does not read";
-        }
-        return NULL;
-    }
-    case 21: {
-        if (!s || !s->nreads || !s->n || first_vec(s) == 0) return NULL;
-        const Read *rd = &s->reads[rng_int(m->r, s->nreads)];
-        const char *v = s->loops[rng_int(m->r, first_vec(s))].name;
-        if (rd->rank >= 2) add_prim(m, s->name, "pack(%s, %s, 0, 0%s)", rd->name, v, rd->rank > 2 ? ", 1" : "");
-        else add_prim(m, s->name, "pack(%s, %s, %d)", rd->name, v, rd->rank);
-        return "pack layout that is not a permutation";
-    }
-    case 22: {
-        if (!s || !s->nreads) return NULL;
-        int fv = first_vec(s);
-        if (fv >= s->n) return NULL;
-        add_prim(m, s->name, "pack(%s, %s)", s->reads[rng_int(m->r, s->nreads)].name,
-                 s->loops[fv + rng_int(m->r, s->n - fv)].name);
-        return "pack at or inside a vectorized loop";
-    }
-    case 23: {
-        if (!s || !s->has_red) return NULL;
-        int i = pick_loop(m, s, W_PURE);
-        if (i < 0) return NULL;
-        add_prim(m, s->name, "rfactor(%s, %s)", s->loops[i].name, fresh(m, "rp", a));
-        return "rfactor of a pure loop";
-    }
-    case 24:
-        if (!s || s->has_red || !s->n) return NULL;
-        for (int i = 0; i < s->n; i++)
-            if (s->loops[i].red) return NULL;
-        add_prim(m, s->name, "rfactor(%s, %s)", s->loops[0].name, fresh(m, "rn", a));
-        return "rfactor of a stage without a reduction";
-    case 25: {
-        int i = s && s->has_red ? pick_loop(m, s, W_RED) : -1;
-        if (i < 0) return NULL;
-        const char *nm = rng_pct(m->r, 50) || !m->fn->nparams ? s->name : m->fn->params[0]->name;
-        add_prim(m, s->name, "rfactor(%s, %s)", s->loops[i].name, nm);
-        return "rfactor with a name already used";
-    }
-    case 26:
-        if (!s || !s->n) return NULL;
-        add_prim(m, s->name, "frobnicate(%s)", s->loops[0].name);
-        return "unknown primitive";
-    case 27: {
-        if (!s || !s->n) return NULL;
-        int w = rng_int(m->r, 4);
-        const char *v = s->loops[rng_int(m->r, s->n)].name;
-        if (w == 0) add_prim(m, s->name, "split(%s, %s, %s)", v, fresh(m, "ao", a), fresh(m, "ai", b));
-        else if (w == 1) add_prim(m, s->name, "parallel()");
-        else if (w == 2) add_prim(m, s->name, "fuse(%s)", v);
-        else add_prim(m, s->name, "compute_root(%s)", v);
-        return "wrong number of arguments";
-    }
-    case 28: {
-        if (!s || !s->n) return NULL;
-        const char *v = s->loops[rng_int(m->r, s->n)].name;
-        if (rng_pct(m->r, 50)) add_prim(m, s->name, "split(%s, %s, %s, %s)", v, fresh(m, "ko", a), fresh(m, "ki", b), v);
-        else add_prim(m, s->name, "parallel(%d)", 3);
-        return "argument of the wrong kind";
-    }
-    case 29: {
-        if (!s || !s->n) return NULL;
-        const char *v = s->loops[rng_int(m->r, s->n)].name;
-        add_prim(m, s->name, "reorder(%s, %s)", v, v);
-        return "reorder naming a loop twice";
-    }
-    case 30: {
-        if (!s || !s->order_matters) return NULL;
-        int x = -1, y = -1;
-        for (int i = 0; i < s->n; i++)
-            if (s->loops[i].red && !s->loops[i].vec && !s->loops[i].par && !s->loops[i].unr) {
-                if (x < 0) x = i;
-                else if (y < 0) y = i;
-            }
-        if (y < 0) return NULL;
-        char xo[NL], yo[NL], xi[NL], yi[NL];
-        fresh(m, "xo", xo), fresh(m, "yo", yo), fresh(m, "xi", xi), fresh(m, "yi", yi);
-        add_prim(m, s->name, "tile(%s, %s, %s, %s, %s, %s, 2, 2)", s->loops[x].name, s->loops[y].name, xo, yo, xi, yi);
-        return "tile of two reduction loops of a float sum (reorders them)";
-    }
-    case 31: {
-        if (!s || !s->n) return NULL;
-        add_prim(m, s->name, "compute_at(%s, %s)", s->name, s->loops[rng_int(m->r, s->n)].name);
-        s->placed_at = true;
-        return "compute_at of a stage inside itself";
-    }
-    case 32:
-        m->extra_block = true;
-        return "schedule for an unknown function";
-    case 33:
-        for (int i = 0; s && i < s->n; i++)
-            if (s->loops[i].par || s->loops[i].vec || s->loops[i].unr) {
-                if (rng_pct(m->r, 50)) add_prim(m, s->name, "split(%s, %s, %s, 2)", s->loops[i].name, fresh(m, "mo", a), fresh(m, "mi", b));
-                else add_prim(m, s->name, "vectorize(%s, 4)", s->loops[i].name);
-                return "split or vectorize of a loop already marked";
-            }
-        return NULL;
-    case 34: {
-        if (!s || !s->rf_done) return NULL;
-        const SStage *f = NULL;
-        for (int i = 0; i < m->ns; i++)
-            if (m->st[i].rf_made && m->st[i].cons[0] == (int)(s - m->st)) f = &m->st[i];
-        int r = -1;
-        for (int i = 0; i < s->n; i++)
-            if (s->loops[i].red) r = i;
-        if (!f || r < 0) return NULL;
-        add_prim(m, f->name, "compute_at(%s, %s)", s->name, s->loops[r].name);
-        return "compute_at of an rfactor stage inside the loop that reduces it";
-    }
-    }
-    return NULL;
-}
-#define NBAD 35
 
 /* ---- the text ---- */
 
@@ -1029,15 +686,15 @@ void sched_draw(const Program *prog, const Fn *f, Rng *r, bool illegal, SchedDra
 
     for (int i = 0; i < m->ns; i++)
         if (can_inline(&m->st[i]) && rng_pct(r, 20) && !(sched_without & W_INLINE)) {
-            add_prim(m, m->st[i].name, "inline()");
+            draw_prim(m, m->st[i].name, "inline()");
             m->st[i].inlined = true;
         }
     int n1 = rng_int(r, 7) + (rng_pct(r, 15) ? rng_int(r, 6) : 0);
     int bad_at = illegal ? rng_int(r, n1 + 2) : -1;
     for (int i = 0; i <= n1 + 1; i++) {
         if (i == bad_at) {
-            for (int tries = 0; tries < 60 && !out->kind; tries++) out->kind = bad(m, rng_int(r, NBAD));
-            if (!out->kind) out->kind = bad(m, 0);
+            for (int tries = 0; tries < 60 && !out->kind; tries++) out->kind = sched_bad(m, rng_int(r, NBAD));
+            if (!out->kind) out->kind = sched_bad(m, 0);
         }
         if (i < n1) draw_transform(m);
         else if (i == n1) draw_placements(m);
