@@ -17,13 +17,13 @@ LDLIBS   := -lm -lpthread -lffi
 LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c) $(wildcard runtime/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 
-.PHONY: all deps test-deps test test-asan demo bench clean fuzz-schedules
+.PHONY: all deps test-deps bench-deps test test-asan demo bench clean fuzz-schedules
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc
 
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
-APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev python3-numpy
+APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev python3-numpy libopenblas-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@if ! command -v $(LLVM_CONFIG) >/dev/null || ! command -v $(CLANG) >/dev/null || ! command -v flex >/dev/null || \
@@ -31,6 +31,13 @@ deps:
 	    [ ! -f /usr/include/editline/readline.h ]; then \
 	  echo "installing $(APT_PKGS)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS) >/dev/null; \
+	fi
+
+# OpenBLAS is only for make bench (matmul_bench compares with cblas_sgemm)
+bench-deps:
+	@if [ ! -f /usr/include/x86_64-linux-gnu/cblas.h -a ! -f /usr/include/cblas.h ]; then \
+	  echo "installing libopenblas-dev"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev >/dev/null; \
 	fi
 
 # NumPy for the .npy and printing tests (tests/repl_values): make test installs it
@@ -140,21 +147,32 @@ clean:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---- benchmarks (figures, never asserted in tests) ----
-bench: all
+bench: all bench-deps
 	@mkdir -p $(B)/bench
 	@$(MAKE) --no-print-directory $(B)/bench/jit_time $(B)/bench/matmul_bench $(B)/bench/parallel_overhead
 	@echo "== tdslc wall time per example (compile to .o + .h)"
 	@for f in examples/*.tdsl; do s=$$(date +%s.%N); $(B)/tdslc $$f -o $(B)/bench/ex.o; e=$$(date +%s.%N); \
 	  printf "  %-28s %6.1f ms\n" $$f $$(echo "($$e - $$s) * 1000" | bc -l); done
 	$(B)/bench/jit_time examples/*.tdsl
-	$(B)/bench/matmul_bench 1024 5
+	$(B)/bench/matmul_bench -r 5 1024 2048
 	TDSL_NUM_THREADS=2 $(B)/bench/parallel_overhead
 
 $(B)/bench/jit_time: bench/jit_time.c $(B)/libtdsl.a
 	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)
+# examples/matmul.tdsl three ways: as written (x86-64-v3), renamed matmul_host
+# for --target host, and renamed matmul_default with no schedule
 $(B)/bench/matmul.o: examples/matmul.tdsl $(B)/tdslc
+	@mkdir -p $(@D)
 	$(B)/tdslc $< -o $@
-$(B)/bench/matmul_bench: bench/matmul_bench.c $(B)/bench/matmul.o
-	$(CC) -O3 -march=x86-64-v3 -I$(B)/bench -o $@ $^ -lm
+$(B)/bench/matmul_host.o: examples/matmul.tdsl $(B)/tdslc
+	@mkdir -p $(@D)
+	sed 's/\<matmul\>/matmul_host/g' $< > $(B)/bench/matmul_host.tdsl
+	$(B)/tdslc $(B)/bench/matmul_host.tdsl --target host -o $@
+$(B)/bench/matmul_default.o: examples/matmul.tdsl $(B)/tdslc
+	@mkdir -p $(@D)
+	sed '/^schedule/,/^}/d; s/\<matmul\>/matmul_default/g' $< > $(B)/bench/matmul_default.tdsl
+	$(B)/tdslc $(B)/bench/matmul_default.tdsl -o $@
+$(B)/bench/matmul_bench: bench/matmul_bench.c $(B)/bench/matmul.o $(B)/bench/matmul_host.o $(B)/bench/matmul_default.o
+	$(CC) -O3 -march=x86-64-v3 -Wall -I$(B)/bench -o $@ $^ -lopenblas -lm
 $(B)/bench/parallel_overhead: bench/parallel_overhead.c runtime/tdsl_pool.c runtime/tdsl_pool.h
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ bench/parallel_overhead.c runtime/tdsl_pool.c -lpthread
