@@ -147,6 +147,19 @@ clean:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # ---- benchmarks (figures, never asserted in tests) ----
+# examples with their schedules next to unscheduled copies (fns renamed NAME_ref)
+EX_BENCH := softmax conv3x3 blur3 scale linear linear_relu
+$(B)/bench/examples_sched.tdsl: $(EX_BENCH:%=examples/%.tdsl)
+	@mkdir -p $(@D)
+	cat $^ > $@
+$(B)/bench/examples_ref.tdsl: $(EX_BENCH:%=examples/%.tdsl)
+	@mkdir -p $(@D)
+	for f in $^; do sed '/^schedule/,/^}/d' $$f; done | sed -E 's/^fn ([a-z0-9_]+)\(/fn \1_ref(/' > $@
+$(B)/bench/examples_%.o: $(B)/bench/examples_%.tdsl $(B)/tdslc
+	$(B)/tdslc $< -o $@ --header $(B)/bench/examples_$*.h
+$(B)/bench/examples_bench: bench/examples_bench.c $(B)/bench/examples_sched.o $(B)/bench/examples_ref.o
+	$(CC) -std=gnu11 -O2 -I$(B)/bench -o $@ $^ -lm -lpthread
+
 bench: all bench-deps
 	@mkdir -p $(B)/bench
 	@$(MAKE) --no-print-directory $(B)/bench/jit_time $(B)/bench/matmul_bench $(B)/bench/parallel_overhead
@@ -156,6 +169,9 @@ bench: all bench-deps
 	$(B)/bench/jit_time examples/*.tdsl
 	$(B)/bench/matmul_bench -r 5 1024 2048
 	TDSL_NUM_THREADS=2 $(B)/bench/parallel_overhead
+	@$(MAKE) --no-print-directory $(B)/bench/examples_bench
+	TDSL_NUM_THREADS=1 $(B)/bench/examples_bench
+	TDSL_NUM_THREADS=2 $(B)/bench/examples_bench
 
 $(B)/bench/jit_time: bench/jit_time.c $(B)/libtdsl.a
 	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)

@@ -7,12 +7,20 @@
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* One jit_add: its tracker and the entry points it defined (for jit_remove). */
+typedef struct JitAdd {
+    LLVMOrcResourceTrackerRef rt;
+    char **names;
+    int nnames;
+} JitAdd;
 
 struct Jit {
     LLVMOrcLLJITRef lljit;
     LLVMTargetMachineRef tm;        /* host TM for the optimisation passes */
-    LLVMOrcResourceTrackerRef *rts;
-    int nrts, caprts;
+    JitAdd *adds;
+    int nadds, capadds;
     Diag *d;
 };
 
@@ -93,14 +101,20 @@ int jit_add(Jit *j, LFunc **fns, int n, int opt_level, Diag *d)
         LLVMOrcReleaseResourceTracker(rt);
         return -1;
     }
-    if (j->nrts == j->caprts) {
-        int c = j->caprts ? j->caprts * 2 : 8;
-        LLVMOrcResourceTrackerRef *p = realloc(j->rts, sizeof *p * (size_t)c);
+    if (j->nadds == j->capadds) {
+        int c = j->capadds ? j->capadds * 2 : 8;
+        JitAdd *p = realloc(j->adds, sizeof *p * (size_t)c);
         if (!p) abort();
-        j->rts = p;
-        j->caprts = c;
+        j->adds = p;
+        j->capadds = c;
     }
-    j->rts[j->nrts++] = rt;
+    JitAdd *add = &j->adds[j->nadds++];
+    add->rt = rt;
+    add->nnames = n;
+    add->names = calloc((size_t)(n ? n : 1), sizeof(char *));
+    if (!add->names) abort();
+    for (int i = 0; i < n; i++)
+        if (!(add->names[i] = strdup(fns[i]->name))) abort();
     /* compile now (lookups are lazy) so errors land in d, not in a later lookup */
     for (int i = 0; i < n; i++) {
         LLVMOrcExecutorAddress a;
@@ -123,11 +137,67 @@ void *jit_lookup(Jit *j, const char *name)
     return (void *)(uintptr_t)a;
 }
 
+static void free_add(JitAdd *add)
+{
+    LLVMOrcReleaseResourceTracker(add->rt);
+    for (int i = 0; i < add->nnames; i++) free(add->names[i]);
+    free(add->names);
+}
+
+int jit_remove(Jit *j, const char *name)
+{
+    for (int i = 0; i < j->nadds; i++)
+        for (int k = 0; k < j->adds[i].nnames; k++) {
+            if (strcmp(j->adds[i].names[k], name)) continue;
+            LLVMErrorRef e = LLVMOrcResourceTrackerRemove(j->adds[i].rt);
+            if (e) report(j->d, "cannot remove a definition", e);
+            free_add(&j->adds[i]);
+            j->adds[i] = j->adds[--j->nadds];
+            return e ? -1 : 0;
+        }
+    return -1;
+}
+
+char *jit_emit(Jit *j, LFunc **fns, int n, int opt_level, EmitKind kind, Diag *d)
+{
+    if (!d) d = j->d;
+    int errs = d->nerrors;
+    LLVMContextRef ctx = LLVMContextCreate();
+    tgt_set_diag_handler(ctx, d);
+    LLVMModuleRef mod = cg_build_module(ctx, j->tm, "tdsl.jit", fns, n, d);
+    char *text = NULL;
+    if (mod && !tgt_optimize(mod, j->tm, opt_level, d) && d->nerrors == errs) {
+        if (kind == EMIT_LLVM) {
+            char *s = LLVMPrintModuleToString(mod);
+            text = strdup(s);
+            LLVMDisposeMessage(s);
+        } else {
+            char *err = NULL;
+            LLVMMemoryBufferRef mb = NULL;
+            LLVMCodeGenFileType ft = kind == EMIT_ASM ? LLVMAssemblyFile : LLVMObjectFile;
+            if (LLVMTargetMachineEmitToMemoryBuffer(j->tm, mod, ft, &err, &mb)) {
+                diag_plain(d, "JIT: cannot emit: %s", err ? err : "?");
+                LLVMDisposeMessage(err);
+            } else {
+                size_t len = LLVMGetBufferSize(mb);
+                if ((text = malloc(len + 1))) {
+                    memcpy(text, LLVMGetBufferStart(mb), len);
+                    text[len] = 0;
+                }
+                LLVMDisposeMemoryBuffer(mb);
+            }
+        }
+    }
+    if (mod) LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    return text;
+}
+
 void jit_destroy(Jit *j)
 {
     if (!j) return;
-    for (int i = 0; i < j->nrts; i++) LLVMOrcReleaseResourceTracker(j->rts[i]);
-    free(j->rts);
+    for (int i = 0; i < j->nadds; i++) free_add(&j->adds[i]);
+    free(j->adds);
     if (j->lljit) {
         LLVMErrorRef e = LLVMOrcDisposeLLJIT(j->lljit);
         if (e) LLVMConsumeError(e);

@@ -35,6 +35,13 @@ typedef struct Jit Jit;
 Jit *jit_create(Diag *d);
 int jit_add(Jit *j, LFunc **fns, int n, int opt_level, Diag *d);
 void *jit_lookup(Jit *j, const char *name);
+/* Releases the code of the jit_add that defined entry point `name` (and of the
+ * other fns of that add); nothing may be running it. -1 if none defined it. */
+int jit_remove(Jit *j, const char *name);
+/* The module jit_add would build for fns, optimised at opt_level for this CPU,
+ * as LLVM IR text (EMIT_LLVM) or assembly (EMIT_ASM); a malloc'd string, or
+ * NULL after reporting to d. Adds nothing to the JIT. */
+char *jit_emit(Jit *j, LFunc **fns, int n, int opt_level, EmitKind kind, Diag *d);
 void jit_destroy(Jit *j);
 
 #endif

@@ -55,6 +55,7 @@ struct Nest {
     LVar **lv;              /* per var: its loop */
     bool *offset;           /* per var: the loop runs over index values, not from 0 */
     int *sym;               /* per var: its symbol once bound, or -1 */
+    bool *full;             /* per split inner var: in a full tile here, its extent is the factor */
     Buffer **packs;         /* per st->packs entry, once built */
 };
 
@@ -130,6 +131,17 @@ static Buffer *buf_of(Lower *L, const Tensor *t)
     for (int i = 0; i < L->ntensors; i++)
         if (L->tensors[i] == t) return L->bufs[i];
     return NULL;
+}
+
+static void set_buf(Lower *L, const Tensor *t, Buffer *b)
+{
+    for (int i = 0; i < L->ntensors; i++)
+        if (L->tensors[i] == t) {
+            L->bufs[i] = b;
+            return;
+        }
+    L->tensors[L->ntensors] = (Tensor *)t;
+    L->bufs[L->ntensors++] = b;
 }
 
 static Buffer *new_buffer(Lower *L, const char *name, BufKind kind, DType type, int ndim)
@@ -412,6 +424,7 @@ static LExpr *extent(Lower *L, Nest *n, int v)
     case SV_RVAR: return x->orig < 0 ? rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
     case SV_OUTER: return ix_ceildiv(L->a, extent(L, n, x->parent), x->factor);
     case SV_INNER: {
+        if (n->full && n->full[v]) return ix_const(L->a, x->factor);
         LExpr *pe = extent(L, n, x->parent);
         if (pe->kind == LX_INT && pe->ival % x->factor == 0) return ix_const(L->a, pe->ival < x->factor ? pe->ival : x->factor);
         if (x->factor == 1) return ix_const(L->a, 1);
@@ -728,6 +741,7 @@ static Nest *nest_new(Lower *L, SStage *st, Box region)
     n->lv = ARENA_ARRAY(L->a, LVar *, st->nvars);
     n->offset = ARENA_ARRAY(L->a, bool, st->nvars);
     n->sym = ARENA_ARRAY(L->a, int, st->nvars);
+    n->full = ARENA_ARRAY(L->a, bool, st->nvars);
     n->packs = ARENA_ARRAY(L->a, Buffer *, st->npacks + 1);
     for (int v = 0; v < st->nvars; v++) {
         const SVar *x = &st->vars[v];
@@ -888,7 +902,10 @@ typedef struct Build {
     bool *bound;
     Guard *guards;
     int nguards;
+    int parts;              /* split loops partitioned into full tiles and a tail, outside here */
 } Build;
+
+#define MAX_PARTS 2         /* each partition doubles the code below it */
 
 static LStmt *build_loops(Lower *L, Build *b, int pos);
 
@@ -933,11 +950,59 @@ static LStmt *init_nest(Lower *L, Build *b, int pos)
     int *pure = ARENA_ARRAY(L->a, int, b->nv + 1), np = 0;
     for (int i = pos; i < b->nv; i++)
         if (!st->vars[b->vars[i]].is_r) pure[np++] = b->vars[i];
-    Build ib = { b->n, pure, np, -1, true, ARENA_ARRAY(L->a, bool, st->nvars), NULL, b->nguards };
+    Build ib = { b->n, pure, np, -1, true, ARENA_ARRAY(L->a, bool, st->nvars), NULL, b->nguards, b->parts };
     memcpy(ib.bound, b->bound, sizeof(bool) * (size_t)st->nvars);
     ib.guards = ARENA_ARRAY(L->a, Guard, 2 * st->nvars + 1);
     memcpy(ib.guards, b->guards, sizeof(Guard) * (size_t)b->nguards);  /* pending ones apply here too */
     return build_loops(L, &ib, 0);
+}
+
+/* Loop pos of the nest over lo .. lo+ext, with what is computed at it, its
+ * guards and the loops inside. */
+static LStmt *loop_at(Lower *L, Build *b, int pos, LExpr *lo, LExpr *ext, LoopKind kind)
+{
+    Nest *n = b->n;
+    int v = b->vars[pos];
+    b->bound[v] = true;
+    vec_push(L->a, &L->loops, (void *)n->lv[v]->name);
+    Attached at = { 0 };
+    if (!b->init_only) at = attach(L, n, v, b->bound);
+    LStmt *body = attach_wrap(L, &at, build_loops(L, b, pos + 1));
+    body = wrap_guards(L, b->guards, b->nguards, b->bound, n->st->nvars, v, body);
+    L->loops.len--;
+    b->bound[v] = false;
+    LStmt *loop = ls_for(L->a, n->lv[v], lo, ext, body);
+    loop->loop = kind;
+    loop->width = kind == LOOP_SERIAL ? 0 : n->st->vars[v].width;
+    return loop;
+}
+
+/* If loop pos is a split's outer loop whose inner loop runs inside it with a
+ * tail (the factor may not divide the extent), and vector or unrolled loops
+ * run inside, that inner loop; else -1. */
+static int tail_inner(Lower *L, Build *b, int pos)
+{
+    Nest *n = b->n;
+    const SVar *x = &n->st->vars[b->vars[pos]];
+    if (x->how != SV_OUTER || b->parts >= MAX_PARTS) return -1;
+    int in = child(n->st, x->parent, SV_INNER);
+    if (!n->st->vars[in].live) return -1;
+    bool inside = false;
+    for (int i = pos + 1; i < b->nv; i++)
+        if (b->vars[i] == in) inside = true;
+    if (!inside) return -1;
+    /* worth it where constant trip counts unroll or vectorize, unless the
+     * nest's unrolled code is already large (it would double) */
+    int64_t copies = 1;
+    bool marked = false;
+    for (int i = 0; i < b->nv; i++) {
+        const SVar *y = &n->st->vars[b->vars[i]];
+        if (i > pos && (y->kind == LOOP_VECTOR || y->kind == LOOP_UNROLL)) marked = true;
+        if (y->kind == LOOP_UNROLL) copies *= y->width;
+    }
+    if (!marked || copies > 16) return -1;
+    LExpr *e = extent(L, n, in);
+    return e->kind == LX_INT ? -1 : in;
 }
 
 static LStmt *build_loops(Lower *L, Build *b, int pos)
@@ -968,28 +1033,34 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
         ext = m;
     }
     fuse_guards(L, b, v);
-    b->bound[v] = true;
-    vec_push(L->a, &L->loops, (void *)n->lv[v]->name);
-    Attached at = { 0 };
-    if (!b->init_only) at = attach(L, n, v, b->bound);
-    LStmt *body = attach_wrap(L, &at, build_loops(L, b, pos + 1));
-    body = wrap_guards(L, b->guards, b->nguards, b->bound, st->nvars, v, body);
-    L->loops.len--;
-    b->bound[v] = false;
     LExpr *lo = ix_const(L->a, 0);
-    if (n->offset[v]) {
-        lo = x->how == SV_PURE ? n->min[x->orig] : lower_affine(L, rvar_of(st, x->orig)->min);
-    }
-    LStmt *loop = ls_for(L->a, n->lv[v], lo, ext, body);
-    loop->loop = x->kind;
-    loop->width = x->width;
-    return loop;
+    if (n->offset[v]) lo = x->how == SV_PURE ? n->min[x->orig] : lower_affine(L, rvar_of(st, x->orig)->min);
+    int in = exact ? tail_inner(L, b, pos) : -1;
+    if (in < 0) return loop_at(L, b, pos, lo, ext, x->kind);
+    /* full tiles, where the inner loop's extent is the constant factor, then the tail */
+    LExpr *pe = extent(L, n, x->parent);
+    LExpr *nfull = ix_div(L->a, pe, x->factor);
+    int ng = b->nguards;
+    bool *done = ARENA_ARRAY(L->a, bool, ng + 1);
+    for (int i = 0; i < ng; i++) done[i] = b->guards[i].done;
+    b->parts++;
+    n->full[in] = true;
+    LStmt *main = loop_at(L, b, pos, lo, nfull, x->kind);
+    n->full[in] = false;
+    b->nguards = ng;
+    for (int i = 0; i < ng; i++) b->guards[i].done = done[i];
+    LStmt *tail = loop_at(L, b, pos, nfull, ix_ceildiv(L->a, ix_mod(L->a, pe, x->factor), x->factor), LOOP_SERIAL);
+    b->parts--;
+    LStmt *blk = ls_block(L->a);
+    ls_append(L->a, blk, main);
+    ls_append(L->a, blk, tail);
+    return blk;
 }
 
 /* Runs one nest over vars[0..nv-1]. */
 static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split)
 {
-    Build b = { n, vars, nv, split, false, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0 };
+    Build b = { n, vars, nv, split, false, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0, 0 };
     b.guards = ARENA_ARRAY(L->a, Guard, 2 * n->st->nvars + 1);
     return build_loops(L, &b, 0);
 }
@@ -998,17 +1069,14 @@ static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split)
 static LStmt *stage_nests(Lower *L, SStage *st, Box region)
 {
     Nest *n = nest_new(L, st, region);
-    if (st->t) n->buf = buf_of(L, st->t);
-    if (!n->buf) {
+    if (st->t && sched_home(st)->place == PLACE_ROOT) n->buf = buf_of(L, st->t);
+    if (!n->buf) {      /* a buffer per placement: a partitioned loop builds its body twice */
         n->buf = new_buffer(L, st->name, BUF_LOCAL, st->type, region.ndim);
         for (int k = 0; k < region.ndim; k++) {
             n->buf->min[k] = region.min[k];
             n->buf->extent[k] = alloc_extent(L, region.aspan[k], region.ext[k]);
         }
-        if (st->t) {
-            L->tensors[L->ntensors] = st->t;
-            L->bufs[L->ntensors++] = n->buf;
-        }
+        if (st->t) set_buf(L, st->t, n->buf);
     }
     int first_r = st->norder;
     for (int i = st->norder - 1; i >= 0; i--)

@@ -16,6 +16,8 @@
 #   vector  vectorized and unrolled loops equal the serial ones: tests/vector/group.sh
 #   repl_values  REPL tensor values, .npy files and printing, also against NumPy:
 #           tests/repl_values/group.sh
+#   repl    the tdsl REPL: transcripts tests/repl/NAME.in -> NAME.out, :llvm/:asm,
+#           the terminal through a pty, a long session: tests/repl/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (4 parts, 500 cases; 100 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -29,7 +31,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz pool vector repl_values"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz pool vector repl_values repl"}
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -299,6 +301,8 @@ source tests/pool/group.sh
 source tests/vector/group.sh
 # shellcheck source=tests/repl_values/group.sh
 source tests/repl_values/group.sh
+# shellcheck source=tests/repl/group.sh
+source tests/repl/group.sh
 
 # ---- driver: cases run JOBS at a time, results print in order ----
 

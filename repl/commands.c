@@ -1,0 +1,311 @@
+/* commands.c - the ':' commands: help, load, reset, vars, the printed forms of
+ * a fn (AST, loop IR, LLVM IR, assembly) and :time. */
+#include "repl_int.h"
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Cmd {
+    const char *name, *args, *help;
+    int (*run)(Line *ln, int at, int end);   /* argument text: [at, end) of ln->text */
+} Cmd;
+
+static int cmd_help(Line *ln, int at, int end);
+static int cmd_load(Line *ln, int at, int end);
+static int cmd_reset(Line *ln, int at, int end);
+static int cmd_vars(Line *ln, int at, int end);
+static int cmd_ast(Line *ln, int at, int end);
+static int cmd_loops(Line *ln, int at, int end);
+static int cmd_llvm(Line *ln, int at, int end);
+static int cmd_asm(Line *ln, int at, int end);
+static int cmd_time(Line *ln, int at, int end);
+static int cmd_quit(Line *ln, int at, int end);
+
+static const Cmd cmds[] = {
+    { ":help", "", "this list", cmd_help },
+    { ":load", "FILE", "load the fns and schedules of a .tdsl file", cmd_load },
+    { ":reset", "", "forget every fn, schedule and tensor", cmd_reset },
+    { ":vars", "", "list the tensors and fns", cmd_vars },
+    { ":ast", "f", "the checked syntax tree of fn f", cmd_ast },
+    { ":loops", "f", "the loop IR of f after its schedule", cmd_loops },
+    { ":llvm", "f", "the optimised LLVM IR of f, as the JIT compiles it", cmd_llvm },
+    { ":asm", "f", "the machine code of f for this CPU", cmd_asm },
+    { ":time", "f(X, ...)", "run f repeatedly: median, min, runs, GFLOP/s and GB/s", cmd_time },
+    { ":quit", "", "leave (also Ctrl-D)", cmd_quit },
+};
+#define NCMDS ((int)(sizeof cmds / sizeof cmds[0]))
+
+const char *const command_names[] = { ":help", ":load", ":reset", ":vars", ":ast", ":loops",
+                                      ":llvm", ":asm", ":time", ":quit", NULL };
+
+static int cmd_help(Line *ln, int at, int end)
+{
+    (void)ln; (void)at; (void)end;
+    for (int i = 0; i < NCMDS; i++) {
+        char head[40];
+        snprintf(head, sizeof head, "%s %s", cmds[i].name, cmds[i].args);
+        printf("%-18s %s\n", head, cmds[i].help);
+    }
+    printf("%-18s %s\n", "fn f(...) { }", "define or redefine a fn; schedule f { } sets its schedule");
+    printf("%-18s %s\n", "A = rand(f32[4])", "also zeros, ones, full(T, v), arange(n or T), load(\"a.npy\")");
+    printf("%-18s %s\n", "save(A, \"a.npy\")", "write .npy; seed(42) seeds rand; f32(x) converts a scalar");
+    printf("%-18s %s\n", "Y = f(X, W)", "call a fn, (Y, Z) = g(X) for several results");
+    printf("%-18s %s\n", "A, A[1, 2]", "print a tensor or read one element");
+    return 0;
+}
+
+static int cmd_quit(Line *ln, int at, int end)
+{
+    (void)at; (void)end;
+    ln->s->quit = true;
+    return 0;
+}
+
+static int cmd_reset(Line *ln, int at, int end)
+{
+    (void)at; (void)end;
+    session_reset(ln->s);
+    printf("reset: no fns, schedules or tensors\n");
+    return 0;
+}
+
+static char *slurp(const char *path, int *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = errno;
+        return NULL;
+    }
+    size_t cap = 4096, len = 0, n;
+    char *buf = xmalloc(cap);
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0)
+        if ((len += n) == cap - 1) buf = realloc(buf, cap *= 2);
+    *err = ferror(f) ? EIO : 0;
+    fclose(f);
+    if (!buf || *err || memchr(buf, 0, len)) {
+        if (buf && !*err) *err = EINVAL;
+        free(buf);
+        return NULL;
+    }
+    buf[len] = 0;
+    return buf;
+}
+
+int repl_load_file(Session *s, const char *path)
+{
+    Diag d;
+    diag_init(&d, stderr);
+    int err;
+    char *text = slurp(path, &err);
+    if (!text) {
+        fflush(stdout);
+        diag_plain(&d, "cannot read '%s': %s", path, err == EINVAL ? "not a text file" : strerror(err));
+        return -1;
+    }
+    int r = defs_add(s, path, text, 1, true, &d);
+    free(text);
+    return r;
+}
+
+static int cmd_load(Line *ln, int at, int end)
+{
+    while (at < end && isspace((unsigned char)ln->text[at])) at++;
+    while (end > at && isspace((unsigned char)ln->text[end - 1])) end--;
+    if (at < end && ln->text[at] == '"' && ln->text[end - 1] == '"' && end - at >= 2) at++, end--;
+    if (at >= end) {
+        line_error(ln, at, at, ":load needs a file name");
+        return -1;
+    }
+    char *path = arena_strndup(ln->a, ln->text + at, (size_t)(end - at));
+    int err;
+    char *text = slurp(path, &err);
+    if (!text) {
+        line_error(ln, at, end, "cannot read '%s': %s", path, err == EINVAL ? "not a text file" : strerror(err));
+        return -1;
+    }
+    int r = defs_add(ln->s, path, text, 1, true, ln->d);
+    free(text);
+    return r;
+}
+
+static int cmd_vars(Line *ln, int at, int end)
+{
+    (void)at; (void)end;
+    Session *s = ln->s;
+    if (!s->nvars && !s->nlfns) printf("no tensors or fns\n");
+    for (int i = 0; i < s->nvars; i++) {
+        const RTensor *t = s->vars[i].v->t;
+        printf("%s: %s", s->vars[i].name, type_str(ln->a, t));
+        if (!t->ndim) printf(" = %s", scalar_str(ln->a, t));
+        putchar('\n');
+    }
+    for (int i = 0; i < s->nlfns; i++) {
+        const Fn *f = s->prog.fns[i];
+        bool sched = false;
+        for (int k = 0; k < s->prog.nscheds; k++) sched |= !strcmp(s->prog.scheds[k]->fn, f->name);
+        printf("fn ");
+        defs_print_signature(stdout, f);
+        printf("%s\n", sched ? "  (scheduled)" : "");
+    }
+    return 0;
+}
+
+/* The fn named by the argument, or NULL after reporting. */
+static LFunc *fn_arg(Line *ln, int at, int end, const char *cmd)
+{
+    while (at < end && isspace((unsigned char)ln->text[at])) at++;
+    while (end > at && isspace((unsigned char)ln->text[end - 1])) end--;
+    if (at >= end) {
+        line_error(ln, at, at, "%s needs the name of a fn", cmd);
+        return NULL;
+    }
+    char *name = arena_strndup(ln->a, ln->text + at, (size_t)(end - at));
+    LFunc *lf = defs_find(ln->s, name, NULL);
+    if (!lf) line_error(ln, at, end, "unknown function '%s'", name);
+    return lf;
+}
+
+static int cmd_ast(Line *ln, int at, int end)
+{
+    LFunc *lf = fn_arg(ln, at, end, ":ast");
+    if (lf) ast_print_fn(stdout, lf->fn);
+    return lf ? 0 : -1;
+}
+
+static int cmd_loops(Line *ln, int at, int end)
+{
+    LFunc *lf = fn_arg(ln, at, end, ":loops");
+    if (lf) loopir_print_func(stdout, lf);
+    return lf ? 0 : -1;
+}
+
+static int emit(Line *ln, int at, int end, const char *cmd, EmitKind kind)
+{
+    LFunc *lf = fn_arg(ln, at, end, cmd);
+    Jit *j = lf ? session_jit(ln->s, ln->d) : NULL;
+    char *text = j ? jit_emit(j, &lf, 1, 3, kind, ln->d) : NULL;
+    if (!text) return -1;
+    fputs(text, stdout);
+    free(text);
+    return 0;
+}
+
+static int cmd_llvm(Line *ln, int at, int end) { return emit(ln, at, end, ":llvm", EMIT_LLVM); }
+static int cmd_asm(Line *ln, int at, int end) { return emit(ln, at, end, ":asm", EMIT_ASM); }
+
+/* ---- :time ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static const char *fmt_time(char *buf, size_t cap, double s)
+{
+    if (s < 1e-6) snprintf(buf, cap, "%.3g ns", s * 1e9);
+    else if (s < 1e-3) snprintf(buf, cap, "%.3g us", s * 1e6);
+    else if (s < 1) snprintf(buf, cap, "%.3g ms", s * 1e3);
+    else snprintf(buf, cap, "%.3g s", s);
+    return buf;
+}
+
+/* Operations of one call of lf, counted on its unscheduled loops (what the fn
+ * computes, not what a schedule recomputes). */
+static bool count_ops(Line *ln, LFunc *lf, const int64_t *sizes, double *flops, double *iops)
+{
+    Session *s = ln->s;
+    int index;
+    if (!defs_find(s, lf->name, &index)) return false;
+    Diag quiet;
+    FILE *null = fopen("/dev/null", "w");
+    diag_init(&quiet, null ? null : stderr);
+    LFunc *plain = lower_fn_scheduled(ln->a, &s->prog, s->prog.fns[index], 0, s->lfns, index, &quiet);
+    if (null) fclose(null);
+    return plain && cost_ops(plain, sizes, flops, iops);
+}
+
+static void print_timing(Line *ln, Call *c, Timing *tm)
+{
+    char a[32], b[32], f[32];
+    double med = tm->first, min = tm->first;
+    int n = tm->n;
+    if (n) {
+        qsort(tm->t, (size_t)n, sizeof(double), cmp_double);
+        med = n % 2 ? tm->t[n / 2] : (tm->t[n / 2 - 1] + tm->t[n / 2]) / 2;
+        min = tm->t[0];
+    }
+    long runs = (long)n * (tm->batch > 0 ? tm->batch : 1);
+    printf("time %s: median %s, min %s, %ld run%s", c->lf->name, fmt_time(a, sizeof a, med), fmt_time(b, sizeof b, min),
+           runs, runs == 1 ? "" : "s");
+    if (tm->batch > 1) printf(" in batches of %d", tm->batch);
+    printf(" (first %s)%s\n", fmt_time(f, sizeof f, tm->first), tm->interrupted ? ", interrupted" : "");
+    double flops = 0, iops = 0, bytes = 0;
+    for (int i = 0; i < c->nparams + c->nresults; i++) {
+        const RTensor *t = i < c->nparams ? c->args[i]->t : c->results[i - c->nparams]->t;
+        if (t->ndim) bytes += (double)rt_nbytes(t);
+    }
+    bool known = count_ops(ln, c->lf, c->sizes, &flops, &iops);
+    if (med <= 0) med = 1e-9;
+    if (known && flops > 0) printf("  %.0f flop: %.3g GFLOP/s;", flops, flops / med * 1e-9);
+    else if (known && iops > 0) printf("  %.0f integer op: %.3g GOP/s;", iops, iops / med * 1e-9);
+    else printf("  %s;", known ? "no arithmetic" : "operation count unknown");
+    printf(" %.0f bytes in and out: %.3g GB/s\n", bytes, bytes / med * 1e-9);
+}
+
+static int cmd_time(Line *ln, int at, int end)
+{
+    (void)end;
+    int stop;
+    RExpr *e = stmt_parse_expr(ln, at, &stop);
+    if (!e) return -1;
+    LFunc *lf = e->kind == RX_CALL ? defs_find(ln->s, e->str, NULL) : NULL;
+    if (!lf) {
+        if (e->kind == RX_CALL) line_error(ln, e->start, e->name_end, "unknown function '%s'", e->str);
+        else line_error(ln, e->start, e->end, ":time needs a call of a fn, like :time f(X, W)");
+        return -1;
+    }
+    Call c;
+    if (call_prepare(ln, lf, e, &c)) return -1;
+    if (__atomic_load_n(&ln->s->running, __ATOMIC_ACQUIRE))
+        line_plain_note(ln, "an interrupted call still runs in the background: these times are disturbed");
+    Compiled *comp = comp_get(ln->s, lf, ln->d);
+    Timing tm = { 0 };
+    int r = comp ? call_run(ln, &c, comp, &tm) : -1;
+    if (comp) comp_release(comp);
+    if (!r && tm.interrupted && ln->s->interactive) putchar('\n');    /* after the terminal's ^C */
+    if (!r) print_timing(ln, &c, &tm);
+    free(tm.t);
+    call_free(&c);
+    return r ? -1 : 0;
+}
+
+int commands_run(Line *ln)
+{
+    const char *t = ln->text;
+    int at = 0;
+    while (isspace((unsigned char)t[at])) at++;
+    int name_end = at + 1;
+    while (t[name_end] && !isspace((unsigned char)t[name_end])) name_end++;
+    int len = name_end - at, end = (int)strlen(t);
+    const Cmd *hit = NULL;
+    for (int i = 0; i < NCMDS; i++)
+        if ((int)strlen(cmds[i].name) == len && !strncmp(cmds[i].name, t + at, (size_t)len)) hit = &cmds[i];
+    if (!hit && ((len == 2 && !strncmp(t + at, ":q", 2)) || (len == 5 && !strncmp(t + at, ":exit", 5))))
+        hit = &cmds[NCMDS - 1];
+    if (!hit) {
+        line_error(ln, at, name_end, "unknown command '%.*s' (:help lists them)", len, t + at);
+        return -1;
+    }
+    if (!hit->args[0]) {
+        int k = name_end;
+        while (isspace((unsigned char)t[k])) k++;
+        if (t[k] && t[k] != '#') {
+            line_error(ln, k, end, "%s takes no argument", hit->name);
+            return -1;
+        }
+    }
+    return hit->run(ln, name_end, end);
+}

@@ -1,0 +1,272 @@
+/* input.c - reading statements: from a terminal through libedit (prompt, line
+ * editing, history in ~/.tdsl_history, tab completion, Ctrl-C clears the line)
+ * or line by line from a pipe with no prompts. A statement continues over
+ * lines while brackets are open, and a fn or schedule block until its braces
+ * close. Each statement runs with its own arena and Diag. */
+#include "repl_int.h"
+#include <ctype.h>
+#include <editline/readline.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PROMPT "tdsl> "
+#define PROMPT_MORE "  ... "
+
+/* ---- statements ---- */
+
+static bool is_definition(const char *t)
+{
+    while (isspace((unsigned char)*t)) t++;
+    int n = !strncmp(t, "fn", 2) ? 2 : !strncmp(t, "schedule", 8) ? 8 : 0;
+    if (!n || !isspace((unsigned char)t[n])) return false;
+    t += n;
+    while (isspace((unsigned char)*t)) t++;
+    return isalpha((unsigned char)*t) || *t == '_';
+}
+
+static bool is_blank(const char *t)
+{
+    while (isspace((unsigned char)*t)) t++;
+    return !*t || *t == '#';
+}
+
+/* Is text a whole statement, or do more lines belong to it? */
+static bool complete(const char *text)
+{
+    const char *t = text;
+    while (isspace((unsigned char)*t)) t++;
+    if (*t == ':') return true;
+    bool def = is_definition(t), braced = false;
+    int braces = 0, parens = 0;
+    char last = 0;
+    for (; *t; t++) {
+        char c = *t;
+        if (c == '#') {
+            while (t[1] && t[1] != '\n') t++;
+            continue;
+        }
+        if (c == '"' && !def) {
+            while (t[1] && t[1] != '"' && t[1] != '\n') t += t[1] == '\\' && t[2] ? 2 : 1;
+            if (t[1] == '"') t++;
+        }
+        if (c == '{') braces++, braced = true;
+        else if (c == '}') braces--;
+        else if (c == '(' || c == '[') parens++;
+        else if (c == ')' || c == ']') parens--;
+        if (!isspace((unsigned char)c)) last = c;
+    }
+    if (!def) return parens <= 0;
+    if (braced) return braces <= 0;
+    /* a header not yet at its '{': wait while it is visibly unfinished */
+    return parens <= 0 && !strchr(",(-[>:", last);
+}
+
+static void run_stmt(Session *s, const char *text, int first_line)
+{
+    if (is_blank(text)) return;
+    Arena a;
+    arena_init(&a);
+    Diag d;
+    diag_init(&d, stderr);
+    Line ln = { s, "<stdin>", text, first_line, NULL, &a, &d };
+    const char *t = text;
+    while (isspace((unsigned char)*t)) t++;
+    int r;
+    if (*t == ':') r = commands_run(&ln);
+    else if (is_definition(t)) r = defs_add(s, "<stdin>", text, first_line, false, &d);
+    else r = eval_stmt(&ln);
+    if (r || d.nerrors) s->nerrors++;
+    if (d.nerrors > d.max_errors)
+        fprintf(stderr, "(%d errors in all; only the first %d are shown)\n", d.nerrors, d.max_errors);
+    arena_free(&a);
+    fflush(stdout);
+    fflush(stderr);
+}
+
+/* The statement being gathered over several lines. */
+typedef struct Pending { char *buf; size_t len, cap; int first_line; } Pending;
+
+static void pending_add(Pending *p, const char *line, int lineno)
+{
+    size_t n = strlen(line);
+    if (!p->len) p->first_line = lineno;
+    while (p->len + n + 2 > p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 256;
+        p->buf = realloc(p->buf, p->cap);
+        if (!p->buf) abort();
+    }
+    memcpy(p->buf + p->len, line, n);
+    p->len += n;
+    p->buf[p->len++] = '\n';
+    p->buf[p->len] = 0;
+}
+
+/* Adds a line; runs the statement once it is complete. */
+static void feed(Session *s, Pending *p, const char *line)
+{
+    s->line++;
+    if (!p->len && is_blank(line)) return;
+    pending_add(p, line, s->line);
+    if (!complete(p->buf)) return;
+    p->buf[--p->len] = 0;               /* the last newline */
+    run_stmt(s, p->buf, p->first_line);
+    p->len = 0;
+}
+
+static int run_pipe(Session *s)
+{
+    Pending p = { 0 };
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while (!s->quit && (n = getline(&line, &cap, stdin)) >= 0) {
+        if (n && line[n - 1] == '\n') line[--n] = 0;
+        if (n && line[n - 1] == '\r') line[--n] = 0;
+        feed(s, &p, line);
+    }
+    if (p.len && !s->quit) run_stmt(s, p.buf, p.first_line);   /* an unfinished block at the end */
+    free(line);
+    free(p.buf);
+    return s->nerrors ? 1 : 0;
+}
+
+/* ---- the terminal ---- */
+
+static Session *complete_session;
+
+static char *next_candidate(const char *text, int state)
+{
+    static int group, i;
+    Session *s = complete_session;
+    if (!state) group = i = 0;
+    size_t n = strlen(text);
+    for (; group < 5; group++, i = 0) {
+        for (;; i++) {
+            const char *c = NULL;
+            if (group == 0) c = text[0] == ':' ? command_names[i] : NULL;
+            else if (text[0] == ':') c = NULL;
+            else if (group == 1) c = i < s->nlfns ? s->prog.fns[i]->name : NULL;
+            else if (group == 2) c = i < s->nvars ? s->vars[i].name : NULL;
+            else if (group == 3) c = builtin_names[i];
+            else c = i + 1 < DT_COUNT ? dtype_name((DType)(i + 1)) : NULL;
+            if (!c) break;
+            if (!strncmp(c, text, n)) {
+                i++;
+                return strdup(c);
+            }
+        }
+    }
+    return NULL;
+}
+
+static char **complete_word(const char *text, int start, int end)
+{
+    (void)end;
+    /* a file name after :load, or inside the quotes of load(...)/save(...) */
+    const char *line = rl_line_buffer;
+    while (isspace((unsigned char)*line)) line++;
+    if (!strncmp(line, ":load ", 6) || (start > 0 && rl_line_buffer[start - 1] == '"')) return NULL;
+    rl_attempted_completion_over = 1;
+    rl_completion_append_character = 0;
+    return rl_completion_matches(text, next_candidate);
+}
+
+static char *history_path(void)
+{
+    const char *home = getenv("HOME");
+    if (!home || !*home) return NULL;
+    size_t n = strlen(home) + 32;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/.tdsl_history", home);
+    return p;
+}
+
+static char *got_line;
+static bool got;
+
+static void on_line(char *line)
+{
+    got_line = line;
+    got = true;
+}
+
+/* One line from the terminal; NULL at end of input. Ctrl-C at the prompt
+ * clears the line and whatever was gathered so far (*cleared). */
+static char *read_tty(const char *prompt, bool *cleared)
+{
+    got = false;
+    got_line = NULL;
+    call_take_sigint();
+    rl_callback_handler_install(prompt, on_line);
+    while (!got) {
+        struct pollfd p[2] = { { fileno(rl_instream), POLLIN, 0 }, { call_sigint_fd(), POLLIN, 0 } };
+        if (poll(p, 2, -1) < 0) continue;
+        if (p[1].revents & POLLIN) {
+            call_take_sigint();
+            rl_replace_line("", 0);
+            rl_callback_handler_remove();
+            fputs("^C\n", stdout);
+            fflush(stdout);
+            *cleared = true;
+            rl_callback_handler_install(PROMPT, on_line);
+            continue;
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) rl_callback_read_char();
+    }
+    rl_callback_handler_remove();
+    return got_line;
+}
+
+static int run_tty(Session *s)
+{
+    complete_session = s;
+    rl_readline_name = "tdsl";
+    rl_catch_signals = 0;               /* Ctrl-C is ours: see read_tty and call.c */
+    rl_attempted_completion_function = complete_word;
+    rl_completer_word_break_characters = " \t\n\"'(),[]=+-*/<>!&|";
+    char *hist = history_path();
+    using_history();
+    stifle_history(1000);
+    if (hist) read_history(hist);
+    Pending p = { 0 };
+    char *last = NULL;
+    while (!s->quit) {
+        call_report_finished(s);
+        fflush(stdout);
+        bool cleared = false;
+        char *line = read_tty(p.len ? PROMPT_MORE : PROMPT, &cleared);
+        if (cleared) p.len = 0;
+        if (!line) {
+            putchar('\n');
+            break;
+        }
+        if (!is_blank(line) && (!last || strcmp(last, line))) {     /* no repeats, as bash's ignoredups */
+            add_history(line);
+            free(last);
+            last = xstrdup(line);
+        }
+        feed(s, &p, line);
+        free(line);
+    }
+    if (hist) write_history(hist);
+    free(hist);
+    free(last);
+    free(p.buf);
+    return 0;
+}
+
+int repl_run(Session *s)
+{
+    int status = s->interactive ? run_tty(s) : run_pipe(s);
+    fflush(stdout);
+    if (__atomic_load_n(&s->running, __ATOMIC_ACQUIRE)) {
+        /* an interrupted call still runs the session's code: leave it be */
+        fprintf(stderr, "note: leaving while an interrupted call still runs\n");
+        fflush(stderr);
+        _exit(status);
+    }
+    return status;
+}

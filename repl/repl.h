@@ -1,0 +1,21 @@
+/* repl.h - the tdsl REPL's entry points (cli/tdsl.c is a thin main over them).
+ * A session holds fn/schedule definitions, the JIT code compiled from them and
+ * tensor values; every bad input is reported and leaves the session as it was. */
+#ifndef TDSL_REPL_H
+#define TDSL_REPL_H
+#include <stdbool.h>
+
+typedef struct Session Session;
+
+/* interactive: input is a terminal (prompts, line editing, history, Ctrl-C
+ * returns to the prompt); otherwise lines are read from stdin with no prompts. */
+Session *repl_create(bool interactive);
+/* Loads the fns and schedules of a .tdsl file (as :load does). 0, or -1 after
+ * printing its errors. */
+int repl_load_file(Session *s, const char *path);
+/* Reads and runs input until end of input or :quit. Returns the exit status:
+ * 0, or 1 when reading a pipe and some input had an error. */
+int repl_run(Session *s);
+void repl_destroy(Session *s);
+
+#endif
