@@ -16,11 +16,12 @@ LDLIBS   := -lm -lpthread -lffi
 
 LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c) $(wildcard runtime/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
+REPL_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard repl/*.c))
 
 .PHONY: all deps test-deps bench-deps test test-asan demo bench clean fuzz-schedules
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps
-	@$(MAKE) --no-print-directory $(B)/tdslc
+	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
 
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
 APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev python3-numpy libopenblas-dev
@@ -91,6 +92,9 @@ $(B)/libtdsl.a: $(LIB_OBJ)
 	ar rcs $@ $^
 $(B)/tdslc: $(B)/cli/tdslc.o $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
+# the REPL: repl/ (session, statements, calls through libffi) over libtdsl.a; libedit for the terminal
+$(B)/tdsl: $(B)/cli/tdsl.o $(REPL_OBJ) $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) -ledit
 
 # ---- tests ----
 $(B)/tests/%.o: tests/%.c
@@ -169,11 +173,21 @@ bench: all bench-deps
 	$(B)/bench/jit_time examples/*.tdsl
 	$(B)/bench/matmul_bench -r 5 1024 2048
 	TDSL_NUM_THREADS=2 $(B)/bench/parallel_overhead
+	@$(MAKE) --no-print-directory $(B)/bench/repl_latency $(B)/bench/repl_ffi
+	$(B)/bench/repl_latency $(B)/tdsl examples/mlp.tdsl
+	$(B)/bench/repl_ffi
 	@$(MAKE) --no-print-directory $(B)/bench/examples_bench
 	TDSL_NUM_THREADS=1 $(B)/bench/examples_bench
 	TDSL_NUM_THREADS=2 $(B)/bench/examples_bench
 
 $(B)/bench/jit_time: bench/jit_time.c $(B)/libtdsl.a
+	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)
+# the REPL's figures: start-up and first-result latency through a pty, libffi call overhead
+$(B)/bench/repl_latency: bench/repl_latency.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< -lutil
+$(B)/bench/repl_ffi: bench/repl_ffi.c $(B)/libtdsl.a
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)
 # examples/matmul.tdsl three ways: as written (x86-64-v3), renamed matmul_host
 # for --target host, and renamed matmul_default with no schedule
