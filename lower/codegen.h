@@ -22,6 +22,8 @@ typedef struct CgModule {
     LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, ptr, voidt;
 } CgModule;
 
+#define CG_MAX_VERSIONED 64
+
 typedef struct BufInfo {
     const Buffer *buf;
     LLVMValueRef base;
@@ -44,6 +46,10 @@ typedef struct CgFunc {
     int nvars, capvars;
     LLVMValueRef *live;             /* malloc'd buffers live here, outermost first */
     int nlive, caplive;
+    /* vector/unroll loops whose full-or-partial test an enclosing serial loop
+     * already made (cg_versioned_for); full[] are known to be full */
+    const LStmt *full[CG_MAX_VERSIONED], *tried[CG_MAX_VERSIONED];
+    int nfull, ntried;
 } CgFunc;
 
 /* ---- codegen_llvm.c ---- */
@@ -74,6 +80,9 @@ const BufInfo *cg_lookup_buf(CgFunc *f, const Buffer *b);
 void cg_bind_buf(CgFunc *f, const Buffer *b, LLVMValueRef base);  /* computes min and strides here */
 void cg_unbind_buf(CgFunc *f);
 LLVMValueRef cg_elem_addr(CgFunc *f, const Buffer *b, LExpr *const *idx);
+/* i64 index a + b (a - b when sub) and a * b with constant terms kept outermost */
+LLVMValueRef cg_iadd(CgModule *m, LLVMValueRef a, LLVMValueRef b, bool sub);
+LLVMValueRef cg_imul(CgModule *m, LLVMValueRef a, LLVMValueRef b);
 bool cg_has_load(const LExpr *e);
 LLVMValueRef cg_convert(CgFunc *f, LLVMValueRef v, DType from, DType to);
 LLVMValueRef cg_expr(CgFunc *f, const LExpr *e);
@@ -85,6 +94,9 @@ void cg_serial_for(CgFunc *f, const LStmt *s);
 void cg_parallel_for(CgFunc *f, const LStmt *s);
 void cg_vector_for(CgFunc *f, const LStmt *s);
 void cg_unroll_for(CgFunc *f, const LStmt *s);
+/* A serial loop, versioned on whether the vector/unroll loops inside it whose
+ * extents it does not change are full (codegen_vector.c). */
+void cg_versioned_for(CgFunc *f, const LStmt *s);
 
 /* ---- runtime_link.c ---- */
 /* When mod calls the thread pool (a parallel loop), links the pool's bitcode

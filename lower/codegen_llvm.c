@@ -186,6 +186,62 @@ void cg_unbind_buf(CgFunc *f)
     free(bi->stride);
 }
 
+
+/* ---- index arithmetic with constants floated outward ----
+ * (x + c) + y is built as (x + y) + c, and (x + c) * k as x * k + c * k, so the
+ * unrolled copies of an access share one variable part and differ by a
+ * constant: LLVM's alias analysis then tells the rows of a register tile apart
+ * and keeps them in registers across the reduction loop. i64 wraps, so any
+ * association gives the same value. */
+static LLVMValueRef split_const(LLVMValueRef x, LLVMValueRef *c)
+{
+    if (LLVMIsAConstantInt(x)) {
+        *c = x;
+        return NULL;
+    }
+    if (LLVMIsAInstruction(x) && LLVMGetInstructionOpcode(x) == LLVMAdd && LLVMIsAConstantInt(LLVMGetOperand(x, 1))) {
+        *c = LLVMGetOperand(x, 1);
+        return LLVMGetOperand(x, 0);
+    }
+    *c = NULL;
+    return x;
+}
+
+static LLVMValueRef with_const(LLVMBuilderRef B, LLVMValueRef v, LLVMValueRef c)
+{
+    if (!v) return c;
+    if (!c || LLVMConstIntGetSExtValue(c) == 0) return v;
+    return LLVMBuildAdd(B, v, c, "");
+}
+
+LLVMValueRef cg_iadd(CgModule *m, LLVMValueRef a, LLVMValueRef b, bool sub)
+{
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef ca, cb, va = split_const(a, &ca), vb = split_const(b, &cb);
+    if (!ca && !cb) return sub ? LLVMBuildNSWSub(B, a, b, "") : LLVMBuildNSWAdd(B, a, b, "");
+    LLVMValueRef v = !vb ? va : !va ? (sub ? LLVMBuildNeg(B, vb, "") : vb)
+                          : sub ? LLVMBuildSub(B, va, vb, "") : LLVMBuildAdd(B, va, vb, "");
+    LLVMValueRef zero = LLVMConstInt(LLVMTypeOf(a), 0, 0);
+    LLVMValueRef c = sub ? LLVMConstSub(ca ? ca : zero, cb ? cb : zero) : LLVMConstAdd(ca ? ca : zero, cb ? cb : zero);
+    return with_const(B, v, c);
+}
+
+LLVMValueRef cg_imul(CgModule *m, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef ca, cb;
+    if (LLVMIsAConstantInt(a)) {
+        LLVMValueRef t = a;
+        a = b;
+        b = t;
+    }
+    if (!LLVMIsAConstantInt(b)) return LLVMBuildNSWMul(B, a, b, "");
+    LLVMValueRef va = split_const(a, &ca);
+    (void)cb;
+    if (!ca || !va) return LLVMBuildNSWMul(B, a, b, "");
+    return with_const(B, LLVMBuildMul(B, va, b, ""), LLVMConstMul(ca, b));
+}
+
 LLVMValueRef cg_elem_addr(CgFunc *f, const Buffer *b, LExpr *const *idx)
 {
     const BufInfo *bi = cg_lookup_buf(f, b);
@@ -193,9 +249,9 @@ LLVMValueRef cg_elem_addr(CgFunc *f, const Buffer *b, LExpr *const *idx)
     LLVMBuilderRef B = f->m->b;
     LLVMValueRef off = NULL;
     for (int k = 0; k < b->ndim; k++) {
-        LLVMValueRef i = LLVMBuildNSWSub(B, cg_expr(f, idx[k]), bi->min[k], "");
-        LLVMValueRef t = LLVMBuildNSWMul(B, i, bi->stride[k], "");
-        off = off ? LLVMBuildNSWAdd(B, off, t, "") : t;
+        LLVMValueRef i = cg_iadd(f->m, cg_expr(f, idx[k]), bi->min[k], true);
+        LLVMValueRef t = cg_imul(f->m, i, bi->stride[k]);
+        off = off ? cg_iadd(f->m, off, t, false) : t;
     }
     if (!off) return bi->base;
     return LLVMBuildInBoundsGEP2(B, cg_mem_type(f->m, b->type), bi->base, &off, 1, "");
@@ -326,6 +382,15 @@ static LLVMValueRef emit_binary(CgFunc *f, const LExpr *e)
         return LLVMBuildFCmp(B, p, a, b, "");
     }
     bool s = dtype_is_signed(t);
+    if (t == DT_I64 && (e->op == OP_ADD || e->op == OP_SUB)) {
+        LLVMValueRef ca, cb;
+        split_const(a, &ca), split_const(b, &cb);
+        if (ca || cb) return cg_iadd(m, a, b, e->op == OP_SUB);
+    }
+    if (t == DT_I64 && e->op == OP_MUL && (LLVMIsAConstantInt(a) || LLVMIsAConstantInt(b))) {
+        LLVMValueRef r = cg_imul(m, a, b);
+        return r;
+    }
     switch (e->op) {
     case OP_ADD: return LLVMBuildAdd(B, a, b, "");
     case OP_SUB: return LLVMBuildSub(B, a, b, "");
@@ -615,7 +680,7 @@ void cg_stmt(CgFunc *f, const LStmt *s)
         case LOOP_PARALLEL: cg_parallel_for(f, s); return;
         case LOOP_VECTOR: cg_vector_for(f, s); return;
         case LOOP_UNROLL: cg_unroll_for(f, s); return;
-        default: cg_serial_for(f, s); return;
+        default: cg_versioned_for(f, s); return;
         }
     case LS_ALLOC: emit_alloc(f, s); return;
     case LS_STORE: {

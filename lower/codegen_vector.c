@@ -87,15 +87,22 @@ static void unrolled(CgFunc *f, const LStmt *s, LLVMValueRef lo, BodyFn fn, void
     }
 }
 
+static bool in_list(const LStmt *const *l, int n, const LStmt *s)
+{
+    for (int i = 0; i < n; i++)
+        if (l[i] == s) return true;
+    return false;
+}
+
 /* Emits fast() when the extent n (already emitted) equals s->width, else slow();
- * a constant extent picks one at compile time. */
+ * a constant extent, or an enclosing loop's versioning, picks one at compile time. */
 static void when_full(CgFunc *f, const LStmt *s, LLVMValueRef n, void (*fast)(void *), void (*slow)(void *),
                       void *ctx)
 {
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
-    if (s->extent->kind == LX_INT) {
-        if (s->extent->ival == s->width) fast(ctx);
+    if (s->extent->kind == LX_INT || in_list(f->full, f->nfull, s)) {
+        if (s->extent->kind != LX_INT || s->extent->ival == s->width) fast(ctx);
         else slow(ctx);
         return;
     }
@@ -307,16 +314,24 @@ static bool lin_stride(const Vec *V, const LExpr *e, int64_t *s)
     }
 }
 
-/* Is buf[idx] one contiguous <w x T> block? The last index steps by +1
- * (returns 1) or -1 (returns -1: lanes in reverse) across lanes, the others
- * are uniform, and no index reads memory. 0 otherwise. */
+/* Is buf[idx] one contiguous <w x T> block? One index steps by +1 (returns
+ * 1) or -1 (returns -1: lanes in reverse) across lanes, the others are
+ * uniform, every dim after the stepping one has extent 1 (an rfactor stage's
+ * trailing dim, say), and no index reads memory. 0 otherwise. */
 static int contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
 {
-    int64_t s = 0;
+    int64_t s, dir = 0;
     if (b->ndim == 0) return 0;
-    for (int k = 0; k < b->ndim; k++)
-        if (cg_has_load(idx[k]) || !lin_stride(V, idx[k], &s) || (k < b->ndim - 1 && s != 0)) return 0;
-    return s == 1 || s == -1 ? (int)s : 0;
+    for (int k = 0; k < b->ndim; k++) {
+        if (cg_has_load(idx[k]) || !lin_stride(V, idx[k], &s)) return 0;
+        if (s == 0) {
+            if (dir && !ix_is_const(b->extent[k], 1)) return 0;
+            continue;
+        }
+        if (dir || (s != 1 && s != -1)) return 0;
+        dir = s;
+    }
+    return (int)dir;
 }
 
 /* base + off elements. Under a mask the address may belong to an inactive
@@ -331,14 +346,13 @@ static LLVMValueRef gep(Vec *V, const Buffer *b, LLVMValueRef base, LLVMValueRef
  * when the lanes run backwards */
 static LLVMValueRef block_addr(Vec *V, const Buffer *b, LExpr *const *idx, int dir)
 {
-    LLVMBuilderRef B = V->B;
     const BufInfo *bi = cg_lookup_buf(V->f, b);
     if (!bi) return LLVMConstNull(V->m->ptr);
     push_var(V->f, V->var, V->lo);
     LLVMValueRef off = cg_i64(V->m, dir < 0 ? 1 - (int64_t)V->w : 0);
     for (int k = 0; k < b->ndim; k++) {
-        LLVMValueRef i = LLVMBuildSub(B, cg_expr(V->f, idx[k]), bi->min[k], "");
-        off = LLVMBuildAdd(B, off, LLVMBuildMul(B, i, bi->stride[k], ""), "");
+        LLVMValueRef i = cg_iadd(V->m, cg_expr(V->f, idx[k]), bi->min[k], true);
+        off = cg_iadd(V->m, off, cg_imul(V->m, i, bi->stride[k]), false);
     }
     V->f->nvars--;
     return gep(V, b, bi->base, off);
@@ -849,4 +863,72 @@ void cg_vector_for(CgFunc *f, const LStmt *s)
     when_full(f, s, n, vector_fast, vector_slow, &c);
     copies /= k;
     free(V.temps);
+}
+
+/* ---- versioning serial loops on full vector/unroll loops ----
+ * A tiled reduction runs `for r: unrolled ii: vectorized ji: C += ...` where the
+ * extents of ii and ji (min(6, m - i0), ...) do not change with r. Testing them
+ * inside r leaves LLVM a loop with a branch per row, which it merges with the
+ * partial path and cannot keep C in registers across. So the outermost serial
+ * loop whose body holds such loops tests them once: one copy of the loop with
+ * all of them full, one with the usual per-iteration tests. */
+
+/* Is every loop counter in e bound outside the loop being versioned? */
+static bool bound_here(CgFunc *f, const LExpr *e)
+{
+    if (e->kind == LX_VAR && e->var->kind == LV_LOOP) {
+        for (int i = f->nvars - 1; i >= 0; i--)
+            if (f->vars[i].var == e->var) return true;
+        return false;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        if (e->args[i] && !bound_here(f, e->args[i])) return false;
+    return true;
+}
+
+static void version_candidates(CgFunc *f, const LStmt *s, const LStmt **out, int *n)
+{
+    if (!s) return;
+    if (s->kind == LS_FOR) {
+        if (s->loop == LOOP_PARALLEL) return;
+        if ((s->loop == LOOP_VECTOR || s->loop == LOOP_UNROLL) && s->width >= 2 && s->width <= VEC_MAX_WIDTH &&
+            s->extent->kind != LX_INT && !cg_has_load(s->extent) && bound_here(f, s->extent) &&
+            !in_list(f->tried, f->ntried, s) && f->ntried + *n < CG_MAX_VERSIONED)
+            out[(*n)++] = s;
+    }
+    for (int i = 0; i < s->nbody; i++) version_candidates(f, s->body[i], out, n);
+}
+
+void cg_versioned_for(CgFunc *f, const LStmt *s)
+{
+    const LStmt *cand[CG_MAX_VERSIONED];
+    int n = 0;
+    version_candidates(f, s->body[0], cand, &n);
+    if (!n) {
+        cg_serial_for(f, s);
+        return;
+    }
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef all = NULL;
+    for (int i = 0; i < n; i++) {
+        LLVMValueRef c = LLVMBuildICmp(B, LLVMIntEQ, cg_expr(f, cand[i]->extent), cg_i64(m, cand[i]->width), "");
+        all = all ? LLVMBuildAnd(B, all, c, "") : c;
+    }
+    LLVMBasicBlockRef bv = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "all.full");
+    LLVMBasicBlockRef bs = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "some.partial");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "versions.end");
+    LLVMBuildCondBr(B, all, bv, bs);
+    int nf = f->nfull, nt = f->ntried;
+    for (int i = 0; i < n; i++) f->tried[f->ntried++] = cand[i];
+    LLVMPositionBuilderAtEnd(B, bv);
+    for (int i = 0; i < n; i++) f->full[f->nfull++] = cand[i];
+    cg_serial_for(f, s);
+    LLVMBuildBr(B, bj);
+    f->nfull = nf;
+    LLVMPositionBuilderAtEnd(B, bs);
+    cg_serial_for(f, s);
+    LLVMBuildBr(B, bj);
+    f->ntried = nt;
+    LLVMPositionBuilderAtEnd(B, bj);
 }
