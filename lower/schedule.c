@@ -161,8 +161,12 @@ static bool want_factor(Sb *s, int i, int64_t max, int64_t *out)
         return false;
     }
     if (x->ival < 1 || x->ival > max) {
-        diag_error(s->d, x->span, "%s: factor %lld is out of range (1..%lld)", s->p->prim, (long long)x->ival,
-                   (long long)max);
+        const char *what = !strcmp(s->p->prim, "vectorize") ? "width" : "factor";
+        if (x->ival < 1)
+            diag_error(s->d, x->span, "%s: the %s must be at least 1, not %lld", s->p->prim, what, (long long)x->ival);
+        else
+            diag_error(s->d, x->span, "%s: %s %lld is too large (at most %lld)", s->p->prim, what, (long long)x->ival,
+                       (long long)max);
         return false;
     }
     *out = x->ival;
@@ -217,12 +221,17 @@ static void retire(Sb *s, SStage *st, int v, const char *why)
     st->vars[v].gone_span = s->p->span;
 }
 
+static const char *verb(const char *prim)
+{
+    return !strcmp(prim, "parallel") ? "parallelize" : prim;
+}
+
 static bool unmarked(Sb *s, SStage *st, int v, int argi)
 {
     static const char *kinds[] = { "serial", "parallel", "vectorized", "unrolled" };
     if (st->vars[v].kind == LOOP_SERIAL) return true;
     diag_error(s->d, arg(s, argi)->span, "cannot %s '%s': it is already %s; split, fuse and reorder loops before marking them",
-               s->p->prim, st->vars[v].name, kinds[st->vars[v].kind]);
+               verb(s->p->prim), st->vars[v].name, kinds[st->vars[v].kind]);
     return false;
 }
 
@@ -272,7 +281,7 @@ static bool check_rorder(Sb *s, SStage *st)
             diag_error(s->d, s->p->span,
                        "cannot put reduction loop '%s' outside '%s': that changes the order of the floating-point %s "
                        "of '%s' (use rfactor to reassociate it explicitly)",
-                       st->vars[v].name, st->vars[prev].name, op_text(st->red), st->name);
+                       st->vars[prev].name, st->vars[v].name, op_text(st->red), st->name);
             return false;
         }
         prev = v;
@@ -415,7 +424,7 @@ static bool mark(Sb *s, SStage *st, int v, LoopKind k, int width, int argi)
         diag_error(s->d, arg(s, argi)->span,
                    "cannot %s '%s': it is a reduction loop of '%s', and its iterations depend on each other "
                    "(rfactor it first, e.g. %s.rfactor(%s, %s_rf))",
-                   s->p->prim, x->name, st->name, st->name, x->name, st->name);
+                   verb(s->p->prim), x->name, st->name, st->name, x->name, st->name);
         return false;
     }
     x->kind = k;
@@ -537,6 +546,11 @@ static bool prim_rfactor(Sb *s, SStage *st)
     int v = live_var(s, st, 0);
     if (v < 0 || !want_name(s, 1)) return false;
     const char *name = arg(s, 1)->name;
+    if (st->rf_of) {
+        diag_error(s->d, s->p->span, "cannot rfactor '%s': it is itself the rfactor stage of '%s' (rfactor the reduction of '%s' once, e.g. by a loop split from several)",
+                   st->name, st->rf_of->name, st->rf_of->name);
+        return false;
+    }
     if (!st->red || st->rf) {
         diag_error(s->d, s->p->span, "cannot rfactor '%s': %s", st->name,
                    st->rf ? "it was already rfactored" : "its value is not a reduction");
@@ -602,7 +616,7 @@ static bool apply(Sb *s, const SchedPrim *p)
         else if (t && t->def && t->def->kind == ST_CALL)
             diag_error(s->d, p->stage_span, "'%s' is computed by a call to '%s'; schedule '%s' instead", p->stage, t->def->callee, t->def->callee);
         else if (t)
-            diag_error(s->d, p->stage_span, "'%s' is never computed, so it has no loops to schedule", p->stage);
+            diag_error(s->d, p->stage_span, "'%s' is never used, so it is not computed and has no loops to schedule", p->stage);
         else
             diag_error(s->d, p->stage_span, "'%s' is not a stage of '%s'", p->stage, s->fn->name);
         return false;
@@ -729,25 +743,34 @@ static bool check_placement(Sb *s, SStage *st)
             return true;
         }
         /* consumers: the stage it is computed at, and later stages computed at the same loop */
-        bool read = false, after = false;
-        for (int i = 0; i < s->fs->nstages; i++) {
-            SStage *c = s->fs->stages[i];
-            if (c == st) after = true;
-            if (c->place == PLACE_INLINE || !consumes(s->fs, c, st->t)) continue;
-            const SStage *h = sched_home(c);
-            bool sibling = h->place == PLACE_AT && h->at == st->at && h->at_var == st->at_var && after;
-            if (c == st->at || sibling) {
-                read = true;
-                continue;
-            }
-            diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' reads it too%s", st->name,
-                       st->at->name, c->name, c->place == PLACE_AT ? "" : " (compute it at the same loop to share it)");
+        if (st->at->place == PLACE_INLINE) {
+            diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' is inlined", st->name, st->at->name,
+                       st->at->name);
             return false;
         }
-        if (!read) {
-            diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' does not read it%s", st->name,
-                       st->at->name, st->at->name, st->at->rf ? " (its reduction moved to its rfactor stage)" : "");
-            return false;
+        /* consumers: the stage it is computed at, and later stages computed at the same loop */
+        bool read = false;
+        for (int pass = 0; pass < 2; pass++) {
+            bool after = false;
+            for (int i = 0; i < s->fs->nstages; i++) {
+                SStage *c = s->fs->stages[i];
+                if (c == st) after = true;
+                if (c->place == PLACE_INLINE || !consumes(s->fs, c, st->t)) continue;
+                const SStage *h = sched_home(c);
+                bool sibling = h->place == PLACE_AT && h->at == st->at && h->at_var == st->at_var && after;
+                if (c == st->at || sibling) read = true;
+                else if (pass == 1) {
+                    diag_error(d, st->place_span, "cannot compute '%s' at loop '%s' of '%s': '%s' reads it too, outside that loop%s",
+                               st->name, st->at->vars[st->at_var].name, st->at->name, c->name,
+                               c->place == PLACE_AT ? "" : " (compute it at the same loop, after it, to share it)");
+                    return false;
+                }
+            }
+            if (pass == 0 && !read) {
+                diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' does not read it%s", st->name,
+                           st->at->name, st->at->name, st->at->rf ? " (its reduction moved to its rfactor stage)" : "");
+                return false;
+            }
         }
     }
     if (st->at->place == PLACE_INLINE) {
@@ -766,7 +789,8 @@ static bool check_placement(Sb *s, SStage *st)
             return false;
         }
     if (in_vector(st->at, st->at_var)) {
-        diag_error(d, st->place_span, "cannot compute '%s' at or inside the vectorized loop of '%s'", st->name, st->at->name);
+        diag_error(d, st->place_span, "cannot compute '%s' at loop '%s' of '%s': that loop is, or runs inside, a vectorized loop",
+                   st->name, st->at->vars[st->at_var].name, st->at->name);
         return false;
     }
     return true;
@@ -781,7 +805,18 @@ static bool check_packs(Sb *s, SStage *st)
             diag_error(s->d, p->span, "loop '%s' of '%s' was %s after this pack", st->vars[p->at].name, st->name, st->vars[p->at].gone);
             return false;
         }
-        if (st->rf || !sched_reads(s->fs, st->value, p->src, SCHED_READS_DIRECT)) {
+        if (st->rf) {
+            diag_error(s->d, p->span, "'%s' now only reduces its rfactor stage '%s'; pack '%s' there: %s.pack(%s, ...)",
+                       st->name, st->rf->name, p->src->name, st->rf->name, p->src->name);
+            return false;
+        }
+        if (!sched_reads(s->fs, st->value, p->src, SCHED_READS_DIRECT) &&
+            sched_reads(s->fs, st->value, p->src, SCHED_READS_INLINED_ONLY)) {
+            diag_error(s->d, p->span, "'%s' reads '%s' only inside an inlined stage, where a pack does not reach; pack it in a stage that reads it itself",
+                       st->name, p->src->name);
+            return false;
+        }
+        if (!sched_reads(s->fs, st->value, p->src, SCHED_READS_DIRECT)) {
             diag_error(s->d, p->span, "'%s' does not read '%s', so there is nothing to pack", st->name, p->src->name);
             return false;
         }

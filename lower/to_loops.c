@@ -56,6 +56,7 @@ struct Nest {
     bool *offset;           /* per var: the loop runs over index values, not from 0 */
     int *sym;               /* per var: its symbol once bound, or -1 */
     bool *full;             /* per split inner var: in a full tile here, its extent is the factor */
+    bool *tail;             /* per split inner var: in the tail here, short of its factor: run serially */
     Buffer **packs;         /* per st->packs entry, once built */
 };
 
@@ -742,6 +743,7 @@ static Nest *nest_new(Lower *L, SStage *st, Box region)
     n->offset = ARENA_ARRAY(L->a, bool, st->nvars);
     n->sym = ARENA_ARRAY(L->a, int, st->nvars);
     n->full = ARENA_ARRAY(L->a, bool, st->nvars);
+    n->tail = ARENA_ARRAY(L->a, bool, st->nvars);
     n->packs = ARENA_ARRAY(L->a, Buffer *, st->npacks + 1);
     for (int v = 0; v < st->nvars; v++) {
         const SVar *x = &st->vars[v];
@@ -972,8 +974,8 @@ static LStmt *loop_at(Lower *L, Build *b, int pos, LExpr *lo, LExpr *ext, LoopKi
     L->loops.len--;
     b->bound[v] = false;
     LStmt *loop = ls_for(L->a, n->lv[v], lo, ext, body);
-    loop->loop = kind;
-    loop->width = kind == LOOP_SERIAL ? 0 : n->st->vars[v].width;
+    loop->loop = n->tail[v] ? LOOP_SERIAL : kind;
+    loop->width = loop->loop == LOOP_SERIAL ? 0 : n->st->vars[v].width;
     return loop;
 }
 
@@ -1049,7 +1051,9 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     n->full[in] = false;
     b->nguards = ng;
     for (int i = 0; i < ng; i++) b->guards[i].done = done[i];
+    n->tail[in] = true;                 /* never a full vector or unroll there */
     LStmt *tail = loop_at(L, b, pos, nfull, ix_ceildiv(L->a, ix_mod(L->a, pe, x->factor), x->factor), LOOP_SERIAL);
+    n->tail[in] = false;
     b->parts--;
     LStmt *blk = ls_block(L->a);
     ls_append(L->a, blk, main);
