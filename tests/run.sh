@@ -19,7 +19,7 @@
 #   repl    the tdsl REPL: transcripts tests/repl/NAME.in -> NAME.out, :llvm/:asm,
 #           the terminal through a pty, a long session: tests/repl/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
-#           examples against the unscheduled fn (4 parts, 500 cases; 100 under SAN)
+#           examples against the unscheduled fn (8 parts, 504 cases; 104 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
 # errors/bad_dim, ...) contains one of the patterns. JOBS=N sets parallelism.
 # The last line is `N passed, N failed`; the exit status is 1 if any failed.
@@ -328,24 +328,25 @@ case_parse() {
     else echo "FAIL parse/all (sh tests/parse/check.sh $B/tests/parse_test)"; printf '%s\n' "$out"; fi
 }
 
-# schedfuzz: 4 disjoint sets of fns, a fixed seed (make fuzz-schedules runs any number).
+# schedfuzz: 8 disjoint sets of fns, 504 cases in all, a fixed seed (make
+# fuzz-schedules runs any number); --strict: an illegal draw that compiles fails.
 # SCHEDFUZZ_WITHOUT: primitives the draws leave out while known bugs are open
 # (tailfuse: fusing a split tail then splitting/vectorizing the fused loop writes
 # out of bounds; rfactor2: rfactor of an rfactor stage crashes). Empty it to see them.
 SCHEDFUZZ_WITHOUT=${SCHEDFUZZ_WITHOUT-tailfuse,rfactor2}
 list_schedfuzz() {
     local k
-    for k in 1 2 3 4; do echo "schedfuzz/$k"; done
+    for k in 1 2 3 4 5 6 7 8; do echo "schedfuzz/$k"; done
 }
 case_schedfuzz() {
-    local k=${1#schedfuzz/} n=125 out rc f files=() args
-    [ -n "$SAN" ] && n=25
+    local k=${1#schedfuzz/} n=63 out rc f files=() args
+    [ -n "$SAN" ] && n=13
     for f in tests/e2e/*.tdsl examples/*.tdsl; do
         [ "$f" = tests/e2e/entry_checks.tdsl ] || files+=("$f")
     done
-    args=(-q --part "$k/4" -n "$n" --seed 1)
+    args=(-q --strict --part "$k/8" -n "$n" --seed 1)
     [ -n "$SCHEDFUZZ_WITHOUT" ] && args+=(--without "$SCHEDFUZZ_WITHOUT")
-    out=$(timeout "$TIMEOUT" "$B/tests/sched_fuzz" "${args[@]}" "${files[@]}" 2>&1)
+    out=$(timeout "$((TIMEOUT * 2))" "$B/tests/sched_fuzz" "${args[@]}" "${files[@]}" 2>&1)
     rc=$?
     if [ $rc -eq 0 ]; then
         echo "PASS schedfuzz/$k ($(printf '%s\n' "$out" | tail -n 1))"
