@@ -979,9 +979,9 @@ static LStmt *loop_at(Lower *L, Build *b, int pos, LExpr *lo, LExpr *ext, LoopKi
     return loop;
 }
 
-/* If loop pos is a split's outer loop whose inner loop runs inside it with a
- * tail (the factor may not divide the extent), and vector or unrolled loops
- * run inside, that inner loop; else -1. */
+/* If loop pos is a split's outer loop whose inner loop runs inside it, is
+ * vectorized or unrolled, and may have a tail (the factor may not divide the
+ * extent), that inner loop; else -1. */
 static int tail_inner(Lower *L, Build *b, int pos)
 {
     Nest *n = b->n;
@@ -993,16 +993,13 @@ static int tail_inner(Lower *L, Build *b, int pos)
     for (int i = pos + 1; i < b->nv; i++)
         if (b->vars[i] == in) inside = true;
     if (!inside) return -1;
-    /* worth it where constant trip counts unroll or vectorize, unless the
+    /* worth it where a constant trip count unrolls or vectorizes, unless the
      * nest's unrolled code is already large (it would double) */
     int64_t copies = 1;
-    bool marked = false;
-    for (int i = 0; i < b->nv; i++) {
-        const SVar *y = &n->st->vars[b->vars[i]];
-        if (i > pos && (y->kind == LOOP_VECTOR || y->kind == LOOP_UNROLL)) marked = true;
-        if (y->kind == LOOP_UNROLL) copies *= y->width;
-    }
-    if (!marked || copies > 16) return -1;
+    for (int i = 0; i < b->nv; i++)
+        if (n->st->vars[b->vars[i]].kind == LOOP_UNROLL) copies *= n->st->vars[b->vars[i]].width;
+    LoopKind k = n->st->vars[in].kind;
+    if ((k != LOOP_VECTOR && k != LOOP_UNROLL) || copies > 16) return -1;
     LExpr *e = extent(L, n, in);
     return e->kind == LX_INT ? -1 : in;
 }
