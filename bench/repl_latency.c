@@ -1,7 +1,8 @@
 /* repl_latency.c - the REPL as a user meets it, through a pseudo-terminal:
  * start-up to the first prompt (alone, and loading a file), then the latency
  * from entering a small fn to its first result (checking the definition, then
- * the first call, which JIT-compiles it), and a second call (compiled code reused).
+ * the first call, which starts the JIT and compiles it), the same call again
+ * (compiled code reused), and a second fn entered to its first result.
  * Usage: repl_latency TDSL [FILE.tdsl] [TRIALS]   (medians; HOME is a temp dir) */
 #define _GNU_SOURCE
 #include <poll.h>
@@ -54,7 +55,7 @@ static void say(int fd, const char *s)
     if (write(fd, s, strlen(s)) != (ssize_t)strlen(s)) exit(1);
 }
 
-typedef struct Trial { double start, define, first, second; } Trial;
+typedef struct Trial { double start, define, first, second, other; } Trial;
 
 static Trial trial(const char *tdsl, const char *file, const char *home)
 {
@@ -87,9 +88,25 @@ static Trial trial(const char *tdsl, const char *file, const char *home)
     say(fd, "twice(arange(f32[4]))\r");
     wait_for(fd, mark, "[0.0, 2.0, 4.0, 6.0]");
     t.second = now() - t1;
-    say(fd, "\x04");
+    wait_for(fd, mark, "tdsl> ");
+    /* another fn, once the JIT exists: what each new definition costs */
+    mark = len;
+    t1 = now();
+    say(fd, "fn thrice(A: f32[n]) -> B: f32[n] { B[i] = A[i] * 3.0 }\r");
+    wait_for(fd, mark, "tdsl> ");
+    mark = len;
+    say(fd, "thrice(arange(f32[4]))\r");
+    wait_for(fd, mark, "[0.0, 3.0, 6.0, 9.0]");
+    t.other = now() - t1;
+    wait_for(fd, mark, "tdsl> ");
+    say(fd, ":quit\r");
     int st;
-    waitpid(pid, &st, 0);
+    pid_t done = 0;
+    for (int i = 0; i < 100 && !(done = waitpid(pid, &st, WNOHANG)); i++) usleep(100000);
+    if (!done) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+    }
     close(fd);
     return t;
 }
@@ -117,13 +134,14 @@ int main(int argc, char **argv)
     if (n < 1 || n > 100) n = 11;
     char home[] = "/tmp/tdsl_bench.XXXXXX";
     if (!mkdtemp(home)) return 1;
-    double s0[100], s1[100], d[100], f1[100], f2[100];
+    double s0[100], s1[100], d[100], f1[100], f2[100], o[100];
     for (int i = 0; i < n; i++) {
         Trial a = trial(tdsl, NULL, home);
         s0[i] = a.start;
         d[i] = a.define;
         f1[i] = a.first;
         f2[i] = a.second;
+        o[i] = a.other;
         s1[i] = file ? trial(tdsl, file, home).start : 0;
     }
     double dm = median(d, n), fm = median(f1, n);
@@ -133,6 +151,7 @@ int main(int argc, char **argv)
     printf("  a small fn, entered to its first result:   %7.1f ms  (definition checked %.1f ms, first call %.1f ms)\n",
            (dm + fm) * 1e3, dm * 1e3, fm * 1e3);
     printf("  the same call again (code reused):         %7.1f ms\n", median(f2, n) * 1e3);
+    printf("  a second small fn, entered to its result:  %7.1f ms  (the JIT already running)\n", median(o, n) * 1e3);
     char hist[64];
     snprintf(hist, sizeof hist, "%s/.tdsl_history", home);
     unlink(hist);

@@ -104,16 +104,22 @@ static void pending_add(Pending *p, const char *line, int lineno)
     p->buf[p->len] = 0;
 }
 
+/* Runs the gathered statement (without its trailing blank space) and empties p. */
+static void run_pending(Session *s, Pending *p)
+{
+    while (p->len && isspace((unsigned char)p->buf[p->len - 1])) p->len--;
+    p->buf[p->len] = 0;
+    run_stmt(s, p->buf, p->first_line);
+    p->len = 0;
+}
+
 /* Adds a line; runs the statement once it is complete. */
 static void feed(Session *s, Pending *p, const char *line)
 {
     s->line++;
     if (!p->len && is_blank(line)) return;
     pending_add(p, line, s->line);
-    if (!complete(p->buf)) return;
-    p->buf[--p->len] = 0;               /* the last newline */
-    run_stmt(s, p->buf, p->first_line);
-    p->len = 0;
+    if (complete(p->buf)) run_pending(s, p);
 }
 
 static int run_pipe(Session *s)
@@ -127,7 +133,7 @@ static int run_pipe(Session *s)
         if (n && line[n - 1] == '\r') line[--n] = 0;
         feed(s, &p, line);
     }
-    if (p.len && !s->quit) run_stmt(s, p.buf, p.first_line);   /* an unfinished block at the end */
+    if (p.len && !s->quit) run_pending(s, &p);     /* an unfinished statement at the end */
     free(line);
     free(p.buf);
     return s->nerrors ? 1 : 0;

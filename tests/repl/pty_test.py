@@ -135,7 +135,9 @@ time.sleep(0.2)
 send("\x03")
 expect(r"(time inc: median .*?|interrupted.*?)" + PROMPT, what=":time after Ctrl-C")
 
-# Ctrl-D leaves; the history file keeps the lines
+# Ctrl-D leaves (typed once the prompt is up: Ctrl-D before the terminal is
+# in raw mode would be a cooked-mode end-of-file); the history file keeps the lines
+time.sleep(0.2)
 send("\x04")
 _, status = os.waitpid(pid, 0)
 if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
