@@ -144,6 +144,7 @@ const char *sched_bad(Model *m, int kind)
         return "compute_at at or inside a vectorized loop";
     }
     case 16:
+        if (sched_without & W_INLINERED) return NULL;
         for (int i = 0; i < m->ns; i++)
             if (m->st[i].has_red && !m->st[i].is_result && !m->st[i].inlined) {
                 draw_prim(m, m->st[i].name, "inline()");

@@ -16,7 +16,7 @@ unsigned sched_without;
 unsigned sched_without_bit(const char *name)
 {
     static const char *names[] = { "split", "tile", "fuse", "reorder", "parallel", "vectorize", "unroll",
-                                   "rfactor", "compute_at", "compute_root", "inline", "pack", "tailfuse", "rfactor2" };
+                                   "rfactor", "compute_at", "compute_root", "inline", "pack", "tailfuse", "rfactor2", "inlinered" };
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i])) return 1u << i;
     return 0;
@@ -603,7 +603,9 @@ static void draw_placements(Model *m)
                 if (s->pos >= t->pos) continue;
                 bool ok = true;
                 for (int c = 0; c < s->ncons; c++) ok &= s->cons[c] == ti || in_set(g, ng, s->cons[c]);
-                if (s->rf_made && v >= first_red) ok = false;   /* not inside the loop that reduces it */
+                /* an rfactor stage goes where its parent goes, or at a loop of its
+                 * parent outside the loop that reduces it */
+                if (s->rf_made && (s->cons[0] != ti || v >= first_red)) ok = false;
                 if (ok && rng_pct(m->r, 65)) g[ng++] = si;
             }
         /* program order */
