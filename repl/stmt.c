@@ -91,7 +91,10 @@ typedef struct P {
     Line *ln;
     Tok *t;
     int n, i;
+    int depth;                  /* of parse_expr, bounded: the stack is finite */
 } P;
+
+#define MAX_NESTING 1000
 
 static bool lex(Line *ln, int from, P *p)
 {
@@ -99,7 +102,7 @@ static bool lex(Line *ln, int from, P *p)
     int cap = 0, i = from;
     p->ln = ln;
     p->t = NULL;
-    p->n = p->i = 0;
+    p->n = p->i = p->depth = 0;
     for (;;) {
         while (s[i] && (isspace((unsigned char)s[i]) || s[i] == '#'))
             if (s[i] == '#') while (s[i] && s[i] != '\n') i++;
@@ -211,6 +214,7 @@ static char *unquote(P *p, const Tok *t)
 }
 
 static RExpr *parse_expr(P *p);
+static RExpr *parse_unary(P *p);
 
 /* args up to the closing `close`; the opening token was consumed. */
 static bool parse_args(P *p, char close, RExpr *e)
@@ -312,6 +316,19 @@ static RExpr *parse_primary(P *p)
 }
 
 static RExpr *parse_expr(P *p)
+{
+    Tok *t = peek(p);
+    if (p->depth >= MAX_NESTING) {
+        line_error(p->ln, t->start, t->end, "expression nested more than %d deep", MAX_NESTING);
+        return NULL;
+    }
+    p->depth++;
+    RExpr *e = parse_unary(p);
+    p->depth--;
+    return e;
+}
+
+static RExpr *parse_unary(P *p)
 {
     Tok *t = peek(p);
     if (is_punct(t, '-')) {
