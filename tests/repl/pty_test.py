@@ -93,6 +93,7 @@ expect(r":quit +leave.*?" + PROMPT, what=":he<TAB> completes to :help")
 
 # Ctrl-C at the prompt drops the line
 send("garbage(")
+expect(r"garbage\(", what="the typed line echoed")   # libedit has it before Ctrl-C comes
 send("\x03")
 expect(PROMPT, what="a fresh prompt after Ctrl-C")
 send("A[1, 1]\r")
