@@ -86,6 +86,8 @@ LLVMValueRef cg_imul(CgModule *m, LLVMValueRef a, LLVMValueRef b);
 bool cg_has_load(const LExpr *e);
 LLVMValueRef cg_convert(CgFunc *f, LLVMValueRef v, DType from, DType to);
 LLVMValueRef cg_expr(CgFunc *f, const LExpr *e);
+/* a op b (arithmetic, comparison, &&, ||) on dtype t; scalars or vectors alike. */
+LLVMValueRef cg_binop(CgModule *m, Op op, DType t, LLVMValueRef a, LLVMValueRef b);
 void cg_stmt(CgFunc *f, const LStmt *s);
 void cg_emit_free(CgFunc *f, LLVMValueRef p);
 void cg_error_return(CgFunc *f, LLVMValueRef code);   /* frees live buffers, returns code */

@@ -295,12 +295,24 @@ LLVMValueRef cg_convert(CgFunc *f, LLVMValueRef v, DType from, DType to)
     return LLVMConstNull(T);
 }
 
-/* Integer x / y and x % y that never trap: x/0 = x%0 = 0, MIN/-1 = MIN, MIN%-1 = 0. */
-static LLVMValueRef safe_divmod(CgFunc *f, LLVMValueRef x, LLVMValueRef y, bool is_signed, bool rem)
+/* The integer constant v as type T: a scalar, or every lane of a vector. */
+static LLVMValueRef const_like(LLVMTypeRef T, unsigned long long v)
 {
-    LLVMBuilderRef B = f->m->b;
+    if (LLVMGetTypeKind(T) != LLVMVectorTypeKind) return LLVMConstInt(T, v, 0);
+    unsigned n = LLVMGetVectorSize(T);
+    LLVMValueRef *lanes = malloc(sizeof(LLVMValueRef) * (n ? n : 1));
+    for (unsigned i = 0; i < n; i++) lanes[i] = LLVMConstInt(LLVMGetElementType(T), v, 0);
+    LLVMValueRef r = LLVMConstVector(lanes, n);
+    free(lanes);
+    return r;
+}
+
+/* Integer x / y and x % y (scalars or vectors) that never trap: x/0 = x%0 = 0,
+ * MIN/-1 = MIN, MIN%-1 = 0. */
+static LLVMValueRef safe_divmod(LLVMBuilderRef B, LLVMValueRef x, LLVMValueRef y, bool is_signed, bool rem)
+{
     LLVMTypeRef T = LLVMTypeOf(x);
-    LLVMValueRef zero = LLVMConstNull(T), one = LLVMConstInt(T, 1, 0);
+    LLVMValueRef zero = LLVMConstNull(T), one = const_like(T, 1);
     LLVMValueRef y0 = LLVMBuildICmp(B, LLVMIntEQ, y, zero, "");
     if (!is_signed) {
         LLVMValueRef d = LLVMBuildSelect(B, y0, one, y, "");
@@ -340,6 +352,57 @@ static LLVMValueRef branch_select(CgFunc *f, LLVMValueRef c, const LExpr *x, LLV
     return phi;
 }
 
+/* a op b on values of dtype t, scalars or vectors alike (no fusion here). */
+LLVMValueRef cg_binop(CgModule *m, Op op, DType t, LLVMValueRef a, LLVMValueRef b)
+{
+    LLVMBuilderRef B = m->b;
+    if (dtype_is_float(t)) {
+        LLVMRealPredicate p;
+        switch (op) {
+        case OP_ADD: return cg_fpflag(LLVMBuildFAdd(B, a, b, ""));
+        case OP_SUB: return cg_fpflag(LLVMBuildFSub(B, a, b, ""));
+        case OP_MUL: return cg_fpflag(LLVMBuildFMul(B, a, b, ""));
+        case OP_DIV: return cg_fpflag(LLVMBuildFDiv(B, a, b, ""));
+        case OP_MOD: return cg_fpflag(LLVMBuildFRem(B, a, b, ""));
+        case OP_LT: p = LLVMRealOLT; break;
+        case OP_LE: p = LLVMRealOLE; break;
+        case OP_GT: p = LLVMRealOGT; break;
+        case OP_GE: p = LLVMRealOGE; break;
+        case OP_EQ: p = LLVMRealOEQ; break;
+        case OP_NE: p = LLVMRealUNE; break;
+        default: cg_internal_error(m, "bad float operator"); return a;
+        }
+        return LLVMBuildFCmp(B, p, a, b, "");
+    }
+    bool s = dtype_is_signed(t);
+    bool index = t == DT_I64 && LLVMGetTypeKind(LLVMTypeOf(a)) != LLVMVectorTypeKind;   /* scalar index arithmetic */
+    if (index && (op == OP_ADD || op == OP_SUB)) {
+        LLVMValueRef ca, cb;
+        split_const(a, &ca), split_const(b, &cb);
+        if (ca || cb) return cg_iadd(m, a, b, op == OP_SUB);
+    }
+    if (index && op == OP_MUL && (LLVMIsAConstantInt(a) || LLVMIsAConstantInt(b))) {
+        LLVMValueRef r = cg_imul(m, a, b);
+        return r;
+    }
+    switch (op) {
+    case OP_ADD: return LLVMBuildAdd(B, a, b, "");
+    case OP_SUB: return LLVMBuildSub(B, a, b, "");
+    case OP_MUL: return LLVMBuildMul(B, a, b, "");
+    case OP_DIV: return safe_divmod(B, a, b, s, false);
+    case OP_MOD: return safe_divmod(B, a, b, s, true);
+    case OP_AND: return LLVMBuildAnd(B, a, b, "");
+    case OP_OR: return LLVMBuildOr(B, a, b, "");
+    case OP_LT: return LLVMBuildICmp(B, s ? LLVMIntSLT : LLVMIntULT, a, b, "");
+    case OP_LE: return LLVMBuildICmp(B, s ? LLVMIntSLE : LLVMIntULE, a, b, "");
+    case OP_GT: return LLVMBuildICmp(B, s ? LLVMIntSGT : LLVMIntUGT, a, b, "");
+    case OP_GE: return LLVMBuildICmp(B, s ? LLVMIntSGE : LLVMIntUGE, a, b, "");
+    case OP_EQ: return LLVMBuildICmp(B, LLVMIntEQ, a, b, "");
+    case OP_NE: return LLVMBuildICmp(B, LLVMIntNE, a, b, "");
+    default: cg_internal_error(m, "bad integer operator"); return a;
+    }
+}
+
 static LLVMValueRef emit_binary(CgFunc *f, const LExpr *e)
 {
     CgModule *m = f->m;
@@ -361,52 +424,7 @@ static LLVMValueRef emit_binary(CgFunc *f, const LExpr *e)
         LLVMTypeRef T = LLVMTypeOf(x[0]);
         return cg_call_intrinsic(m, "llvm.fmuladd", &T, 1, x, 3);
     }
-    LLVMValueRef a = cg_expr(f, ea), b = cg_expr(f, eb);
-    DType t = ea->type;
-    if (dtype_is_float(t)) {
-        LLVMRealPredicate p;
-        switch (e->op) {
-        case OP_ADD: return cg_fpflag(LLVMBuildFAdd(B, a, b, ""));
-        case OP_SUB: return cg_fpflag(LLVMBuildFSub(B, a, b, ""));
-        case OP_MUL: return cg_fpflag(LLVMBuildFMul(B, a, b, ""));
-        case OP_DIV: return cg_fpflag(LLVMBuildFDiv(B, a, b, ""));
-        case OP_MOD: return cg_fpflag(LLVMBuildFRem(B, a, b, ""));
-        case OP_LT: p = LLVMRealOLT; break;
-        case OP_LE: p = LLVMRealOLE; break;
-        case OP_GT: p = LLVMRealOGT; break;
-        case OP_GE: p = LLVMRealOGE; break;
-        case OP_EQ: p = LLVMRealOEQ; break;
-        case OP_NE: p = LLVMRealUNE; break;
-        default: cg_internal_error(m, "bad float operator"); return a;
-        }
-        return LLVMBuildFCmp(B, p, a, b, "");
-    }
-    bool s = dtype_is_signed(t);
-    if (t == DT_I64 && (e->op == OP_ADD || e->op == OP_SUB)) {
-        LLVMValueRef ca, cb;
-        split_const(a, &ca), split_const(b, &cb);
-        if (ca || cb) return cg_iadd(m, a, b, e->op == OP_SUB);
-    }
-    if (t == DT_I64 && e->op == OP_MUL && (LLVMIsAConstantInt(a) || LLVMIsAConstantInt(b))) {
-        LLVMValueRef r = cg_imul(m, a, b);
-        return r;
-    }
-    switch (e->op) {
-    case OP_ADD: return LLVMBuildAdd(B, a, b, "");
-    case OP_SUB: return LLVMBuildSub(B, a, b, "");
-    case OP_MUL: return LLVMBuildMul(B, a, b, "");
-    case OP_DIV: return safe_divmod(f, a, b, s, false);
-    case OP_MOD: return safe_divmod(f, a, b, s, true);
-    case OP_AND: return LLVMBuildAnd(B, a, b, "");
-    case OP_OR: return LLVMBuildOr(B, a, b, "");
-    case OP_LT: return LLVMBuildICmp(B, s ? LLVMIntSLT : LLVMIntULT, a, b, "");
-    case OP_LE: return LLVMBuildICmp(B, s ? LLVMIntSLE : LLVMIntULE, a, b, "");
-    case OP_GT: return LLVMBuildICmp(B, s ? LLVMIntSGT : LLVMIntUGT, a, b, "");
-    case OP_GE: return LLVMBuildICmp(B, s ? LLVMIntSGE : LLVMIntUGE, a, b, "");
-    case OP_EQ: return LLVMBuildICmp(B, LLVMIntEQ, a, b, "");
-    case OP_NE: return LLVMBuildICmp(B, LLVMIntNE, a, b, "");
-    default: cg_internal_error(m, "bad integer operator"); return a;
-    }
+    return cg_binop(m, e->op, ea->type, cg_expr(f, ea), cg_expr(f, eb));
 }
 
 /* Float min/max as llvm.minnum/maxnum treat NaN (a NaN operand loses), but

@@ -425,26 +425,6 @@ static LLVMValueRef vx_load(Vec *V, const LExpr *e)
 
 /* ---- arithmetic ---- */
 
-/* The scalar path's no-trap x / y and x % y, lane by lane */
-static LLVMValueRef vx_divmod(Vec *V, LLVMValueRef x, LLVMValueRef y, bool is_signed, bool rem)
-{
-    LLVMBuilderRef B = V->B;
-    LLVMTypeRef T = LLVMTypeOf(x);
-    LLVMValueRef zero = LLVMConstNull(T), one = splat(V, LLVMConstInt(LLVMGetElementType(T), 1, 0));
-    LLVMValueRef y0 = LLVMBuildICmp(B, LLVMIntEQ, y, zero, "");
-    if (!is_signed) {
-        LLVMValueRef d = LLVMBuildSelect(B, y0, one, y, "");
-        LLVMValueRef q = rem ? LLVMBuildURem(B, x, d, "") : LLVMBuildUDiv(B, x, d, "");
-        return LLVMBuildSelect(B, y0, zero, q, "");
-    }
-    LLVMValueRef ym1 = LLVMBuildICmp(B, LLVMIntEQ, y, LLVMConstAllOnes(T), "");
-    LLVMValueRef bad = LLVMBuildOr(B, y0, ym1, "");
-    LLVMValueRef d = LLVMBuildSelect(B, bad, one, y, "");
-    if (rem) return LLVMBuildSelect(B, bad, zero, LLVMBuildSRem(B, x, d, ""), "");
-    LLVMValueRef q = LLVMBuildSDiv(B, x, d, "");
-    q = LLVMBuildSelect(B, ym1, LLVMBuildSub(B, zero, x, ""), q, "");
-    return LLVMBuildSelect(B, y0, zero, q, "");
-}
 
 static LLVMValueRef vx_binary(Vec *V, const LExpr *e)
 {
@@ -469,44 +449,7 @@ static LLVMValueRef vx_binary(Vec *V, const LExpr *e)
         return cg_call_intrinsic(m, "llvm.fmuladd", &T, 1, x, 3);
     }
     LLVMValueRef a = vx_expr(V, ea), b = vx_expr(V, eb);
-    a = splat(V, a);
-    b = splat(V, b);
-    DType t = ea->type;
-    if (dtype_is_float(t)) {
-        LLVMRealPredicate p;
-        switch (e->op) {
-        case OP_ADD: return cg_fpflag(LLVMBuildFAdd(B, a, b, ""));
-        case OP_SUB: return cg_fpflag(LLVMBuildFSub(B, a, b, ""));
-        case OP_MUL: return cg_fpflag(LLVMBuildFMul(B, a, b, ""));
-        case OP_DIV: return cg_fpflag(LLVMBuildFDiv(B, a, b, ""));
-        case OP_MOD: return cg_fpflag(LLVMBuildFRem(B, a, b, ""));
-        case OP_LT: p = LLVMRealOLT; break;
-        case OP_LE: p = LLVMRealOLE; break;
-        case OP_GT: p = LLVMRealOGT; break;
-        case OP_GE: p = LLVMRealOGE; break;
-        case OP_EQ: p = LLVMRealOEQ; break;
-        case OP_NE: p = LLVMRealUNE; break;
-        default: cg_internal_error(m, "bad float operator"); return a;
-        }
-        return LLVMBuildFCmp(B, p, a, b, "");
-    }
-    bool s = dtype_is_signed(t);
-    switch (e->op) {
-    case OP_ADD: return LLVMBuildAdd(B, a, b, "");
-    case OP_SUB: return LLVMBuildSub(B, a, b, "");
-    case OP_MUL: return LLVMBuildMul(B, a, b, "");
-    case OP_DIV: return vx_divmod(V, a, b, s, false);
-    case OP_MOD: return vx_divmod(V, a, b, s, true);
-    case OP_AND: return LLVMBuildAnd(B, a, b, "");
-    case OP_OR: return LLVMBuildOr(B, a, b, "");
-    case OP_LT: return LLVMBuildICmp(B, s ? LLVMIntSLT : LLVMIntULT, a, b, "");
-    case OP_LE: return LLVMBuildICmp(B, s ? LLVMIntSLE : LLVMIntULE, a, b, "");
-    case OP_GT: return LLVMBuildICmp(B, s ? LLVMIntSGT : LLVMIntUGT, a, b, "");
-    case OP_GE: return LLVMBuildICmp(B, s ? LLVMIntSGE : LLVMIntUGE, a, b, "");
-    case OP_EQ: return LLVMBuildICmp(B, LLVMIntEQ, a, b, "");
-    case OP_NE: return LLVMBuildICmp(B, LLVMIntNE, a, b, "");
-    default: cg_internal_error(m, "bad integer operator"); return a;
-    }
+    return cg_binop(m, e->op, ea->type, splat(V, a), splat(V, b));
 }
 
 /* cg_convert for <w x from> -> <w x to> */
