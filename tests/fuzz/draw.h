@@ -33,6 +33,7 @@ typedef struct SStage {
     bool has_red;           /* value is a top-level reduction */
     bool order_matters;     /* a float reduction: reduction loops keep their order */
     bool nested_red, is_result, inlined, placed_at, rf_made, rf_done;
+    bool reshaped;          /* split, fused or packed: it can no longer be inlined */
     int pos;                /* program order (an rfactor stage runs right before its parent) */
     int cons[8], ncons;     /* consumer stages */
     bool call_cons;         /* read by a call */
@@ -66,7 +67,7 @@ void draw_prim(Model *m, const char *stage, const char *fmt, ...) __attribute__(
 int draw_pick_loop(Model *m, const SStage *s, int want);
 int draw_first_vec(const SStage *s);                               /* the first vectorized loop, or n */
 
-#define NBAD 35
+#define NBAD 36
 /* Appends one illegal primitive of the given kind (0..NBAD-1); returns the rule
  * it breaks, or NULL if that kind does not apply to the model now. */
 const char *sched_bad(Model *m, int kind);

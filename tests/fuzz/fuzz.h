@@ -39,8 +39,6 @@ enum {
     W_SPLIT = 1, W_TILE = 2, W_FUSE = 4, W_REORDER = 8, W_PARALLEL = 16, W_VECTORIZE = 32, W_UNROLL = 64,
     W_RFACTOR = 128, W_COMPUTE_AT = 256, W_COMPUTE_ROOT = 512, W_INLINE = 1024, W_PACK = 2048,
     W_TAILFUSE = 4096,      /* fuse(a, b) where b is the inner loop of a split that may have a tail */
-    W_RFACTOR2 = 8192,      /* rfactor of a stage made by rfactor */
-    W_INLINERED = 16384,    /* illegal draws: inline() of a reduction stage */
 };
 extern unsigned sched_without;
 /* "split" -> W_SPLIT, ...; 0 for an unknown name */

@@ -144,12 +144,13 @@ const char *sched_bad(Model *m, int kind)
         return "compute_at at or inside a vectorized loop";
     }
     case 16:
-        if (sched_without & W_INLINERED) return NULL;
-        for (int i = 0; i < m->ns; i++)
-            if (m->st[i].has_red && !m->st[i].is_result && !m->st[i].inlined) {
-                draw_prim(m, m->st[i].name, "inline()");
-                return "inline of a reduction stage";
+        for (int i = 0; i < m->ns; i++) {
+            const SStage *t = &m->st[i];
+            if (t->reshaped && !t->is_result && !t->inlined && !t->rf_made && !t->call_cons && t->ncons) {
+                draw_prim(m, t->name, "inline()");
+                return "inline of a stage with loop primitives of its own";
             }
+        }
         return NULL;
     case 17:
         for (int i = 0; i < m->ns; i++)
@@ -275,6 +276,18 @@ const char *sched_bad(Model *m, int kind)
                 else draw_prim(m, s->name, "vectorize(%s, 4)", s->loops[i].name);
                 return "split or vectorize of a loop already marked";
             }
+        return NULL;
+    case 35:
+        for (int i = 0; i < m->ns; i++) {
+            const SStage *f = &m->st[i];
+            int r = -1;
+            for (int k = 0; k < f->n; k++)
+                if (f->loops[k].red && !f->loops[k].vec && !f->loops[k].par && !f->loops[k].unr) r = k;
+            if (f->rf_made && r >= 0) {
+                draw_prim(m, f->name, "rfactor(%s, %s)", f->loops[r].name, draw_fresh(m, "rr", a));
+                return "rfactor of an rfactor stage";
+            }
+        }
         return NULL;
     case 34: {
         if (!s || !s->rf_done) return NULL;

@@ -16,7 +16,7 @@ unsigned sched_without;
 unsigned sched_without_bit(const char *name)
 {
     static const char *names[] = { "split", "tile", "fuse", "reorder", "parallel", "vectorize", "unroll",
-                                   "rfactor", "compute_at", "compute_root", "inline", "pack", "tailfuse", "rfactor2", "inlinered" };
+                                   "rfactor", "compute_at", "compute_root", "inline", "pack", "tailfuse" };
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i])) return 1u << i;
     return 0;
@@ -259,6 +259,7 @@ static void do_split(SStage *s, int i, const char *o, const char *in, int f)
 {
     Loop l = s->loops[i];
     Loop lo = l, li = l;
+    s->reshaped = true;
     snprintf(lo.name, NL, "%s", o);
     snprintf(li.name, NL, "%s", in);
     lo.ext = l.ext >= 0 ? (l.ext + f - 1) / f : -1;
@@ -383,6 +384,7 @@ static bool p_fuse(Model *m, SStage *s)
     f.ext = a.ext >= 0 && b.ext >= 0 ? a.ext * b.ext : -1;
     remove_loop(s, i + 1, true);
     remove_loop(s, i, true);
+    s->reshaped = true;
     insert_loop(s, i, f);
     return true;
 }
@@ -499,8 +501,7 @@ static bool p_unroll(Model *m, SStage *s)
 static bool p_rfactor(Model *m, SStage *s)
 {
     if (sched_without & W_RFACTOR) return false;
-    if (!s->has_red || s->rf_done || has_marks(s) || m->ns >= MAXS) return false;
-    if (s->rf_made && (sched_without & W_RFACTOR2)) return false;
+    if (!s->has_red || s->rf_done || s->rf_made || has_marks(s) || m->ns >= MAXS) return false;
     int i = draw_pick_loop(m, s, L_RED);
     if (i < 0) return false;
     char fname[NL], base[NL];
@@ -558,9 +559,10 @@ static void draw_transform(Model *m)
 
 /* ---- placements ---- */
 
+/* a reduction stage too: each read recomputes it in the same order */
 static bool can_inline(const SStage *s)
 {
-    return !s->is_result && !s->has_red && !s->nested_red && !s->rf_made && s->ncons > 0 && !s->call_cons;
+    return !s->is_result && !s->rf_made && s->ncons > 0 && !s->call_cons;
 }
 
 static void shuffle(Model *m, int *a, int n)
@@ -643,6 +645,7 @@ static void draw_placements(Model *m)
         }
         snprintf(buf + len, sizeof buf - (size_t)len, ")");
         draw_prim(m, s->name, "%s", buf);
+        s->reshaped = true;
     }
 }
 
