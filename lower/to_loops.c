@@ -932,16 +932,18 @@ static void add_guard(Lower *L, Build *b, LExpr *cond)
 }
 
 /* A fused loop runs extent(a) * maxext(b) iterations; where b's exact extent
- * is smaller (a split tail fused), the iterations past it are guarded off. */
-static void fuse_guards(Lower *L, Build *b, int v)
+ * is smaller (a split tail fused), the iterations past it are guarded off.
+ * Added for every fused var of the stage, live or split again later; each
+ * guard then sits where its loops are bound. */
+static void fuse_guards(Lower *L, Build *b)
 {
     const SStage *st = b->n->st;
-    const SVar *x = &st->vars[v];
-    if (x->how != SV_FUSED) return;
-    LExpr *e = extent(L, b->n, x->fb), *m = maxext(L, b->n, x->fb);
-    if (!lx_same(e, m)) add_guard(L, b, lx_binary(L->a, OP_LT, counter(L, b->n, x->fb), e));
-    fuse_guards(L, b, x->fa);
-    fuse_guards(L, b, x->fb);
+    for (int v = 0; v < st->nvars; v++) {
+        const SVar *x = &st->vars[v];
+        if (x->how != SV_FUSED) continue;
+        LExpr *e = extent(L, b->n, x->fb), *m = maxext(L, b->n, x->fb);
+        if (!lx_same(e, m)) add_guard(L, b, lx_binary(L->a, OP_LT, counter(L, b->n, x->fb), e));
+    }
 }
 
 /* At the first reduction loop of an update nest (position pos): a nest over
@@ -954,7 +956,7 @@ static LStmt *init_nest(Lower *L, Build *b, int pos)
         if (!st->vars[b->vars[i]].is_r) pure[np++] = b->vars[i];
     Build ib = { b->n, pure, np, -1, true, ARENA_ARRAY(L->a, bool, st->nvars), NULL, b->nguards, b->parts };
     memcpy(ib.bound, b->bound, sizeof(bool) * (size_t)st->nvars);
-    ib.guards = ARENA_ARRAY(L->a, Guard, 2 * st->nvars + 1);
+    ib.guards = ARENA_ARRAY(L->a, Guard, 3 * st->nvars + 1);
     memcpy(ib.guards, b->guards, sizeof(Guard) * (size_t)b->nguards);  /* pending ones apply here too */
     return build_loops(L, &ib, 0);
 }
@@ -1031,7 +1033,6 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
         if (!(b->init_only && st->rf_of && v == st->rf_var)) add_guard(L, b, lx_binary(L->a, OP_LT, counter(L, n, v), ext));
         ext = m;
     }
-    fuse_guards(L, b, v);
     LExpr *lo = ix_const(L->a, 0);
     if (n->offset[v]) lo = x->how == SV_PURE ? n->min[x->orig] : lower_affine(L, rvar_of(st, x->orig)->min);
     int in = exact ? tail_inner(L, b, pos) : -1;
@@ -1062,7 +1063,8 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
 static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split)
 {
     Build b = { n, vars, nv, split, false, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0, 0 };
-    b.guards = ARENA_ARRAY(L->a, Guard, 2 * n->st->nvars + 1);
+    b.guards = ARENA_ARRAY(L->a, Guard, 3 * n->st->nvars + 1);
+    fuse_guards(L, &b);
     return build_loops(L, &b, 0);
 }
 
