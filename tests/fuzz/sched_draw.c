@@ -529,8 +529,12 @@ static bool p_rfactor(Model *m, SStage *s)
     snprintf(rname, NL, "%s", s->loops[i].name);
     for (int k = s->n - 1; k >= 0; k--)
         if (s->loops[k].red && strcmp(s->loops[k].name, rname)) remove_loop(s, k, false);
-    /* the body (and what it reads) moved to f: this stage packs nothing now */
+    /* the body (and what it reads) moved to f: this stage packs nothing now, and
+     * the stages it read are read by f instead */
     s->nreads = 0;
+    for (int k = 0; k < m->ns; k++)
+        for (int c = 0; c < m->st[k].ncons; c++)
+            if (m->st[k].cons[c] == si && &m->st[k] != f) m->st[k].cons[c] = (int)(f - m->st);
     s->rf_done = true;
     return true;
 }
