@@ -267,12 +267,14 @@ bool cg_has_load(const LExpr *e)
 
 /* ---- expressions ---- */
 
+/* v (a scalar, or a vector converted lane by lane) from dtype `from` to `to`. */
 LLVMValueRef cg_convert(CgFunc *f, LLVMValueRef v, DType from, DType to)
 {
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
     if (from == to) return v;
-    LLVMTypeRef T = cg_type(m, to);
+    LLVMTypeRef T = cg_type(m, to), VT = LLVMTypeOf(v);
+    if (LLVMGetTypeKind(VT) == LLVMVectorTypeKind) T = LLVMVectorType(T, LLVMGetVectorSize(VT));   /* lane by lane */
     if (to == DT_BOOL)
         return dtype_is_float(from) ? LLVMBuildFCmp(B, LLVMRealUNE, v, LLVMConstNull(LLVMTypeOf(v)), "")
                                     : LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(LLVMTypeOf(v)), "");

@@ -452,35 +452,6 @@ static LLVMValueRef vx_binary(Vec *V, const LExpr *e)
     return cg_binop(m, e->op, ea->type, splat(V, a), splat(V, b));
 }
 
-/* cg_convert for <w x from> -> <w x to> */
-static LLVMValueRef vx_convert(Vec *V, LLVMValueRef v, DType from, DType to)
-{
-    CgModule *m = V->m;
-    LLVMBuilderRef B = V->B;
-    if (!is_vec(v)) return cg_convert(V->f, v, from, to);
-    if (from == to) return v;
-    LLVMTypeRef T = vty(V, cg_type(m, to));
-    if (to == DT_BOOL)
-        return dtype_is_float(from) ? LLVMBuildFCmp(B, LLVMRealUNE, v, LLVMConstNull(LLVMTypeOf(v)), "")
-                                    : LLVMBuildICmp(B, LLVMIntNE, v, LLVMConstNull(LLVMTypeOf(v)), "");
-    if (from == DT_BOOL) return dtype_is_float(to) ? LLVMBuildUIToFP(B, v, T, "") : LLVMBuildZExt(B, v, T, "");
-    if (dtype_is_int(from) && dtype_is_int(to)) {
-        int bf = dtype_bits(from), bt = dtype_bits(to);
-        if (bt > bf) return dtype_is_signed(from) ? LLVMBuildSExt(B, v, T, "") : LLVMBuildZExt(B, v, T, "");
-        if (bt < bf) return LLVMBuildTrunc(B, v, T, "");
-        return v;
-    }
-    if (dtype_is_int(from) && dtype_is_float(to))
-        return dtype_is_signed(from) ? LLVMBuildSIToFP(B, v, T, "") : LLVMBuildUIToFP(B, v, T, "");
-    if (dtype_is_float(from) && dtype_is_int(to)) {
-        LLVMTypeRef ov[2] = { T, LLVMTypeOf(v) };
-        return cg_call_intrinsic(m, dtype_is_signed(to) ? "llvm.fptosi.sat" : "llvm.fptoui.sat", ov, 2, &v, 1);
-    }
-    if (dtype_is_float(from) && dtype_is_float(to))
-        return dtype_bits(to) > dtype_bits(from) ? LLVMBuildFPExt(B, v, T, "") : LLVMBuildFPTrunc(B, v, T, "");
-    cg_internal_error(m, "unsupported cast");
-    return LLVMConstNull(T);
-}
 
 /* A libm function with no vector form, lane by lane */
 static LLVMValueRef per_lane(Vec *V, const char *name, LLVMValueRef x)
@@ -501,7 +472,7 @@ static LLVMValueRef per_lane(Vec *V, const char *name, LLVMValueRef x)
 static LLVMValueRef vx_call(Vec *V, const LExpr *e)
 {
     CgModule *m = V->m;
-    if (e->fn == MF_CAST) return vx_convert(V, vx_expr(V, e->args[0]), e->args[0]->type, e->type);
+    if (e->fn == MF_CAST) return cg_convert(V->f, vx_expr(V, e->args[0]), e->args[0]->type, e->type);
     if (e->nargs < 1 || e->nargs > 2) goto bad;
     LLVMValueRef a[2];
     for (int i = 0; i < e->nargs; i++) a[i] = splat(V, vx_expr(V, e->args[i]));
@@ -631,7 +602,7 @@ static LLVMValueRef vx_expr(Vec *V, const LExpr *e)
     case LX_BINARY: return vx_binary(V, e);
     case LX_SELECT: return vx_select(V, e);
     case LX_CALL: return vx_call(V, e);
-    case LX_CAST: return vx_convert(V, vx_expr(V, e->args[0]), e->args[0]->type, e->type);
+    case LX_CAST: return cg_convert(V->f, vx_expr(V, e->args[0]), e->args[0]->type, e->type);
     default: break;
     }
     cg_internal_error(V->m, "unknown expression");
