@@ -35,6 +35,15 @@ static char *slurp(const char *path)
     return s;
 }
 
+void tdsl_test_jit_rewrite(LFunc **fns, int n);
+
+/* A harness variant may rewrite the loop IR before it is compiled
+ * (tests/pool/par_shim.c makes loops parallel); by default nothing changes. */
+__attribute__((weak)) void tdsl_test_jit_rewrite(LFunc **fns, int n)
+{
+    (void)fns, (void)n;
+}
+
 static void start(void)
 {
     const char *path = getenv("TDSL_JIT_FILE");
@@ -50,6 +59,7 @@ static void start(void)
     if (!src->text) diag_plain(&d, "cannot read '%s'", src->path);
     else if (!parse_source(&arena, src, &prog, &d) && !sema_check(&arena, &prog, &d))
         n = lower_program(&arena, &prog, &fns, &d);
+    if (n >= 0) tdsl_test_jit_rewrite(fns, n);
     if (n < 0 || !(jit = jit_create(&d)) || jit_add(jit, fns, n, 3, &d)) {
         fprintf(stderr, "jit_shim: compiling %s failed\n", src->path);
         exit(1);

@@ -82,7 +82,7 @@ pool_par() {
         step "compiling the harness" "$CC" "${san[@]}" "${flags[@]}" "tests/e2e/$n.c" "$dir/$n.o" -lm -lpthread -o "$dir/$n" || exit 1
         step "running (AOT)" env TDSL_NUM_THREADS=3 timeout "$TIMEOUT" "$dir/$n" || exit 1
         step "compiling the harness for the JIT" "$CC" "${san[@]}" "${flags[@]}" -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup \
-            "tests/e2e/$n.c" "$OUT/pool/par_shim.o" "$OUT/pool/par_flip.o" "$B/libtdsl.a" "${ld[@]}" \
+            "tests/e2e/$n.c" "$OUT/jit_shim.o" "$OUT/pool/par_shim.o" "$OUT/pool/par_flip.o" "$B/libtdsl.a" "${ld[@]}" \
             -lm -lpthread -lffi -o "$dir/$n.jit" || exit 1
         step "running (JIT, nested parallel loops)" env TDSL_NUM_THREADS=2 PAR_NEST=1 TDSL_JIT_FILE="tests/e2e/$n.tdsl" \
             timeout "$TIMEOUT" "$dir/$n.jit" || exit 1
