@@ -1,5 +1,5 @@
 /* affine.c - arithmetic on affine forms of size variables. */
-#include "affine.h"
+#include "lang/affine.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * sorted by size var id with no zero coefficients, so equality is structural. */
 #ifndef TDSL_AFFINE_H
 #define TDSL_AFFINE_H
-#include "arena.h"
+#include "lang/arena.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>

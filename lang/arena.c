@@ -1,5 +1,5 @@
 /* arena.c - bump allocator backing all compiler data structures. */
-#include "arena.h"
+#include "lang/arena.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* ast.c - AST constructors, lookups and the printers behind --emit ast. The
  * printed form reads back as the same program: parentheses only where
  * precedence needs them, floats always with a '.' or an exponent. */
-#include "ast.h"
-#include "affine.h"
+#include "lang/ast.h"
+#include "lang/affine.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,9 +3,9 @@
  * carries the span of the source it came from. */
 #ifndef TDSL_AST_H
 #define TDSL_AST_H
-#include "arena.h"
-#include "diag.h"
-#include "types.h"
+#include "lang/arena.h"
+#include "lang/diag.h"
+#include "lang/types.h"
 #include <stdint.h>
 
 typedef struct Expr Expr;

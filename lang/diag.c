@@ -1,5 +1,5 @@
 /* diag.c - prints located diagnostics with the source line and a caret range. */
-#include "diag.h"
+#include "lang/diag.h"
 #include <stdarg.h>
 #include <string.h>
 

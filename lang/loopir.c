@@ -1,6 +1,6 @@
 /* loopir.c - loop IR constructors and the one printer used by --emit loops,
  * the REPL and golden tests. */
-#include "loopir.h"
+#include "lang/loopir.h"
 #include <string.h>
 
 LVar *lv_new(Arena *a, const char *name, LVarKind k, DType t, int index)

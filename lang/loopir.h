@@ -4,9 +4,9 @@
  * element (i0..in) of buffer B lives at sum((ik - B.min[k]) * stride_k). */
 #ifndef TDSL_LOOPIR_H
 #define TDSL_LOOPIR_H
-#include "arena.h"
-#include "ast.h"
-#include "types.h"
+#include "lang/arena.h"
+#include "lang/ast.h"
+#include "lang/types.h"
 #include <stdint.h>
 #include <stdio.h>
 

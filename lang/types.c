@@ -1,5 +1,5 @@
 /* types.c - dtype table. */
-#include "types.h"
+#include "lang/types.h"
 #include <string.h>
 
 static const struct { const char *name, *ctype; int bits, code; } info[DT_COUNT] = {

@@ -2,7 +2,7 @@
  * object, assembly or LLVM IR text ("-" = stdout). The object needs nothing but
  * libc, libm and pthreads (a parallel loop brings its own copy of the thread
  * pool); every LLVM object made here is disposed here. */
-#include "codegen.h"
+#include "lower/codegen.h"
 #include <string.h>
 
 static int write_out(const char *path, const char *data, size_t len, Diag *d)

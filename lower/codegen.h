@@ -4,9 +4,9 @@
  * is built, so every load/store/alloca gets the right default alignment. */
 #ifndef TDSL_CODEGEN_H
 #define TDSL_CODEGEN_H
-#include "../lang/diag.h"
-#include "../lang/loopir.h"
-#include "lower.h"
+#include "lang/diag.h"
+#include "lang/loopir.h"
+#include "lower/lower.h"
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
 

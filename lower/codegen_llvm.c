@@ -3,8 +3,8 @@
  * (or a callee's code), freeing every live malloc'd buffer on every return.
  * Invariant: a load is never speculated - a select whose arms read memory
  * branches, since guarded reads are how programs keep padding in bounds. */
-#include "codegen.h"
-#include "../runtime/tdsl_tensor.h"
+#include "lower/codegen.h"
+#include "runtime/tdsl_tensor.h"
 #include <stdlib.h>
 #include <string.h>
 

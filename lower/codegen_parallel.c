@@ -6,8 +6,8 @@
  * outlined code has its own CgFunc (allocas, scopes, live buffers), so an
  * allocation failure inside frees only its own buffers and returns the code,
  * which the caller passes on through cg_error_return. */
-#include "codegen.h"
-#include "../runtime/tdsl_pool.h"
+#include "lower/codegen.h"
+#include "runtime/tdsl_pool.h"
 #include <stdlib.h>
 #include <string.h>
 

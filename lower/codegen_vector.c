@@ -18,7 +18,7 @@
  *   - an LS_CALL.
  * An unroll factor above 64, or one past the copy budget below, also keeps
  * the serial loop. */
-#include "codegen.h"
+#include "lower/codegen.h"
 #include <stdlib.h>
 
 #define VEC_MAX_WIDTH 64

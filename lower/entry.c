@@ -3,8 +3,8 @@
  * device, rank, dtype, strides), then extents (binding size vars), then result
  * aliasing, then the kernel call. Invariant: no tensor data is touched before
  * every check has passed; a failed check returns kind | (arg+1) << 8 | dim << 16. */
-#include "codegen.h"
-#include "../runtime/tdsl_tensor.h"
+#include "lower/codegen.h"
+#include "runtime/tdsl_tensor.h"
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>

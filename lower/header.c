@@ -1,8 +1,8 @@
 /* header.c - the generated C header: the tdsl_tensor definition (embedded from
  * runtime/tdsl_tensor.h, guarded so several headers coexist), then one commented
  * prototype per fn, or with TDSL_JIT_LOOKUP defined, a macro that calls the JIT. */
-#include "codegen.h"
-#include "../lang/affine.h"
+#include "lower/codegen.h"
+#include "lang/affine.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,8 +2,8 @@
  * fns into a fresh ThreadSafeContext under its own ResourceTracker, so the whole
  * set can be released later; entry points keep the object file's C ABI.
  * Parallel loops call the thread pool linked into this process (libtdsl.a). */
-#include "codegen.h"
-#include "../runtime/tdsl_pool.h"
+#include "lower/codegen.h"
+#include "runtime/tdsl_pool.h"
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * (header.c) and the in-process JIT (jit.c). */
 #ifndef TDSL_LOWER_H
 #define TDSL_LOWER_H
-#include "../lang/ast.h"
-#include "../lang/loopir.h"
+#include "lang/ast.h"
+#include "lang/loopir.h"
 #include <stdio.h>
 
 /* Lowers every checked fn of prog (in program order) to loop IR under the

@@ -3,8 +3,8 @@
  * build time and embedded here ($(B)/tdsl_pool_bc.inc). Its symbols become
  * linkonce_odr + hidden, each in its own comdat, so that objects compiled
  * separately link into one program with one pool and no clash. */
-#include "codegen.h"
-#include "../runtime/tdsl_pool.h"
+#include "lower/codegen.h"
+#include "runtime/tdsl_pool.h"
 #include "tdsl_pool_bc.inc"
 #include <llvm-c/BitReader.h>
 #include <llvm-c/Comdat.h>

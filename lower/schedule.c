@@ -3,8 +3,8 @@
  * checked here, at the primitive that would break it; rules that depend on
  * the whole schedule (placements, packs) are checked once all primitives
  * are applied, and still point at the primitive concerned. */
-#include "schedule.h"
-#include "../lang/affine.h"
+#include "lower/schedule.h"
+#include "lang/affine.h"
 #include <string.h>
 
 #define MAX_VECTOR 64

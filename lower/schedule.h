@@ -6,8 +6,8 @@
  * to_loops.c builds the loop nests from it. */
 #ifndef TDSL_SCHEDULE_H
 #define TDSL_SCHEDULE_H
-#include "../lang/ast.h"
-#include "../lang/loopir.h"
+#include "lang/ast.h"
+#include "lang/loopir.h"
 
 typedef enum SVarHow {
     SV_PURE,        /* index var `orig` of the stage */

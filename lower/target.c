@@ -1,7 +1,7 @@
 /* target.c - TargetMachines (baseline x86-64-v3 by default, "host" opt-in, aarch64
  * cross), the new-PM pipeline default<ON>, and the LLVM diagnostic handler.
  * Invalid IR is reported as an internal error, never an abort. */
-#include "codegen.h"
+#include "lower/codegen.h"
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/Transforms/PassBuilder.h>

@@ -16,10 +16,10 @@
  * by sema's interval analysis (bounds_region_read) and clamped to the stage's
  * whole region. A reduction inside a larger expression goes through a scalar
  * temporary. */
-#include "lower.h"
-#include "schedule.h"
-#include "../lang/affine.h"
-#include "../sema/sema.h"
+#include "lower/lower.h"
+#include "lower/schedule.h"
+#include "lang/affine.h"
+#include "sema/sema.h"
 #include <string.h>
 
 typedef struct Nest Nest;

@@ -1,7 +1,7 @@
 /* parse.c - runs the scanner and the grammar over one source: the token filter
  * that decides which newlines end statements, locations and syntax errors, and
  * the node builders the grammar actions call. All nodes live in the arena. */
-#include "parse.h"
+#include "parser/parse.h"
 #include "parser/grammar.h"
 #include "parser/lexer.h"
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * Syntax errors go to the Diag; parsing continues after each to report more. */
 #ifndef TDSL_PARSE_H
 #define TDSL_PARSE_H
-#include "../lang/ast.h"
+#include "lang/ast.h"
 
 /* Parses src (which must outlive the arena's use) and appends its fns and
  * schedules to prog. Returns the number of syntax errors reported. */

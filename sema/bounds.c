@@ -4,7 +4,7 @@
  * read of a fixed-shape tensor in bounds. Inside select(c, a, b), the
  * comparisons in c narrow the ranges of the index variables for a (and the
  * negated comparison for b), so guarded reads are proven too. */
-#include "sema_int.h"
+#include "sema/sema_int.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* dtypes.c - dtype checking. Operands must agree up to lossless widening
  * (no silent narrowing); untyped literals take the type their context needs,
  * settled top-down once the surrounding type is known. */
-#include "sema_int.h"
+#include "sema/sema_int.h"
 #include <math.h>
 #include <string.h>
 

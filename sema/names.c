@@ -2,7 +2,7 @@
  * every name in stage expressions: index vars, reduction vars, size vars,
  * scalar params and tensor accesses. A tensor may only be read after the
  * statement that defines it. */
-#include "sema_int.h"
+#include "sema/sema_int.h"
 #include <string.h>
 
 Tensor *names_find(Ctx *c, const char *name)

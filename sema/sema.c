@@ -1,8 +1,8 @@
 /* sema.c - the semantic pass list, run on each fn in program order:
  * names -> size binding -> dtypes -> shapes -> bounds. A pass that reports
  * errors stops the fn (later passes would only repeat them). */
-#include "sema.h"
-#include "sema_int.h"
+#include "sema/sema.h"
+#include "sema/sema_int.h"
 #include <string.h>
 
 static bool check_fn(Arena *a, Program *p, Fn *f, Diag *d)

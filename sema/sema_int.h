@@ -3,8 +3,8 @@
  * stage index var k is IDX_VAR(k), reduction var r is RV_VAR(r)). */
 #ifndef TDSL_SEMA_INT_H
 #define TDSL_SEMA_INT_H
-#include "../lang/affine.h"
-#include "../lang/ast.h"
+#include "lang/affine.h"
+#include "lang/ast.h"
 
 #define IDX_BASE (1 << 20)
 #define RV_BASE (1 << 21)

@@ -1,7 +1,7 @@
 /* shapes.c - shapes as affine forms of size variables: declared dims, how each
  * size var is bound from the arguments, the natural extent of every stage
  * dim, the range of every reduction variable, and the shapes of calls. */
-#include "sema_int.h"
+#include "sema/sema_int.h"
 #include <string.h>
 
 static Affine *dim_affine(Ctx *c, Expr *e, bool create, const char *what);
