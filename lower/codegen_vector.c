@@ -19,6 +19,7 @@
  * An unroll factor above 64, or one past the copy budget below, also keeps
  * the serial loop. */
 #include "lower/codegen.h"
+#include "lang/check.h"
 #include <stdlib.h>
 
 #define VEC_MAX_WIDTH 64
@@ -834,6 +835,7 @@ void cg_versioned_for(CgFunc *f, const LStmt *s)
     LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "versions.end");
     LLVMBuildCondBr(B, all, bv, bs);
     int nf = f->nfull, nt = f->ntried;
+    TDSL_ASSERT(nt + n <= CG_MAX_VERSIONED && nf + n <= CG_MAX_VERSIONED, "more versioned loops than CG_MAX_VERSIONED");
     for (int i = 0; i < n; i++) f->tried[f->ntried++] = cand[i];
     LLVMPositionBuilderAtEnd(B, bv);
     for (int i = 0; i < n; i++) f->full[f->nfull++] = cand[i];

@@ -5,6 +5,7 @@
  * are applied, and still point at the primitive concerned. */
 #include "lower/schedule.h"
 #include "lang/affine.h"
+#include "lang/check.h"
 #include <string.h>
 
 #define MAX_VECTOR 64
@@ -207,11 +208,13 @@ static const char *new_name(Sb *s, SStage *st, int i)
     return x->name;
 }
 
+/* Position of live var v in the loop order. */
 static int order_pos(const SStage *st, int v)
 {
-    for (int i = 0; i < st->norder; i++)
-        if (st->order[i] == v) return i;
-    return -1;
+    int i = 0;
+    while (i < st->norder && st->order[i] != v) i++;
+    TDSL_ASSERT(i < st->norder, "a live var missing from the loop order");
+    return i;
 }
 
 static void retire(Sb *s, SStage *st, int v, const char *why)
@@ -238,23 +241,27 @@ static bool unmarked(Sb *s, SStage *st, int v, int argi)
 /* ---- the reduction order rule ---- */
 
 /* Position of var v in the order the unscheduled loops visit the reduction:
- * originals in order, a split's outer subtree before its inner subtree. */
+ * originals in order, a split's outer subtree before its inner subtree. A key
+ * has an entry per var on v's path up the derivation tree: at most nvars. */
 static void rkey(const SStage *st, int v, int64_t *key, int *n)
 {
     const SVar *x = &st->vars[v];
+    int64_t k = x->orig;
+    if (x->how == SV_FUSED) {
+        rkey(st, x->fa, key, n);
+        return;
+    }
     if (x->how == SV_OUTER || x->how == SV_INNER) {
         rkey(st, x->parent, key, n);
-        key[(*n)++] = x->how == SV_OUTER ? 0 : 1;
-    } else if (x->how == SV_FUSED) {
-        rkey(st, x->fa, key, n);
-    } else {
-        key[(*n)++] = x->orig;
+        k = x->how == SV_OUTER ? 0 : 1;
     }
+    TDSL_ASSERT(*n < st->nvars, "a derivation path longer than the stage has vars");
+    key[(*n)++] = k;
 }
 
-static int rkey_cmp(const SStage *st, int a, int b)
+static int rkey_cmp(Arena *ar, const SStage *st, int a, int b)
 {
-    int64_t ka[64], kb[64];
+    int64_t *ka = ARENA_ARRAY(ar, int64_t, st->nvars), *kb = ARENA_ARRAY(ar, int64_t, st->nvars);
     int na = 0, nb = 0;
     rkey(st, a, ka, &na);
     rkey(st, b, kb, &nb);
@@ -277,7 +284,7 @@ static bool check_rorder(Sb *s, SStage *st)
     for (int i = 0; i < st->norder; i++) {
         int v = st->order[i];
         if (!st->vars[v].is_r) continue;
-        if (prev >= 0 && rkey_cmp(st, prev, v) > 0) {
+        if (prev >= 0 && rkey_cmp(s->a, st, prev, v) > 0) {
             diag_error(s->d, s->p->span,
                        "cannot put reduction loop '%s' outside '%s': that changes the order of the floating-point %s "
                        "of '%s' (use rfactor to reassociate it explicitly)",
@@ -331,6 +338,7 @@ static bool prim_split(Sb *s, SStage *st)
 static bool reorder(Sb *s, SStage *st, const int *vars, int n)
 {
     int pos[64];
+    TDSL_ASSERT(n <= 64, "reorder of more loops than it has room for");
     for (int i = 0; i < n; i++) {
         for (int j = 0; j < i; j++)
             if (vars[j] == vars[i]) {

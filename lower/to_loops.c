@@ -19,6 +19,7 @@
 #include "lower/lower.h"
 #include "lower/schedule.h"
 #include "lang/affine.h"
+#include "lang/check.h"
 #include "sema/sema.h"
 #include <string.h>
 
@@ -141,6 +142,7 @@ static void set_buf(Lower *L, const Tensor *t, Buffer *b)
             L->bufs[i] = b;
             return;
         }
+    TDSL_ASSERT(L->ntensors < L->fn->nparams + L->fn->nresults + L->fn->nlocals, "a buffer for a tensor not of the fn");
     L->tensors[L->ntensors] = (Tensor *)t;
     L->bufs[L->ntensors++] = b;
 }
@@ -165,8 +167,7 @@ static Buffer *make_buffer(Lower *L, const Tensor *t, BufKind kind)
         b->min[k] = lower_affine(L, t->min[k]);
         b->extent[k] = lower_affine(L, t->extent[k]);
     }
-    L->tensors[L->ntensors] = (Tensor *)t;
-    L->bufs[L->ntensors++] = b;
+    set_buf(L, t, b);
     return b;
 }
 
@@ -177,12 +178,18 @@ static Buffer *scalar_temp(Lower *L, DType t)
 
 static int stage_pos(Lower *L, const SStage *st)
 {
-    for (int i = 0; i < L->fs->nstages; i++)
-        if (L->fs->stages[i] == st) return i;
-    return -1;
+    int i = 0;
+    while (i < L->fs->nstages && L->fs->stages[i] != st) i++;
+    TDSL_ASSERT(i < L->fs->nstages, "a stage that is not in its fn's schedule");
+    return i;
 }
 
-static Nest *nest_of(Lower *L, const SStage *st) { return L->nests[stage_pos(L, st)]; }
+static Nest *nest_of(Lower *L, const SStage *st)
+{
+    Nest *n = L->nests[stage_pos(L, st)];
+    TDSL_ASSERT(n, "a stage read before its nest was built");
+    return n;
+}
 
 /* ---- expressions ---- */
 
@@ -355,14 +362,22 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
 
 static const RVar *rvar_of(const SStage *st, int orig) { return st->value->rvars[orig]; }
 
-/* The var made from v by a split (which: 0 outer, 1 inner) or a fuse. */
-static int child(const SStage *st, int v, SVarHow how)
+/* The var made from v by a split (how: SV_OUTER or SV_INNER) or a fuse; -1 if none. */
+static int find_child(const SStage *st, int v, SVarHow how)
 {
     for (int i = 0; i < st->nvars; i++) {
         const SVar *x = &st->vars[i];
         if (x->how == how && (how == SV_FUSED ? x->fa == v || x->fb == v : x->parent == v)) return i;
     }
     return -1;
+}
+
+/* The same where the derivation tree says it exists. */
+static int child(const SStage *st, int v, SVarHow how)
+{
+    int c = find_child(st, v, how);
+    TDSL_ASSERT(c >= 0, "a split or fused var without the var made from it");
+    return c;
 }
 
 static LExpr *maxext(Lower *L, Nest *n, int v);
@@ -378,7 +393,7 @@ static LExpr *counter(Lower *L, Nest *n, int v)
         LExpr *lo = x->how == SV_PURE ? n->min[x->orig] : lower_affine(L, rvar_of(st, x->orig)->min);
         return ix_sub(L->a, c, lo);
     }
-    int o = child(st, v, SV_OUTER);
+    int o = find_child(st, v, SV_OUTER);
     if (o >= 0) return ix_add(L->a, ix_mul(L->a, counter(L, n, o), st->vars[o].factor), counter(L, n, child(st, v, SV_INNER)));
     int f = child(st, v, SV_FUSED);
     LExpr *m = maxext(L, n, st->vars[f].fb);
@@ -529,7 +544,7 @@ static bool counter_range(Lower *L, Nest *n, const bool *bound, int v, Range *ou
         out->lo = out->hi = aff_var(L->a, n->sym[v]);
         return true;
     }
-    int o = x->live ? -1 : child(st, v, SV_OUTER);
+    int o = x->live ? -1 : find_child(st, v, SV_OUTER);
     if (o >= 0) {
         Range ro, ri;
         if (!counter_range(L, n, bound, o, &ro) || !counter_range(L, n, bound, child(st, v, SV_INNER), &ri)) return false;
@@ -908,6 +923,8 @@ typedef struct Build {
 } Build;
 
 #define MAX_PARTS 2         /* each partition doubles the code below it */
+/* a guard per fused var, and per loop of a nest that runs to its maximum extent */
+#define MAX_GUARDS(st) (3 * (st)->nvars + 1)
 
 static LStmt *build_loops(Lower *L, Build *b, int pos);
 
@@ -924,6 +941,7 @@ static bool lx_same(const LExpr *x, const LExpr *y)
 
 static void add_guard(Lower *L, Build *b, LExpr *cond)
 {
+    TDSL_ASSERT(b->nguards < MAX_GUARDS(b->n->st), "more guards than a nest has room for");
     Guard *g = &b->guards[b->nguards++];
     g->cond = cond;
     g->deps = ARENA_ARRAY(L->a, bool, b->n->st->nvars);
@@ -956,7 +974,7 @@ static LStmt *init_nest(Lower *L, Build *b, int pos)
         if (!st->vars[b->vars[i]].is_r) pure[np++] = b->vars[i];
     Build ib = { b->n, pure, np, -1, true, ARENA_ARRAY(L->a, bool, st->nvars), NULL, b->nguards, b->parts };
     memcpy(ib.bound, b->bound, sizeof(bool) * (size_t)st->nvars);
-    ib.guards = ARENA_ARRAY(L->a, Guard, 3 * st->nvars + 1);
+    ib.guards = ARENA_ARRAY(L->a, Guard, MAX_GUARDS(st));
     memcpy(ib.guards, b->guards, sizeof(Guard) * (size_t)b->nguards);  /* pending ones apply here too */
     return build_loops(L, &ib, 0);
 }
@@ -1063,7 +1081,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
 static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split)
 {
     Build b = { n, vars, nv, split, false, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0, 0 };
-    b.guards = ARENA_ARRAY(L->a, Guard, 3 * n->st->nvars + 1);
+    b.guards = ARENA_ARRAY(L->a, Guard, MAX_GUARDS(n->st));
     fuse_guards(L, &b);
     return build_loops(L, &b, 0);
 }

@@ -5,6 +5,7 @@
  * comparisons in c narrow the ranges of the index variables for a (and the
  * negated comparison for b), so guarded reads are proven too. */
 #include "sema/sema_int.h"
+#include "lang/check.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,9 +318,10 @@ static void walk(Walk *w, Env *env, const Expr *e)
     case EX_REDUCE: {
         /* a var already ranged was pinned by bounds_region_read: keep it */
         bool pinned[64] = { 0 };
+        TDSL_ASSERT(e->nrvars <= 64, "a reduction over more vars than names.c allows");
         for (int i = 0; i < e->nrvars; i++) {
             RVar *r = e->rvars[i];
-            if (i < 64 && env->rv[r->id].lo) {
+            if (env->rv[r->id].lo) {
                 pinned[i] = true;
                 continue;
             }
@@ -331,7 +333,7 @@ static void walk(Walk *w, Env *env, const Expr *e)
         walk(w, env, e->args[0]);
         env->nfacts = saved;
         for (int i = 0; i < e->nrvars; i++)
-            if (i >= 64 || !pinned[i]) env->rv[e->rvars[i]->id] = (Range){ 0 };
+            if (!pinned[i]) env->rv[e->rvars[i]->id] = (Range){ 0 };
         return;
     }
     case EX_ACCESS:

@@ -23,6 +23,7 @@
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
 # errors/bad_dim, ...) contains one of the patterns. JOBS=N sets parallelism.
 # The last line is `N passed, N failed`; the exit status is 1 if any failed.
+# A case whose output holds `internal error:` fails, whatever else it checks.
 set -u
 
 B=${B:-build}
@@ -56,6 +57,12 @@ step() {
     shift
     step_out=$("$@" 2>&1)
     local rc=$?
+    if [ $rc -eq 0 ] && has_internal_error "$step_out"; then
+        echo "  $desc reported an internal error:"
+        echo "  \$ $(quote_cmd "$@")"
+        show "$step_out"
+        return 1
+    fi
     if [ $rc -ne 0 ]; then
         [ $rc -eq 124 ] && desc="$desc (timed out after ${TIMEOUT}s)"
         [ $rc -gt 128 ] && [ $rc -ne 124 ] && desc="$desc (killed by signal $((rc - 128)))"
@@ -65,6 +72,12 @@ step() {
         return 1
     fi
     return 0
+}
+
+# has_internal_error TEXT: whether TEXT holds a compiler bug report (lang/check.h,
+# or a Diag's "internal error: ...")
+has_internal_error() {
+    [[ $1 == *"internal error:"* ]]
 }
 
 # prints a command so that it can be pasted into a shell
@@ -187,6 +200,7 @@ case_errors() {
     elif [ $rc -ge 124 ]; then
         problems+="  tdslc crashed or timed out (exit $rc)"$'\n'
     fi
+    has_internal_error "$err" && problems+="  tdslc reported an internal error"$'\n'
     local line
     while IFS= read -r line; do
         [ -z "$line" ] && continue
@@ -237,7 +251,7 @@ golden_kind() {
     local err rc
     err=$(timeout "$TIMEOUT" "$TDSLC" --emit "$kind" "$src" 2>&1 >"$got")
     rc=$?
-    if [ $rc -ne 0 ]; then
+    if [ $rc -ne 0 ] || has_internal_error "$err"; then
         echo "FAIL golden/$name"
         echo "  \$ $TDSLC --emit $kind $src"
         show "$err"
@@ -386,6 +400,12 @@ report() {      # waits for case $1 and prints its result
     local p f s
     p=$(grep -c '^PASS ' "$file")
     f=$(grep -c '^FAIL ' "$file")
+    if [ "$f" -eq 0 ] && grep -q 'internal error:' "$file"; then
+        echo "FAIL ${ids[$i]} (its output holds 'internal error:')"
+        p=0
+        f=1
+        echo "FAIL ${ids[$i]}" >>"$file"
+    fi
     s=$(grep -c '^SKIP ' "$file")
     pass=$((pass + p))
     fail=$((fail + f))
