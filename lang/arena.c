@@ -55,15 +55,3 @@ char *arena_printf(Arena *a, const char *fmt, ...)
     va_end(ap2);
     return p;
 }
-
-void vec_push(Arena *a, PtrVec *v, void *p)
-{
-    if (v->len == v->cap) {
-        int cap = v->cap ? v->cap * 2 : 4;
-        void **items = ARENA_ARRAY(a, void *, cap);
-        if (v->len) memcpy(items, v->items, sizeof(void *) * (size_t)v->len);
-        v->items = items;
-        v->cap = cap;
-    }
-    v->items[v->len++] = p;
-}

@@ -18,8 +18,6 @@ char *arena_printf(Arena *a, const char *fmt, ...)
 #define ARENA_NEW(a, T) ((T *)arena_alloc((a), sizeof(T)))
 #define ARENA_ARRAY(a, T, n) ((T *)arena_alloc((a), sizeof(T) * (size_t)(n)))
 
-/* A growable array of pointers living in an arena (old storage is abandoned). */
-typedef struct PtrVec { void **items; int len, cap; } PtrVec;
-void vec_push(Arena *a, PtrVec *v, void *p);
+#include "lang/grow.h"      /* growable arrays, PtrVec */
 
 #endif

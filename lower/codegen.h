@@ -66,7 +66,6 @@ LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f);
 LLVMValueRef cg_size_expr(CgModule *m, LLVMValueRef fn, LLVMValueRef *sizes, int nsizes,
                           const LExpr *e);
 void cg_internal_error(CgModule *m, const char *what);
-void *cg_grow(void *p, int *cap, int need, size_t elem);   /* realloc'd array with room for need */
 LLVMValueRef cg_i64(CgModule *m, int64_t v);
 unsigned cg_elem_bytes(DType t);
 LLVMValueRef cg_fpflag(LLVMValueRef v);

@@ -8,17 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *cg_grow(void *p, int *cap, int need, size_t elem)
-{
-    if (need <= *cap) return p;
-    int c = *cap ? *cap * 2 : 8;
-    while (c < need) c *= 2;
-    void *q = realloc(p, (size_t)c * elem);
-    if (!q) abort();
-    *cap = c;
-    return q;
-}
-
 void cg_internal_error(CgModule *m, const char *what)
 {
     if (!m->failed) diag_plain(m->d, "internal error: codegen: %s", what);
@@ -164,7 +153,7 @@ const BufInfo *cg_lookup_buf(CgFunc *f, const Buffer *b)
 /* Computes min and strides once, where the buffer comes into scope. */
 void cg_bind_buf(CgFunc *f, const Buffer *b, LLVMValueRef base)
 {
-    f->bufs = cg_grow(f->bufs, &f->capbufs, f->nbufs + 1, sizeof(BufInfo));
+    GROW(f->bufs, f->capbufs, f->nbufs + 1);
     BufInfo *bi = &f->bufs[f->nbufs++];
     bi->buf = b;
     bi->base = base;
@@ -574,7 +563,7 @@ void cg_serial_for(CgFunc *f, const LStmt *s)
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, lo, hi, ""), body, exit);
     LLVMPositionBuilderAtEnd(B, body);
     LLVMValueRef i = LLVMBuildPhi(B, m->i64, s->var->name);
-    f->vars = cg_grow(f->vars, &f->capvars, f->nvars + 1, sizeof(VarBind));
+    GROW(f->vars, f->capvars, f->nvars + 1);
     f->vars[f->nvars++] = (VarBind){ s->var, i };
     cg_stmt(f, s->body[0]);
     f->nvars--;
@@ -637,7 +626,7 @@ static void emit_alloc(CgFunc *f, const LStmt *s)
     LLVMPositionBuilderAtEnd(B, fail);
     cg_error_return(f, LLVMConstInt(m->i32, TDSL_ERR_NOMEM, 0));
     LLVMPositionBuilderAtEnd(B, ok);
-    f->live = cg_grow(f->live, &f->caplive, f->nlive + 1, sizeof(LLVMValueRef));
+    GROW(f->live, f->caplive, f->nlive + 1);
     f->live[f->nlive++] = p;
     cg_bind_buf(f, b, p);
     cg_stmt(f, s->body[0]);
@@ -673,7 +662,7 @@ static void emit_call_stmt(CgFunc *f, const LStmt *s)
     if (!LLVMCountBasicBlocks(fn)) {
         /* a callee outside this set (e.g. an earlier REPL definition) gets its
          * own private copy in this module */
-        m->pending = cg_grow(m->pending, &m->cappending, m->npending + 1, sizeof(LFunc *));
+        GROW(m->pending, m->cappending, m->npending + 1);
         m->pending[m->npending++] = c;
     }
     LLVMValueRef r = LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, args, (unsigned)n, "");

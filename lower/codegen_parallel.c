@@ -26,7 +26,7 @@ static void use_var(Uses *u, const LVar *v)
 {
     for (int i = 0; i < u->nvars; i++)
         if (u->vars[i] == v) return;
-    u->vars = cg_grow(u->vars, &u->capvars, u->nvars + 1, sizeof *u->vars);
+    GROW(u->vars, u->capvars, u->nvars + 1);
     u->vars[u->nvars++] = v;
 }
 
@@ -36,7 +36,7 @@ static void use_buf(Uses *u, const Buffer *b)
     if (!b) return;
     for (int i = 0; i < u->nbufs; i++)
         if (u->bufs[i] == b) return;
-    u->bufs = cg_grow(u->bufs, &u->capbufs, u->nbufs + 1, sizeof *u->bufs);
+    GROW(u->bufs, u->capbufs, u->nbufs + 1);
     u->bufs[u->nbufs++] = b;
     for (int k = 0; k < b->ndim; k++) {
         walk_expr(u, b->min[k]);
@@ -91,7 +91,7 @@ static int capture(Captures *c, LLVMValueRef v)
     if (LLVMIsConstant(v)) return -1;
     for (int i = 0; i < c->n; i++)
         if (c->vals[i] == v) return i;
-    c->vals = cg_grow(c->vals, &c->cap, c->n + 1, sizeof *c->vals);
+    GROW(c->vals, c->cap, c->n + 1);
     c->vals[c->n] = v;
     return c->n++;
 }
@@ -172,7 +172,7 @@ static void bind_inside(CgFunc *g, const CgFunc *f, const Uses *u, const Capture
         if (v->kind == LV_SIZE) g->sizes[v->index] = val;
         else if (v->kind == LV_SCALAR) g->scalars[v->index] = val;
         else {
-            g->vars = cg_grow(g->vars, &g->capvars, g->nvars + 1, sizeof(VarBind));
+            GROW(g->vars, g->capvars, g->nvars + 1);
             g->vars[g->nvars++] = (VarBind){ v, val };
         }
     }
@@ -183,7 +183,7 @@ static void bind_inside(CgFunc *g, const CgFunc *f, const Uses *u, const Capture
         for (int k = 0; k < u->nbufs && !used; k++) used = u->bufs[k] == bi->buf;
         if (!used) continue;
         int nd = bi->buf->ndim;
-        g->bufs = cg_grow(g->bufs, &g->capbufs, g->nbufs + 1, sizeof(BufInfo));
+        GROW(g->bufs, g->capbufs, g->nbufs + 1);
         BufInfo *gi = &g->bufs[g->nbufs++];
         gi->buf = bi->buf;
         gi->base = inside(c, bi->base);
@@ -234,7 +234,7 @@ static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Capture
     LLVMSetValueName2(i, "i", 1);
     LLVMValueRef lo_in = inside(c, lo);
     LLVMValueRef var = LLVMIsNull(lo_in) ? i : LLVMBuildNSWAdd(m->b, lo_in, i, s->var->name);
-    g.vars = cg_grow(g.vars, &g.capvars, g.nvars + 1, sizeof(VarBind));
+    GROW(g.vars, g.capvars, g.nvars + 1);
     g.vars[g.nvars++] = (VarBind){ s->var, var };
     cg_stmt(&g, s->body[0]);
     LLVMBuildRet(m->b, LLVMConstNull(m->i32));

@@ -52,7 +52,7 @@ typedef void (*BodyFn)(void *ctx, const LStmt *body);
 
 static void push_var(CgFunc *f, const LVar *v, LLVMValueRef val)
 {
-    f->vars = cg_grow(f->vars, &f->capvars, f->nvars + 1, sizeof(VarBind));
+    GROW(f->vars, f->capvars, f->nvars + 1);
     f->vars[f->nvars++] = (VarBind){ v, val };
 }
 
@@ -165,7 +165,7 @@ static bool varies(const Vec *V, const LExpr *e)
 
 static void push_temp(Vec *V, const Buffer *b, LLVMValueRef slot)
 {
-    V->temps = cg_grow(V->temps, &V->captemps, V->ntemps + 1, sizeof(VTemp));
+    GROW(V->temps, V->captemps, V->ntemps + 1);
     V->temps[V->ntemps++] = (VTemp){ b, slot };
 }
 

@@ -101,13 +101,7 @@ int jit_add(Jit *j, LFunc **fns, int n, int opt_level, Diag *d)
         LLVMOrcReleaseResourceTracker(rt);
         return -1;
     }
-    if (j->nadds == j->capadds) {
-        int c = j->capadds ? j->capadds * 2 : 8;
-        JitAdd *p = realloc(j->adds, sizeof *p * (size_t)c);
-        if (!p) abort();
-        j->adds = p;
-        j->capadds = c;
-    }
+    GROW(j->adds, j->capadds, j->nadds + 1);
     JitAdd *add = &j->adds[j->nadds++];
     add->rt = rt;
     add->nnames = n;

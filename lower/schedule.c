@@ -22,16 +22,9 @@ typedef struct Sb {
 
 static SVar *add_var(Sb *s, SStage *st, const char *name, Span sp, SVarHow how, bool is_r)
 {
-    if (st->nvars == st->capvars) {
-        int cap = st->capvars ? st->capvars * 2 : 8;
-        SVar *n = ARENA_ARRAY(s->a, SVar, cap);
-        if (st->nvars) memcpy(n, st->vars, sizeof(SVar) * (size_t)st->nvars);
-        int *o = ARENA_ARRAY(s->a, int, cap);
-        if (st->norder) memcpy(o, st->order, sizeof(int) * (size_t)st->norder);
-        st->vars = n;
-        st->order = o;
-        st->capvars = cap;
-    }
+    int cap = st->capvars;  /* vars and order share it */
+    ARENA_GROW(s->a, st->order, st->norder, cap, st->nvars + 1);
+    ARENA_GROW(s->a, st->vars, st->nvars, st->capvars, st->nvars + 1);
     SVar *v = &st->vars[st->nvars++];
     *v = (SVar){ .name = name, .span = sp, .how = how, .is_r = is_r, .parent = -1, .fa = -1, .fb = -1,
                  .live = true, .kind = LOOP_SERIAL };
@@ -541,10 +534,9 @@ static bool prim_pack(Sb *s, SStage *st)
             diag_error(s->d, arg(s, 0)->span, "'%s' already packs '%s'", st->name, x->name);
             return false;
         }
-    SPack *np = ARENA_ARRAY(s->a, SPack, st->npacks + 1);
-    if (st->npacks) memcpy(np, st->packs, sizeof(SPack) * (size_t)st->npacks);
-    np[st->npacks++] = (SPack){ x, arena_printf(s->a, "%s_pack", x->name), v, perm, s->p->span };
-    st->packs = np;
+    int cap = st->npacks;   /* packs are few: full at every push */
+    ARENA_GROW(s->a, st->packs, st->npacks, cap, st->npacks + 1);
+    st->packs[st->npacks++] = (SPack){ x, arena_printf(s->a, "%s_pack", x->name), v, perm, s->p->span };
     return true;
 }
 

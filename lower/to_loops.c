@@ -81,18 +81,9 @@ static LExpr *lower_affine(Lower *L, const Affine *x)
 /* A new symbol standing for the value v, 0 <= v <= max (NULL: unknown). */
 static int new_sym(Lower *L, LExpr *v, Affine *max)
 {
-    if (L->nsyms == L->capsyms) {
-        int cap = L->capsyms ? L->capsyms * 2 : 16;
-        LExpr **n = ARENA_ARRAY(L->a, LExpr *, cap);
-        Affine **m = ARENA_ARRAY(L->a, Affine *, cap);
-        if (L->nsyms) {
-            memcpy(n, L->syms, sizeof(LExpr *) * (size_t)L->nsyms);
-            memcpy(m, L->symmax, sizeof(Affine *) * (size_t)L->nsyms);
-        }
-        L->syms = n;
-        L->symmax = m;
-        L->capsyms = cap;
-    }
+    int cap = L->capsyms;   /* syms and symmax share it */
+    ARENA_GROW(L->a, L->symmax, L->nsyms, cap, L->nsyms + 1);
+    ARENA_GROW(L->a, L->syms, L->nsyms, L->capsyms, L->nsyms + 1);
     L->syms[L->nsyms] = v;
     L->symmax[L->nsyms] = max;
     return L->fn->nsizevars + L->nsyms++;
@@ -847,20 +838,15 @@ static LStmt *wrap_guards(Lower *L, Guard *g, int ng, bool *bound, int nvars, in
 /* Stages computed at, and tensors packed at, one loop: each is allocated and
  * computed at the top of the loop body, before the rest of it is built (the
  * rest reads their buffers). */
-typedef struct Attached { Buffer **bufs; LStmt **code; int n; } Attached;
+typedef struct Attached { Buffer **bufs; LStmt **code; int n, cap; } Attached;
 
 static void attached_add(Lower *L, Attached *at, Buffer *b, LStmt *code)
 {
-    Buffer **nb = ARENA_ARRAY(L->a, Buffer *, at->n + 1);
-    LStmt **nc = ARENA_ARRAY(L->a, LStmt *, at->n + 1);
-    if (at->n) {
-        memcpy(nb, at->bufs, sizeof(Buffer *) * (size_t)at->n);
-        memcpy(nc, at->code, sizeof(LStmt *) * (size_t)at->n);
-    }
-    nb[at->n] = b;
-    nc[at->n++] = code;
-    at->bufs = nb;
-    at->code = nc;
+    int cap = at->cap;      /* bufs and code share it */
+    ARENA_GROW(L->a, at->code, at->n, cap, at->n + 1);
+    ARENA_GROW(L->a, at->bufs, at->n, at->cap, at->n + 1);
+    at->bufs[at->n] = b;
+    at->code[at->n++] = code;
 }
 
 static void attach_pack(Lower *L, Nest *n, int i, const bool *bound, Attached *at)
