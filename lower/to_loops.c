@@ -646,19 +646,12 @@ static Box clamp_box(Lower *L, Box whole, const Range *r)
     return b;
 }
 
-/* Widens acc to cover r; false if they cannot be ordered. */
+/* Widens the box acc[0..ndim-1] to cover r (sema's rule, bounds_widen);
+ * false if they cannot be ordered or r overflowed. */
 static bool widen(Lower *L, Range *acc, const Range *r, int ndim)
 {
-    for (int k = 0; k < ndim; k++) {
-        if (!acc[k].lo) {
-            acc[k] = r[k];
-            continue;
-        }
-        int cl = aff_compare(L->a, r[k].lo, acc[k].lo), ch = aff_compare(L->a, r[k].hi, acc[k].hi);
-        if (cl == 2 || ch == 2) return false;
-        if (cl < 0) acc[k].lo = r[k].lo;
-        if (ch > 0) acc[k].hi = r[k].hi;
-    }
+    for (int k = 0; k < ndim; k++)
+        if (!bounds_widen(L->a, &acc[k], &r[k])) return false;
     return true;
 }
 
@@ -695,8 +688,7 @@ static Box read_box(Lower *L, Nest *n, const bool *bound, const Tensor *t, const
     const SStage *rf = self && !self->t ? self : NULL;
     if (rf || sched_reads(L->fs, n->st->value, t, SCHED_READS_ANY)) {
         if (n->st->rf && !rf) return whole;
-        if (!raw_reads(L, n, bound, t, rf, r)) return whole;
-        widen(L, acc, r, nd);
+        if (!raw_reads(L, n, bound, t, rf, r) || !widen(L, acc, r, nd)) return whole;
     }
     bool after = false;
     for (int i = 0; self && t && i < L->fs->nstages; i++) {

@@ -4,6 +4,7 @@
  * read of a fixed-shape tensor in bounds. Inside select(c, a, b), the
  * comparisons in c narrow the ranges of the index variables for a (and the
  * negated comparison for b), so guarded reads are proven too. */
+#include "sema/sema.h"
 #include "sema/sema_int.h"
 #include "lang/check.h"
 #include <stdlib.h>
@@ -211,15 +212,14 @@ static char *expr_str(Ctx *c, const Expr *e)
     return r;
 }
 
-/* Widens acc to cover r; false if the two cannot be ordered symbolically. */
-static bool widen(Ctx *c, Range *acc, const Range *r)
+bool bounds_widen(Arena *a, Range *acc, const Range *r)
 {
     if (r->lo->overflow || r->hi->overflow) return false;
     if (!acc->lo) {
         *acc = *r;
         return true;
     }
-    int cl = aff_compare(c->a, r->lo, acc->lo), ch = aff_compare(c->a, r->hi, acc->hi);
+    int cl = aff_compare(a, r->lo, acc->lo), ch = aff_compare(a, r->hi, acc->hi);
     if (cl == 2 || ch == 2) return false;
     if (cl < 0) acc->lo = r->lo;
     if (ch > 0) acc->hi = r->hi;
@@ -252,7 +252,7 @@ static void collect_access(Walk *w, Env *env, const Expr *e)
         bool ok = true;
         Affine *lin = bounds_linear(w->c, e->args[k], &ok);
         Range r;
-        if (!ok || !eval_range(w->c, env, lin, &r) || !widen(w->c, &w->out[k], &r)) w->ok = false;
+        if (!ok || !eval_range(w->c, env, lin, &r) || !bounds_widen(w->c->a, &w->out[k], &r)) w->ok = false;
     }
 }
 
@@ -283,7 +283,7 @@ static void visit_access(Walk *w, Env *env, const Expr *e)
         if (!eval_range(c, env, lin, &r)) continue;
         if (is_intermediate(t)) {
             Range *acc = &w->region[tensor_pos(c, t)][k];
-            if (!widen(c, acc, &r)) {
+            if (!bounds_widen(c->a, acc, &r)) {
                 diag_error(c->d, e->span, "cannot settle the region of '%s' dim %d: reads reach %s..%s here and %s..%s elsewhere; declare its shape, e.g. %s: %s[...]",
                            t->name, k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names),
                            aff_str(c->a, acc->lo, names), aff_str(c->a, acc->hi, names), t->name, dtype_name(t->type));
@@ -387,7 +387,7 @@ static void visit_call_args(Walk *w, Stage *s)
         if (!t || s->args[i]->ref != REF_NONE || !is_intermediate(t)) continue;
         for (int k = 0; k < t->ndim; k++) {
             Range r = { aff_const(c->a, 0), aff_add_const(c->a, t->extent[k], -1) };
-            widen(c, &w->region[tensor_pos(c, t)][k], &r);
+            bounds_widen(c->a, &w->region[tensor_pos(c, t)][k], &r);
         }
     }
 }
