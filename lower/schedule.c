@@ -67,6 +67,22 @@ const SStage *sched_home(const SStage *st)
     return st->rf_of && st->place == PLACE_ROOT ? sched_home(st->rf_of) : st;
 }
 
+int sched_find_child(const SStage *st, int v, SVarHow how)
+{
+    for (int i = 0; i < st->nvars; i++) {
+        const SVar *x = &st->vars[i];
+        if (x->how == how && (how == SV_FUSED ? x->fa == v || x->fb == v : x->parent == v)) return i;
+    }
+    return -1;
+}
+
+int sched_child(const SStage *st, int v, SVarHow how)
+{
+    int c = sched_find_child(st, v, how);
+    TDSL_ASSERT(c >= 0, "a split or fused var without the var made from it");
+    return c;
+}
+
 SStage *sched_stage_of(const FnSched *fs, const Tensor *t)
 {
     for (int i = 0; i < fs->nstages; i++)

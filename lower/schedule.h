@@ -81,6 +81,10 @@ SStage *sched_stage_of(const FnSched *s, const Tensor *t);
 /* The stage whose placement st follows: st, or for an rfactor stage left in
  * place, its parent's. */
 const SStage *sched_home(const SStage *st);
+/* The var made from v by a split (how: SV_OUTER or SV_INNER) or a fuse: -1
+ * if none (find), an internal error if none (sched_child). */
+int sched_find_child(const SStage *st, int v, SVarHow how);
+int sched_child(const SStage *st, int v, SVarHow how);
 /* Whether e reads tensor t: directly, through an inlined stage's value, or either. */
 enum { SCHED_READS_ANY, SCHED_READS_DIRECT, SCHED_READS_INLINED_ONLY };
 bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how);

@@ -13,59 +13,19 @@
  * initial values of what the loops below update.
  * Stages computed at a loop of a consumer, and packed copies, are built at
  * the top of that loop's body over the region that one iteration reads, found
- * by sema's interval analysis (bounds_region_read) and clamped to the stage's
- * whole region. A reduction inside a larger expression goes through a scalar
+ * by region inference (region.c) and clamped to the stage's whole region.
+ * A reduction inside a larger expression goes through a scalar
  * temporary. */
-#include "lower/lower.h"
-#include "lower/schedule.h"
-#include "lang/affine.h"
+#include "lower/to_loops.h"
+#include "lower/region.h"
 #include "lang/check.h"
-#include "sema/sema.h"
 #include <string.h>
-
-typedef struct Nest Nest;
-
-typedef struct Lower {
-    Arena *a;
-    Fn *fn;
-    LFunc *lf;
-    FnSched *fs;
-    Buffer **bufs;      /* per fn tensor, by Tensor* lookup below */
-    Tensor **tensors;
-    int ntensors;
-    Nest **nests;       /* per fs->stages entry, once built */
-    LExpr **idx;        /* current stage's index values */
-    LExpr **rv;         /* per reduction var id: its index value */
-    Nest *cur;          /* the stage whose leaf is being lowered (for packs) */
-    int inlining;       /* > 0 inside an inlined stage's value */
-    LExpr **syms;       /* affine symbols >= nsizevars: their values ... */
-    Affine **symmax;    /* ... and largest values (NULL: unknown); each is >= 0 */
-    int nsyms, capsyms;
-    PtrVec loops;       /* names of the loops enclosing what is being built */
-    int ntemps;
-    LFunc **done;       /* already lowered fns, for calls */
-    int ndone;
-} Lower;
-
-/* A stage being lowered. */
-struct Nest {
-    SStage *st;
-    Buffer *buf;
-    LExpr **min, **ext;     /* per pure dim: exact region (index values) */
-    Affine **amin, **aspan; /* per pure dim: region min and max extent, affine over sizes and symbols */
-    LVar **lv;              /* per var: its loop */
-    bool *offset;           /* per var: the loop runs over index values, not from 0 */
-    int *sym;               /* per var: its symbol once bound, or -1 */
-    bool *full;             /* per split inner var: in a full tile here, its extent is the factor */
-    bool *tail;             /* per split inner var: in the tail here, short of its factor: run serially */
-    Buffer **packs;         /* per st->packs entry, once built */
-};
 
 typedef struct Guard { LExpr *cond; bool *deps; bool done; } Guard;
 
 /* ---- affine forms ---- */
 
-static LExpr *lower_affine(Lower *L, const Affine *x)
+LExpr *lower_affine(Lower *L, const Affine *x)
 {
     LExpr *e = ix_const(L->a, x->c);
     int ns = L->fn->nsizevars;
@@ -76,47 +36,6 @@ static LExpr *lower_affine(Lower *L, const Affine *x)
         e = ix_is_const(e, 0) && k > 0 ? t : k < 0 ? ix_sub(L->a, e, t) : ix_add(L->a, t, e);
     }
     return e;
-}
-
-/* A new symbol standing for the value v, 0 <= v <= max (NULL: unknown). */
-static int new_sym(Lower *L, LExpr *v, Affine *max)
-{
-    int cap = L->capsyms;   /* syms and symmax share it */
-    ARENA_GROW(L->a, L->symmax, L->nsyms, cap, L->nsyms + 1);
-    ARENA_GROW(L->a, L->syms, L->nsyms, L->capsyms, L->nsyms + 1);
-    L->syms[L->nsyms] = v;
-    L->symmax[L->nsyms] = max;
-    return L->fn->nsizevars + L->nsyms++;
-}
-
-/* x with every symbol at its largest (hi) or smallest (!hi) value; NULL if unknown. */
-static Affine *sym_extreme(Lower *L, const Affine *x, bool hi)
-{
-    Affine *r = aff_const(L->a, x->c);
-    for (int i = 0; i < x->n; i++) {
-        int id = x->var[i] - L->fn->nsizevars;
-        Affine *t = aff_var(L->a, x->var[i]);
-        if (id >= 0 && (x->coef[i] > 0) == hi) {
-            if (!L->symmax[id]) return NULL;
-            t = L->symmax[id];
-        } else if (id >= 0) {
-            continue;                   /* at its smallest: 0 */
-        }
-        r = aff_add(L->a, r, aff_scale(L->a, t, x->coef[i]));
-    }
-    return r;
-}
-
-/* -1: x <= y, 1: x >= y (0: equal) for every value of the symbols; 2: unknown. */
-static int sym_compare(Lower *L, const Affine *x, const Affine *y)
-{
-    int c = aff_compare(L->a, x, y);
-    if (c != 2) return c;
-    Affine *d = aff_sub(L->a, x, y), *dh = sym_extreme(L, d, true), *dl = sym_extreme(L, d, false);
-    Affine *zero = aff_const(L->a, 0);
-    if (dh && (c = aff_compare(L->a, dh, zero)) <= 0) return -1;
-    if (dl && (c = aff_compare(L->a, dl, zero)) >= 0 && c != 2) return 1;
-    return 2;
 }
 
 static Buffer *buf_of(Lower *L, const Tensor *t)
@@ -351,30 +270,12 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
 
 /* ---- loop variables: counters, values, extents ---- */
 
-static const RVar *rvar_of(const SStage *st, int orig) { return st->value->rvars[orig]; }
-
-/* The var made from v by a split (how: SV_OUTER or SV_INNER) or a fuse; -1 if none. */
-static int find_child(const SStage *st, int v, SVarHow how)
-{
-    for (int i = 0; i < st->nvars; i++) {
-        const SVar *x = &st->vars[i];
-        if (x->how == how && (how == SV_FUSED ? x->fa == v || x->fb == v : x->parent == v)) return i;
-    }
-    return -1;
-}
-
-/* The same where the derivation tree says it exists. */
-static int child(const SStage *st, int v, SVarHow how)
-{
-    int c = find_child(st, v, how);
-    TDSL_ASSERT(c >= 0, "a split or fused var without the var made from it");
-    return c;
-}
+const RVar *rvar_of(const SStage *st, int orig) { return st->value->rvars[orig]; }
 
 static LExpr *maxext(Lower *L, Nest *n, int v);
 
 /* The 0-based counter of var v (live or not). */
-static LExpr *counter(Lower *L, Nest *n, int v)
+LExpr *lower_counter(Lower *L, Nest *n, int v)
 {
     const SStage *st = n->st;
     const SVar *x = &st->vars[v];
@@ -384,11 +285,13 @@ static LExpr *counter(Lower *L, Nest *n, int v)
         LExpr *lo = x->how == SV_PURE ? n->min[x->orig] : lower_affine(L, rvar_of(st, x->orig)->min);
         return ix_sub(L->a, c, lo);
     }
-    int o = find_child(st, v, SV_OUTER);
-    if (o >= 0) return ix_add(L->a, ix_mul(L->a, counter(L, n, o), st->vars[o].factor), counter(L, n, child(st, v, SV_INNER)));
-    int f = child(st, v, SV_FUSED);
+    int o = sched_find_child(st, v, SV_OUTER);
+    if (o >= 0)
+        return ix_add(L->a, ix_mul(L->a, lower_counter(L, n, o), st->vars[o].factor),
+                      lower_counter(L, n, sched_child(st, v, SV_INNER)));
+    int f = sched_child(st, v, SV_FUSED);
     LExpr *m = maxext(L, n, st->vars[f].fb);
-    return st->vars[f].fa == v ? ix_divx(L->a, counter(L, n, f), m) : ix_modx(L->a, counter(L, n, f), m);
+    return st->vars[f].fa == v ? ix_divx(L->a, lower_counter(L, n, f), m) : ix_modx(L->a, lower_counter(L, n, f), m);
 }
 
 /* Index value of pure dim k / reduction var orig of the stage. */
@@ -398,7 +301,7 @@ static LExpr *pure_index(Lower *L, Nest *n, int k)
         const SVar *x = &n->st->vars[v];
         if (x->how != SV_PURE || x->orig != k) continue;
         if (x->live && n->offset[v]) return lx_var(L->a, n->lv[v]);
-        return ix_add(L->a, n->min[k], counter(L, n, v));
+        return ix_add(L->a, n->min[k], lower_counter(L, n, v));
     }
     return NULL;
 }
@@ -409,13 +312,13 @@ static LExpr *rvar_index(Lower *L, Nest *n, int orig)
         const SVar *x = &n->st->vars[v];
         if (x->how != SV_RVAR || x->orig != orig) continue;
         if (x->live && n->offset[v]) return lx_var(L->a, n->lv[v]);
-        return ix_add(L->a, lower_affine(L, rvar_of(n->st, orig)->min), counter(L, n, v));
+        return ix_add(L->a, lower_affine(L, rvar_of(n->st, orig)->min), lower_counter(L, n, v));
     }
     return NULL;
 }
 
 /* Extent of the rfactor dim: the max extent of the factored var. */
-static LExpr *rf_extent(Lower *L, const SStage *f)
+LExpr *lower_rf_extent(Lower *L, const SStage *f)
 {
     Nest tmp = { .st = (SStage *)f };
     return maxext(L, &tmp, f->rf_var);
@@ -428,14 +331,14 @@ static LExpr *extent(Lower *L, Nest *n, int v)
     const SVar *x = &st->vars[v];
     switch (x->how) {
     case SV_PURE: return n->ext[x->orig];
-    case SV_RVAR: return x->orig < 0 ? rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
+    case SV_RVAR: return x->orig < 0 ? lower_rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
     case SV_OUTER: return ix_ceildiv(L->a, extent(L, n, x->parent), x->factor);
     case SV_INNER: {
         if (n->full && n->full[v]) return ix_const(L->a, x->factor);
         LExpr *pe = extent(L, n, x->parent);
         if (pe->kind == LX_INT && pe->ival % x->factor == 0) return ix_const(L->a, pe->ival < x->factor ? pe->ival : x->factor);
         if (x->factor == 1) return ix_const(L->a, 1);
-        LExpr *rest = ix_sub(L->a, pe, ix_mul(L->a, counter(L, n, child(st, x->parent, SV_OUTER)), x->factor));
+        LExpr *rest = ix_sub(L->a, pe, ix_mul(L->a, lower_counter(L, n, sched_child(st, x->parent, SV_OUTER)), x->factor));
         return ix_min(L->a, ix_const(L->a, x->factor), rest);
     }
     case SV_FUSED: return ix_mulx(L->a, extent(L, n, x->fa), maxext(L, n, x->fb));
@@ -450,7 +353,7 @@ static LExpr *maxext(Lower *L, Nest *n, int v)
     const SVar *x = &st->vars[v];
     switch (x->how) {
     case SV_PURE: return n->aspan[x->orig] ? lower_affine(L, n->aspan[x->orig]) : n->ext[x->orig];
-    case SV_RVAR: return x->orig < 0 ? rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
+    case SV_RVAR: return x->orig < 0 ? lower_rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
     case SV_OUTER: return ix_ceildiv(L->a, maxext(L, n, x->parent), x->factor);
     case SV_INNER: {
         LExpr *pm = maxext(L, n, x->parent);
@@ -469,251 +372,6 @@ static void loop_deps(const Nest *n, const LExpr *e, bool *deps)
             if (n->lv[v] == e->var) deps[v] = true;
     for (int i = 0; i < e->nargs; i++)
         if (e->args[i]) loop_deps(n, e->args[i], deps);
-}
-
-/* ---- regions for compute_at and pack ---- */
-
-/* Largest extent of var v as an affine form (NULL: unknown). */
-static Affine *amaxext(Lower *L, Nest *n, int v)
-{
-    const SStage *st = n->st;
-    const SVar *x = &st->vars[v];
-    Affine *p;
-    switch (x->how) {
-    case SV_PURE: return n->aspan[x->orig];
-    case SV_RVAR:
-        if (x->orig >= 0) return rvar_of(st, x->orig)->extent;
-        {
-            LExpr *e = rf_extent(L, st->rf);
-            return e->kind == LX_INT ? aff_const(L->a, e->ival) : NULL;
-        }
-    case SV_OUTER:
-        if (!(p = amaxext(L, n, x->parent))) return NULL;
-        return aff_is_const(p) ? aff_const(L->a, (p->c + x->factor - 1) / x->factor) : p;
-    case SV_INNER:
-        p = amaxext(L, n, x->parent);
-        return aff_const(L->a, p && aff_is_const(p) && p->c < x->factor ? p->c : x->factor);
-    case SV_FUSED: {
-        Affine *a = amaxext(L, n, x->fa), *b = amaxext(L, n, x->fb);
-        if (!a || !b) return NULL;
-        if (aff_is_const(a)) return aff_scale(L->a, b, a->c);
-        return aff_is_const(b) ? aff_scale(L->a, a, b->c) : NULL;
-    }
-    }
-    return NULL;
-}
-
-/* Is v, or a loop made from it, fixed? */
-static bool any_bound(const SStage *st, const bool *bound, int v)
-{
-    if (st->vars[v].live) return bound[v];
-    for (int i = 0; i < st->nvars; i++) {
-        const SVar *x = &st->vars[i];
-        bool from_v = x->how == SV_FUSED ? x->fa == v || x->fb == v : (x->how == SV_OUTER || x->how == SV_INNER) && x->parent == v;
-        if (from_v && any_bound(st, bound, i)) return true;
-    }
-    return false;
-}
-
-/* Range of var v's counter while the loops in `bound` are fixed. */
-static bool counter_range(Lower *L, Nest *n, const bool *bound, int v, Range *out)
-{
-    const SStage *st = n->st;
-    const SVar *x = &st->vars[v];
-    if (!any_bound(st, bound, v)) {     /* free: its whole range */
-        Affine *m = amaxext(L, n, v);
-        if (!m) return false;
-        out->lo = aff_const(L->a, 0);
-        out->hi = aff_add_const(L->a, m, -1);
-        return true;
-    }
-    if (x->live) {
-        if (n->sym[v] < 0) {
-            Affine *m = amaxext(L, n, v);
-            n->sym[v] = new_sym(L, counter(L, n, v), m ? aff_add_const(L->a, m, -1) : NULL);
-        }
-        out->lo = out->hi = aff_var(L->a, n->sym[v]);
-        return true;
-    }
-    int o = x->live ? -1 : find_child(st, v, SV_OUTER);
-    if (o >= 0) {
-        Range ro, ri;
-        if (!counter_range(L, n, bound, o, &ro) || !counter_range(L, n, bound, child(st, v, SV_INNER), &ri)) return false;
-        out->lo = aff_add(L->a, aff_scale(L->a, ro.lo, st->vars[o].factor), ri.lo);
-        out->hi = aff_add(L->a, aff_scale(L->a, ro.hi, st->vars[o].factor), ri.hi);
-        return true;
-    }
-    Affine *m = amaxext(L, n, v);
-    if (!m) return false;
-    out->lo = aff_const(L->a, 0);
-    out->hi = aff_add_const(L->a, m, -1);
-    return true;
-}
-
-/* Index ranges of the stage's pure dims and reduction vars at a loop. */
-static bool index_ranges(Lower *L, Nest *n, const bool *bound, Range *idx, Range *rv)
-{
-    const SStage *st = n->st;
-    for (int v = 0; v < st->nvars; v++) {
-        const SVar *x = &st->vars[v];
-        Range r;
-        if (x->how != SV_PURE && !(x->how == SV_RVAR && x->orig >= 0 && !st->rf)) continue;
-        if (!counter_range(L, n, bound, v, &r)) return false;
-        Affine *base = x->how == SV_PURE ? n->amin[x->orig] : rvar_of(st, x->orig)->min;
-        Range *dst = x->how == SV_PURE ? &idx[x->orig] : &rv[rvar_of(st, x->orig)->id];
-        dst->lo = aff_add(L->a, base, r.lo);
-        dst->hi = aff_add(L->a, base, r.hi);
-    }
-    return true;
-}
-
-/* A box of a tensor: exact min/extent, affine min/max extent for analysis. */
-typedef struct Box { LExpr **min, **ext; Affine **amin, **aspan; int ndim; } Box;
-
-static Box box_new(Lower *L, int ndim)
-{
-    Box b = { ARENA_ARRAY(L->a, LExpr *, ndim + 1), ARENA_ARRAY(L->a, LExpr *, ndim + 1),
-              ARENA_ARRAY(L->a, Affine *, ndim + 1), ARENA_ARRAY(L->a, Affine *, ndim + 1), ndim };
-    return b;
-}
-
-/* The region of rfactor stage f for its parent's region r: r plus the
- * factored dim, whole. */
-static Box rf_box(Lower *L, const SStage *f, Box b)
-{
-    Box r = box_new(L, b.ndim + 1);
-    for (int k = 0; k < b.ndim; k++) {
-        r.min[k] = b.min[k];
-        r.ext[k] = b.ext[k];
-        r.amin[k] = b.amin[k];
-        r.aspan[k] = b.aspan[k];
-    }
-    LExpr *e = rf_extent(L, f);
-    r.min[b.ndim] = ix_const(L->a, 0);
-    r.ext[b.ndim] = e;
-    r.amin[b.ndim] = aff_const(L->a, 0);
-    r.aspan[b.ndim] = e->kind == LX_INT ? aff_const(L->a, e->ival) : NULL;
-    return r;
-}
-
-static Box whole_box(Lower *L, const SStage *st, const Tensor *t);
-
-/* The whole region of a stage or tensor. */
-static Box whole_box(Lower *L, const SStage *st, const Tensor *t)
-{
-    if (st && !st->t) return rf_box(L, st, whole_box(L, st->rf_of, st->rf_of->t));
-    Box b = box_new(L, t->ndim);
-    for (int k = 0; k < t->ndim; k++) {
-        b.amin[k] = t->min[k];
-        b.aspan[k] = t->extent[k];
-        b.min[k] = lower_affine(L, t->min[k]);
-        b.ext[k] = lower_affine(L, t->extent[k]);
-    }
-    return b;
-}
-
-/* The part of `whole` that reads r[] cover, clamped to `whole`. */
-static Box clamp_box(Lower *L, Box whole, const Range *r)
-{
-    Box b = box_new(L, whole.ndim);
-    for (int k = 0; k < whole.ndim; k++) {
-        if (!whole.aspan[k]) {          /* no affine bound: take it whole */
-            b.min[k] = whole.min[k];
-            b.ext[k] = whole.ext[k];
-            b.amin[k] = whole.amin[k];
-            b.aspan[k] = NULL;
-            continue;
-        }
-        Affine *wlo = whole.amin[k], *whi = aff_add_const(L->a, aff_add(L->a, wlo, whole.aspan[k]), -1);
-        int cl = sym_compare(L, r[k].lo, wlo), ch = sym_compare(L, r[k].hi, whi);
-        Affine *alo = cl == -1 || cl == 0 ? wlo : r[k].lo, *ahi = ch == 1 || ch == 0 ? whi : r[k].hi;
-        bool clamp_lo = cl == 2, clamp_hi = ch == 2;
-        LExpr *lo = lower_affine(L, alo), *hi = lower_affine(L, ahi);
-        if (clamp_lo) lo = ix_max(L->a, lo, lower_affine(L, wlo));
-        if (clamp_hi) hi = ix_min(L->a, hi, lower_affine(L, whi));
-        b.min[k] = lo;
-        b.aspan[k] = aff_add_const(L->a, aff_sub(L->a, ahi, alo), 1);
-        if (clamp_hi || clamp_lo)
-            b.ext[k] = ix_max(L->a, ix_add(L->a, ix_sub(L->a, hi, lo), ix_const(L->a, 1)), ix_const(L->a, 0));
-        else
-            b.ext[k] = lower_affine(L, b.aspan[k]);
-        /* a clamped min is wlo + (lo - wlo), a symbol >= 0 */
-        b.amin[k] = clamp_lo ? aff_add(L->a, wlo, aff_var(L->a, new_sym(L, ix_sub(L->a, lo, lower_affine(L, wlo)), NULL)))
-                             : alo;
-        int cs = aff_compare(L->a, b.aspan[k], whole.aspan[k]);
-        if (cs == 0 || cs == 1) b.aspan[k] = whole.aspan[k];
-    }
-    return b;
-}
-
-/* Widens the box acc[0..ndim-1] to cover r (sema's rule, bounds_widen);
- * false if they cannot be ordered or r overflowed. */
-static bool widen(Lower *L, Range *acc, const Range *r, int ndim)
-{
-    for (int k = 0; k < ndim; k++)
-        if (!bounds_widen(L->a, &acc[k], &r[k])) return false;
-    return true;
-}
-
-/* What one iteration of n's loop (those in `bound` fixed) reads of tensor t
- * (or of the rfactor stage rf), unclamped; false if unknown. */
-static bool raw_reads(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SStage *rf, Range *out)
-{
-    const SStage *st = n->st;
-    Fn *fn = L->fn;
-    int nidx = st->rf_of ? st->npure - 1 : st->npure;
-    Range *idx = ARENA_ARRAY(L->a, Range, nidx + 2);
-    Range *rv = ARENA_ARRAY(L->a, Range, fn->nrvars + 1);
-    if (!index_ranges(L, n, bound, idx, rv)) return false;
-    if (rf) {       /* st reads rf[pure..., r]: its pure part here, and the factored dim whole
-                     * (the rfactor stage's own loops always cover that dim) */
-        for (int k = 0; k < nidx; k++) out[k] = idx[k];
-        LExpr *e = rf_extent(L, rf);
-        if (e->kind != LX_INT) return false;
-        out[nidx].lo = aff_const(L->a, 0);
-        out[nidx].hi = aff_const(L->a, e->ival - 1);
-        return true;
-    }
-    if (sched_reads(L->fs, st->value, t, SCHED_READS_INLINED_ONLY)) return false;
-    return bounds_region_read(L->a, fn, st->value, idx, nidx, rv, t, out);
-}
-
-/* The region of stage (or packed tensor) t needed at loop v of n: what n's
- * iteration reads, plus what the stages computed after it at the same loop
- * read over their own regions there; clamped to `whole`. */
-static Box read_box(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SStage *self, Box whole)
-{
-    int nd = whole.ndim;
-    Range *acc = ARENA_ARRAY(L->a, Range, nd + 1), *r = ARENA_ARRAY(L->a, Range, nd + 1);
-    const SStage *rf = self && !self->t ? self : NULL;
-    if (rf || sched_reads(L->fs, n->st->value, t, SCHED_READS_ANY)) {
-        if (n->st->rf && !rf) return whole;
-        if (!raw_reads(L, n, bound, t, rf, r) || !widen(L, acc, r, nd)) return whole;
-    }
-    bool after = false;
-    for (int i = 0; self && t && i < L->fs->nstages; i++) {
-        SStage *c = L->fs->stages[i];
-        const SStage *h = sched_home(c);
-        if (c == self) after = true;
-        if (!after || c == self || h->place != PLACE_AT || h->at != n->st || h->at_var != self->at_var ||
-            !sched_reads(L->fs, c->value, t, SCHED_READS_ANY))
-            continue;
-        if (sched_reads(L->fs, c->value, t, SCHED_READS_INLINED_ONLY)) return whole;
-        /* c's region here: an rfactor stage's is its parent's plus the factored dim */
-        const SStage *ct = c->t ? c : c->rf_of;
-        Box cb = read_box(L, n, bound, ct->t, ct, whole_box(L, ct, ct->t));
-        int nidx = ct->t->ndim;
-        Range *idx = ARENA_ARRAY(L->a, Range, nidx + 1);
-        for (int k = 0; k < nidx; k++) {
-            if (!cb.aspan[k]) return whole;
-            idx[k].lo = cb.amin[k];
-            idx[k].hi = aff_add_const(L->a, aff_add(L->a, cb.amin[k], cb.aspan[k]), -1);
-        }
-        if (!bounds_region_read(L->a, L->fn, c->value, idx, nidx, NULL, t, r) || !widen(L, acc, r, nd)) return whole;
-    }
-    for (int k = 0; k < nd; k++)
-        if (!acc[k].lo) return whole;
-    return clamp_box(L, whole, acc);
 }
 
 /* ---- stage nests ---- */
@@ -764,7 +422,7 @@ static LExpr **store_index(Lower *L, Nest *n)
     LExpr **idx = ARENA_ARRAY(L->a, LExpr *, st->npure + 1);
     int nidx = st->rf_of ? st->npure - 1 : st->npure;
     for (int k = 0; k < nidx; k++) idx[k] = pure_index(L, n, k);
-    if (st->rf_of) idx[nidx] = counter(L, n, st->rf_var);
+    if (st->rf_of) idx[nidx] = lower_counter(L, n, st->rf_var);
     return idx;
 }
 
@@ -785,7 +443,7 @@ static LStmt *leaf(Lower *L, Nest *n)
         LExpr **fi = ARENA_ARRAY(L->a, LExpr *, nidx + 1);
         memcpy(fi, idx, sizeof(LExpr *) * (size_t)nidx);
         for (int v = 0; v < st->nvars; v++)
-            if (st->vars[v].how == SV_RVAR && st->vars[v].orig < 0) fi[nidx] = counter(L, n, v);
+            if (st->vars[v].how == SV_RVAR && st->vars[v].orig < 0) fi[nidx] = lower_counter(L, n, v);
         LExpr *x = lx_load(L->a, nest_of(L, st->rf)->buf, fi);
         L->cur = NULL;
         return ls_store(L->a, n->buf, idx, reduce_update(L, st->red, lx_load(L->a, n->buf, idx), x));
@@ -844,8 +502,8 @@ static void attached_add(Lower *L, Attached *at, Buffer *b, LStmt *code)
 static void attach_pack(Lower *L, Nest *n, int i, const bool *bound, Attached *at)
 {
     SPack *pk = &n->st->packs[i];
-    Box whole = whole_box(L, sched_stage_of(L->fs, pk->src), pk->src);
-    Box b = read_box(L, n, bound, pk->src, NULL, whole);
+    Box whole = region_whole(L, sched_stage_of(L->fs, pk->src), pk->src);
+    Box b = region_read(L, n, bound, pk->src, NULL, whole);
     int nd = pk->src->ndim;
     Buffer *pb = new_buffer(L, pk->name, BUF_LOCAL, pk->src->type, nd);
     LExpr **si = ARENA_ARRAY(L->a, LExpr *, nd + 1), **di = ARENA_ARRAY(L->a, LExpr *, nd + 1);
@@ -871,7 +529,7 @@ static Attached attach(Lower *L, Nest *n, int v, const bool *bound)
     for (int i = 0; i < L->fs->nstages; i++) {
         SStage *p = L->fs->stages[i];
         if (p->place != PLACE_AT || p->at != n->st || p->at_var != v) continue;
-        Box b = read_box(L, n, bound, p->t, p, whole_box(L, p, p->t));
+        Box b = region_read(L, n, bound, p->t, p, region_whole(L, p, p->t));
         LStmt *code = build_stage(L, p, b);
         attached_add(L, &at, nest_of(L, p)->buf, code);
     }
@@ -938,7 +596,7 @@ static void fuse_guards(Lower *L, Build *b)
         const SVar *x = &st->vars[v];
         if (x->how != SV_FUSED) continue;
         LExpr *e = extent(L, b->n, x->fb), *m = maxext(L, b->n, x->fb);
-        if (!lx_same(e, m)) add_guard(L, b, lx_binary(L->a, OP_LT, counter(L, b->n, x->fb), e));
+        if (!lx_same(e, m)) add_guard(L, b, lx_binary(L->a, OP_LT, lower_counter(L, b->n, x->fb), e));
     }
 }
 
@@ -985,7 +643,7 @@ static int tail_inner(Lower *L, Build *b, int pos)
     Nest *n = b->n;
     const SVar *x = &n->st->vars[b->vars[pos]];
     if (x->how != SV_OUTER || b->parts >= MAX_PARTS) return -1;
-    int in = child(n->st, x->parent, SV_INNER);
+    int in = sched_child(n->st, x->parent, SV_INNER);
     if (!n->st->vars[in].live) return -1;
     bool inside = false;
     for (int i = pos + 1; i < b->nv; i++)
@@ -1026,7 +684,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     if (!exact) {
         LExpr *m = maxext(L, n, v);
         b->bound[v] = true;
-        if (!(b->init_only && st->rf_of && v == st->rf_var)) add_guard(L, b, lx_binary(L->a, OP_LT, counter(L, n, v), ext));
+        if (!(b->init_only && st->rf_of && v == st->rf_var)) add_guard(L, b, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
         ext = m;
     }
     LExpr *lo = ix_const(L->a, 0);
@@ -1090,7 +748,7 @@ static LStmt *build_stage(Lower *L, SStage *st, Box region)
 {
     if (!st->rf || st->rf->place != PLACE_ROOT) return stage_nests(L, st, region);
     LStmt *blk = ls_block(L->a);
-    ls_append(L->a, blk, stage_nests(L, st->rf, rf_box(L, st->rf, region)));
+    ls_append(L->a, blk, stage_nests(L, st->rf, region_rfactor(L, st->rf, region)));
     ls_append(L->a, blk, stage_nests(L, st, region));
     return ls_alloc(L->a, nest_of(L, st->rf)->buf, blk);
 }
@@ -1188,7 +846,7 @@ static LFunc *lower_fn(Arena *a, Fn *f, FnSched *fs, LFunc **done, int ndone)
             continue;
         }
         SStage *st = s->kind == ST_STAGE ? sched_stage_of(fs, s->tensor) : NULL;
-        if (st && st->place == PLACE_ROOT) ls_append(a, body, build_stage(&L, st, whole_box(&L, st, st->t)));
+        if (st && st->place == PLACE_ROOT) ls_append(a, body, build_stage(&L, st, region_whole(&L, st, st->t)));
     }
     for (int i = allocs.len - 1; i >= 0; i--) body = ls_alloc(a, allocs.items[i], body);
     lf->body = body;

@@ -1,0 +1,56 @@
+/* to_loops.h - what to_loops.c shares with region.c inside lower/: the
+ * lowering context of one fn, the stage being lowered (a Nest), and the few
+ * loop-variable functions region inference reads. Not for other phases. */
+#ifndef TDSL_TO_LOOPS_H
+#define TDSL_TO_LOOPS_H
+#include "lang/affine.h"
+#include "lower/lower.h"
+#include "lower/schedule.h"
+
+typedef struct Nest Nest;
+
+typedef struct Lower {
+    Arena *a;
+    Fn *fn;
+    LFunc *lf;
+    FnSched *fs;
+    Buffer **bufs;      /* per fn tensor, by Tensor* lookup below */
+    Tensor **tensors;
+    int ntensors;
+    Nest **nests;       /* per fs->stages entry, once built */
+    LExpr **idx;        /* current stage's index values */
+    LExpr **rv;         /* per reduction var id: its index value */
+    Nest *cur;          /* the stage whose leaf is being lowered (for packs) */
+    int inlining;       /* > 0 inside an inlined stage's value */
+    LExpr **syms;       /* affine symbols >= nsizevars: their values ... */
+    Affine **symmax;    /* ... and largest values (NULL: unknown); each is >= 0 */
+    int nsyms, capsyms;
+    PtrVec loops;       /* names of the loops enclosing what is being built */
+    int ntemps;
+    LFunc **done;       /* already lowered fns, for calls */
+    int ndone;
+} Lower;
+
+/* A stage being lowered. */
+struct Nest {
+    SStage *st;
+    Buffer *buf;
+    LExpr **min, **ext;     /* per pure dim: exact region (index values) */
+    Affine **amin, **aspan; /* per pure dim: region min and max extent, affine over sizes and symbols */
+    LVar **lv;              /* per var: its loop */
+    bool *offset;           /* per var: the loop runs over index values, not from 0 */
+    int *sym;               /* per var: its symbol once bound, or -1 */
+    bool *full;             /* per split inner var: in a full tile here, its extent is the factor */
+    bool *tail;             /* per split inner var: in the tail here, short of its factor: run serially */
+    Buffer **packs;         /* per st->packs entry, once built */
+};
+
+/* x as an index expression over the fn's sizes and the symbols' values */
+LExpr *lower_affine(Lower *L, const Affine *x);
+/* the 0-based counter of var v of n (live or not) */
+LExpr *lower_counter(Lower *L, Nest *n, int v);
+/* the extent of the rfactor dim of rfactor stage f: the max extent of its factored var */
+LExpr *lower_rf_extent(Lower *L, const SStage *f);
+const RVar *rvar_of(const SStage *st, int orig);
+
+#endif
