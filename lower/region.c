@@ -53,34 +53,21 @@ static int sym_compare(Lower *L, const Affine *x, const Affine *y)
 
 /* ---- index ranges at a loop ---- */
 
+static void *amax_leaf(const SExtentRule *r, const SStage *st, int v)
+{
+    const NestAt *at = r->ctx;
+    const SVar *x = &st->vars[v];
+    if (x->how == SV_PURE) return at->n->aspan[x->orig];
+    if (x->orig >= 0) return rvar_of(st, x->orig)->extent;
+    LExpr *e = lower_rf_extent(at->L, st->rf);
+    return e->kind == LX_INT ? aff_const(r->a, e->ival) : NULL;
+}
+
 /* Largest extent of var v as an affine form (NULL: unknown). */
 static Affine *amaxext(Lower *L, Nest *n, int v)
 {
-    const SStage *st = n->st;
-    const SVar *x = &st->vars[v];
-    Affine *p;
-    switch (x->how) {
-    case SV_PURE: return n->aspan[x->orig];
-    case SV_RVAR:
-        if (x->orig >= 0) return rvar_of(st, x->orig)->extent;
-        {
-            LExpr *e = lower_rf_extent(L, st->rf);
-            return e->kind == LX_INT ? aff_const(L->a, e->ival) : NULL;
-        }
-    case SV_OUTER:
-        if (!(p = amaxext(L, n, x->parent))) return NULL;
-        return aff_is_const(p) ? aff_const(L->a, (p->c + x->factor - 1) / x->factor) : p;
-    case SV_INNER:
-        p = amaxext(L, n, x->parent);
-        return aff_const(L->a, p && aff_is_const(p) && p->c < x->factor ? p->c : x->factor);
-    case SV_FUSED: {
-        Affine *a = amaxext(L, n, x->fa), *b = amaxext(L, n, x->fb);
-        if (!a || !b) return NULL;
-        if (aff_is_const(a)) return aff_scale(L->a, b, a->c);
-        return aff_is_const(b) ? aff_scale(L->a, a, b->c) : NULL;
-    }
-    }
-    return NULL;
+    NestAt at = { L, n };
+    return sched_max_extent(L->a, n->st, v, amax_leaf, &at);
 }
 
 /* Is v, or a loop made from it, fixed? */

@@ -114,35 +114,65 @@ static const Affine *pure_extent(const SStage *st, int k)
     return t->extent[k];
 }
 
-bool sched_const_extent(const SStage *st, int v, int64_t *n)
+void *sched_extent(const SStage *st, int v, const SExtentRule *r)
 {
     const SVar *x = &st->vars[v];
-    int64_t a, b;
     switch (x->how) {
-    case SV_PURE: {
-        const Affine *e = pure_extent(st, x->orig);
-        if (!aff_is_const(e)) return false;
-        *n = e->c;
-        return true;
+    case SV_PURE:
+    case SV_RVAR: return r->leaf(r, st, v);
+    case SV_OUTER: return r->outer(r, st, v, sched_extent(st, x->parent, r));
+    case SV_INNER: return r->inner(r, st, v, sched_extent(st, x->parent, r));
+    case SV_FUSED: return r->fused(r, sched_extent(st, x->fa, r), sched_extent(st, x->fb, r->max ? r->max : r));
     }
-    case SV_RVAR:
-        if (x->orig < 0) return sched_const_extent(st->rf, st->rf->rf_var, n);
-        if (!aff_is_const(st->value->rvars[x->orig]->extent)) return false;
-        *n = st->value->rvars[x->orig]->extent->c;
-        return true;
-    case SV_OUTER:
-        if (!sched_const_extent(st, x->parent, &a)) return false;
-        *n = (a + x->factor - 1) / x->factor;
-        return true;
-    case SV_INNER:
-        *n = sched_const_extent(st, x->parent, &a) && a < x->factor ? a : x->factor;
-        return true;
-    case SV_FUSED:
-        if (!sched_const_extent(st, x->fa, &a) || !sched_const_extent(st, x->fb, &b)) return false;
-        if (__builtin_mul_overflow(a, b, n)) return false;
-        return true;
-    }
-    return false;
+    return NULL;
+}
+
+/* largest extents as affine forms: an unknown stays unknown except under an
+ * inner loop, whose factor bounds it */
+static void *amax_outer(const SExtentRule *r, const SStage *st, int v, void *parent)
+{
+    Affine *p = parent;
+    int64_t f = st->vars[v].factor;
+    if (!p) return NULL;
+    return aff_is_const(p) ? aff_const(r->a, (p->c + f - 1) / f) : p;
+}
+
+static void *amax_inner(const SExtentRule *r, const SStage *st, int v, void *parent)
+{
+    Affine *p = parent;
+    int64_t f = st->vars[v].factor;
+    return aff_const(r->a, p && aff_is_const(p) && p->c < f ? p->c : f);
+}
+
+static void *amax_fused(const SExtentRule *r, void *pa, void *pb)
+{
+    Affine *a = pa, *b = pb;
+    if (!a || !b) return NULL;
+    if (aff_is_const(a)) return aff_scale(r->a, b, a->c);
+    return aff_is_const(b) ? aff_scale(r->a, a, b->c) : NULL;
+}
+
+Affine *sched_max_extent(Arena *a, const SStage *st, int v, SExtentLeaf *leaf, void *ctx)
+{
+    SExtentRule r = { leaf, amax_outer, amax_inner, amax_fused, NULL, a, ctx };
+    return sched_extent(st, v, &r);
+}
+
+/* an original var over the stage's whole region */
+static void *whole_leaf(const SExtentRule *r, const SStage *st, int v)
+{
+    const SVar *x = &st->vars[v];
+    if (x->how == SV_PURE) return (Affine *)pure_extent(st, x->orig);
+    if (x->orig >= 0) return st->value->rvars[x->orig]->extent;
+    return sched_extent(st->rf, st->rf->rf_var, r);
+}
+
+bool sched_const_extent(Arena *a, const SStage *st, int v, int64_t *n)
+{
+    Affine *e = sched_max_extent(a, st, v, whole_leaf, NULL);
+    if (!e || !aff_is_const(e)) return false;
+    *n = e->c;
+    return true;
 }
 
 /* ---- argument access ---- */
@@ -453,7 +483,7 @@ static bool mark(Sb *s, SStage *st, int v, LoopKind k, int width, int argi)
 static bool mark_whole(Sb *s, SStage *st, int v, LoopKind k)
 {
     int64_t n;
-    if (!sched_const_extent(st, v, &n) || n > MAX_VECTOR) {
+    if (!sched_const_extent(s->a, st, v, &n) || n > MAX_VECTOR) {
         diag_error(s->d, arg(s, 0)->span, "cannot %s '%s' whole: its extent is not a constant <= %d; give a factor, e.g. %s(%s, 8)",
                    s->p->prim, st->vars[v].name, MAX_VECTOR, s->p->prim, st->vars[v].name);
         return false;

@@ -6,6 +6,7 @@
  * to_loops.c builds the loop nests from it. */
 #ifndef TDSL_SCHEDULE_H
 #define TDSL_SCHEDULE_H
+#include "lang/affine.h"
 #include "lang/ast.h"
 #include "lang/loopir.h"
 
@@ -88,7 +89,28 @@ int sched_child(const SStage *st, int v, SVarHow how);
 /* Whether e reads tensor t: directly, through an inlined stage's value, or either. */
 enum { SCHED_READS_ANY, SCHED_READS_DIRECT, SCHED_READS_INLINED_ONLY };
 bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how);
-/* Whether a live var's extent is a known constant; sets *n. */
-bool sched_const_extent(const SStage *st, int v, int64_t *n);
+
+/* A var's extent, exact or largest, is one recursion over its derivation
+ * (docs/schedules.md: outer = ceil(parent / factor), inner = factor or what is
+ * left of the parent, fused = a * largest(b)); a rule says what it computes
+ * (an LExpr, an Affine, ...; NULL: unknown): an original var's value (SV_PURE,
+ * SV_RVAR, the rfactor dim included) and each step's value from its parents'.
+ * A fuse's inner operand is computed by rule `max` (NULL: this rule). */
+typedef struct SExtentRule SExtentRule;
+typedef void *SExtentLeaf(const SExtentRule *r, const SStage *st, int v);
+struct SExtentRule {
+    SExtentLeaf *leaf;
+    void *(*outer)(const SExtentRule *r, const SStage *st, int v, void *parent);
+    void *(*inner)(const SExtentRule *r, const SStage *st, int v, void *parent);
+    void *(*fused)(const SExtentRule *r, void *a, void *b);
+    const SExtentRule *max;
+    Arena *a;
+    void *ctx;              /* the leaf's */
+};
+void *sched_extent(const SStage *st, int v, const SExtentRule *r);
+/* The largest extent of var v as an affine form (NULL: unknown) over leaf's values. */
+Affine *sched_max_extent(Arena *a, const SStage *st, int v, SExtentLeaf *leaf, void *ctx);
+/* Whether var v's largest extent over the whole stage is a known constant; sets *n. */
+bool sched_const_extent(Arena *a, const SStage *st, int v, int64_t *n);
 
 #endif

@@ -324,44 +324,71 @@ LExpr *lower_rf_extent(Lower *L, const SStage *f)
     return maxext(L, &tmp, f->rf_var);
 }
 
-/* Exact extent of var v given the counters of the loops it depends on. */
-static LExpr *extent(Lower *L, Nest *n, int v)
+/* ---- extents: schedule.h's rule, as index expressions ---- */
+
+static LExpr *rvar_extent(Lower *L, const SStage *st, int orig)
 {
-    const SStage *st = n->st;
+    return orig < 0 ? lower_rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, orig)->extent);
+}
+
+static void *exact_leaf(const SExtentRule *r, const SStage *st, int v)
+{
+    const NestAt *at = r->ctx;
     const SVar *x = &st->vars[v];
-    switch (x->how) {
-    case SV_PURE: return n->ext[x->orig];
-    case SV_RVAR: return x->orig < 0 ? lower_rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
-    case SV_OUTER: return ix_ceildiv(L->a, extent(L, n, x->parent), x->factor);
-    case SV_INNER: {
-        if (n->full && n->full[v]) return ix_const(L->a, x->factor);
-        LExpr *pe = extent(L, n, x->parent);
-        if (pe->kind == LX_INT && pe->ival % x->factor == 0) return ix_const(L->a, pe->ival < x->factor ? pe->ival : x->factor);
-        if (x->factor == 1) return ix_const(L->a, 1);
-        LExpr *rest = ix_sub(L->a, pe, ix_mul(L->a, lower_counter(L, n, sched_child(st, x->parent, SV_OUTER)), x->factor));
-        return ix_min(L->a, ix_const(L->a, x->factor), rest);
-    }
-    case SV_FUSED: return ix_mulx(L->a, extent(L, n, x->fa), maxext(L, n, x->fb));
-    }
-    return NULL;
+    return x->how == SV_PURE ? at->n->ext[x->orig] : rvar_extent(at->L, st, x->orig);
+}
+
+static void *max_leaf(const SExtentRule *r, const SStage *st, int v)
+{
+    const NestAt *at = r->ctx;
+    const SVar *x = &st->vars[v];
+    if (x->how != SV_PURE) return rvar_extent(at->L, st, x->orig);
+    return at->n->aspan[x->orig] ? lower_affine(at->L, at->n->aspan[x->orig]) : at->n->ext[x->orig];
+}
+
+static void *ix_outer(const SExtentRule *r, const SStage *st, int v, void *parent)
+{
+    return ix_ceildiv(r->a, parent, st->vars[v].factor);
+}
+
+static void *ix_fused(const SExtentRule *r, void *a, void *b) { return ix_mulx(r->a, a, b); }
+
+/* exact: the factor in a full tile, else what is left of the parent */
+static void *exact_inner(const SExtentRule *r, const SStage *st, int v, void *parent)
+{
+    const NestAt *at = r->ctx;
+    const SVar *x = &st->vars[v];
+    LExpr *pe = parent;
+    if (at->n->full && at->n->full[v]) return ix_const(r->a, x->factor);
+    if (pe->kind == LX_INT && pe->ival % x->factor == 0) return ix_const(r->a, pe->ival < x->factor ? pe->ival : x->factor);
+    if (x->factor == 1) return ix_const(r->a, 1);
+    LExpr *outer = lower_counter(at->L, at->n, sched_child(st, x->parent, SV_OUTER));
+    LExpr *rest = ix_sub(r->a, pe, ix_mul(r->a, outer, x->factor));
+    return ix_min(r->a, ix_const(r->a, x->factor), rest);
+}
+
+static void *max_inner(const SExtentRule *r, const SStage *st, int v, void *parent)
+{
+    LExpr *pm = parent;
+    int64_t f = st->vars[v].factor;
+    return ix_const(r->a, pm && pm->kind == LX_INT && pm->ival < f ? pm->ival : f);
 }
 
 /* Largest extent of var v over every iteration of the stage's own loops. */
 static LExpr *maxext(Lower *L, Nest *n, int v)
 {
-    const SStage *st = n->st;
-    const SVar *x = &st->vars[v];
-    switch (x->how) {
-    case SV_PURE: return n->aspan[x->orig] ? lower_affine(L, n->aspan[x->orig]) : n->ext[x->orig];
-    case SV_RVAR: return x->orig < 0 ? lower_rf_extent(L, st->rf) : lower_affine(L, rvar_of(st, x->orig)->extent);
-    case SV_OUTER: return ix_ceildiv(L->a, maxext(L, n, x->parent), x->factor);
-    case SV_INNER: {
-        LExpr *pm = maxext(L, n, x->parent);
-        return ix_const(L->a, pm && pm->kind == LX_INT && pm->ival < x->factor ? pm->ival : x->factor);
-    }
-    case SV_FUSED: return ix_mulx(L->a, maxext(L, n, x->fa), maxext(L, n, x->fb));
-    }
-    return NULL;
+    NestAt at = { L, n };
+    SExtentRule max = { max_leaf, ix_outer, max_inner, ix_fused, NULL, L->a, &at };
+    return sched_extent(n->st, v, &max);
+}
+
+/* Exact extent of var v given the counters of the loops it depends on. */
+static LExpr *extent(Lower *L, Nest *n, int v)
+{
+    NestAt at = { L, n };
+    SExtentRule max = { max_leaf, ix_outer, max_inner, ix_fused, NULL, L->a, &at };
+    SExtentRule exact = { exact_leaf, ix_outer, exact_inner, ix_fused, &max, L->a, &at };
+    return sched_extent(n->st, v, &exact);
 }
 
 /* Which of the stage's loops does e read? */

@@ -45,6 +45,9 @@ struct Nest {
     Buffer **packs;         /* per st->packs entry, once built */
 };
 
+/* a stage's nest in its fn's lowering: the context of extent rules (schedule.h) */
+typedef struct NestAt { Lower *L; Nest *n; } NestAt;
+
 /* x as an index expression over the fn's sizes and the symbols' values */
 LExpr *lower_affine(Lower *L, const Affine *x);
 /* the 0-based counter of var v of n (live or not) */
