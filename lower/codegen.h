@@ -92,6 +92,13 @@ void cg_emit_free(CgFunc *f, LLVMValueRef p);
 void cg_error_return(CgFunc *f, LLVMValueRef code);   /* frees live buffers, returns code */
 /* LS_FOR by loop kind: codegen_llvm.c (serial), codegen_parallel.c, codegen_vector.c. */
 void cg_serial_for(CgFunc *f, const LStmt *s);
+/* for s's var in lo .. lo+n-1 (both already emitted): body(ctx, s->body[0]) */
+typedef void (*CgBodyFn)(void *ctx, const LStmt *body);
+void cg_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, CgBodyFn body, void *ctx);
+/* binds v to val in f's innermost scope (f->nvars-- unbinds it) */
+void cg_push_var(CgFunc *f, const LVar *v, LLVMValueRef val);
+/* ends kernel f (returns 0; its alloca block branches to body) and frees its scopes */
+void cg_func_finish(CgFunc *f, LLVMBasicBlockRef body);
 void cg_parallel_for(CgFunc *f, const LStmt *s);
 void cg_vector_for(CgFunc *f, const LStmt *s);
 void cg_unroll_for(CgFunc *f, const LStmt *s);

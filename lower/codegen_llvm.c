@@ -551,27 +551,40 @@ void cg_error_return(CgFunc *f, LLVMValueRef code)
 }
 
 
-void cg_serial_for(CgFunc *f, const LStmt *s)
+void cg_push_var(CgFunc *f, const LVar *v, LLVMValueRef val)
+{
+    GROW(f->vars, f->capvars, f->nvars + 1);
+    f->vars[f->nvars++] = (VarBind){ v, val };
+}
+
+void cg_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, CgBodyFn fn, void *ctx)
 {
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
-    LLVMValueRef lo = cg_expr(f, s->min);
-    LLVMValueRef hi = LLVMBuildNSWAdd(B, lo, cg_expr(f, s->extent), "");
+    LLVMValueRef hi = LLVMBuildNSWAdd(B, lo, n, "");
     LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(m->ctx, f->fn, s->var->name);
     LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "for.end");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, lo, hi, ""), body, exit);
     LLVMPositionBuilderAtEnd(B, body);
     LLVMValueRef i = LLVMBuildPhi(B, m->i64, s->var->name);
-    GROW(f->vars, f->capvars, f->nvars + 1);
-    f->vars[f->nvars++] = (VarBind){ s->var, i };
-    cg_stmt(f, s->body[0]);
+    cg_push_var(f, s->var, i);
+    fn(ctx, s->body[0]);
     f->nvars--;
     LLVMBasicBlockRef latch = LLVMGetInsertBlock(B);
     LLVMValueRef next = LLVMBuildNSWAdd(B, i, cg_i64(m, 1), "");
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, next, hi, ""), body, exit);
     LLVMAddIncoming(i, (LLVMValueRef[]){ lo, next }, (LLVMBasicBlockRef[]){ pre, latch }, 2);
     LLVMPositionBuilderAtEnd(B, exit);
+}
+
+static void stmt_body(void *f, const LStmt *body) { cg_stmt(f, body); }
+
+void cg_serial_for(CgFunc *f, const LStmt *s)
+{
+    LLVMValueRef lo = cg_expr(f, s->min);
+    LLVMValueRef n = cg_expr(f, s->extent);
+    cg_loop(f, s, lo, n, stmt_body, f);
 }
 
 /* Bytes of a buffer whose extents are all constants, if that is at most
@@ -754,15 +767,20 @@ static void emit_kernel(CgModule *m, const LFunc *lf)
         cg_bind_buf(&f, lf->results[i], v);
     }
     cg_stmt(&f, lf->body);
-    LLVMBuildRet(m->b, LLVMConstNull(m->i32));
-    LLVMBuildBr(f.ab, body);
-    while (f.nbufs) cg_unbind_buf(&f);
-    LLVMDisposeBuilder(f.ab);
-    free(f.sizes);
-    free(f.scalars);
-    free(f.bufs);
-    free(f.vars);
-    free(f.live);
+    cg_func_finish(&f, body);
+}
+
+void cg_func_finish(CgFunc *f, LLVMBasicBlockRef body)
+{
+    LLVMBuildRet(f->m->b, LLVMConstNull(f->m->i32));
+    LLVMBuildBr(f->ab, body);
+    while (f->nbufs) cg_unbind_buf(f);
+    LLVMDisposeBuilder(f->ab);
+    free(f->sizes);
+    free(f->scalars);
+    free(f->bufs);
+    free(f->vars);
+    free(f->live);
 }
 
 LLVMModuleRef cg_build_module(LLVMContextRef ctx, LLVMTargetMachineRef tm, const char *name,

@@ -171,10 +171,7 @@ static void bind_inside(CgFunc *g, const CgFunc *f, const Uses *u, const Capture
         val = inside(c, val);
         if (v->kind == LV_SIZE) g->sizes[v->index] = val;
         else if (v->kind == LV_SCALAR) g->scalars[v->index] = val;
-        else {
-            GROW(g->vars, g->capvars, g->nvars + 1);
-            g->vars[g->nvars++] = (VarBind){ v, val };
-        }
+        else cg_push_var(g, v, val);
     }
     /* in the enclosing scope order, so shadowing stays the same */
     for (int i = 0; i < f->nbufs; i++) {
@@ -234,18 +231,9 @@ static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Capture
     LLVMSetValueName2(i, "i", 1);
     LLVMValueRef lo_in = inside(c, lo);
     LLVMValueRef var = LLVMIsNull(lo_in) ? i : LLVMBuildNSWAdd(m->b, lo_in, i, s->var->name);
-    GROW(g.vars, g.capvars, g.nvars + 1);
-    g.vars[g.nvars++] = (VarBind){ s->var, var };
+    cg_push_var(&g, s->var, var);
     cg_stmt(&g, s->body[0]);
-    LLVMBuildRet(m->b, LLVMConstNull(m->i32));
-    LLVMBuildBr(g.ab, body);
-    while (g.nbufs) cg_unbind_buf(&g);
-    LLVMDisposeBuilder(g.ab);
-    free(g.sizes);
-    free(g.scalars);
-    free(g.bufs);
-    free(g.vars);
-    free(g.live);
+    cg_func_finish(&g, body);
     return fn;
 }
 

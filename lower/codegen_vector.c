@@ -46,43 +46,13 @@ typedef struct Vec {
     int ntemps, captemps;
 } Vec;
 
-typedef void (*BodyFn)(void *ctx, const LStmt *body);
-
 /* ---- loops shared by both kinds: serial and unrolled, body by callback ---- */
 
-static void push_var(CgFunc *f, const LVar *v, LLVMValueRef val)
-{
-    GROW(f->vars, f->capvars, f->nvars + 1);
-    f->vars[f->nvars++] = (VarBind){ v, val };
-}
-
-/* for var in lo .. lo+n-1: body (the shape of cg_serial_for) */
-static void serial_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, BodyFn fn, void *ctx)
-{
-    CgModule *m = f->m;
-    LLVMBuilderRef B = m->b;
-    LLVMValueRef hi = LLVMBuildNSWAdd(B, lo, n, "");
-    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
-    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(m->ctx, f->fn, s->var->name);
-    LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "for.end");
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, lo, hi, ""), body, exit);
-    LLVMPositionBuilderAtEnd(B, body);
-    LLVMValueRef i = LLVMBuildPhi(B, m->i64, s->var->name);
-    push_var(f, s->var, i);
-    fn(ctx, s->body[0]);
-    f->nvars--;
-    LLVMBasicBlockRef latch = LLVMGetInsertBlock(B);
-    LLVMValueRef next = LLVMBuildNSWAdd(B, i, cg_i64(m, 1), "");
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntSLT, next, hi, ""), body, exit);
-    LLVMAddIncoming(i, (LLVMValueRef[]){ lo, next }, (LLVMBasicBlockRef[]){ pre, latch }, 2);
-    LLVMPositionBuilderAtEnd(B, exit);
-}
-
-static void unrolled(CgFunc *f, const LStmt *s, LLVMValueRef lo, BodyFn fn, void *ctx)
+static void unrolled(CgFunc *f, const LStmt *s, LLVMValueRef lo, CgBodyFn fn, void *ctx)
 {
     for (int k = 0; k < s->width; k++) {
         LLVMValueRef v = k ? LLVMBuildNSWAdd(f->m->b, lo, cg_i64(f->m, k), s->var->name) : lo;
-        push_var(f, s->var, v);
+        cg_push_var(f, s->var, v);
         fn(ctx, s->body[0]);
         f->nvars--;
     }
@@ -122,12 +92,12 @@ static void when_full(CgFunc *f, const LStmt *s, LLVMValueRef n, void (*fast)(vo
 
 /* ---- LOOP_UNROLL ---- */
 
-typedef struct UnrollCtx { CgFunc *f; const LStmt *s; LLVMValueRef lo, n; BodyFn fn; void *ctx; } UnrollCtx;
+typedef struct UnrollCtx { CgFunc *f; const LStmt *s; LLVMValueRef lo, n; CgBodyFn fn; void *ctx; } UnrollCtx;
 
 static void unroll_fast(void *p) { UnrollCtx *u = p; unrolled(u->f, u->s, u->lo, u->fn, u->ctx); }
-static void unroll_slow(void *p) { UnrollCtx *u = p; serial_loop(u->f, u->s, u->lo, u->n, u->fn, u->ctx); }
+static void unroll_slow(void *p) { UnrollCtx *u = p; cg_loop(u->f, u->s, u->lo, u->n, u->fn, u->ctx); }
 
-static void unroll_loop(CgFunc *f, const LStmt *s, BodyFn fn, void *ctx)
+static void unroll_loop(CgFunc *f, const LStmt *s, CgBodyFn fn, void *ctx)
 {
     UnrollCtx u = { f, s, cg_expr(f, s->min), cg_expr(f, s->extent), fn, ctx };
     long k = s->extent->kind == LX_INT ? (s->extent->ival == s->width ? s->width : 1) : s->width + 1L;
@@ -349,7 +319,7 @@ static LLVMValueRef block_addr(Vec *V, const Buffer *b, LExpr *const *idx, int d
 {
     const BufInfo *bi = cg_lookup_buf(V->f, b);
     if (!bi) return LLVMConstNull(V->m->ptr);
-    push_var(V->f, V->var, V->lo);
+    cg_push_var(V->f, V->var, V->lo);
     LLVMValueRef off = cg_i64(V->m, dir < 0 ? 1 - (int64_t)V->w : 0);
     for (int k = 0; k < b->ndim; k++) {
         LLVMValueRef i = cg_iadd(V->m, cg_expr(V->f, idx[k]), bi->min[k], true);
@@ -692,7 +662,7 @@ static void vx_for(Vec *V, const LStmt *s)
         unroll_loop(V->f, s, vx_body, V);
         return;
     }
-    serial_loop(V->f, s, cg_expr(V->f, s->min), cg_expr(V->f, s->extent), vx_body, V);
+    cg_loop(V->f, s, cg_expr(V->f, s->min), cg_expr(V->f, s->extent), vx_body, V);
 }
 
 static void vx_stmt(Vec *V, const LStmt *s)
