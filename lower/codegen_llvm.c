@@ -680,8 +680,15 @@ static void emit_call_stmt(CgFunc *f, const LStmt *s)
     }
     LLVMValueRef r = LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, args, (unsigned)n, "");
     free(args);
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "call.fail");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "call.ok");
+    cg_return_on_error(f, r, "call.fail", "call.ok");
+}
+
+void cg_return_on_error(CgFunc *f, LLVMValueRef r, const char *fail_name, const char *ok_name)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, fail_name);
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, ok_name);
     LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstNull(m->i32), ""), fail, ok);
     LLVMPositionBuilderAtEnd(B, fail);
     cg_error_return(f, r);

@@ -308,12 +308,7 @@ void cg_parallel_for(CgFunc *f, const LStmt *s)
     LLVMTypeRef ps[3] = { m->i64, m->ptr, m->ptr };
     LLVMValueRef rt = cg_libfn(m, TDSL_RT_PARALLEL_FOR, m->i32, ps, 3);
     LLVMValueRef r = LLVMBuildCall2(B, LLVMGlobalGetValueType(rt), rt, (LLVMValueRef[]){ n, body, env }, 3, "");
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "par.fail");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "par.ok");
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstNull(m->i32), ""), fail, ok);
-    LLVMPositionBuilderAtEnd(B, fail);
-    cg_error_return(f, r);
-    LLVMPositionBuilderAtEnd(B, ok);
+    cg_return_on_error(f, r, "par.fail", "par.ok");
     free(u.vars);
     free(u.bufs);
     free(c.vals);

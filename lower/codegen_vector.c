@@ -503,6 +503,30 @@ static LLVMValueRef masked_select(Vec *V, LLVMValueRef c, const LExpr *e)
     return LLVMBuildSelect(V->B, c, x, y, "");
 }
 
+/* cond ? args[1] : (mixed ? masked_select(c) : args[2]) by a branch on the
+ * scalar cond, each arm computed only on its side, joined by a phi */
+static LLVMValueRef branch_select(Vec *V, LLVMValueRef cond, LLVMValueRef c, const LExpr *e, bool mixed)
+{
+    LLVMBuilderRef B = V->B;
+    LLVMContextRef C = V->m->ctx;
+    LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(C, V->f->fn, mixed ? "sel.all" : "sel.t");
+    LLVMBasicBlockRef bf = LLVMAppendBasicBlockInContext(C, V->f->fn, mixed ? "sel.mixed" : "sel.f");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.j");
+    LLVMBuildCondBr(B, cond, bt, bf);
+    LLVMPositionBuilderAtEnd(B, bt);
+    LLVMValueRef x = splat(V, vx_expr(V, e->args[1]));
+    LLVMBasicBlockRef et = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bf);
+    LLVMValueRef y = mixed ? masked_select(V, c, e) : splat(V, vx_expr(V, e->args[2]));
+    LLVMBasicBlockRef ef = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bj);
+    LLVMValueRef phi = LLVMBuildPhi(B, LLVMTypeOf(x), "");
+    LLVMAddIncoming(phi, (LLVMValueRef[]){ x, y }, (LLVMBasicBlockRef[]){ et, ef }, 2);
+    return phi;
+}
+
 static LLVMValueRef vx_select(Vec *V, const LExpr *e)
 {
     LLVMBuilderRef B = V->B;
@@ -511,49 +535,14 @@ static LLVMValueRef vx_select(Vec *V, const LExpr *e)
         LLVMValueRef x = vx_expr(V, e->args[1]), y = vx_expr(V, e->args[2]);
         return LLVMBuildSelect(B, c, splat(V, x), splat(V, y), "");
     }
-    if (!is_vec(c)) {
-        /* one arm for all lanes: branch, as the scalar path does */
-        LLVMContextRef C = V->m->ctx;
-        LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.t");
-        LLVMBasicBlockRef bf = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.f");
-        LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.j");
-        LLVMBuildCondBr(B, c, bt, bf);
-        LLVMPositionBuilderAtEnd(B, bt);
-        LLVMValueRef x = splat(V, vx_expr(V, e->args[1]));
-        LLVMBasicBlockRef et = LLVMGetInsertBlock(B);
-        LLVMBuildBr(B, bj);
-        LLVMPositionBuilderAtEnd(B, bf);
-        LLVMValueRef y = splat(V, vx_expr(V, e->args[2]));
-        LLVMBasicBlockRef ef = LLVMGetInsertBlock(B);
-        LLVMBuildBr(B, bj);
-        LLVMPositionBuilderAtEnd(B, bj);
-        LLVMValueRef phi = LLVMBuildPhi(B, LLVMTypeOf(x), "");
-        LLVMAddIncoming(phi, (LLVMValueRef[]){ x, y }, (LLVMBasicBlockRef[]){ et, ef }, 2);
-        return phi;
-    }
+    if (!is_vec(c)) return branch_select(V, c, c, e, false);    /* one arm for all lanes, as scalars do */
     if (V->mask) return masked_select(V, c, e);
     /* with every lane active and c true in all of them (the interior of a
      * padded read) the chosen arm needs no mask; nested selects take this
      * path again only on the unmasked side, so the copies grow linearly */
-    LLVMContextRef C = V->m->ctx;
     LLVMTypeRef ct = LLVMTypeOf(c);
     LLVMValueRef all = cg_call_intrinsic(V->m, "llvm.vector.reduce.and", &ct, 1, &c, 1);
-    LLVMBasicBlockRef ba = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.all");
-    LLVMBasicBlockRef bm = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.mixed");
-    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(C, V->f->fn, "sel.j");
-    LLVMBuildCondBr(B, all, ba, bm);
-    LLVMPositionBuilderAtEnd(B, ba);
-    LLVMValueRef x = splat(V, vx_expr(V, e->args[1]));
-    LLVMBasicBlockRef ea = LLVMGetInsertBlock(B);
-    LLVMBuildBr(B, bj);
-    LLVMPositionBuilderAtEnd(B, bm);
-    LLVMValueRef r = masked_select(V, c, e);
-    LLVMBasicBlockRef em = LLVMGetInsertBlock(B);
-    LLVMBuildBr(B, bj);
-    LLVMPositionBuilderAtEnd(B, bj);
-    LLVMValueRef phi = LLVMBuildPhi(B, LLVMTypeOf(x), "");
-    LLVMAddIncoming(phi, (LLVMValueRef[]){ x, r }, (LLVMBasicBlockRef[]){ ea, em }, 2);
-    return phi;
+    return branch_select(V, all, c, e, true);
 }
 
 /* e's value: a scalar when uniform, else <w x T> (bool: <w x i1>) */
