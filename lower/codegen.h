@@ -70,6 +70,11 @@ LLVMValueRef cg_i64(CgModule *m, int64_t v);
 unsigned cg_elem_bytes(DType t);
 LLVMValueRef cg_fpflag(LLVMValueRef v);
 LLVMValueRef cg_fminmax(CgModule *m, bool is_max, LLVMValueRef a, LLVMValueRef b);
+/* Math call e on operands a (scalars or vectors of dtype t, LLVM type T):
+ * intrinsics where LLVM has them, else libm(ctx, name, T, a[0]); NULL if e is
+ * not a supported call. Scalar and vector code alike. */
+typedef LLVMValueRef (*CgLibmFn)(void *ctx, const char *name, LLVMTypeRef T, LLVMValueRef x);
+LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMValueRef *a, CgLibmFn libm, void *ctx);
 bool cg_fma_parts(const LExpr *e, const LExpr **a, const LExpr **b, const LExpr **c, bool *neg_ab, bool *neg_c);
 LLVMValueRef cg_call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov, LLVMValueRef *args, int nargs);
 LLVMValueRef cg_libfn(CgModule *m, const char *name, LLVMTypeRef ret, LLVMTypeRef *ps, int n);
@@ -97,6 +102,8 @@ void cg_serial_for(CgFunc *f, const LStmt *s);
 /* for s's var in lo .. lo+n-1 (both already emitted): body(ctx, s->body[0]) */
 typedef void (*CgBodyFn)(void *ctx, const LStmt *body);
 void cg_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, CgBodyFn body, void *ctx);
+/* if (c) body(ctx, s->body[0]) else body(ctx, s->body[1]) for LS_IF s, c already emitted */
+void cg_if(CgFunc *f, const LStmt *s, LLVMValueRef c, CgBodyFn body, void *ctx);
 /* binds v to val in f's innermost scope (f->nvars-- unbinds it) */
 void cg_push_var(CgFunc *f, const LVar *v, LLVMValueRef val);
 /* ends kernel f (returns 0; its alloca block branches to body) and frees its scopes */

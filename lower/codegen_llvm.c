@@ -5,6 +5,7 @@
  * branches, since guarded reads are how programs keep padding in bounds. */
 #include "lower/codegen.h"
 #include "runtime/tdsl_tensor.h"
+#include "lang/check.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,18 +430,22 @@ LLVMValueRef cg_fminmax(CgModule *m, bool is_max, LLVMValueRef a, LLVMValueRef b
     return LLVMBuildSelect(B, wins, a, b, is_max ? "max" : "min");
 }
 
-static LLVMValueRef emit_call(CgFunc *f, const LExpr *e)
+/* 1.0 of float type T, or of its lanes */
+static LLVMValueRef const_one(LLVMTypeRef T)
 {
-    CgModule *m = f->m;
-    LLVMBuilderRef B = m->b;
-    if (e->fn == MF_CAST) return cg_convert(f, cg_expr(f, e->args[0]), e->args[0]->type, e->type);
-    LLVMValueRef a[2];
-    for (int i = 0; i < e->nargs && i < 2; i++) a[i] = cg_expr(f, e->args[i]);
-    DType t = e->args[0]->type;
-    LLVMTypeRef T = cg_type(m, t);
+    if (LLVMGetTypeKind(T) != LLVMVectorTypeKind) return LLVMConstReal(T, 1.0);
+    unsigned w = LLVMGetVectorSize(T);
+    LLVMValueRef c[64];
+    TDSL_ASSERT(w <= 64, "a vector wider than 64 lanes");
+    for (unsigned i = 0; i < w; i++) c[i] = LLVMConstReal(LLVMGetElementType(T), 1.0);
+    return LLVMConstVector(c, w);
+}
+
+LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMValueRef *a, CgLibmFn libm, void *ctx)
+{
     bool fl = dtype_is_float(t), f32 = t == DT_F32;
     if (e->fn == MF_ABS || e->fn == MF_MIN || e->fn == MF_MAX) {
-        if (e->fn != MF_ABS && e->nargs != 2) goto bad;
+        if (e->fn != MF_ABS && e->nargs != 2) return NULL;
         if (fl) {
             if (e->fn != MF_ABS) return cg_fminmax(m, e->fn == MF_MAX, a[0], a[1]);
             return cg_fpflag(cg_call_intrinsic(m, "llvm.fabs", &T, 1, a, 1));
@@ -454,29 +459,46 @@ static LLVMValueRef emit_call(CgFunc *f, const LExpr *e)
         const char *n = e->fn == MF_MIN ? (s ? "llvm.smin" : "llvm.umin") : (s ? "llvm.smax" : "llvm.umax");
         return cg_call_intrinsic(m, n, &T, 1, a, 2);
     }
-    if (!fl) goto bad;
+    if (!fl) return NULL;
+    const char *n = NULL;
     switch (e->fn) {
-    case MF_EXP: return cg_fpflag(cg_call_intrinsic(m, "llvm.exp", &T, 1, a, 1));
-    case MF_LOG: return cg_fpflag(cg_call_intrinsic(m, "llvm.log", &T, 1, a, 1));
-    case MF_SQRT: return cg_fpflag(cg_call_intrinsic(m, "llvm.sqrt", &T, 1, a, 1));
-    case MF_RSQRT: {
-        LLVMValueRef r = cg_fpflag(cg_call_intrinsic(m, "llvm.sqrt", &T, 1, a, 1));
-        return cg_fpflag(LLVMBuildFDiv(B, LLVMConstReal(T, 1.0), r, ""));
-    }
-    case MF_SIN: return cg_fpflag(cg_call_intrinsic(m, "llvm.sin", &T, 1, a, 1));
-    case MF_COS: return cg_fpflag(cg_call_intrinsic(m, "llvm.cos", &T, 1, a, 1));
+    case MF_EXP: n = "llvm.exp"; break;
+    case MF_LOG: n = "llvm.log"; break;
+    case MF_SQRT: case MF_RSQRT: n = "llvm.sqrt"; break;
+    case MF_SIN: n = "llvm.sin"; break;
+    case MF_COS: n = "llvm.cos"; break;
     case MF_TANH:
-        if (LLVMLookupIntrinsicID("llvm.tanh", 9)) return cg_fpflag(cg_call_intrinsic(m, "llvm.tanh", &T, 1, a, 1));
-        return cg_fpflag(call_libm(m, f32 ? "tanhf" : "tanh", T, a[0]));
-    case MF_ERF: return cg_fpflag(call_libm(m, f32 ? "erff" : "erf", T, a[0]));
+        if (!LLVMLookupIntrinsicID("llvm.tanh", 9)) return libm(ctx, f32 ? "tanhf" : "tanh", T, a[0]);
+        n = "llvm.tanh";
+        break;
+    case MF_ERF: return libm(ctx, f32 ? "erff" : "erf", T, a[0]);
     case MF_POW:
-        if (e->nargs != 2) goto bad;
-        return cg_fpflag(cg_call_intrinsic(m, "llvm.pow", &T, 1, a, 2));
-    case MF_FLOOR: return cg_fpflag(cg_call_intrinsic(m, "llvm.floor", &T, 1, a, 1));
-    case MF_CEIL: return cg_fpflag(cg_call_intrinsic(m, "llvm.ceil", &T, 1, a, 1));
-    default: break;
+        if (e->nargs != 2) return NULL;
+        n = "llvm.pow";
+        break;
+    case MF_FLOOR: n = "llvm.floor"; break;
+    case MF_CEIL: n = "llvm.ceil"; break;
+    default: return NULL;
     }
-bad:
+    LLVMValueRef r = cg_fpflag(cg_call_intrinsic(m, n, &T, 1, a, e->fn == MF_POW ? 2 : 1));
+    if (e->fn == MF_RSQRT) r = cg_fpflag(LLVMBuildFDiv(m->b, const_one(T), r, ""));
+    return r;
+}
+
+static LLVMValueRef scalar_libm(void *m, const char *name, LLVMTypeRef T, LLVMValueRef x)
+{
+    return cg_fpflag(call_libm(m, name, T, x));
+}
+
+static LLVMValueRef emit_call(CgFunc *f, const LExpr *e)
+{
+    CgModule *m = f->m;
+    if (e->fn == MF_CAST) return cg_convert(f, cg_expr(f, e->args[0]), e->args[0]->type, e->type);
+    LLVMValueRef a[2];
+    for (int i = 0; i < e->nargs && i < 2; i++) a[i] = cg_expr(f, e->args[i]);
+    DType t = e->args[0]->type;
+    LLVMValueRef r = cg_math(m, e, t, cg_type(m, t), a, scalar_libm, m);
+    if (r) return r;
     cg_internal_error(m, "unsupported math call");
     return LLVMConstNull(cg_type(m, e->type));
 }
@@ -579,6 +601,25 @@ void cg_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, CgBodyF
 }
 
 static void stmt_body(void *f, const LStmt *body) { cg_stmt(f, body); }
+
+void cg_if(CgFunc *f, const LStmt *s, LLVMValueRef c, CgBodyFn fn, void *ctx)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.t");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.end");
+    LLVMBasicBlockRef bf = s->body[1] ? LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.f") : bj;
+    LLVMBuildCondBr(B, c, bt, bf);
+    LLVMPositionBuilderAtEnd(B, bt);
+    fn(ctx, s->body[0]);
+    LLVMBuildBr(B, bj);
+    if (s->body[1]) {
+        LLVMPositionBuilderAtEnd(B, bf);
+        fn(ctx, s->body[1]);
+        LLVMBuildBr(B, bj);
+    }
+    LLVMPositionBuilderAtEnd(B, bj);
+}
 
 void cg_serial_for(CgFunc *f, const LStmt *s)
 {
@@ -720,23 +761,7 @@ void cg_stmt(CgFunc *f, const LStmt *s)
         LLVMSetAlignment(st, cg_elem_bytes(s->buf->type));
         return;
     }
-    case LS_IF: {
-        LLVMValueRef c = cg_expr(f, s->cond);
-        LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.t");
-        LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.end");
-        LLVMBasicBlockRef bf = s->body[1] ? LLVMAppendBasicBlockInContext(m->ctx, f->fn, "if.f") : bj;
-        LLVMBuildCondBr(B, c, bt, bf);
-        LLVMPositionBuilderAtEnd(B, bt);
-        cg_stmt(f, s->body[0]);
-        LLVMBuildBr(B, bj);
-        if (s->body[1]) {
-            LLVMPositionBuilderAtEnd(B, bf);
-            cg_stmt(f, s->body[1]);
-            LLVMBuildBr(B, bj);
-        }
-        LLVMPositionBuilderAtEnd(B, bj);
-        return;
-    }
+    case LS_IF: cg_if(f, s, cg_expr(f, s->cond), stmt_body, f); return;
     case LS_CALL: emit_call_stmt(f, s); return;
     }
     cg_internal_error(m, "unknown statement");

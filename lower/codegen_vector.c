@@ -440,57 +440,23 @@ static LLVMValueRef per_lane(Vec *V, const char *name, LLVMValueRef x)
     return r;
 }
 
+static LLVMValueRef vector_libm(void *V, const char *name, LLVMTypeRef T, LLVMValueRef x)
+{
+    (void)T;
+    return per_lane(V, name, x);
+}
+
 static LLVMValueRef vx_call(Vec *V, const LExpr *e)
 {
     CgModule *m = V->m;
     if (e->fn == MF_CAST) return cg_convert(V->f, vx_expr(V, e->args[0]), e->args[0]->type, e->type);
-    if (e->nargs < 1 || e->nargs > 2) goto bad;
-    LLVMValueRef a[2];
-    for (int i = 0; i < e->nargs; i++) a[i] = splat(V, vx_expr(V, e->args[i]));
-    DType t = e->args[0]->type;
-    LLVMTypeRef T = LLVMTypeOf(a[0]);
-    bool fl = dtype_is_float(t), f32 = t == DT_F32;
-    if (e->fn == MF_ABS || e->fn == MF_MIN || e->fn == MF_MAX) {
-        if (e->fn != MF_ABS && e->nargs != 2) goto bad;
-        if (fl) {
-            if (e->fn != MF_ABS) return cg_fminmax(m, e->fn == MF_MAX, a[0], a[1]);
-            return cg_fpflag(cg_call_intrinsic(m, "llvm.fabs", &T, 1, a, 1));
-        }
-        bool s = dtype_is_signed(t);
-        if (e->fn == MF_ABS) {
-            if (!s) return a[0];
-            a[1] = LLVMConstInt(m->i1, 0, 0);
-            return cg_call_intrinsic(m, "llvm.abs", &T, 1, a, 2);
-        }
-        const char *n = e->fn == MF_MIN ? (s ? "llvm.smin" : "llvm.umin") : (s ? "llvm.smax" : "llvm.umax");
-        return cg_call_intrinsic(m, n, &T, 1, a, 2);
+    LLVMValueRef r = NULL;
+    if (e->nargs >= 1 && e->nargs <= 2) {
+        LLVMValueRef a[2];
+        for (int i = 0; i < e->nargs; i++) a[i] = splat(V, vx_expr(V, e->args[i]));
+        r = cg_math(m, e, e->args[0]->type, LLVMTypeOf(a[0]), a, vector_libm, V);
     }
-    if (!fl) goto bad;
-    const char *n = NULL;
-    switch (e->fn) {
-    case MF_EXP: n = "llvm.exp"; break;
-    case MF_LOG: n = "llvm.log"; break;
-    case MF_SQRT: case MF_RSQRT: n = "llvm.sqrt"; break;
-    case MF_SIN: n = "llvm.sin"; break;
-    case MF_COS: n = "llvm.cos"; break;
-    case MF_TANH:
-        if (!LLVMLookupIntrinsicID("llvm.tanh", 9)) return per_lane(V, f32 ? "tanhf" : "tanh", a[0]);
-        n = "llvm.tanh";
-        break;
-    case MF_ERF: return per_lane(V, f32 ? "erff" : "erf", a[0]);
-    case MF_POW:
-        if (e->nargs != 2) goto bad;
-        n = "llvm.pow";
-        break;
-    case MF_FLOOR: n = "llvm.floor"; break;
-    case MF_CEIL: n = "llvm.ceil"; break;
-    default: goto bad;
-    }
-    LLVMValueRef r = cg_fpflag(cg_call_intrinsic(m, n, &T, 1, a, e->fn == MF_POW ? 2 : 1));
-    if (e->fn == MF_RSQRT)
-        r = cg_fpflag(LLVMBuildFDiv(V->B, splat(V, LLVMConstReal(LLVMGetElementType(T), 1.0)), r, ""));
-    return r;
-bad:
+    if (r) return r;
     cg_internal_error(m, "unsupported math call");
     return LLVMConstNull(vty(V, cg_type(m, e->type)));
 }
@@ -658,7 +624,6 @@ static void vx_stmt(Vec *V, const LStmt *s)
 {
     if (!s) return;
     CgModule *m = V->m;
-    LLVMBuilderRef B = V->B;
     switch (s->kind) {
     case LS_BLOCK:
         for (int i = 0; i < s->nbody; i++) vx_stmt(V, s->body[i]);
@@ -675,19 +640,7 @@ static void vx_stmt(Vec *V, const LStmt *s)
     case LS_IF: {
         LLVMValueRef c = vx_expr(V, s->cond);
         if (!is_vec(c)) {
-            LLVMBasicBlockRef bt = LLVMAppendBasicBlockInContext(m->ctx, V->f->fn, "if.t");
-            LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, V->f->fn, "if.end");
-            LLVMBasicBlockRef bf = s->body[1] ? LLVMAppendBasicBlockInContext(m->ctx, V->f->fn, "if.f") : bj;
-            LLVMBuildCondBr(B, c, bt, bf);
-            LLVMPositionBuilderAtEnd(B, bt);
-            vx_stmt(V, s->body[0]);
-            LLVMBuildBr(B, bj);
-            if (s->body[1]) {
-                LLVMPositionBuilderAtEnd(B, bf);
-                vx_stmt(V, s->body[1]);
-                LLVMBuildBr(B, bj);
-            }
-            LLVMPositionBuilderAtEnd(B, bj);
+            cg_if(V->f, s, c, vx_body, V);
             return;
         }
         vx_masked(V, c, s->body[0]);
