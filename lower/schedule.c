@@ -6,17 +6,20 @@
 #include "lower/schedule.h"
 #include "lang/affine.h"
 #include "lang/check.h"
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_VECTOR 64
 
-typedef struct Sb {
+typedef struct SchedBuild Sb;
+
+struct SchedBuild {
     Arena *a;
     Diag *d;
     Fn *fn;
     FnSched *fs;
     const SchedPrim *p;     /* the primitive being applied */
-} Sb;
+};
 
 /* ---- stages and their variables ---- */
 
@@ -365,7 +368,6 @@ static int split(Sb *s, SStage *st, int v, const char *oname, const char *iname,
 static bool prim_split(Sb *s, SStage *st)
 {
     int64_t f;
-    if (!want_args(s, 4, 4, "(var, outer, inner, factor)")) return false;
     int v = live_var(s, st, 0);
     if (v < 0) return false;
     const char *o = new_name(s, st, 1), *i = o ? new_name(s, st, 2) : NULL;
@@ -399,7 +401,6 @@ static bool reorder(Sb *s, SStage *st, const int *vars, int n)
 static bool prim_reorder(Sb *s, SStage *st)
 {
     int vars[64];
-    if (!want_args(s, 1, 64, "(var, var, ...), outermost first")) return false;
     for (int i = 0; i < s->p->nargs; i++)
         if ((vars[i] = live_var(s, st, i)) < 0) return false;
     return reorder(s, st, vars, s->p->nargs);
@@ -408,7 +409,6 @@ static bool prim_reorder(Sb *s, SStage *st)
 static bool prim_tile(Sb *s, SStage *st)
 {
     int64_t fx, fy;
-    if (!want_args(s, 8, 8, "(x, y, xo, yo, xi, yi, fx, fy)")) return false;
     int x = live_var(s, st, 0), y = x >= 0 ? live_var(s, st, 1) : -1;
     if (y < 0) return false;
     if (x == y) {
@@ -435,7 +435,6 @@ static bool prim_tile(Sb *s, SStage *st)
 
 static bool prim_fuse(Sb *s, SStage *st)
 {
-    if (!want_args(s, 3, 3, "(outer, inner, fused)")) return false;
     int a = live_var(s, st, 0), b = a >= 0 ? live_var(s, st, 1) : -1;
     if (b < 0) return false;
     const char *name = new_name(s, st, 2);
@@ -510,22 +509,25 @@ static bool mark_split(Sb *s, SStage *st, LoopKind k, const char *suffix)
     return in >= 0 && mark(s, st, in, k, (int)w, 0);
 }
 
+static bool prim_parallel(Sb *s, SStage *st)
+{
+    int v = live_var(s, st, 0);
+    return v >= 0 && mark(s, st, v, LOOP_PARALLEL, 0, 0);
+}
+
 static bool prim_kind(Sb *s, SStage *st, LoopKind k)
 {
-    if (k == LOOP_PARALLEL) {
-        if (!want_args(s, 1, 1, "(var)")) return false;
-        int v = live_var(s, st, 0);
-        return v >= 0 && mark(s, st, v, k, 0, 0);
-    }
-    if (!want_args(s, 1, 2, k == LOOP_VECTOR ? "(var) or (var, width)" : "(var) or (var, factor)")) return false;
     if (s->p->nargs == 2) return mark_split(s, st, k, k == LOOP_VECTOR ? "_vi" : "_ui");
     int v = live_var(s, st, 0);
     return v >= 0 && mark_whole(s, st, v, k);
 }
 
+static bool prim_vectorize(Sb *s, SStage *st) { return prim_kind(s, st, LOOP_VECTOR); }
+static bool prim_unroll(Sb *s, SStage *st) { return prim_kind(s, st, LOOP_UNROLL); }
+
 static bool prim_compute_at(Sb *s, SStage *st)
 {
-    if (!want_args(s, 2, 2, "(consumer, var)") || !want_name(s, 0)) return false;
+    if (!want_name(s, 0)) return false;
     SStage *c = stage_named(s->fs, arg(s, 0)->name);
     if (!c) {
         diag_error(s->d, arg(s, 0)->span, "'%s' is not a stage of '%s'", arg(s, 0)->name, s->fn->name);
@@ -546,7 +548,7 @@ static bool prim_compute_at(Sb *s, SStage *st)
 
 static bool prim_pack(Sb *s, SStage *st)
 {
-    if (!want_args(s, 1, 10, "(tensor), (tensor, var) or (tensor, [var,] d0, d1, ...)") || !want_name(s, 0)) return false;
+    if (!want_name(s, 0)) return false;
     const Tensor *x = tensor_named(s->fn, arg(s, 0)->name);
     if (!x || x->is_scalar) {
         diag_error(s->d, arg(s, 0)->span, "'%s' is not a tensor of '%s'", arg(s, 0)->name, s->fn->name);
@@ -588,7 +590,6 @@ static bool prim_pack(Sb *s, SStage *st)
 
 static bool prim_rfactor(Sb *s, SStage *st)
 {
-    if (!want_args(s, 2, 2, "(reduction var, new stage)")) return false;
     int v = live_var(s, st, 0);
     if (v < 0 || !want_name(s, 1)) return false;
     const char *name = arg(s, 1)->name;
@@ -651,6 +652,53 @@ static bool prim_rfactor(Sb *s, SStage *st)
     return true;
 }
 
+static bool prim_compute_root(Sb *s, SStage *st)
+{
+    (void)s;
+    st->place = PLACE_ROOT;
+    return true;
+}
+
+static bool prim_inline(Sb *s, SStage *st)
+{
+    st->place = PLACE_INLINE;
+    st->place_span = s->p->span;
+    return true;
+}
+
+/* Every primitive, in the order the unknown-primitive error lists them. */
+static const SchedPrimDef prims[] = {
+    { "split", 4, 4, "(var, outer, inner, factor)", prim_split,
+      "split(v, vo, vi, f): v = vo * f + vi, vi running 0..f-1; vo and vi take v's place, vo outside" },
+    { "tile", 8, 8, "(x, y, xo, yo, xi, yi, fx, fy)", prim_tile,
+      "tile(x, y, xo, yo, xi, yi, fx, fy): split x by fx and y by fy, then reorder(xo, yo, xi, yi)" },
+    { "fuse", 3, 3, "(outer, inner, fused)", prim_fuse,
+      "fuse(a, b, ab): one loop ab over a and b, with b directly inside a" },
+    { "reorder", 1, 64, "(var, var, ...), outermost first", prim_reorder,
+      "reorder(v1, ..., vn): permute the named loops among their positions, outermost first" },
+    { "parallel", 1, 1, "(var)", prim_parallel, "parallel(v): run loop v on the thread pool" },
+    { "vectorize", 1, 2, "(var) or (var, width)", prim_vectorize,
+      "vectorize(v) / vectorize(v, w): v (constant extent <= 64), or an inner loop v_vi of width w, as vector operations" },
+    { "unroll", 1, 2, "(var) or (var, factor)", prim_unroll,
+      "unroll(v) / unroll(v, f): unroll v (constant extent <= 64), or an inner loop v_ui of f iterations" },
+    { "compute_at", 2, 2, "(consumer, var)", prim_compute_at,
+      "compute_at(T, v): compute the stage inside loop v of its consumer T, over what one iteration reads" },
+    { "compute_root", 0, 0, "no arguments", prim_compute_root,
+      "compute_root(): compute the whole stage before its consumers (the default)" },
+    { "inline", 0, 0, "no arguments", prim_inline, "inline(): substitute the stage's value into every read of it" },
+    { "pack", 1, 10, "(tensor), (tensor, var) or (tensor, [var,] d0, d1, ...)", prim_pack,
+      "pack(X[, v][, d0, d1, ...]): copy what the stage (or one iteration of loop v) reads of X into X_pack, dims in that order" },
+    { "rfactor", 2, 2, "(reduction var, new stage)", prim_rfactor,
+      "rfactor(r, F): a new stage F computes partial reductions indexed by r; this stage then reduces F over r" },
+};
+#define NPRIMS ((int)(sizeof prims / sizeof prims[0]))
+
+const SchedPrimDef *sched_primitives(int *n)
+{
+    *n = NPRIMS;
+    return prims;
+}
+
 static bool apply(Sb *s, const SchedPrim *p)
 {
     s->p = p;
@@ -672,30 +720,18 @@ static bool apply(Sb *s, const SchedPrim *p)
         return false;
     }
     st->touched = true;
-    const char *n = p->prim;
-    if (!strcmp(n, "split")) return prim_split(s, st);
-    if (!strcmp(n, "tile")) return prim_tile(s, st);
-    if (!strcmp(n, "fuse")) return prim_fuse(s, st);
-    if (!strcmp(n, "reorder")) return prim_reorder(s, st);
-    if (!strcmp(n, "parallel")) return prim_kind(s, st, LOOP_PARALLEL);
-    if (!strcmp(n, "vectorize")) return prim_kind(s, st, LOOP_VECTOR);
-    if (!strcmp(n, "unroll")) return prim_kind(s, st, LOOP_UNROLL);
-    if (!strcmp(n, "compute_at")) return prim_compute_at(s, st);
-    if (!strcmp(n, "pack")) return prim_pack(s, st);
-    if (!strcmp(n, "rfactor")) return prim_rfactor(s, st);
-    if (!strcmp(n, "compute_root") || !strcmp(n, "inline")) {
-        if (!want_args(s, 0, 0, "no arguments")) return false;
-        if (n[0] == 'c') {
-            st->place = PLACE_ROOT;
-            return true;
-        }
-        st->place = PLACE_INLINE;
-        st->place_span = p->span;
-        return true;
+    const SchedPrimDef *def = NULL;
+    for (int i = 0; i < NPRIMS; i++)
+        if (!strcmp(p->prim, prims[i].name)) def = &prims[i];
+    if (!def) {
+        char list[256];
+        size_t len = 0;
+        for (int i = 0; i < NPRIMS; i++)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", prims[i].name);
+        diag_error(s->d, p->span, "unknown schedule primitive '%s' (%s)", p->prim, list);
+        return false;
     }
-    diag_error(s->d, p->span, "unknown schedule primitive '%s' (split, tile, fuse, reorder, parallel, vectorize, unroll, "
-                              "compute_at, compute_root, inline, pack, rfactor)", n);
-    return false;
+    return want_args(s, def->min_args, def->max_args, def->args) && def->apply(s, st);
 }
 
 /* ---- whole-schedule rules ---- */

@@ -78,6 +78,17 @@ typedef struct FnSched {
 /* The schedule of fn from the blocks naming it, applying at most `limit`
  * primitives (-1: all). NULL after reporting errors to d. */
 FnSched *sched_build(Arena *a, Fn *fn, Schedule **blocks, int nblocks, int limit, Diag *d);
+/* The schedule primitives (docs/schedules.md), one table for dispatch, the
+ * arity check and its error, the list of valid names, :help and completion. */
+typedef struct SchedBuild SchedBuild;   /* a schedule being built (schedule.c) */
+typedef struct SchedPrimDef {
+    const char *name;
+    int min_args, max_args;
+    const char *args;       /* the arguments' form: "(var, outer, inner, factor)" */
+    bool (*apply)(SchedBuild *s, SStage *st);
+    const char *help;       /* one line: signature and effect */
+} SchedPrimDef;
+const SchedPrimDef *sched_primitives(int *n);
 SStage *sched_stage_of(const FnSched *s, const Tensor *t);
 /* The stage whose placement st follows: st, or for an rfactor stage left in
  * place, its parent's. */
