@@ -779,86 +779,106 @@ static bool in_vector(const SStage *st, int v)
     return st->place == PLACE_AT && in_vector(st->at, st->at_var);
 }
 
-static bool check_placement(Sb *s, SStage *st)
+static const char *placement_what(const SStage *st)
+{
+    return st->place == PLACE_AT ? "compute it inside another stage's loops" : "inline it";
+}
+
+/* A result is computed whole. */
+static bool check_not_result(Sb *s, SStage *st)
+{
+    if (!st->t || st->t->kind != TK_RESULT) return true;
+    diag_error(s->d, st->place_span, "cannot %s: '%s' is a result of '%s' and is computed whole", placement_what(st),
+               st->name, s->fn->name);
+    return false;
+}
+
+/* An rfactor stage is read only by its parent, and is computed outside the
+ * parent's reduction loops. */
+static bool check_rfactor_at(Sb *s, SStage *st)
 {
     Diag *d = s->d;
-    if (st->place == PLACE_ROOT) return true;
-    const char *what = st->place == PLACE_AT ? "compute it inside another stage's loops" : "inline it";
-    if (st->t && st->t->kind == TK_RESULT) {
-        diag_error(d, st->place_span, "cannot %s: '%s' is a result of '%s' and is computed whole", what, st->name, s->fn->name);
+    if (st->place == PLACE_INLINE) {
+        diag_error(d, st->place_span, "cannot inline the rfactor stage '%s'", st->name);
         return false;
     }
-    if (!st->t) {
-        if (st->place == PLACE_INLINE) {
-            diag_error(d, st->place_span, "cannot inline the rfactor stage '%s'", st->name);
-            return false;
-        }
-        if (st->at != st->rf_of) {
-            diag_error(d, st->place_span, "'%s' is read only by '%s', so it can only be computed at a loop of '%s'",
-                       st->name, st->rf_of->name, st->rf_of->name);
-            return false;
-        }
-        int pos = -1, first_r = st->at->norder;
-        for (int i = st->at->norder - 1; i >= 0; i--) {
-            if (st->at->order[i] == st->at_var) pos = i;
-            if (st->at->vars[st->at->order[i]].is_r) first_r = i;
-        }
-        if (pos >= first_r) {
-            diag_error(d, st->place_span,
-                       "cannot compute '%s' at loop '%s' of '%s': it is at or inside '%s', the loop over which '%s' "
-                       "reduces '%s', so all of '%s' would be recomputed on every iteration; compute it outside '%s'",
-                       st->name, st->at->vars[st->at_var].name, st->at->name, st->at->vars[st->at->order[first_r]].name,
-                       st->at->name, st->name, st->name,
-                       st->at->vars[st->at->order[first_r]].name);
-            return false;
-        }
-    } else {
-        if (read_by_call(s->fn, st->t)) {
-            diag_error(d, st->place_span, "cannot %s: '%s' is passed whole to a call", what, st->name);
-            return false;
-        }
-        if (st->place == PLACE_INLINE) {
-            if (st->touched && st->norder && (st->nvars > st->norder || st->npacks)) {
-                diag_error(d, st->place_span, "cannot inline '%s': it has loop primitives of its own", st->name);
-                return false;
-            }
-            return true;
-        }
-        /* consumers: the stage it is computed at, and later stages computed at the same loop */
-        if (st->at->place == PLACE_INLINE) {
-            diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' is inlined", st->name, st->at->name,
-                       st->at->name);
-            return false;
-        }
-        /* consumers: the stage it is computed at, and later stages computed at the same loop */
-        bool read = false;
-        for (int pass = 0; pass < 2; pass++) {
-            bool after = false;
-            for (int i = 0; i < s->fs->nstages; i++) {
-                SStage *c = s->fs->stages[i];
-                if (c == st) after = true;
-                if (c->place == PLACE_INLINE || !consumes(s->fs, c, st->t)) continue;
-                const SStage *h = sched_home(c);
-                bool sibling = h->place == PLACE_AT && h->at == st->at && h->at_var == st->at_var && after;
-                if (c == st->at || sibling) read = true;
-                else if (pass == 1) {
-                    diag_error(d, st->place_span, "cannot compute '%s' at loop '%s' of '%s': '%s' reads it too, outside that loop%s",
-                               st->name, st->at->vars[st->at_var].name, st->at->name, c->name,
-                               c->place == PLACE_AT ? "" : " (compute it at the same loop, after it, to share it)");
-                    return false;
-                }
-            }
-            if (pass == 0 && !read) {
-                diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' does not read it%s", st->name,
-                           st->at->name, st->at->name, st->at->rf ? " (its reduction moved to its rfactor stage)" : "");
+    if (st->at != st->rf_of) {
+        diag_error(d, st->place_span, "'%s' is read only by '%s', so it can only be computed at a loop of '%s'",
+                   st->name, st->rf_of->name, st->rf_of->name);
+        return false;
+    }
+    int pos = -1, first_r = st->at->norder;
+    for (int i = st->at->norder - 1; i >= 0; i--) {
+        if (st->at->order[i] == st->at_var) pos = i;
+        if (st->at->vars[st->at->order[i]].is_r) first_r = i;
+    }
+    if (pos >= first_r) {
+        diag_error(d, st->place_span,
+                   "cannot compute '%s' at loop '%s' of '%s': it is at or inside '%s', the loop over which '%s' "
+                   "reduces '%s', so all of '%s' would be recomputed on every iteration; compute it outside '%s'",
+                   st->name, st->at->vars[st->at_var].name, st->at->name, st->at->vars[st->at->order[first_r]].name,
+                   st->at->name, st->name, st->name,
+                   st->at->vars[st->at->order[first_r]].name);
+        return false;
+    }
+    return true;
+}
+
+/* An inlined stage has no loops of its own to schedule. */
+static bool check_inline(Sb *s, SStage *st)
+{
+    if (st->touched && st->norder && (st->nvars > st->norder || st->npacks)) {
+        diag_error(s->d, st->place_span, "cannot inline '%s': it has loop primitives of its own", st->name);
+        return false;
+    }
+    return true;
+}
+
+static bool check_at_not_inlined(Sb *s, SStage *st)
+{
+    if (st->at->place != PLACE_INLINE) return true;
+    diag_error(s->d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' is inlined", st->name, st->at->name,
+               st->at->name);
+    return false;
+}
+
+/* The consumers of a stage computed at a loop: the stage it is computed at,
+ * and later stages computed at the same loop; it must be read by the first. */
+static bool check_consumers(Sb *s, SStage *st)
+{
+    Diag *d = s->d;
+    bool read = false;
+    for (int pass = 0; pass < 2; pass++) {
+        bool after = false;
+        for (int i = 0; i < s->fs->nstages; i++) {
+            SStage *c = s->fs->stages[i];
+            if (c == st) after = true;
+            if (c->place == PLACE_INLINE || !consumes(s->fs, c, st->t)) continue;
+            const SStage *h = sched_home(c);
+            bool sibling = h->place == PLACE_AT && h->at == st->at && h->at_var == st->at_var && after;
+            if (c == st->at || sibling) read = true;
+            else if (pass == 1) {
+                diag_error(d, st->place_span, "cannot compute '%s' at loop '%s' of '%s': '%s' reads it too, outside that loop%s",
+                           st->name, st->at->vars[st->at_var].name, st->at->name, c->name,
+                           c->place == PLACE_AT ? "" : " (compute it at the same loop, after it, to share it)");
                 return false;
             }
         }
+        if (pass == 0 && !read) {
+            diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' does not read it%s", st->name,
+                       st->at->name, st->at->name, st->at->rf ? " (its reduction moved to its rfactor stage)" : "");
+            return false;
+        }
     }
-    if (st->at->place == PLACE_INLINE) {
-        diag_error(d, st->place_span, "cannot compute '%s' at a loop of '%s': '%s' is inlined", st->name, st->at->name, st->at->name);
-        return false;
-    }
+    return true;
+}
+
+/* The loop a stage is computed at still exists, is not inside the stage
+ * itself, and is not (inside) a vectorized loop. */
+static bool check_at_loop(Sb *s, SStage *st)
+{
+    Diag *d = s->d;
+    if (!check_at_not_inlined(s, st)) return false;
     if (!st->at->vars[st->at_var].live) {
         diag_error(d, st->place_span, "loop '%s' of '%s' was %s after this compute_at", st->at->vars[st->at_var].name,
                    st->at->name, st->at->vars[st->at_var].gone);
@@ -876,6 +896,23 @@ static bool check_placement(Sb *s, SStage *st)
         return false;
     }
     return true;
+}
+
+static bool check_placement(Sb *s, SStage *st)
+{
+    if (st->place == PLACE_ROOT) return true;
+    if (!check_not_result(s, st)) return false;
+    if (!st->t) {
+        if (!check_rfactor_at(s, st)) return false;
+    } else {
+        if (read_by_call(s->fn, st->t)) {
+            diag_error(s->d, st->place_span, "cannot %s: '%s' is passed whole to a call", placement_what(st), st->name);
+            return false;
+        }
+        if (st->place == PLACE_INLINE) return check_inline(s, st);
+        if (!check_at_not_inlined(s, st) || !check_consumers(s, st)) return false;
+    }
+    return check_at_loop(s, st);
 }
 
 static bool check_packs(Sb *s, SStage *st)
