@@ -10,8 +10,8 @@
  * reference to every tensor and to the code it uses and drops them when the
  * call returns, so the session can go on (and even redefine the fn) meanwhile.
  * :time checks for Ctrl-C between runs and stops at once. */
-#include "repl_int.h"
-#include "../runtime/tdsl_tensor.h"
+#include "repl/repl_int.h"
+#include "runtime/tdsl_tensor.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* commands.c - the ':' commands: help, load, reset, vars, the printed forms of
  * a fn (AST, loop IR, LLVM IR, assembly) and :time. */
-#include "repl_int.h"
+#include "repl/repl_int.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * reads, the tensor constructors (rand zeros ones full arange load save seed)
  * and calls of fns; assigns or prints the values. No narrowing happens
  * silently: a number as typed adapts to where it goes, a typed value only widens. */
-#include "repl_int.h"
-#include "npy.h"
-#include "print.h"
+#include "repl/repl_int.h"
+#include "repl/npy.h"
+#include "repl/print.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

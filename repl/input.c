@@ -3,7 +3,7 @@
  * or line by line from a pipe with no prompts. A statement continues over
  * lines while brackets are open, and a fn or schedule block until its braces
  * close. Each statement runs with its own arena and Diag. */
-#include "repl_int.h"
+#include "repl/repl_int.h"
 #include <ctype.h>
 #include <editline/readline.h>
 #include <poll.h>

@@ -7,11 +7,11 @@
  * fails leaves the program, the values and the compiled code as they were. */
 #ifndef TDSL_REPL_INT_H
 #define TDSL_REPL_INT_H
-#include "../lang/ast.h"
-#include "../lang/loopir.h"
-#include "../lower/lower.h"
-#include "repl.h"
-#include "tensor.h"
+#include "lang/ast.h"
+#include "lang/loopir.h"
+#include "lower/lower.h"
+#include "repl/repl.h"
+#include "repl/tensor.h"
 #include <ffi.h>
 #include <stdint.h>
 

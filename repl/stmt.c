@@ -1,7 +1,7 @@
 /* stmt.c - the statements typed at the prompt: tokens, a small recursive
  * descent parser (`A = rand(f32[4, 8])`, `(Y, Z) = f(X, 2.0)`, `A[1, 2]`),
  * and diagnostics at byte offsets of the statement. Nothing runs here. */
-#include "repl_int.h"
+#include "repl/repl_int.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
