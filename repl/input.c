@@ -152,11 +152,11 @@ static char *next_candidate(const char *text, int state)
     for (; group < 5; group++, i = 0) {
         for (;; i++) {
             const char *c = NULL;
-            if (group == 0) c = text[0] == ':' ? command_names[i] : NULL;
+            if (group == 0) c = text[0] == ':' ? commands[i].name : NULL;
             else if (text[0] == ':') c = NULL;
             else if (group == 1) c = i < s->nlfns ? s->prog.fns[i]->name : NULL;
             else if (group == 2) c = i < s->nvars ? s->vars[i].name : NULL;
-            else if (group == 3) c = builtin_names[i];
+            else if (group == 3) c = builtins[i].name;
             else c = i + 1 < DT_COUNT ? dtype_name((DType)(i + 1)) : NULL;
             if (!c) break;
             if (!strncmp(c, text, n)) {
