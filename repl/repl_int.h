@@ -94,6 +94,7 @@ typedef struct Line {
     Source *src;                /* made on first diagnostic */
     Arena *a;                   /* freed after the statement */
     Diag *d;
+    bool at_end;                /* the parse failed first at the end of the text */
 } Line;
 
 /* session.c */
@@ -150,6 +151,10 @@ typedef struct RStmt {
 } RStmt;
 
 RStmt *stmt_parse(Line *ln, int from);   /* NULL after reporting */
+/* Would more lines finish the statement text? Only if it fails to parse at its
+ * end with a bracket open there: otherwise a statement ends with its line, as
+ * in Python. Errors go to d (pass one that prints nothing). */
+bool stmt_unfinished(Session *s, const char *text, Arena *a, Diag *d);
 RExpr *stmt_parse_expr(Line *ln, int from, int *end);   /* one expression starting at from */
 int eval_stmt(Line *ln);
 /* Evaluates e; a call may give several values. Returns how many (out[] holds
