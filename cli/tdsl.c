@@ -1,6 +1,6 @@
 /* tdsl.c - the REPL's main: options, the files to load, then the session
  * (repl/). Input from a terminal is interactive; from a pipe, it is a script. */
-#include "../repl/repl.h"
+#include "repl/repl.h"
 #include <llvm-c/Core.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,10 +1,10 @@
 /* tdslc.c - the command-line compiler: parse, check, lower, and emit an
  * object file plus its C header (or any intermediate form with --emit). */
-#include "../lang/ast.h"
-#include "../lang/loopir.h"
-#include "../lower/lower.h"
-#include "../parser/parse.h"
-#include "../sema/sema.h"
+#include "lang/ast.h"
+#include "lang/loopir.h"
+#include "lower/lower.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
 #include <llvm-c/Core.h>
 #include <stdlib.h>
 #include <string.h>

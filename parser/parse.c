@@ -392,29 +392,41 @@ static void **append_items(Arena *a, void **old, int n, const PtrVec *add)
     return items;
 }
 
+/* Runs the grammar over src with c set up; with to_end, the token filter also
+ * reads what a parse that gave up early left, so c holds its state at the end
+ * of the input. False if the scanner cannot start. */
+static bool run_parser(ParseCtx *c, Arena *a, const Source *src, Diag *d, bool to_end)
+{
+    memset(c, 0, sizeof *c);
+    c->arena = a;
+    c->src = src;
+    c->diag = d;
+    c->line = 1;
+    c->prev = NEWLINE;
+    c->last.first_line = c->last.last_line = 1;
+    yyscan_t sc;
+    if (tlx_lex_init_extra(c, &sc)) {
+        diag_plain(d, "%s: cannot start the scanner", src->path);
+        return false;
+    }
+    c->scanner = sc;
+    const char *text = src->text ? src->text : "";
+    YY_BUFFER_STATE buf = tlx__scan_bytes(text, (int)strlen(text), sc);
+    int rc = tdsl_parse(c);
+    YYSTYPE val;
+    YYLTYPE loc;
+    while (to_end && !c->at_eof)
+        tdsl_lex(&val, &loc, c);
+    tlx__delete_buffer(buf, sc);
+    tlx_lex_destroy(sc);
+    if (rc && !c->nerrors) c->nerrors = 1;
+    return true;
+}
+
 int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
 {
     ParseCtx c;
-    memset(&c, 0, sizeof c);
-    c.arena = a;
-    c.src = src;
-    c.diag = d;
-    c.line = 1;
-    c.prev = NEWLINE;
-    c.last.first_line = c.last.last_line = 1;
-    yyscan_t sc;
-    if (tlx_lex_init_extra(&c, &sc)) {
-        diag_plain(d, "%s: cannot start the scanner", src->path);
-        return 1;
-    }
-    c.scanner = sc;
-    const char *text = src->text ? src->text : "";
-    YY_BUFFER_STATE buf = tlx__scan_bytes(text, (int)strlen(text), sc);
-    int rc = tdsl_parse(&c);
-    tlx__delete_buffer(buf, sc);
-    tlx_lex_destroy(sc);
-    if (rc && !c.nerrors) c.nerrors = 1;
-
+    if (!run_parser(&c, a, src, d, false)) return 1;
     if (c.fns.len) {
         prog->fns = (Fn **)append_items(a, (void **)prog->fns, prog->nfns, &c.fns);
         prog->nfns += c.fns.len;
@@ -424,4 +436,11 @@ int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
         prog->nscheds += c.scheds.len;
     }
     return c.nerrors;
+}
+
+bool parse_unfinished(Arena *a, const Source *src, Diag *d)
+{
+    ParseCtx c;
+    if (!run_parser(&c, a, src, d, true)) return false;
+    return (c.in_item && c.body_open) || (c.nsyntax && c.first_at_end);
 }
