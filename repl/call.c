@@ -104,17 +104,16 @@ static int bind_sizes(Line *ln, Call *c, const RExpr *e, bool *bound, int64_t **
         const ShapeCheck *k = &lf->checks[i];
         int code = (k->arg + 1) << 8 | k->dim << 16;
         if (k->bind >= 0) {
-            int64_t v = c->args[k->arg]->t->shape[k->dim] - k->bind_offset;
+            int64_t v;
+            if (__builtin_sub_overflow(c->args[k->arg]->t->shape[k->dim], k->bind_offset, &v))
+                return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | code), -1;
             if (v < 0) return fail_code(ln, c, bound, e, TDSL_ERR_NEGATIVE | code), -1;
             c->sizes[k->bind] = v;
             bound[k->bind] = true;
             continue;
         }
         int64_t x;
-        if (!cost_eval(k->expect, &env, &x)) {
-            line_error(ln, e->start, e->end, "the extents of this call overflow");
-            return -1;
-        }
+        if (!cost_eval(k->expect, &env, &x)) return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | code), -1;
         if (x < 0) return fail_code(ln, c, bound, e, TDSL_ERR_NEGATIVE | code), -1;
         if (k->arg >= c->nparams) rshape[k->arg - c->nparams][k->dim] = x;
         else if (c->args[k->arg]->t->shape[k->dim] != x) return fail_code(ln, c, bound, e, TDSL_ERR_SHAPE | code), -1;
@@ -172,11 +171,25 @@ static int retype_scalars(Line *ln, Call *c, const RExpr *e, const Scalar *scal)
     return 0;
 }
 
+/* The dim at which a result's byte count first overflows i64 (the entry
+ * point's rule: an empty shape never does), or -1. */
+static int bytes_overflow_dim(const Buffer *b, const int64_t *shape)
+{
+    int64_t bytes = dtype_bits(b->type) / 8;
+    for (int d = 0; d < b->ndim; d++)
+        if (shape[d] == 0) return -1;
+    for (int d = 0; d < b->ndim; d++)
+        if (__builtin_mul_overflow(bytes, shape[d], &bytes)) return d;
+    return -1;
+}
+
 /* The results, of the shapes bind_sizes computed; -1 after reporting. */
 static int alloc_results(Line *ln, Call *c, const RExpr *e, const bool *bound, int64_t **rshape)
 {
     for (int r = 0; r < c->nresults; r++) {
         const Buffer *b = c->lf->results[r];
+        int d = bytes_overflow_dim(b, rshape[r]);
+        if (d >= 0) return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | (c->nparams + r + 1) << 8 | d << 16), -1;
         bool fits = rt_shape_numel(b->type, b->ndim, rshape[r]) >= 0;
         RTensor *t = fits ? rt_new(b->type, b->ndim, rshape[r]) : NULL;
         if (!t) {
