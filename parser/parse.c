@@ -2,6 +2,7 @@
  * that decides which newlines end statements, locations and syntax errors, and
  * the node builders the grammar actions call. All nodes live in the arena. */
 #include "parse.h"
+#include "../lang/source.h"
 #include "parser/grammar.h"
 #include "parser/lexer.h"
 #include <stdarg.h>
@@ -56,7 +57,8 @@ static ParseTok raw_next(ParseCtx *c)
     }
     ParseTok t;
     memset(&t, 0, sizeof t);
-    t.kind = c->at_eof ? TDSL_EOF : tlx_lex(&t.val, &t.loc, c->scanner);
+    /* past the error limit the rest is not worth scanning: end here */
+    t.kind = c->at_eof || diag_stopped(c->diag) ? TDSL_EOF : tlx_lex(&t.val, &t.loc, c->scanner);
     if (t.kind == TDSL_EOF) {       /* point just past the last token */
         c->at_eof = true;
         t.loc.first_line = t.loc.last_line = c->last.last_line;
@@ -394,6 +396,8 @@ static void **append_items(Arena *a, void **old, int n, const PtrVec *add)
 
 int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
 {
+    const char *text = src->text ? src->text : "";
+    if (source_check(src->path, text, strlen(text), d)) return 1;
     ParseCtx c;
     memset(&c, 0, sizeof c);
     c.arena = a;
@@ -408,7 +412,6 @@ int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
         return 1;
     }
     c.scanner = sc;
-    const char *text = src->text ? src->text : "";
     YY_BUFFER_STATE buf = tlx__scan_bytes(text, (int)strlen(text), sc);
     int rc = tdsl_parse(&c);
     tlx__delete_buffer(buf, sc);
