@@ -2,9 +2,11 @@
  * that decides which newlines end statements, locations and syntax errors, and
  * the node builders the grammar actions call. All nodes live in the arena. */
 #include "parse.h"
+#include "../lang/source.h"
 #include "parser/grammar.h"
 #include "parser/lexer.h"
 #include <stdarg.h>
+#include <limits.h>
 #include <string.h>
 
 /* ---- locations and errors ---- */
@@ -56,7 +58,8 @@ static ParseTok raw_next(ParseCtx *c)
     }
     ParseTok t;
     memset(&t, 0, sizeof t);
-    t.kind = c->at_eof ? TDSL_EOF : tlx_lex(&t.val, &t.loc, c->scanner);
+    /* past the error limit the rest is not worth scanning: end here */
+    t.kind = c->at_eof || diag_stopped(c->diag) ? TDSL_EOF : tlx_lex(&t.val, &t.loc, c->scanner);
     if (t.kind == TDSL_EOF) {       /* point just past the last token */
         c->at_eof = true;
         t.loc.first_line = t.loc.last_line = c->last.last_line;
@@ -425,6 +428,8 @@ static bool run_parser(ParseCtx *c, Arena *a, const Source *src, Diag *d, bool t
 
 int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
 {
+    const char *text = src->text ? src->text : "";
+    if (source_check(src->path, text, strlen(text), d)) return 1;
     ParseCtx c;
     if (!run_parser(&c, a, src, d, false)) return 1;
     if (c.fns.len) {
@@ -441,6 +446,9 @@ int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
 bool parse_unfinished(Arena *a, const Source *src, Diag *d)
 {
     ParseCtx c;
-    if (!run_parser(&c, a, src, d, true)) return false;
-    return (c.in_item && c.body_open) || (c.nsyntax && c.first_at_end);
+    int max = d->max_errors;
+    d->max_errors = INT_MAX;    /* an error limit would end the scan early, and the block would look open */
+    bool ok = run_parser(&c, a, src, d, true);
+    d->max_errors = max;
+    return ok && ((c.in_item && c.body_open) || (c.nsyntax && c.first_at_end));
 }

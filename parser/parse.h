@@ -5,7 +5,8 @@
 #include "../lang/ast.h"
 
 /* Parses src (which must outlive the arena's use) and appends its fns and
- * schedules to prog. Returns the number of syntax errors reported. */
+ * schedules to prog. Returns the number of syntax errors reported; text that
+ * is not source (lang/source.h) gets one error and is not parsed. */
 int parse_source(Arena *a, const Source *src, Program *prog, Diag *d);
 
 /* Would more text finish src, as Python's codeop decides for its REPL? True

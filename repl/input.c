@@ -77,8 +77,6 @@ static void run_stmt(Session *s, const char *text, int first_line)
     else if (is_definition(t)) r = defs_add(s, "<stdin>", text, first_line, false, &d);
     else r = eval_stmt(&ln);
     if (r || d.nerrors) s->nerrors++;
-    if (d.nerrors > d.max_errors)
-        fprintf(stderr, "(%d errors in all; only the first %d are shown)\n", d.nerrors, d.max_errors);
     arena_free(&a);
     fflush(stdout);
     fflush(stderr);

@@ -7,6 +7,8 @@
 #           it; then the same harness against the JIT (tests/jit_shim.c)
 #   errors  tests/errors/NAME.tdsl with `# error: LINE:COL: message` lines inside:
 #           tdslc must fail and print exactly those `FILE:LINE:COL: error: message`
+#   cli     tdslc on inputs that are not ordinary programs (binary files, control
+#           characters, too many errors): exact stderr, tests/cli/group.sh
 #   golden  tests/golden/NAME.tdsl: `tdslc --emit loops` must equal NAME.loops, and
 #           where NAME.steps exists, `tdslc --emit steps` must equal it
 #           (UPDATE_GOLDEN=1 rewrites the .loops and existing .steps files instead)
@@ -31,7 +33,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz pool vector repl_values repl"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link parse schedfuzz pool vector repl_values repl"}
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -293,6 +295,10 @@ case_link() {
     if [ $? -eq 0 ]; then echo "PASS link/$name"; else echo "FAIL link/$name"; fi
     [ -n "$out" ] && printf '%s\n' "$out"
 }
+
+# ---- group cli: tdslc on binary input, control characters, too many errors ----
+# shellcheck source=tests/cli/group.sh
+source tests/cli/group.sh
 
 # ---- group pool: the thread pool and parallel loops (tests/pool/group.sh) ----
 # shellcheck source=tests/pool/group.sh
