@@ -2,6 +2,7 @@
  * object file plus its C header (or any intermediate form with --emit). */
 #include "lang/ast.h"
 #include "lang/loopir.h"
+#include "lang/source.h"
 #include "lower/lower.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
@@ -59,24 +60,6 @@ static int parse_args(int argc, char **argv, Options *o)
         return -1;
     }
     return 0;
-}
-
-static char *read_file(Arena *a, const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap) buf = realloc(buf, cap *= 2);
-    }
-    fclose(f);
-    if (!buf) return NULL;
-    char *s = arena_strndup(a, buf, len);
-    free(buf);
-    return s;
 }
 
 /* OUT with its extension replaced by ext ("foo.o" -> "foo.h") */
@@ -198,10 +181,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < o.nfiles; i++) {
         Source *src = ARENA_NEW(&a, Source);
         src->path = o.files[i];
-        src->text = read_file(&a, o.files[i]);
+        src->text = source_read(&a, o.files[i], &d);
         int before = prog.nscheds;
-        if (!src->text) diag_plain(&d, "cannot read '%s'", o.files[i]);
-        else parse_source(&a, src, &prog, &d);
+        if (src->text) parse_source(&a, src, &prog, &d);
         bool *nf = ARENA_ARRAY(&a, bool, prog.nscheds + 1);
         memcpy(nf, from_cli, sizeof(bool) * (size_t)before);
         for (int k = before; k < prog.nscheds; k++) nf[k] = o.is_schedule[i];
@@ -215,7 +197,6 @@ int main(int argc, char **argv)
         if (!strcmp(o.emit, "ast")) rc = emit(&a, &o, &prog, NULL, 0, &d) ? 1 : 0;
         else if ((n = lower_program(&a, &prog, &fns, &d)) >= 0) rc = emit(&a, &o, &prog, fns, n, &d) ? 1 : 0;
     }
-    if (d.nerrors > d.max_errors) fprintf(stderr, "(%d errors in all; only the first %d are shown)\n", d.nerrors, d.max_errors);
     arena_free(&a);
     LLVMShutdown();
     return rc;

@@ -3,6 +3,7 @@
  * Library code reports here and returns failure; only cli/ prints and exits. */
 #ifndef TDSL_DIAG_H
 #define TDSL_DIAG_H
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef struct Source { const char *path; const char *text; } Source;
@@ -26,6 +27,9 @@ void diag_report(Diag *d, DiagLevel lvl, Span sp, const char *fmt, ...)
 #define diag_note(d, sp, ...) diag_report((d), DIAG_NOTE, (sp), __VA_ARGS__)
 /* An error with no source location (e.g. a file that cannot be read). */
 void diag_plain(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True once more than max_errors errors came: the sink printed "too many
+ * errors, stopping after N" and prints nothing more; callers may stop early. */
+bool diag_stopped(const Diag *d);
 
 Span span_join(Span a, Span b);
 

@@ -106,7 +106,7 @@ typedef struct ShapeCheck {
 
 /* A lowered fn. ABI of its kernel: i32 kernel(params in fn order (tensor: data
  * ptr, scalar: value), result data ptrs, then i64 size vars). Returns 0 or an
- * error code (TDSL_ERR_NOMEM). */
+ * error code (TDSL_ERR_SIZE, TDSL_ERR_NOMEM). */
 struct LFunc {
     const char *name;
     Fn *fn;

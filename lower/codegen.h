@@ -61,10 +61,6 @@ LLVMTypeRef cg_type(CgModule *m, DType t);       /* in registers: bool is i1 */
 LLVMTypeRef cg_mem_type(CgModule *m, DType t);   /* in memory: bool is i8 */
 /* The kernel `tdsl.k.<name>` (declared on first use, defined once). */
 LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f);
-/* Emits an index expression (over size vars only) at the builder's position;
- * sizes[k] is the value of size var k (NULL: not bound yet). */
-LLVMValueRef cg_size_expr(CgModule *m, LLVMValueRef fn, LLVMValueRef *sizes, int nsizes,
-                          const LExpr *e);
 void cg_internal_error(CgModule *m, const char *what);
 LLVMValueRef cg_i64(CgModule *m, int64_t v);
 unsigned cg_elem_bytes(DType t);
@@ -114,6 +110,24 @@ void cg_unroll_for(CgFunc *f, const LStmt *s);
 /* A serial loop, versioned on whether the vector/unroll loops inside it whose
  * extents it does not change are full (codegen_vector.c). */
 void cg_versioned_for(CgFunc *f, const LStmt *s);
+
+/* ---- codegen_size.c ---- */
+/* Sizes in i64 with overflow checks: each ORs into *ovf (an i1; left NULL where
+ * nothing can overflow) whether the true value does not fit.
+ * cg_iarith_ovf: i64 a op b, + - * checked; other operators as cg_binop. */
+LLVMValueRef cg_iarith_ovf(CgModule *m, Op op, LLVMValueRef a, LLVMValueRef b, LLVMValueRef *ovf);
+/* An index expression over size vars (+ - * checked; / % min max select pass through). */
+LLVMValueRef cg_size_checked(CgFunc *f, const LExpr *e, LLVMValueRef *ovf);
+/* The same at the builder's position with only size vars in scope; sizes[k] is
+ * the value of size var k (NULL: not bound yet). */
+LLVMValueRef cg_size_expr(CgModule *m, LLVMValueRef fn, LLVMValueRef *sizes, int nsizes, const LExpr *e,
+                          LLVMValueRef *ovf);
+/* elem * ext[0] * ... * ext[n-1] bytes, negative extents taken as 0; an empty
+ * shape is 0 bytes and never overflows. dim_ovf[k]: the running product first
+ * overflows at dim k. */
+LLVMValueRef cg_bytes_of(CgModule *m, unsigned elem, LLVMValueRef *ext, int n, LLVMValueRef *dim_ovf);
+/* Bytes of local buffer b from its extents (cg_size_checked, then cg_bytes_of). */
+LLVMValueRef cg_alloc_bytes(CgFunc *f, const Buffer *b, LLVMValueRef *ovf);
 
 /* ---- runtime_link.c ---- */
 /* When mod calls the thread pool (a parallel loop), links the pool's bitcode

@@ -1,6 +1,7 @@
 /* codegen_llvm.c - loop IR kernels -> LLVM IR. A kernel `i32 tdsl.k.<name>(params,
- * results, sizes)` is private to its module; it returns 0 or TDSL_ERR_NOMEM
- * (or a callee's code), freeing every live malloc'd buffer on every return.
+ * results, sizes)` is private to its module; it returns 0, TDSL_ERR_SIZE (a
+ * buffer's byte count overflows), TDSL_ERR_NOMEM (or a callee's code), freeing
+ * every live malloc'd buffer on every return.
  * Invariant: a load is never speculated - a select whose arms read memory
  * branches, since guarded reads are how programs keep padding in bounds. */
 #include "lower/codegen.h"
@@ -546,14 +547,6 @@ LLVMValueRef cg_expr(CgFunc *f, const LExpr *e)
     return LLVMConstNull(m->i64);
 }
 
-LLVMValueRef cg_size_expr(CgModule *m, LLVMValueRef fn, LLVMValueRef *sizes, int nsizes, const LExpr *e)
-{
-    CgFunc f = { .m = m, .fn = fn, .sizes = sizes, .nsizes = nsizes };
-    LLVMValueRef v = cg_expr(&f, e);
-    free(f.vars);
-    return v;
-}
-
 /* ---- statements ---- */
 
 static LLVMValueRef malloc_fn(CgModule *m) { return cg_libfn(m, "malloc", m->ptr, &m->i64, 1); }
@@ -572,6 +565,17 @@ void cg_error_return(CgFunc *f, LLVMValueRef code)
     LLVMBuildRet(f->m->b, code);
 }
 
+/* Continue only if !bad; otherwise free the live buffers and return code. */
+static void fail_if(CgFunc *f, LLVMValueRef bad, int code, const char *name)
+{
+    CgModule *m = f->m;
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, name);
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "alloc.ok");
+    LLVMBuildCondBr(m->b, bad, fail, ok);
+    LLVMPositionBuilderAtEnd(m->b, fail);
+    cg_error_return(f, LLVMConstInt(m->i32, (unsigned long long)code, 0));
+    LLVMPositionBuilderAtEnd(m->b, ok);
+}
 
 void cg_push_var(CgFunc *f, const LVar *v, LLVMValueRef val)
 {
@@ -637,8 +641,7 @@ static uint64_t stack_bytes(const Buffer *b)
     for (int k = 0; k < b->ndim; k++) {
         const LExpr *e = b->extent[k];
         if (e->kind != LX_INT || e->ival < 0) return 0;
-        n *= (uint64_t)e->ival;
-        if (n > CG_STACK_MAX) return 0;
+        if (__builtin_mul_overflow(n, (uint64_t)e->ival, &n) || n > CG_STACK_MAX) return 0;
     }
     return n ? n : cg_elem_bytes(b->type);
 }
@@ -668,18 +671,14 @@ static void emit_alloc(CgFunc *f, const LStmt *s)
         cg_unbind_buf(f);
         return;
     }
-    LLVMValueRef bytes = cg_i64(m, cg_elem_bytes(b->type));
-    for (int k = 0; k < b->ndim; k++) bytes = LLVMBuildNSWMul(B, bytes, cg_expr(f, b->extent[k]), "");
+    LLVMValueRef big = NULL;
+    LLVMValueRef bytes = cg_alloc_bytes(f, b, &big);
+    if (big) fail_if(f, big, TDSL_ERR_SIZE, "size.overflow");
     LLVMValueRef zero = LLVMBuildICmp(B, LLVMIntEQ, bytes, cg_i64(m, 0), "");
     bytes = LLVMBuildSelect(B, zero, cg_i64(m, 1), bytes, "");
     LLVMValueRef mf = malloc_fn(m);
     LLVMValueRef p = LLVMBuildCall2(B, LLVMGlobalGetValueType(mf), mf, &bytes, 1, b->name);
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "nomem");
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "alloc.ok");
-    LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), fail, ok);
-    LLVMPositionBuilderAtEnd(B, fail);
-    cg_error_return(f, LLVMConstInt(m->i32, TDSL_ERR_NOMEM, 0));
-    LLVMPositionBuilderAtEnd(B, ok);
+    fail_if(f, LLVMBuildIsNull(B, p, ""), TDSL_ERR_NOMEM, "nomem");
     GROW(f->live, f->caplive, f->nlive + 1);
     f->live[f->nlive++] = p;
     cg_bind_buf(f, b, p);

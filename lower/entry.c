@@ -1,8 +1,9 @@
 /* entry.c - the external entry point `int32_t name(const tdsl_tensor *..., scalars,
  * tdsl_tensor *results...)`: straight-line checks of every descriptor (NULL,
- * device, rank, dtype, strides), then extents (binding size vars), then result
- * aliasing, then the kernel call. Invariant: no tensor data is touched before
- * every check has passed; a failed check returns kind | (arg+1) << 8 | dim << 16. */
+ * device, rank, dtype, strides), then extents (nonnegative, byte counts that
+ * fit in i64, binding size vars), then result aliasing, then the kernel call.
+ * Invariant: no tensor data is touched before every check has passed; a
+ * failed check returns kind | (arg+1) << 8 | dim << 16. */
 #include "lower/codegen.h"
 #include "runtime/tdsl_tensor.h"
 #include <stddef.h>
@@ -113,7 +114,20 @@ static void check_descriptor(Entry *e, int a)
     e->data[a] = LLVMBuildGEP2(B, m->i8, data, &off, 1, "");
 }
 
-/* Size vars from the extents, in the order lowering chose. */
+/* The tensor's bytes fit in i64 (so do its element count and every index into
+ * it); reported at the dim where the running product first overflows. */
+static void check_bytes(Entry *e, int a)
+{
+    CgModule *m = e->m;
+    const Buffer *b = e->buf[a];
+    LLVMValueRef *dim_ovf = calloc((size_t)(b->ndim + 1), sizeof(LLVMValueRef));
+    cg_bytes_of(m, cg_elem_bytes(b->type), e->shape[a], b->ndim, dim_ovf);
+    for (int d = 0; d < b->ndim; d++) check(e, LLVMBuildNot(m->b, dim_ovf[d], ""), err_code(TDSL_ERR_SIZE, a, d));
+    free(dim_ovf);
+}
+
+/* Nonnegative extents whose byte counts fit, then size vars from the
+ * extents, in the order lowering chose. */
 static void bind_sizes(Entry *e, const LFunc *f, LLVMValueRef *sizes)
 {
     CgModule *m = e->m;
@@ -123,6 +137,8 @@ static void bind_sizes(Entry *e, const LFunc *f, LLVMValueRef *sizes)
             for (int d = 0; d < e->buf[a]->ndim; d++)
                 check(e, LLVMBuildICmp(B, LLVMIntSGE, e->shape[a][d], i64c(m, 0), ""),
                       err_code(TDSL_ERR_NEGATIVE, a, d));
+    for (int a = 0; a < e->nargs; a++)
+        if (e->buf[a]) check_bytes(e, a);
     for (int i = 0; i < f->nchecks; i++) {
         const ShapeCheck *c = &f->checks[i];
         if (c->arg < 0 || c->arg >= e->nargs || !e->buf[c->arg] || c->dim < 0 || c->dim >= e->buf[c->arg]->ndim) {
@@ -135,12 +151,16 @@ static void bind_sizes(Entry *e, const LFunc *f, LLVMValueRef *sizes)
                 cg_internal_error(m, "shape check binds an unknown size var");
                 return;
             }
-            LLVMValueRef v = LLVMBuildNSWSub(B, sh, i64c(m, c->bind_offset), "");
+            LLVMValueRef big = NULL;
+            LLVMValueRef v = cg_iarith_ovf(m, OP_SUB, sh, i64c(m, c->bind_offset), &big);
+            check(e, LLVMBuildNot(B, big, ""), err_code(TDSL_ERR_SIZE, c->arg, c->dim));
             check(e, LLVMBuildICmp(B, LLVMIntSGE, v, i64c(m, 0), ""), err_code(TDSL_ERR_NEGATIVE, c->arg, c->dim));
             sizes[c->bind] = v;
             LLVMSetValueName2(v, f->sizes[c->bind]->name, strlen(f->sizes[c->bind]->name));
         } else {
-            LLVMValueRef x = cg_size_expr(m, e->fn, sizes, f->nsizes, c->expect);
+            LLVMValueRef big = NULL;
+            LLVMValueRef x = cg_size_expr(m, e->fn, sizes, f->nsizes, c->expect, &big);
+            if (big) check(e, LLVMBuildNot(B, big, ""), err_code(TDSL_ERR_SIZE, c->arg, c->dim));
             check(e, LLVMBuildICmp(B, LLVMIntSGE, x, i64c(m, 0), ""), err_code(TDSL_ERR_NEGATIVE, c->arg, c->dim));
             check(e, LLVMBuildICmp(B, LLVMIntEQ, sh, x, ""), err_code(TDSL_ERR_SHAPE, c->arg, c->dim));
         }

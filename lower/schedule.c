@@ -34,9 +34,29 @@ static SVar *add_var(Sb *s, SStage *st, const char *name, Span sp, SVarHow how, 
     return v;
 }
 
-static bool top_reduction(const Stage *def)
+/* Counts the reductions in e; *last gets the last one seen, NULL if that one
+ * is inside a select arm. */
+static int count_reductions(const Expr *e, bool in_arm, const Expr **last)
 {
-    return def->value->kind == EX_REDUCE && def->value->type == def->tensor->type;
+    int n = 0;
+    if (e->kind == EX_REDUCE) {
+        n = 1;
+        *last = in_arm ? NULL : e;
+    }
+    for (int i = 0; i < e->nargs; i++) n += count_reductions(e->args[i], in_arm || (e->kind == EX_SELECT && i > 0), last);
+    return n;
+}
+
+/* A nested reduction runs whole before the rest of the expression, so it must
+ * not depend on a select's condition (which may guard its reads) and must be
+ * the only one (two would need two accumulators). */
+const Expr *sched_reduction(const Stage *def, const char **why)
+{
+    const Expr *r = NULL;
+    int n = count_reductions(def->value, false, &r);
+    if (n == 1 && r) return r;
+    if (why) *why = n > 1 ? "in a value with another reduction" : n ? "inside a select arm" : "";
+    return NULL;
 }
 
 static SStage *new_stage(Sb *s, Stage *def)
@@ -47,17 +67,18 @@ static SStage *new_stage(Sb *s, Stage *def)
     st->t = t;
     st->def = def;
     st->value = def->value;
+    st->reduce = sched_reduction(def, NULL);
     st->type = t->type;
     st->npure = t->ndim;
-    st->red = top_reduction(def) ? def->value->op : OP_NONE;
+    st->red = st->reduce ? st->reduce->op : OP_NONE;
     for (int k = 0; k < t->ndim; k++) {
         SVar *v = add_var(s, st, def->vars[k], def->var_spans[k], SV_PURE, false);
         v->orig = k;
         st->order[st->norder++] = st->nvars - 1;
     }
     if (st->red)
-        for (int k = 0; k < def->value->nrvars; k++) {
-            RVar *r = def->value->rvars[k];
+        for (int k = 0; k < st->reduce->nrvars; k++) {
+            RVar *r = st->reduce->rvars[k];
             SVar *v = add_var(s, st, r->name, r->span, SV_RVAR, true);
             v->orig = k;
             st->order[st->norder++] = st->nvars - 1;
@@ -166,7 +187,7 @@ static void *whole_leaf(const SExtentRule *r, const SStage *st, int v)
 {
     const SVar *x = &st->vars[v];
     if (x->how == SV_PURE) return (Affine *)pure_extent(st, x->orig);
-    if (x->orig >= 0) return st->value->rvars[x->orig]->extent;
+    if (x->orig >= 0) return st->reduce->rvars[x->orig]->extent;
     return sched_extent(st->rf, st->rf->rf_var, r);
 }
 
@@ -216,6 +237,22 @@ static bool want_factor(Sb *s, int i, int64_t max, int64_t *out)
     return true;
 }
 
+static bool rvar_named(const Expr *r, const char *name)
+{
+    for (int k = 0; k < r->nrvars; k++)
+        if (!strcmp(r->rvars[k]->name, name)) return true;
+    return false;
+}
+
+/* Whether a reduction in e has a reduction var named name. */
+static bool rvar_in(const Expr *e, const char *name)
+{
+    if (e->kind == EX_REDUCE && rvar_named(e, name)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (rvar_in(e->args[i], name)) return true;
+    return false;
+}
+
 /* The live var named by argument i, or -1 after an error. */
 static int live_var(Sb *s, SStage *st, int i)
 {
@@ -232,7 +269,13 @@ static int live_var(Sb *s, SStage *st, int i)
         diag_error(s->d, x->span, "'%s' is no longer a loop of '%s': it was %s", x->name, st->name, d->gone);
         diag_note(s->d, d->gone_span, "here");
     } else {
-        diag_error(s->d, x->span, "'%s' is not a loop variable of '%s'", x->name, st->name);
+        const char *why = "";
+        if (rvar_in(st->def->value, x->name) && !sched_reduction(st->def, &why))
+            diag_error(s->d, x->span, "'%s' is not a loop variable of '%s': its reduction is nested %s, so it runs whole for "
+                       "each point of '%s'; give that reduction a stage of its own to schedule its loops",
+                       x->name, st->name, why, st->name);
+        else
+            diag_error(s->d, x->span, "'%s' is not a loop variable of '%s'", x->name, st->name);
     }
     return -1;
 }
@@ -316,7 +359,7 @@ static int rkey_cmp(Arena *ar, const SStage *st, int a, int b)
  * order; integer sums, products, max and min are exact in any order. */
 static bool order_matters(const SStage *st)
 {
-    return st->red && dtype_is_float(st->type);
+    return st->red && dtype_is_float(st->reduce->type);
 }
 
 static bool check_rorder(Sb *s, SStage *st)
@@ -598,6 +641,13 @@ static bool prim_rfactor(Sb *s, SStage *st)
                    st->name, st->rf_of->name, st->rf_of->name);
         return false;
     }
+    const char *why = "";
+    if (!st->red && st->t) sched_reduction(st->def, &why);
+    if (*why) {
+        diag_error(s->d, s->p->span, "cannot rfactor '%s': its reduction is nested %s; give that reduction a stage of its own",
+                   st->name, why);
+        return false;
+    }
     if (!st->red || st->rf) {
         diag_error(s->d, s->p->span, "cannot rfactor '%s': %s", st->name,
                    st->rf ? "it was already rfactored" : "its value is not a reduction");
@@ -616,6 +666,8 @@ static bool prim_rfactor(Sb *s, SStage *st)
     *f = *st;
     f->name = name;
     f->t = NULL;
+    f->value = st->reduce;
+    f->type = st->reduce->type;
     f->npure = st->npure + 1;
     f->vars = ARENA_ARRAY(s->a, SVar, st->capvars);
     memcpy(f->vars, st->vars, sizeof(SVar) * (size_t)st->nvars);
@@ -736,8 +788,10 @@ static bool apply(Sb *s, const SchedPrim *p)
 
 /* ---- whole-schedule rules ---- */
 
-bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how)
+/* sched_reads, leaving out the subexpression skip (NULL: none). */
+static bool reads_but(const FnSched *fs, const Expr *e, const Expr *skip, const Tensor *t, int how)
 {
+    if (e == skip) return false;
     if (e->kind == EX_ACCESS) {
         if (e->tensor == t && how != SCHED_READS_INLINED_ONLY) return true;
         SStage *u = e->tensor ? sched_stage_of(fs, e->tensor) : NULL;
@@ -745,17 +799,38 @@ bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how)
             return true;
     }
     for (int i = 0; i < e->nargs; i++)
-        if (sched_reads(fs, e->args[i], t, how)) return true;
+        if (reads_but(fs, e->args[i], skip, t, how)) return true;
     return false;
 }
 
+bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how) { return reads_but(fs, e, NULL, t, how); }
+
 static bool reads(const FnSched *fs, const Expr *e, const Tensor *t) { return sched_reads(fs, e, t, SCHED_READS_ANY); }
+
+/* Whether the rest of c's value, outside its nested reduction, reads t. */
+static bool epilogue_reads(const FnSched *fs, const SStage *c, const Tensor *t)
+{
+    return c->reduce && c->reduce != c->value && reads_but(fs, c->value, c->reduce, t, SCHED_READS_ANY);
+}
 
 /* Whether stage c (not inlined) consumes tensor t. */
 static bool consumes(const FnSched *fs, const SStage *c, const Tensor *t)
 {
-    if (c->rf) return c->rf->t == t;    /* never: rfactor stages have no tensor */
+    if (c->rf) return epilogue_reads(fs, c, t);     /* its reduction reads through its rfactor stage */
     return reads(fs, c->value, t);
+}
+
+/* The rest of a value around a nested reduction is computed after the
+ * reduction loops, so what it reads cannot live inside one of them. */
+static bool check_epilogue_at(Sb *s, SStage *st)
+{
+    if (st->place != PLACE_AT || !st->t || !st->at->vars[st->at_var].is_r || !epilogue_reads(s->fs, st->at, st->t))
+        return true;
+    diag_error(s->d, st->place_span,
+               "cannot compute '%s' at loop '%s' of '%s': '%s' reads it after its reduction over '%s' is done; "
+               "compute it at a loop outside the reduction",
+               st->name, st->at->vars[st->at_var].name, st->at->name, st->at->name, st->at->vars[st->at_var].name);
+    return false;
 }
 
 static bool read_by_call(const Fn *f, const Tensor *t)
@@ -939,6 +1014,11 @@ static bool check_packs(Sb *s, SStage *st)
             diag_error(s->d, p->span, "'%s' does not read '%s', so there is nothing to pack", st->name, p->src->name);
             return false;
         }
+        if (st->reduce && st->reduce != st->value && !sched_reads(s->fs, st->reduce, p->src, SCHED_READS_DIRECT)) {
+            diag_error(s->d, p->span, "'%s' reads '%s' only after its reduction, where a pack does not reach; "
+                       "pack what the reduction reads", st->name, p->src->name);
+            return false;
+        }
         if (x && x->place != PLACE_ROOT) {
             diag_error(s->d, p->span, "cannot pack '%s': it is %s", p->src->name,
                        x->place == PLACE_INLINE ? "inlined" : "computed inside another stage's loops");
@@ -967,6 +1047,7 @@ FnSched *sched_build(Arena *a, Fn *fn, Schedule **blocks, int nblocks, int limit
     for (int b = 0; b < nblocks && ok; b++)
         for (int i = 0; i < blocks[b]->nprims && ok && (limit < 0 || applied < limit); i++, applied++)
             ok = apply(&s, blocks[b]->prims[i]);
-    for (int i = 0; i < fs->nstages && ok; i++) ok = check_placement(&s, fs->stages[i]) && check_packs(&s, fs->stages[i]);
+    for (int i = 0; i < fs->nstages && ok; i++)
+        ok = check_placement(&s, fs->stages[i]) && check_epilogue_at(&s, fs->stages[i]) && check_packs(&s, fs->stages[i]);
     return ok ? fs : NULL;
 }

@@ -49,9 +49,11 @@ struct SStage {
     const char *name;
     Tensor *t;          /* the AST tensor; NULL for an rfactor stage */
     const Stage *def;   /* defining statement (an rfactor stage: its parent's) */
-    const Expr *value;  /* the value per point; for a reduction, the EX_REDUCE */
-    Op red;             /* OP_SUM/PROD/MAX/MIN for a top-level reduction, else OP_NONE */
-    DType type;
+    const Expr *value;  /* the value per point (an rfactor stage: its parent's reduction) */
+    const Expr *reduce; /* the EX_REDUCE whose loops are the stage's: the value itself, or the
+                         * one reduction nested in it (sched_reduction), or NULL */
+    Op red;             /* reduce's OP_SUM/PROD/MAX/MIN, else OP_NONE */
+    DType type;         /* the stored dtype (an rfactor stage: the reduction's) */
     int npure;          /* pure dims (an rfactor stage has one more: the factored var) */
     SVar *vars;
     int nvars, capvars;
@@ -100,6 +102,11 @@ int sched_child(const SStage *st, int v, SVarHow how);
 /* Whether e reads tensor t: directly, through an inlined stage's value, or either. */
 enum { SCHED_READS_ANY, SCHED_READS_DIRECT, SCHED_READS_INLINED_ONLY };
 bool sched_reads(const FnSched *fs, const Expr *e, const Tensor *t, int how);
+/* The reduction of stage def whose loops the stage schedules: its value, or
+ * the one reduction nested in it that can run on its own before the rest of
+ * the expression (its result accumulated in place). NULL otherwise, with
+ * *why saying why a nested one cannot (if why is not NULL). */
+const Expr *sched_reduction(const Stage *def, const char **why);
 
 /* A var's extent, exact or largest, is one recursion over its derivation
  * (docs/schedules.md: outer = ceil(parent / factor), inner = factor or what is

@@ -10,18 +10,21 @@
  * maximum extent under a guard placed where the guard's loops are all bound.
  * A top-level reduction is an init store plus an update: at the first
  * reduction loop of the nest, a nest over the pure loops inside it stores the
- * initial values of what the loops below update.
+ * initial values of what the loops below update. A reduction nested in a
+ * larger expression is the stage's reduction when it can run on its own
+ * (sched_reduction): it accumulates in place (in the stage's buffer, or in a
+ * buffer of its own dtype), and after the reduction loops a final nest over
+ * the same pure loops computes the rest of the expression from it.
  * Stages computed at a loop of a consumer, and packed copies, are built at
  * the top of that loop's body over the region that one iteration reads, found
  * by region inference (region.c) and clamped to the stage's whole region.
- * A reduction inside a larger expression goes through a scalar
- * temporary. */
+ * Any other reduction inside an expression goes through a scalar temporary. */
 #include "lower/to_loops.h"
 #include "lower/region.h"
 #include "lang/check.h"
 #include <string.h>
 
-typedef struct Guard { LExpr *cond; bool *deps; bool done; } Guard;
+typedef struct Guard { LExpr *cond; bool *deps; bool done; int var; /* counter(var) < its exact extent */ } Guard;
 
 /* ---- affine forms ---- */
 
@@ -259,6 +262,7 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
         return lx_call(a, e->fn, e->type, args, e->nargs);
     }
     case EX_REDUCE: {
+        if (e == L->folded) return L->folded_val;
         Buffer *t = scalar_temp(L, e->type);
         vec_push(a, &p->temps, t);
         emit_reduction(L, e, t, p->pre);
@@ -270,7 +274,7 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
 
 /* ---- loop variables: counters, values, extents ---- */
 
-const RVar *rvar_of(const SStage *st, int orig) { return st->value->rvars[orig]; }
+const RVar *rvar_of(const SStage *st, int orig) { return st->reduce->rvars[orig]; }
 
 static LExpr *maxext(Lower *L, Nest *n, int v);
 
@@ -414,6 +418,17 @@ static LExpr *alloc_extent(Lower *L, Affine *span, LExpr *ext)
 
 static LStmt *build_stage(Lower *L, SStage *st, Box region);
 
+/* A local buffer over a stage's region. */
+static Buffer *region_buffer(Lower *L, const char *name, DType type, Box region)
+{
+    Buffer *b = new_buffer(L, name, BUF_LOCAL, type, region.ndim);
+    for (int k = 0; k < region.ndim; k++) {
+        b->min[k] = region.min[k];
+        b->extent[k] = alloc_extent(L, region.aspan[k], region.ext[k]);
+    }
+    return b;
+}
+
 static Nest *nest_new(Lower *L, SStage *st, Box region)
 {
     Nest *n = ARENA_NEW(L->a, Nest);
@@ -455,7 +470,24 @@ static LExpr **store_index(Lower *L, Nest *n)
 
 static LStmt *init_store(Lower *L, Nest *n)
 {
-    return ls_store(L->a, n->buf, store_index(L, n), reduce_init(L, n->st->red, n->st->type));
+    return ls_store(L->a, n->acc, store_index(L, n), reduce_init(L, n->st->red, n->acc->type));
+}
+
+/* The rest of the value around a nested reduction, from its accumulated
+ * result. Packs are the reduction's: the rest reads the tensors themselves. */
+static LStmt *final_store(Lower *L, Nest *n)
+{
+    LExpr **idx = store_index(L, n);
+    L->idx = idx;
+    L->cur = NULL;
+    L->folded = n->st->reduce;
+    L->folded_val = lx_load(L->a, n->acc, idx);
+    LStmt *body = ls_block(L->a);
+    Pending p = { body, { 0 } };
+    LExpr *x = convert(L, lower_expr(L, n->st->value, &p), n->st->type);
+    ls_append(L->a, body, ls_store(L->a, n->buf, idx, x));
+    L->folded = NULL;
+    return wrap_temps(L, body, &p.temps);
 }
 
 /* The statement at the bottom of the update (or only) nest. */
@@ -473,14 +505,14 @@ static LStmt *leaf(Lower *L, Nest *n)
             if (st->vars[v].how == SV_RVAR && st->vars[v].orig < 0) fi[nidx] = lower_counter(L, n, v);
         LExpr *x = lx_load(L->a, nest_of(L, st->rf)->buf, fi);
         L->cur = NULL;
-        return ls_store(L->a, n->buf, idx, reduce_update(L, st->red, lx_load(L->a, n->buf, idx), x));
+        return ls_store(L->a, n->acc, idx, reduce_update(L, st->red, lx_load(L->a, n->acc, idx), x));
     }
     LStmt *body = ls_block(L->a);
     Pending p = { body, { 0 } };
     if (st->red) {
-        for (int k = 0; k < st->value->nrvars; k++) L->rv[rvar_of(st, k)->id] = rvar_index(L, n, k);
-        LExpr *x = convert(L, lower_expr(L, st->value->args[0], &p), st->type);
-        ls_append(L->a, body, ls_store(L->a, n->buf, idx, reduce_update(L, st->red, lx_load(L->a, n->buf, idx), x)));
+        for (int k = 0; k < st->reduce->nrvars; k++) L->rv[rvar_of(st, k)->id] = rvar_index(L, n, k);
+        LExpr *x = convert(L, lower_expr(L, st->reduce->args[0], &p), n->acc->type);
+        ls_append(L->a, body, ls_store(L->a, n->acc, idx, reduce_update(L, st->red, lx_load(L->a, n->acc, idx), x)));
     } else {
         LExpr *x = convert(L, lower_expr(L, st->value, &p), st->type);
         ls_append(L->a, body, ls_store(L->a, n->buf, idx, x));
@@ -548,10 +580,10 @@ static void attach_pack(Lower *L, Nest *n, int i, const bool *bound, Attached *a
     attached_add(L, at, pb, copy);
 }
 
-static Attached attach(Lower *L, Nest *n, int v, const bool *bound)
+static Attached attach(Lower *L, Nest *n, int v, const bool *bound, bool packs)
 {
     Attached at = { 0 };
-    for (int i = 0; i < n->st->npacks; i++)
+    for (int i = 0; packs && i < n->st->npacks; i++)
         if (n->st->packs[i].at == v) attach_pack(L, n, i, bound, &at);
     for (int i = 0; i < L->fs->nstages; i++) {
         SStage *p = L->fs->stages[i];
@@ -573,12 +605,14 @@ static LStmt *attach_wrap(Lower *L, Attached *at, LStmt *body)
     return blk;
 }
 
+typedef enum Part { PART_UPDATE, PART_INIT, PART_FINAL } Part;
+
 typedef struct Build {
     Nest *n;
     const int *vars;        /* loops of this nest, outermost first */
     int nv;
     int split;              /* position of the first reduction loop in a shared nest, or -1 */
-    bool init_only;         /* the init nest (pure loops only) */
+    Part part;              /* the whole nest, or the init or final nest (pure loops only) */
     bool *bound;
     Guard *guards;
     int nguards;
@@ -602,7 +636,7 @@ static bool lx_same(const LExpr *x, const LExpr *y)
     return x->kind != LX_FLOAT || x->fval == y->fval;
 }
 
-static void add_guard(Lower *L, Build *b, LExpr *cond)
+static void add_guard(Lower *L, Build *b, int var, LExpr *cond)
 {
     TDSL_ASSERT(b->nguards < MAX_GUARDS(b->n->st), "more guards than a nest has room for");
     Guard *g = &b->guards[b->nguards++];
@@ -610,6 +644,7 @@ static void add_guard(Lower *L, Build *b, LExpr *cond)
     g->deps = ARENA_ARRAY(L->a, bool, b->n->st->nvars);
     loop_deps(b->n, cond, g->deps);
     g->done = false;
+    g->var = var;
 }
 
 /* A fused loop runs extent(a) * maxext(b) iterations; where b's exact extent
@@ -621,25 +656,65 @@ static void fuse_guards(Lower *L, Build *b)
     const SStage *st = b->n->st;
     for (int v = 0; v < st->nvars; v++) {
         const SVar *x = &st->vars[v];
-        if (x->how != SV_FUSED) continue;
+        if (x->how != SV_FUSED || (st->rf && x->is_r)) continue;     /* gone with the reduction to st->rf */
         LExpr *e = extent(L, b->n, x->fb), *m = maxext(L, b->n, x->fb);
-        if (!lx_same(e, m)) add_guard(L, b, lx_binary(L->a, OP_LT, lower_counter(L, b->n, x->fb), e));
+        if (!lx_same(e, m)) add_guard(L, b, x->fb, lx_binary(L->a, OP_LT, lower_counter(L, b->n, x->fb), e));
     }
 }
 
+/* Whether var v is root or made from it by splits and fuses. */
+static bool made_from(const SStage *st, int v, int root)
+{
+    const SVar *x = &st->vars[v];
+    if (v == root) return true;
+    if (x->how == SV_OUTER || x->how == SV_INNER) return made_from(st, x->parent, root);
+    return x->how == SV_FUSED && (made_from(st, x->fa, root) || made_from(st, x->fb, root));
+}
+
+/* Whether var v of an rfactor stage runs along its factored dim: made from
+ * that dim's var, or one of the vars that var was made from. */
+static bool in_rf_dim(const SStage *st, int v)
+{
+    return st->rf_of && (made_from(st, v, st->rf_var) || made_from(st, st->rf_var, v));
+}
+
 /* At the first reduction loop of an update nest (position pos): a nest over
- * the pure loops inside it that stores the initial values. */
-static LStmt *init_nest(Lower *L, Build *b, int pos)
+ * the pure loops inside it that stores the initial values (PART_INIT), or
+ * after the reduction loops, computes the rest of a value around a nested
+ * reduction (PART_FINAL). */
+static LStmt *pure_nest(Lower *L, Build *b, int pos, Part part)
 {
     const SStage *st = b->n->st;
     int *pure = ARENA_ARRAY(L->a, int, b->nv + 1), np = 0;
     for (int i = pos; i < b->nv; i++)
         if (!st->vars[b->vars[i]].is_r) pure[np++] = b->vars[i];
-    Build ib = { b->n, pure, np, -1, true, ARENA_ARRAY(L->a, bool, st->nvars), NULL, b->nguards, b->parts };
+    Build ib = { b->n, pure, np, -1, part, ARENA_ARRAY(L->a, bool, st->nvars), NULL, b->nguards, b->parts };
     memcpy(ib.bound, b->bound, sizeof(bool) * (size_t)st->nvars);
     ib.guards = ARENA_ARRAY(L->a, Guard, MAX_GUARDS(st));
-    memcpy(ib.guards, b->guards, sizeof(Guard) * (size_t)b->nguards);  /* pending ones apply here too */
+    ib.nguards = 0;     /* pending guards apply here too, but an rfactor stage's init covers its whole factored dim */
+    for (int i = 0; i < b->nguards; i++)
+        if (!(part == PART_INIT && in_rf_dim(st, b->guards[i].var))) ib.guards[ib.nguards++] = b->guards[i];
     return build_loops(L, &ib, 0);
+}
+
+
+/* A reduction of another dtype than its stage accumulates in a buffer of its
+ * own, made where the reduction loops start: one element along each dim the
+ * loops outside fix, the region's extent along the others. */
+static Buffer *acc_buffer(Lower *L, Build *b)
+{
+    Nest *n = b->n;
+    const SStage *st = n->st;
+    int nd = n->buf->ndim;
+    Buffer *acc = new_buffer(L, arena_printf(L->a, "%s.acc", st->name), BUF_LOCAL, st->reduce->type, nd);
+    for (int k = 0; k < nd; k++) {
+        bool fixed = true;
+        for (int v = 0; v < st->nvars; v++)
+            if (st->vars[v].live && made_from(st, v, k) && !b->bound[v]) fixed = false;   /* pure dim k is var k */
+        acc->min[k] = fixed ? pure_index(L, n, k) : n->min[k];
+        acc->extent[k] = fixed ? ix_const(L->a, 1) : alloc_extent(L, n->aspan[k], n->ext[k]);
+    }
+    return acc;
 }
 
 /* Loop pos of the nest over lo .. lo+ext, with what is computed at it, its
@@ -651,7 +726,7 @@ static LStmt *loop_at(Lower *L, Build *b, int pos, LExpr *lo, LExpr *ext, LoopKi
     b->bound[v] = true;
     vec_push(L->a, &L->loops, (void *)n->lv[v]->name);
     Attached at = { 0 };
-    if (!b->init_only) at = attach(L, n, v, b->bound);
+    if (b->part != PART_INIT) at = attach(L, n, v, b->bound, b->part == PART_UPDATE);
     LStmt *body = attach_wrap(L, &at, build_loops(L, b, pos + 1));
     body = wrap_guards(L, b->guards, b->nguards, b->bound, n->st->nvars, v, body);
     L->loops.len--;
@@ -693,13 +768,18 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     SStage *st = n->st;
     if (pos == b->split) {              /* the init of what the reduction loops below update */
         LStmt *s = ls_block(L->a);
-        ls_append(L->a, s, init_nest(L, b, pos));
+        Buffer *acc = st->reduce->type != st->type ? acc_buffer(L, b) : NULL;
+        if (acc) n->acc = acc;
+        ls_append(L->a, s, pure_nest(L, b, pos, PART_INIT));
+        LStmt *final = st->reduce != st->value && !st->rf_of ? pure_nest(L, b, pos, PART_FINAL) : NULL;
         b->split = -1;
         ls_append(L->a, s, build_loops(L, b, pos));
         b->split = pos;
-        return s;
+        if (final) ls_append(L->a, s, final);
+        if (acc) n->acc = n->buf;
+        return acc ? ls_alloc(L->a, acc, s) : s;
     }
-    if (pos == b->nv) return b->init_only ? init_store(L, n) : leaf(L, n);
+    if (pos == b->nv) return b->part == PART_INIT ? init_store(L, n) : b->part == PART_FINAL ? final_store(L, n) : leaf(L, n);
     int v = b->vars[pos];
     const SVar *x = &st->vars[v];
     LExpr *ext = extent(L, n, v);
@@ -711,7 +791,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     if (!exact) {
         LExpr *m = maxext(L, n, v);
         b->bound[v] = true;
-        if (!(b->init_only && st->rf_of && v == st->rf_var)) add_guard(L, b, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
+        if (!(b->part == PART_INIT && in_rf_dim(st, v))) add_guard(L, b, v, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
         ext = m;
     }
     LExpr *lo = ix_const(L->a, 0);
@@ -743,7 +823,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
 /* Runs one nest over vars[0..nv-1]. */
 static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split)
 {
-    Build b = { n, vars, nv, split, false, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0, 0 };
+    Build b = { n, vars, nv, split, PART_UPDATE, ARENA_ARRAY(L->a, bool, n->st->nvars), NULL, 0, 0 };
     b.guards = ARENA_ARRAY(L->a, Guard, MAX_GUARDS(n->st));
     fuse_guards(L, &b);
     return build_loops(L, &b, 0);
@@ -755,17 +835,17 @@ static LStmt *stage_nests(Lower *L, SStage *st, Box region)
     Nest *n = nest_new(L, st, region);
     if (st->t && sched_home(st)->place == PLACE_ROOT) n->buf = buf_of(L, st->t);
     if (!n->buf) {      /* a buffer per placement: a partitioned loop builds its body twice */
-        n->buf = new_buffer(L, st->name, BUF_LOCAL, st->type, region.ndim);
-        for (int k = 0; k < region.ndim; k++) {
-            n->buf->min[k] = region.min[k];
-            n->buf->extent[k] = alloc_extent(L, region.aspan[k], region.ext[k]);
-        }
+        n->buf = region_buffer(L, st->name, st->type, region);
         if (st->t) set_buf(L, st->t, n->buf);
     }
+    n->acc = n->buf;
+    /* the init goes at the first reduction loop; an rfactor stage's, no lower
+     * than its factored dim's loops, so it covers that dim whole (its parent
+     * reads all of it) with no guard of those loops in the way */
     int first_r = st->norder;
     for (int i = st->norder - 1; i >= 0; i--)
-        if (st->vars[st->order[i]].is_r) first_r = i;
-    Attached at = attach(L, n, -1, ARENA_ARRAY(L->a, bool, st->nvars + 1));   /* packs at no loop */
+        if (st->vars[st->order[i]].is_r || (st->rf_of && made_from(st, st->order[i], st->rf_var))) first_r = i;
+    Attached at = attach(L, n, -1, ARENA_ARRAY(L->a, bool, st->nvars + 1), true);   /* packs at no loop */
     return attach_wrap(L, &at, run_nest(L, n, st->order, st->norder, st->red ? first_r : -1));
 }
 

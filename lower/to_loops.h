@@ -22,6 +22,8 @@ typedef struct Lower {
     LExpr **rv;         /* per reduction var id: its index value */
     Nest *cur;          /* the stage whose leaf is being lowered (for packs) */
     int inlining;       /* > 0 inside an inlined stage's value */
+    const Expr *folded; /* a final nest's reduction, already computed ... */
+    LExpr *folded_val;  /* ... into this */
     LExpr **syms;       /* affine symbols >= nsizevars: their values ... */
     Affine **symmax;    /* ... and largest values (NULL: unknown); each is >= 0 */
     int nsyms, capsyms;
@@ -35,6 +37,7 @@ typedef struct Lower {
 struct Nest {
     SStage *st;
     Buffer *buf;
+    Buffer *acc;            /* where its reduction accumulates: buf, or a buffer of the reduction's dtype */
     LExpr **min, **ext;     /* per pure dim: exact region (index values) */
     Affine **amin, **aspan; /* per pure dim: region min and max extent, affine over sizes and symbols */
     LVar **lv;              /* per var: its loop */

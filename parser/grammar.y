@@ -56,6 +56,8 @@ struct ParseCtx {
     bool in_item, body_open;    /* between fn/schedule and its closing '}' */
     bool recovering;        /* a syntax error was reported, no separator since */
     bool synth;             /* the last token is a '}' the filter inserted */
+    int nsyntax;            /* syntax errors (the parser's, not the scanner's) */
+    bool first_at_end;      /* the first of them came at the end of the input */
 };
 
 int tdsl_lex(YYSTYPE *val, YYLTYPE *loc, ParseCtx *ctx);
@@ -376,6 +378,8 @@ static int yyreport_syntax_error(const yypcontext_t *pc, ParseCtx *ctx)
     yysymbol_kind_t got = yypcontext_token(pc);
     ctx->depth = 0;     /* an unbalanced '(' must not hide the newlines recovery needs */
     ctx->recovering = true;
+    if (!ctx->nsyntax++)
+        ctx->first_at_end = got == YYSYMBOL_YYEOF;
     if (got == YYSYMBOL_YYUNDEF)    /* a bad character: the scanner reported it */
         return 0;
     char buf[16], list[512];

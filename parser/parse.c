@@ -2,9 +2,11 @@
  * that decides which newlines end statements, locations and syntax errors, and
  * the node builders the grammar actions call. All nodes live in the arena. */
 #include "parser/parse.h"
+#include "lang/source.h"
 #include "parser/grammar.h"
 #include "parser/lexer.h"
 #include <stdarg.h>
+#include <limits.h>
 #include <string.h>
 
 /* ---- locations and errors ---- */
@@ -56,7 +58,8 @@ static ParseTok raw_next(ParseCtx *c)
     }
     ParseTok t;
     memset(&t, 0, sizeof t);
-    t.kind = c->at_eof ? TDSL_EOF : tlx_lex(&t.val, &t.loc, c->scanner);
+    /* past the error limit the rest is not worth scanning: end here */
+    t.kind = c->at_eof || diag_stopped(c->diag) ? TDSL_EOF : tlx_lex(&t.val, &t.loc, c->scanner);
     if (t.kind == TDSL_EOF) {       /* point just past the last token */
         c->at_eof = true;
         t.loc.first_line = t.loc.last_line = c->last.last_line;
@@ -392,29 +395,43 @@ static void **append_items(Arena *a, void **old, int n, const PtrVec *add)
     return items;
 }
 
-int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
+/* Runs the grammar over src with c set up; with to_end, the token filter also
+ * reads what a parse that gave up early left, so c holds its state at the end
+ * of the input. False if the scanner cannot start. */
+static bool run_parser(ParseCtx *c, Arena *a, const Source *src, Diag *d, bool to_end)
 {
-    ParseCtx c;
-    memset(&c, 0, sizeof c);
-    c.arena = a;
-    c.src = src;
-    c.diag = d;
-    c.line = 1;
-    c.prev = NEWLINE;
-    c.last.first_line = c.last.last_line = 1;
+    memset(c, 0, sizeof *c);
+    c->arena = a;
+    c->src = src;
+    c->diag = d;
+    c->line = 1;
+    c->prev = NEWLINE;
+    c->last.first_line = c->last.last_line = 1;
     yyscan_t sc;
-    if (tlx_lex_init_extra(&c, &sc)) {
+    if (tlx_lex_init_extra(c, &sc)) {
         diag_plain(d, "%s: cannot start the scanner", src->path);
-        return 1;
+        return false;
     }
-    c.scanner = sc;
+    c->scanner = sc;
     const char *text = src->text ? src->text : "";
     YY_BUFFER_STATE buf = tlx__scan_bytes(text, (int)strlen(text), sc);
-    int rc = tdsl_parse(&c);
+    int rc = tdsl_parse(c);
+    YYSTYPE val;
+    YYLTYPE loc;
+    while (to_end && !c->at_eof)
+        tdsl_lex(&val, &loc, c);
     tlx__delete_buffer(buf, sc);
     tlx_lex_destroy(sc);
-    if (rc && !c.nerrors) c.nerrors = 1;
+    if (rc && !c->nerrors) c->nerrors = 1;
+    return true;
+}
 
+int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
+{
+    const char *text = src->text ? src->text : "";
+    if (source_check(src->path, text, strlen(text), d)) return 1;
+    ParseCtx c;
+    if (!run_parser(&c, a, src, d, false)) return 1;
     if (c.fns.len) {
         prog->fns = (Fn **)append_items(a, (void **)prog->fns, prog->nfns, &c.fns);
         prog->nfns += c.fns.len;
@@ -424,4 +441,14 @@ int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
         prog->nscheds += c.scheds.len;
     }
     return c.nerrors;
+}
+
+bool parse_unfinished(Arena *a, const Source *src, Diag *d)
+{
+    ParseCtx c;
+    int max = d->max_errors;
+    d->max_errors = INT_MAX;    /* an error limit would end the scan early, and the block would look open */
+    bool ok = run_parser(&c, a, src, d, true);
+    d->max_errors = max;
+    return ok && ((c.in_item && c.body_open) || (c.nsyntax && c.first_at_end));
 }

@@ -10,8 +10,8 @@
  * reference to every tensor and to the code it uses and drops them when the
  * call returns, so the session can go on (and even redefine the fn) meanwhile.
  * :time checks for Ctrl-C between runs and stops at once. */
-#include "repl_int.h"
-#include "../runtime/tdsl_tensor.h"
+#include "repl/repl_int.h"
+#include "runtime/tdsl_tensor.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -104,17 +104,16 @@ static int bind_sizes(Line *ln, Call *c, const RExpr *e, bool *bound, int64_t **
         const ShapeCheck *k = &lf->checks[i];
         int code = (k->arg + 1) << 8 | k->dim << 16;
         if (k->bind >= 0) {
-            int64_t v = c->args[k->arg]->t->shape[k->dim] - k->bind_offset;
+            int64_t v;
+            if (__builtin_sub_overflow(c->args[k->arg]->t->shape[k->dim], k->bind_offset, &v))
+                return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | code), -1;
             if (v < 0) return fail_code(ln, c, bound, e, TDSL_ERR_NEGATIVE | code), -1;
             c->sizes[k->bind] = v;
             bound[k->bind] = true;
             continue;
         }
         int64_t x;
-        if (!cost_eval(k->expect, &env, &x)) {
-            line_error(ln, e->start, e->end, "the extents of this call overflow");
-            return -1;
-        }
+        if (!cost_eval(k->expect, &env, &x)) return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | code), -1;
         if (x < 0) return fail_code(ln, c, bound, e, TDSL_ERR_NEGATIVE | code), -1;
         if (k->arg >= c->nparams) rshape[k->arg - c->nparams][k->dim] = x;
         else if (c->args[k->arg]->t->shape[k->dim] != x) return fail_code(ln, c, bound, e, TDSL_ERR_SHAPE | code), -1;
@@ -122,29 +121,24 @@ static int bind_sizes(Line *ln, Call *c, const RExpr *e, bool *bound, int64_t **
     return 0;
 }
 
-int call_prepare(Line *ln, LFunc *lf, const RExpr *e, Call *c)
+/* "f takes 2 arguments, not 1" and the signature */
+static void wrong_arity(Line *ln, const Fn *f, const RExpr *e)
 {
-    const Fn *f = lf->fn;
-    memset(c, 0, sizeof *c);
-    c->lf = lf;
-    c->nparams = lf->nparams;
-    c->nresults = lf->nresults;
-    if (e->nargs != f->nparams) {
-        line_error(ln, e->open, e->end, "%s takes %d argument%s, not %d", f->name, f->nparams, f->nparams == 1 ? "" : "s", e->nargs);
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *m = open_memstream(&buf, &len);
-        if (m) {
-            defs_print_signature(m, f);
-            fclose(m);
-            line_plain_note(ln, "fn %s", buf);
-            free(buf);
-        }
-        return -1;
+    line_error(ln, e->open, e->end, "%s takes %d argument%s, not %d", f->name, f->nparams, f->nparams == 1 ? "" : "s", e->nargs);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (m) {
+        defs_print_signature(m, f);
+        fclose(m);
+        line_plain_note(ln, "fn %s", buf);
+        free(buf);
     }
-    c->args = xcalloc((size_t)c->nparams + 1, sizeof(Val *));
-    c->results = xcalloc((size_t)c->nresults + 1, sizeof(Val *));
-    c->sizes = xcalloc((size_t)lf->nsizes + 1, sizeof(int64_t));
+}
+
+/* One value per argument into c->args; -1 after reporting. */
+static int eval_args(Line *ln, Call *c, const RExpr *e)
+{
     for (int i = 0; i < c->nparams; i++) {
         Val *vs[64];
         int n = eval_expr(ln, e->args[i], vs, 64);
@@ -153,20 +147,15 @@ int call_prepare(Line *ln, LFunc *lf, const RExpr *e, Call *c)
             line_error(ln, e->args[i]->start, e->args[i]->end, "an argument must be one value; this gives %d", n);
             for (int k = 0; k < n; k++) val_release(vs[k]);
         }
-        if (!c->args[i]) {
-            call_free(c);
-            return -1;
-        }
+        if (!c->args[i]) return -1;
     }
-    bool *bound = arena_alloc(ln->a, sizeof(bool) * (size_t)(lf->nsizes + 1));
-    int64_t **rshape = arena_alloc(ln->a, sizeof(int64_t *) * (size_t)(c->nresults + 1));
-    for (int r = 0; r < c->nresults; r++) rshape[r] = arena_alloc(ln->a, sizeof(int64_t) * (size_t)(lf->results[r]->ndim + 1));
-    Scalar *scal = arena_alloc(ln->a, sizeof(Scalar) * (size_t)(c->nparams + 1));
-    if (check_descriptors(ln, c, e, bound) || convert_scalars(ln, c, e, scal) || bind_sizes(ln, c, e, bound, rshape)) {
-        call_free(c);
-        return -1;
-    }
-    /* scalar arguments become scalars of the parameter's dtype */
+    return 0;
+}
+
+/* Scalar arguments become scalars of the parameter's dtype (scal[i], converted). */
+static int retype_scalars(Line *ln, Call *c, const RExpr *e, const Scalar *scal)
+{
+    const Fn *f = c->lf->fn;
     for (int i = 0; i < c->nparams; i++) {
         if (!f->params[i]->is_scalar) continue;
         RTensor *t = rt_new(f->params[i]->type, 0, NULL);
@@ -176,21 +165,64 @@ int call_prepare(Line *ln, LFunc *lf, const RExpr *e, Call *c)
         c->args[i] = v;
         if (!v) {
             line_error(ln, e->start, e->end, "out of memory");
-            call_free(c);
             return -1;
         }
     }
+    return 0;
+}
+
+/* The dim at which a result's byte count first overflows i64 (the entry
+ * point's rule: an empty shape never does), or -1. */
+static int bytes_overflow_dim(const Buffer *b, const int64_t *shape)
+{
+    int64_t bytes = dtype_bits(b->type) / 8;
+    for (int d = 0; d < b->ndim; d++)
+        if (shape[d] == 0) return -1;
+    for (int d = 0; d < b->ndim; d++)
+        if (__builtin_mul_overflow(bytes, shape[d], &bytes)) return d;
+    return -1;
+}
+
+/* The results, of the shapes bind_sizes computed; -1 after reporting. */
+static int alloc_results(Line *ln, Call *c, const RExpr *e, const bool *bound, int64_t **rshape)
+{
     for (int r = 0; r < c->nresults; r++) {
-        const Buffer *b = lf->results[r];
+        const Buffer *b = c->lf->results[r];
+        int d = bytes_overflow_dim(b, rshape[r]);
+        if (d >= 0) return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | (c->nparams + r + 1) << 8 | d << 16), -1;
         bool fits = rt_shape_numel(b->type, b->ndim, rshape[r]) >= 0;
         RTensor *t = fits ? rt_new(b->type, b->ndim, rshape[r]) : NULL;
         if (!t) {
-            line_error(ln, e->start, e->end, "%s for result %s", fits ? "out of memory" : "too large", f->results[r]->name);
+            line_error(ln, e->start, e->end, "%s for result %s", fits ? "out of memory" : "too large", c->lf->fn->results[r]->name);
             note_arg(ln, c, bound, c->nparams + r, NULL);
-            call_free(c);
             return -1;
         }
         c->results[r] = val_new(t);
+    }
+    return 0;
+}
+
+int call_prepare(Line *ln, LFunc *lf, const RExpr *e, Call *c)
+{
+    memset(c, 0, sizeof *c);
+    c->lf = lf;
+    c->nparams = lf->nparams;
+    c->nresults = lf->nresults;
+    if (e->nargs != lf->fn->nparams) {
+        wrong_arity(ln, lf->fn, e);
+        return -1;
+    }
+    c->args = xcalloc((size_t)c->nparams + 1, sizeof(Val *));
+    c->results = xcalloc((size_t)c->nresults + 1, sizeof(Val *));
+    c->sizes = xcalloc((size_t)lf->nsizes + 1, sizeof(int64_t));
+    bool *bound = arena_alloc(ln->a, sizeof(bool) * (size_t)(lf->nsizes + 1));
+    int64_t **rshape = arena_alloc(ln->a, sizeof(int64_t *) * (size_t)(c->nresults + 1));
+    for (int r = 0; r < c->nresults; r++) rshape[r] = arena_alloc(ln->a, sizeof(int64_t) * (size_t)(lf->results[r]->ndim + 1));
+    Scalar *scal = arena_alloc(ln->a, sizeof(Scalar) * (size_t)(c->nparams + 1));
+    if (eval_args(ln, c, e) || check_descriptors(ln, c, e, bound) || convert_scalars(ln, c, e, scal) ||
+        bind_sizes(ln, c, e, bound, rshape) || retype_scalars(ln, c, e, scal) || alloc_results(ln, c, e, bound, rshape)) {
+        call_free(c);
+        return -1;
     }
     return 0;
 }

@@ -1,16 +1,11 @@
 /* commands.c - the ':' commands: help, load, reset, vars, the printed forms of
  * a fn (AST, loop IR, LLVM IR, assembly) and :time. */
-#include "repl_int.h"
+#include "repl/repl_int.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct Cmd {
-    const char *name, *args, *help;
-    int (*run)(Line *ln, int at, int end);   /* argument text: [at, end) of ln->text */
-} Cmd;
 
 static int cmd_help(Line *ln, int at, int end);
 static int cmd_load(Line *ln, int at, int end);
@@ -23,36 +18,34 @@ static int cmd_asm(Line *ln, int at, int end);
 static int cmd_time(Line *ln, int at, int end);
 static int cmd_quit(Line *ln, int at, int end);
 
-static const Cmd cmds[] = {
-    { ":help", "", "this list", cmd_help },
-    { ":load", "FILE", "load the fns and schedules of a .tdsl file", cmd_load },
-    { ":reset", "", "forget every fn, schedule and tensor", cmd_reset },
-    { ":vars", "", "list the tensors and fns", cmd_vars },
-    { ":ast", "f", "the checked syntax tree of fn f", cmd_ast },
-    { ":loops", "f", "the loop IR of f after its schedule", cmd_loops },
-    { ":llvm", "f", "the optimised LLVM IR of f, as the JIT compiles it", cmd_llvm },
-    { ":asm", "f", "the machine code of f for this CPU", cmd_asm },
-    { ":time", "f(X, ...)", "run f repeatedly: median, min, runs, GFLOP/s and GB/s", cmd_time },
-    { ":quit", "", "leave (also Ctrl-D)", cmd_quit },
+const Command commands[] = {
+    { ":help", "", "this list", { NULL }, cmd_help },
+    { ":load", "FILE", "load the fns and schedules of a .tdsl file", { NULL }, cmd_load },
+    { ":reset", "", "forget every fn, schedule and tensor", { NULL }, cmd_reset },
+    { ":vars", "", "list the tensors and fns", { NULL }, cmd_vars },
+    { ":ast", "f", "the checked syntax tree of fn f", { NULL }, cmd_ast },
+    { ":loops", "f", "the loop IR of f after its schedule", { NULL }, cmd_loops },
+    { ":llvm", "f", "the optimised LLVM IR of f, as the JIT compiles it", { NULL }, cmd_llvm },
+    { ":asm", "f", "the machine code of f for this CPU", { NULL }, cmd_asm },
+    { ":time", "f(X, ...)", "run f repeatedly: median, min, runs, GFLOP/s and GB/s", { NULL }, cmd_time },
+    { ":quit", "", "leave (also :q, :exit, Ctrl-D)", { ":q", ":exit" }, cmd_quit },
+    { NULL, NULL, NULL, { NULL }, NULL },
 };
-#define NCMDS ((int)(sizeof cmds / sizeof cmds[0]))
-
-const char *const command_names[] = { ":help", ":load", ":reset", ":vars", ":ast", ":loops",
-                                      ":llvm", ":asm", ":time", ":quit", NULL };
 
 static int cmd_help(Line *ln, int at, int end)
 {
     (void)ln; (void)at; (void)end;
-    for (int i = 0; i < NCMDS; i++) {
+    for (const Command *c = commands; c->name; c++) {
         char head[40];
-        snprintf(head, sizeof head, "%s %s", cmds[i].name, cmds[i].args);
-        printf("%-18s %s\n", head, cmds[i].help);
+        snprintf(head, sizeof head, "%s %s", c->name, c->args);
+        printf("%-18s %s\n", head, c->help);
     }
     printf("%-18s %s\n", "fn f(...) { }", "define or redefine a fn; schedule f { } sets its schedule");
-    printf("%-18s %s\n", "A = rand(f32[4])", "also zeros, ones, full(T, v), arange(n or T), load(\"a.npy\")");
-    printf("%-18s %s\n", "save(A, \"a.npy\")", "write .npy; seed(42) seeds rand; f32(x) converts a scalar");
     printf("%-18s %s\n", "Y = f(X, W)", "call a fn, (Y, Z) = g(X) for several results");
     printf("%-18s %s\n", "A, A[1, 2]", "print a tensor or read one element");
+    printf("%-18s %s\n", "A = rand(f32[4])", "assign a value; the built-ins:");
+    for (const Builtin *b = builtins; b->name; b++) printf("  %-16s %s\n", b->call, b->help);
+    printf("  %-16s %s\n", "f32(x)", "convert a scalar (any dtype name)");
     return 0;
 }
 
@@ -290,11 +283,12 @@ int commands_run(Line *ln)
     int name_end = at + 1;
     while (t[name_end] && !isspace((unsigned char)t[name_end])) name_end++;
     int len = name_end - at, end = (int)strlen(t);
-    const Cmd *hit = NULL;
-    for (int i = 0; i < NCMDS; i++)
-        if ((int)strlen(cmds[i].name) == len && !strncmp(cmds[i].name, t + at, (size_t)len)) hit = &cmds[i];
-    if (!hit && ((len == 2 && !strncmp(t + at, ":q", 2)) || (len == 5 && !strncmp(t + at, ":exit", 5))))
-        hit = &cmds[NCMDS - 1];
+    const Command *hit = NULL;
+    for (const Command *c = commands; c->name && !hit; c++)
+        for (int k = -1; k < 2 && !hit; k++) {
+            const char *n = k < 0 ? c->name : c->alias[k];
+            if (n && (int)strlen(n) == len && !strncmp(n, t + at, (size_t)len)) hit = c;
+        }
     if (!hit) {
         line_error(ln, at, name_end, "unknown command '%.*s' (:help lists them)", len, t + at);
         return -1;

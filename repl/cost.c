@@ -3,7 +3,7 @@
  * a call (for :time's GFLOP/s). A loop multiplies its body's count by its
  * trip count when the body's control (bounds, guards, calls) does not depend
  * on its var; otherwise its iterations are walked one by one, within a budget. */
-#include "repl_int.h"
+#include "repl/repl_int.h"
 #include <stdlib.h>
 
 static bool lookup(const Env *env, const LVar *v, int64_t *out)

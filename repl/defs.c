@@ -4,9 +4,9 @@
  * milliseconds), so callers always check against their callees' current
  * definitions; a change that fails leaves everything as it was. A callee's
  * new signature may break its callers: they are dropped, with their errors. */
-#include "repl_int.h"
-#include "../parser/parse.h"
-#include "../sema/sema.h"
+#include "repl/repl_int.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,23 +1,14 @@
 /* eval.c - runs a parsed statement: names, literals and scalar casts, element
- * reads, the tensor constructors (rand zeros ones full arange load save seed)
- * and calls of fns; assigns or prints the values. No narrowing happens
+ * reads, the built-ins (the table builtins[]: rand zeros ones full arange load
+ * save seed) and calls of fns; assigns or prints the values. No narrowing happens
  * silently: a number as typed adapts to where it goes, a typed value only widens. */
-#include "repl_int.h"
-#include "npy.h"
-#include "print.h"
+#include "repl/repl_int.h"
+#include "repl/npy.h"
+#include "repl/print.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *const builtin_names[] = { "rand", "zeros", "ones", "full", "arange", "load", "save", "seed", NULL };
-
-bool is_builtin(const char *name)
-{
-    for (int i = 0; builtin_names[i]; i++)
-        if (!strcmp(builtin_names[i], name)) return true;
-    return false;
-}
 
 /* ---- scalars ---- */
 
@@ -274,94 +265,158 @@ static Val *made(Line *ln, const RExpr *e, RTensor *t)
 
 /* ---- the built-ins ---- */
 
-static int eval_builtin(Line *ln, const RExpr *e, Val **out)
+/* rand, zeros, ones: a tensor of type T; fill is -1 for random values */
+static int make_tensor(Line *ln, const RExpr *e, Val **out, int fill)
 {
-    const char *f = e->str;
     TypeSpec ts;
-    if (!strcmp(f, "rand") || !strcmp(f, "zeros") || !strcmp(f, "ones")) {
-        if (!nargs_are(ln, e, 1, 1, "a dtype and a shape: rand(f32[4, 8])") || !eval_type(ln, e->args[0], &ts)) return -1;
-        RTensor *t = f[0] == 'r' ? rt_rand(ts.t, ts.ndim, ts.shape) : rt_full(ts.t, ts.ndim, ts.shape, f[0] == 'o');
-        return one(made(ln, e, t), out);
+    if (!eval_type(ln, e->args[0], &ts)) return -1;
+    RTensor *t = fill < 0 ? rt_rand(ts.t, ts.ndim, ts.shape) : rt_full(ts.t, ts.ndim, ts.shape, fill);
+    return one(made(ln, e, t), out);
+}
+
+static int bi_rand(Line *ln, const RExpr *e, Val **out) { return make_tensor(ln, e, out, -1); }
+static int bi_zeros(Line *ln, const RExpr *e, Val **out) { return make_tensor(ln, e, out, 0); }
+static int bi_ones(Line *ln, const RExpr *e, Val **out) { return make_tensor(ln, e, out, 1); }
+
+static int bi_full(Line *ln, const RExpr *e, Val **out)
+{
+    TypeSpec ts;
+    if (!eval_type(ln, e->args[0], &ts)) return -1;
+    Val *v = eval_one(ln, e->args[1], "the fill value");
+    if (!v) return -1;
+    Scalar x;
+    char why[200];
+    bool ok = !v->t->ndim && scalar_convert(v, ts.t, false, &x, why, sizeof why);
+    if (!ok) line_error(ln, e->args[1]->start, e->args[1]->end, "%s", v->t->ndim ? "the fill value must be a scalar" : why);
+    val_release(v);
+    if (!ok) return -1;
+    RTensor *t = rt_new(ts.t, ts.ndim, ts.shape);
+    if (t) {
+        size_t sz = (size_t)dtype_bits(ts.t) / 8;
+        for (int64_t i = 0, n = rt_numel(t); i < n; i++) memcpy((char *)t->data + (size_t)i * sz, &x, sz);
     }
-    if (!strcmp(f, "full")) {
-        if (!nargs_are(ln, e, 2, 2, "a dtype and shape, then a value: full(f32[4, 8], 0.5)") || !eval_type(ln, e->args[0], &ts))
-            return -1;
-        Val *v = eval_one(ln, e->args[1], "the fill value");
-        if (!v) return -1;
-        Scalar x;
-        char why[200];
-        bool ok = !v->t->ndim && scalar_convert(v, ts.t, false, &x, why, sizeof why);
-        if (!ok) line_error(ln, e->args[1]->start, e->args[1]->end, "%s", v->t->ndim ? "the fill value must be a scalar" : why);
-        val_release(v);
-        if (!ok) return -1;
-        RTensor *t = rt_new(ts.t, ts.ndim, ts.shape);
-        if (t) {
-            size_t sz = (size_t)dtype_bits(ts.t) / 8;
-            for (int64_t i = 0, n = rt_numel(t); i < n; i++) memcpy((char *)t->data + (size_t)i * sz, &x, sz);
-        }
-        return one(made(ln, e, t), out);
+    return one(made(ln, e, t), out);
+}
+
+/* arange's argument: a dtype and shape, or a count of i64 values */
+static bool arange_type(Line *ln, const RExpr *a, TypeSpec *ts)
+{
+    if ((a->kind == RX_NAME || a->kind == RX_INDEX) && dtype_from_name(a->str) != DT_NONE)
+        return eval_type(ln, a, ts);
+    ts->t = DT_I64;
+    ts->ndim = 1;
+    if (!eval_int(ln, a, "the count", &ts->shape[0])) return false;
+    if (ts->shape[0] < 0) {
+        line_error(ln, a->start, a->end, "the count %lld is negative", (long long)ts->shape[0]);
+        return false;
     }
-    if (!strcmp(f, "arange")) {
-        if (!nargs_are(ln, e, 1, 1, "a count or a dtype and shape: arange(10), arange(f32[2, 3])")) return -1;
-        const RExpr *a = e->args[0];
-        if ((a->kind == RX_NAME || a->kind == RX_INDEX) && dtype_from_name(a->str) != DT_NONE) {
-            if (!eval_type(ln, a, &ts)) return -1;
-        } else {
-            ts.t = DT_I64;
-            ts.ndim = 1;
-            if (!eval_int(ln, a, "the count", &ts.shape[0])) return -1;
-            if (ts.shape[0] < 0) {
-                line_error(ln, a->start, a->end, "the count %lld is negative", (long long)ts.shape[0]);
-                return -1;
-            }
-        }
-        int64_t n = 1;
-        for (int k = 0; k < ts.ndim; k++) n *= ts.shape[k];
-        Num last = { N_INT, n - 1, 0, 0 };
-        if (n > 1 && dtype_is_int(ts.t) && !int_fits(last, ts.t)) {
-            line_error(ln, a->start, a->end, "arange needs values up to %lld, which %s cannot hold", (long long)(n - 1), dtype_name(ts.t));
-            return -1;
-        }
-        if (n > 2 && ts.t == DT_BOOL) {
-            line_error(ln, a->start, a->end, "arange of bool has at most 2 elements");
-            return -1;
-        }
-        RTensor *t;
-        if (ts.ndim == 1) t = rt_arange(ts.t, ts.shape[0]);
-        else if ((t = rt_new(ts.t, ts.ndim, ts.shape)))
-            for (int64_t i = 0; i < n; i++) rt_set_i64(t, i, i);
-        return one(made(ln, e, t), out);
+    return true;
+}
+
+static int bi_arange(Line *ln, const RExpr *e, Val **out)
+{
+    const RExpr *a = e->args[0];
+    TypeSpec ts;
+    if (!arange_type(ln, a, &ts)) return -1;
+    int64_t n = 1;
+    for (int k = 0; k < ts.ndim; k++) n *= ts.shape[k];
+    Num last = { N_INT, n - 1, 0, 0 };
+    if (n > 1 && dtype_is_int(ts.t) && !int_fits(last, ts.t)) {
+        line_error(ln, a->start, a->end, "arange needs values up to %lld, which %s cannot hold", (long long)(n - 1), dtype_name(ts.t));
+        return -1;
     }
-    if (!strcmp(f, "load")) {
-        if (!nargs_are(ln, e, 1, 1, "a file name: load(\"x.npy\")")) return -1;
-        if (e->args[0]->kind != RX_STRING) {
-            line_error(ln, e->args[0]->start, e->args[0]->end, "expected a file name in quotes");
-            return -1;
-        }
-        char err[512] = "";
-        RTensor *t = npy_load(e->args[0]->str, err, sizeof err);
-        if (!t) line_error(ln, e->args[0]->start, e->args[0]->end, "%s", err[0] ? err : "cannot load the file");
-        return t ? one(val_new(t), out) : -1;
+    if (n > 2 && ts.t == DT_BOOL) {
+        line_error(ln, a->start, a->end, "arange of bool has at most 2 elements");
+        return -1;
     }
-    if (!strcmp(f, "save")) {
-        if (!nargs_are(ln, e, 2, 2, "a tensor and a file name: save(A, \"a.npy\")")) return -1;
-        if (e->args[1]->kind != RX_STRING) {
-            line_error(ln, e->args[1]->start, e->args[1]->end, "expected a file name in quotes");
-            return -1;
-        }
-        Val *v = eval_one(ln, e->args[0], "the tensor to save");
-        if (!v) return -1;
-        char err[512] = "";
-        int r = npy_save(v->t, e->args[1]->str, err, sizeof err);
-        if (r) line_error(ln, e->args[1]->start, e->args[1]->end, "%s", err[0] ? err : "cannot save the file");
-        val_release(v);
-        return r ? -1 : 0;
-    }
-    /* seed */
+    RTensor *t;
+    if (ts.ndim == 1) t = rt_arange(ts.t, ts.shape[0]);
+    else if ((t = rt_new(ts.t, ts.ndim, ts.shape)))
+        for (int64_t i = 0; i < n; i++) rt_set_i64(t, i, i);
+    return one(made(ln, e, t), out);
+}
+
+static bool is_file_name(Line *ln, const RExpr *a)
+{
+    if (a->kind == RX_STRING) return true;
+    line_error(ln, a->start, a->end, "expected a file name in quotes");
+    return false;
+}
+
+static int bi_load(Line *ln, const RExpr *e, Val **out)
+{
+    const RExpr *a = e->args[0];
+    if (!is_file_name(ln, a)) return -1;
+    char err[512] = "";
+    RTensor *t = npy_load(a->str, err, sizeof err);
+    if (!t) line_error(ln, a->start, a->end, "%s", err[0] ? err : "cannot load the file");
+    return t ? one(val_new(t), out) : -1;
+}
+
+static int bi_save(Line *ln, const RExpr *e, Val **out)
+{
+    (void)out;
+    const RExpr *a = e->args[1];
+    if (!is_file_name(ln, a)) return -1;
+    Val *v = eval_one(ln, e->args[0], "the tensor to save");
+    if (!v) return -1;
+    char err[512] = "";
+    int r = npy_save(v->t, a->str, err, sizeof err);
+    if (r) line_error(ln, a->start, a->end, "%s", err[0] ? err : "cannot save the file");
+    val_release(v);
+    return r ? -1 : 0;
+}
+
+static int bi_seed(Line *ln, const RExpr *e, Val **out)
+{
+    (void)out;
     int64_t sd;
-    if (!nargs_are(ln, e, 1, 1, "an integer: seed(42)") || !eval_int(ln, e->args[0], "the seed", &sd)) return -1;
+    if (!eval_int(ln, e->args[0], "the seed", &sd)) return -1;
     rt_seed((uint64_t)sd);
     return 0;
+}
+
+const Builtin builtins[] = {
+    { "rand", 1, 1, "a dtype and a shape: rand(f32[4, 8])",
+      "rand(T)", "random values of type T (like f32[4, 8]); floats in [0, 1)", bi_rand },
+    { "zeros", 1, 1, "a dtype and a shape: zeros(f32[4, 8])", "zeros(T)", "a tensor of zeros", bi_zeros },
+    { "ones", 1, 1, "a dtype and a shape: ones(f32[4, 8])", "ones(T)", "a tensor of ones", bi_ones },
+    { "full", 2, 2, "a dtype and shape, then a value: full(f32[4, 8], 0.5)", "full(T, v)", "a tensor filled with v", bi_full },
+    { "arange", 1, 1, "a count or a dtype and shape: arange(10), arange(f32[2, 3])",
+      "arange(n or T)", "0, 1, 2, ...: n values of i64, or of type T", bi_arange },
+    { "load", 1, 1, "a file name: load(\"x.npy\")", "load(\"a.npy\")", "read a NumPy .npy file", bi_load },
+    { "save", 2, 2, "a tensor and a file name: save(A, \"a.npy\")", "save(A, \"a.npy\")", "write A as a .npy file", bi_save },
+    { "seed", 1, 1, "an integer: seed(42)", "seed(42)", "seed rand", bi_seed },
+    { NULL, 0, 0, NULL, NULL, NULL, NULL },
+};
+
+const Builtin *builtin_find(const char *name)
+{
+    for (const Builtin *b = builtins; b->name; b++)
+        if (!strcmp(b->name, name)) return b;
+    return NULL;
+}
+
+bool is_builtin(const char *name)
+{
+    return builtin_find(name) != NULL;
+}
+
+/* "rand, zeros, ..., seed" */
+char *builtin_list(Arena *a)
+{
+    size_t n = 1;
+    for (const Builtin *b = builtins; b->name; b++) n += strlen(b->name) + 2;
+    char *s = arena_alloc(a, n), *p = s;
+    *p = 0;
+    for (const Builtin *b = builtins; b->name; b++) p += sprintf(p, "%s%s", b == builtins ? "" : ", ", b->name);
+    return s;
+}
+
+static int eval_builtin(Line *ln, const Builtin *b, const RExpr *e, Val **out)
+{
+    if (!nargs_are(ln, e, b->min, b->max, b->usage)) return -1;
+    return b->run(ln, e, out);
 }
 
 /* f32(x): an explicit conversion of a scalar */
@@ -504,11 +559,15 @@ int eval_expr(Line *ln, const RExpr *e, Val **out, int max)
     case RX_CALL: {
         LFunc *lf = defs_find(s, e->str, NULL);
         if (lf) return eval_fn_call(ln, lf, e, out, max);
-        if (is_builtin(e->str)) return eval_builtin(ln, e, out);
+        const Builtin *b = builtin_find(e->str);
+        if (b) return eval_builtin(ln, b, e, out);
         DType t = dtype_from_name(e->str);
         if (t != DT_NONE) return eval_cast(ln, e, t, out);
         if (vars_get(s, e->str)) line_error(ln, e->start, e->name_end, "'%s' is a value, not a function", e->str);
-        else line_error(ln, e->start, e->name_end, "unknown function '%s'", e->str);
+        else {
+            line_error(ln, e->start, e->name_end, "unknown function '%s'", e->str);
+            line_plain_note(ln, "the built-ins are %s; :vars lists the fns", builtin_list(ln->a));
+        }
         return -1;
     }
     }

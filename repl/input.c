@@ -1,9 +1,11 @@
 /* input.c - reading statements: from a terminal through libedit (prompt, line
  * editing, history in ~/.tdsl_history, tab completion, Ctrl-C clears the line)
  * or line by line from a pipe with no prompts. A statement continues over
- * lines while brackets are open, and a fn or schedule block until its braces
- * close. Each statement runs with its own arena and Diag. */
-#include "repl_int.h"
+ * lines only while the parser finds it unfinished (a bracket open at its end,
+ * a fn or schedule block until its braces close); a line with an error ends
+ * its statement. Each statement runs with its own arena and Diag. */
+#include "repl/repl_int.h"
+#include "parser/parse.h"
 #include <ctype.h>
 #include <editline/readline.h>
 #include <poll.h>
@@ -33,35 +35,31 @@ static bool is_blank(const char *t)
     return !*t || *t == '#';
 }
 
-/* Is text a whole statement, or do more lines belong to it? */
-static bool complete(const char *text)
+/* Is text a whole statement, or do more lines belong to it? The parser says,
+ * as Python's codeop decides: only a parse that fails at the end of the text
+ * (a bracket or a fn or schedule body still open there) reads on. An error
+ * before the end is reported at once, and the next line is a new statement. */
+static bool complete(Session *s, const char *text)
 {
     const char *t = text;
     while (isspace((unsigned char)*t)) t++;
     if (*t == ':') return true;
-    bool def = is_definition(t), braced = false;
-    int braces = 0, parens = 0;
-    char last = 0;
-    for (; *t; t++) {
-        char c = *t;
-        if (c == '#') {
-            while (t[1] && t[1] != '\n') t++;
-            continue;
-        }
-        if (c == '"' && !def) {
-            while (t[1] && t[1] != '"' && t[1] != '\n') t += t[1] == '\\' && t[2] ? 2 : 1;
-            if (t[1] == '"') t++;
-        }
-        if (c == '{') braces++, braced = true;
-        else if (c == '}') braces--;
-        else if (c == '(' || c == '[') parens++;
-        else if (c == ')' || c == ']') parens--;
-        if (!isspace((unsigned char)c)) last = c;
+    FILE *null = fopen("/dev/null", "w");
+    if (!null) return true;             /* run it: at worst it reports an unfinished statement */
+    Diag quiet;
+    diag_init(&quiet, null);
+    Arena a;
+    arena_init(&a);
+    bool more;
+    if (is_definition(t)) {
+        Source src = { "<stdin>", text };
+        more = parse_unfinished(&a, &src, &quiet);
+    } else {
+        more = stmt_unfinished(s, text, &a, &quiet);
     }
-    if (!def) return parens <= 0;
-    if (braced) return braces <= 0;
-    /* a header not yet at its '{': wait while it is visibly unfinished */
-    return parens <= 0 && !strchr(",(-[>:", last);
+    arena_free(&a);
+    fclose(null);
+    return !more;
 }
 
 static void run_stmt(Session *s, const char *text, int first_line)
@@ -71,7 +69,7 @@ static void run_stmt(Session *s, const char *text, int first_line)
     arena_init(&a);
     Diag d;
     diag_init(&d, stderr);
-    Line ln = { s, "<stdin>", text, first_line, NULL, &a, &d };
+    Line ln = { s, "<stdin>", text, first_line, NULL, &a, &d, false };
     const char *t = text;
     while (isspace((unsigned char)*t)) t++;
     int r;
@@ -79,8 +77,6 @@ static void run_stmt(Session *s, const char *text, int first_line)
     else if (is_definition(t)) r = defs_add(s, "<stdin>", text, first_line, false, &d);
     else r = eval_stmt(&ln);
     if (r || d.nerrors) s->nerrors++;
-    if (d.nerrors > d.max_errors)
-        fprintf(stderr, "(%d errors in all; only the first %d are shown)\n", d.nerrors, d.max_errors);
     arena_free(&a);
     fflush(stdout);
     fflush(stderr);
@@ -119,7 +115,7 @@ static void feed(Session *s, Pending *p, const char *line)
     s->line++;
     if (!p->len && is_blank(line)) return;
     pending_add(p, line, s->line);
-    if (complete(p->buf)) run_pending(s, p);
+    if (complete(s, p->buf)) run_pending(s, p);
 }
 
 static int run_pipe(Session *s)
@@ -152,11 +148,11 @@ static char *next_candidate(const char *text, int state)
     for (; group < 5; group++, i = 0) {
         for (;; i++) {
             const char *c = NULL;
-            if (group == 0) c = text[0] == ':' ? command_names[i] : NULL;
+            if (group == 0) c = text[0] == ':' ? commands[i].name : NULL;
             else if (text[0] == ':') c = NULL;
             else if (group == 1) c = i < s->nlfns ? s->prog.fns[i]->name : NULL;
             else if (group == 2) c = i < s->nvars ? s->vars[i].name : NULL;
-            else if (group == 3) c = builtin_names[i];
+            else if (group == 3) c = builtins[i].name;
             else c = i + 1 < DT_COUNT ? dtype_name((DType)(i + 1)) : NULL;
             if (!c) break;
             if (!strncmp(c, text, n)) {

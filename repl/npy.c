@@ -257,76 +257,88 @@ static void shape_str(const Header *h, char *buf, size_t cap)
     if (n < cap) snprintf(buf + n, cap - n, h->ndim == 1 ? ",)" : ")");
 }
 
-static RTensor *load_file(FILE *f, const char *path, char *err, size_t cap)
+/* The magic string, the version and the header's length: *hlen, or false
+ * with the message in err. */
+static bool read_preamble(FILE *f, const char *path, size_t *hlen, char *err, size_t cap)
 {
     unsigned char pre[12];
     size_t got = fread(pre, 1, 8, f);
     if (got < 6 ? memcmp(pre, NPY_MAGIC, got) != 0 || got == 0 : memcmp(pre, NPY_MAGIC, 6) != 0) {
         seterr(err, cap, "%s: not a .npy file (it does not start with \\x93NUMPY)", path);
-        return NULL;
+        return false;
     }
     if (got < 8) {
         seterr(err, cap, "%s: truncated .npy header (the file has only %zu bytes)", path, got);
-        return NULL;
+        return false;
     }
     int major = pre[6], minor = pre[7];
     if (!((major == 1 || major == 2 || major == 3) && minor == 0)) {
         seterr(err, cap, "%s: unsupported .npy format version %d.%d (versions 1.0, 2.0 and 3.0 are)",
                path, major, minor);
-        return NULL;
+        return false;
     }
     size_t lenbytes = major == 1 ? 2 : 4;
     if (fread(pre + 8, 1, lenbytes, f) != lenbytes) {
         seterr(err, cap, "%s: truncated .npy header (no header length)", path);
-        return NULL;
+        return false;
     }
-    size_t hlen = pre[8] | (size_t)pre[9] << 8;
-    if (major > 1) hlen |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
-    if (hlen > NPY_MAX_HEADER) {
+    *hlen = pre[8] | (size_t)pre[9] << 8;
+    if (major > 1) *hlen |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
+    if (*hlen > NPY_MAX_HEADER) {
         seterr(err, cap, "%s: the .npy header claims %zu bytes; more than %d is not a header NumPy writes",
-               path, hlen, NPY_MAX_HEADER);
-        return NULL;
+               path, *hlen, NPY_MAX_HEADER);
+        return false;
     }
+    return true;
+}
+
+/* The header dict of hlen bytes into h; false with the message in err. */
+static bool read_header(FILE *f, const char *path, size_t hlen, Header *h, char *err, size_t cap)
+{
     char *hs = malloc(hlen + 1);
     if (!hs) {
         seterr(err, cap, "%s: out of memory", path);
-        return NULL;
+        return false;
     }
-    got = fread(hs, 1, hlen, f);
+    size_t got = fread(hs, 1, hlen, f);
     if (got < hlen) {
         seterr(err, cap, "%s: truncated .npy header (%zu of its %zu bytes)", path, got, hlen);
         free(hs);
-        return NULL;
+        return false;
     }
     hs[hlen] = 0;
-    Header h;
-    int r = parse_header(hs, hlen, &h, path, err, cap);
+    int r = parse_header(hs, hlen, h, path, err, cap);
     free(hs);
-    if (r < 0) return NULL;
+    return r == 0;
+}
+
+/* The data the header h describes, in host order (bools as 0/1), or NULL
+ * with the message in err. */
+static RTensor *read_data(FILE *f, const char *path, const Header *h, char *err, size_t cap)
+{
     bool swap = false;
-    DType t = parse_descr(h.descr, &swap, path, err, cap);
+    DType t = parse_descr(h->descr, &swap, path, err, cap);
     if (t == DT_NONE) return NULL;
     char shape[64 * RT_MAX_DIMS];
-    shape_str(&h, shape, sizeof shape);
-    if (h.fortran) {
+    shape_str(h, shape, sizeof shape);
+    if (h->fortran) {
         int big = 0;        /* with at most one extent above 1 both orders are the same bytes */
-        for (int i = 0; i < h.ndim; i++) big += h.shape[i] > 1;
+        for (int i = 0; i < h->ndim; i++) big += h->shape[i] > 1;
         if (big > 1) {
             seterr(err, cap, "%s: Fortran-order arrays are not supported; save with np.ascontiguousarray", path);
             return NULL;
         }
     }
-    if (rt_shape_numel(t, h.ndim, h.shape) < 0) {
+    if (rt_shape_numel(t, h->ndim, h->shape) < 0) {
         seterr(err, cap, "%s: shape %s of %s is too large", path, shape, dtype_name(t));
         return NULL;
     }
-    RTensor *x = rt_new(t, h.ndim, h.shape);
+    RTensor *x = rt_new(t, h->ndim, h->shape);
     if (!x) {
         seterr(err, cap, "%s: out of memory for shape %s of %s", path, shape, dtype_name(t));
         return NULL;
     }
-    size_t nb = rt_nbytes(x);
-    got = fread(x->data, 1, nb, f);
+    size_t nb = rt_nbytes(x), got = fread(x->data, 1, nb, f);
     if (got < nb) {
         seterr(err, cap, "%s: truncated .npy data: shape %s of %s needs %zu bytes, the file has %zu",
                path, shape, dtype_name(t), nb, got);
@@ -338,6 +350,14 @@ static RTensor *load_file(FILE *f, const char *path, char *err, size_t cap)
     if (t == DT_BOOL)
         for (int64_t i = 0; i < n; i++) ((uint8_t *)x->data)[i] = ((uint8_t *)x->data)[i] != 0;
     return x;
+}
+
+static RTensor *load_file(FILE *f, const char *path, char *err, size_t cap)
+{
+    size_t hlen;
+    Header h;
+    if (!read_preamble(f, path, &hlen, err, cap) || !read_header(f, path, hlen, &h, err, cap)) return NULL;
+    return read_data(f, path, &h, err, cap);
 }
 
 RTensor *npy_load(const char *path, char *err, size_t cap)

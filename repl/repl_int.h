@@ -7,11 +7,11 @@
  * fails leaves the program, the values and the compiled code as they were. */
 #ifndef TDSL_REPL_INT_H
 #define TDSL_REPL_INT_H
-#include "../lang/ast.h"
-#include "../lang/loopir.h"
-#include "../lower/lower.h"
-#include "repl.h"
-#include "tensor.h"
+#include "lang/ast.h"
+#include "lang/loopir.h"
+#include "lower/lower.h"
+#include "repl/repl.h"
+#include "repl/tensor.h"
 #include <ffi.h>
 #include <stdint.h>
 
@@ -94,6 +94,7 @@ typedef struct Line {
     Source *src;                /* made on first diagnostic */
     Arena *a;                   /* freed after the statement */
     Diag *d;
+    bool at_end;                /* the parse failed first at the end of the text */
 } Line;
 
 /* session.c */
@@ -150,13 +151,29 @@ typedef struct RStmt {
 } RStmt;
 
 RStmt *stmt_parse(Line *ln, int from);   /* NULL after reporting */
+/* Would more lines finish the statement text? Only if it fails to parse at its
+ * end with a bracket open there: otherwise a statement ends with its line, as
+ * in Python. Errors go to d (pass one that prints nothing). */
+bool stmt_unfinished(Session *s, const char *text, Arena *a, Diag *d);
 RExpr *stmt_parse_expr(Line *ln, int from, int *end);   /* one expression starting at from */
 int eval_stmt(Line *ln);
 /* Evaluates e; a call may give several values. Returns how many (out[] holds
  * new references), or -1 after reporting. */
 int eval_expr(Line *ln, const RExpr *e, Val **out, int max);
+
+/* The built-in functions, one row each: calls, the arity check, the error for
+ * an unknown function, :help and tab completion all read this one table. */
+typedef struct Builtin {
+    const char *name;
+    int min, max;               /* how many arguments */
+    const char *usage;          /* the arity error: "NAME takes USAGE" */
+    const char *call, *help;    /* a line of :help: "full(T, v)", what it gives */
+    int (*run)(Line *ln, const RExpr *e, Val **out);   /* values given, or -1 after reporting */
+} Builtin;
+extern const Builtin builtins[];           /* ends with a NULL name */
+const Builtin *builtin_find(const char *name);
 bool is_builtin(const char *name);
-extern const char *const builtin_names[];
+char *builtin_list(Arena *a);              /* "rand, zeros, ..." */
 
 /* A scalar in the C type of its dtype (bool: one byte). */
 typedef union Scalar {
@@ -215,7 +232,13 @@ bool cost_ops(const LFunc *lf, const int64_t *sizes, double *flops, double *iops
 
 /* ---- commands (commands.c) ---- */
 
+/* One row per ':' command: running, :help and tab completion read it. */
+typedef struct Command {
+    const char *name, *args, *help;
+    const char *alias[2];                   /* other names that run it, or NULL */
+    int (*run)(Line *ln, int at, int end);  /* argument text: [at, end) of ln->text */
+} Command;
+extern const Command commands[];            /* ends with a NULL name */
 int commands_run(Line *ln);
-extern const char *const command_names[];
 
 #endif

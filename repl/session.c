@@ -1,8 +1,8 @@
 /* session.c - the session's values and compiled code. A Compiled entry is one
  * JIT resource under a versioned entry symbol; superseded code stays until no
  * call runs it (an interrupted call may still), then comp_sweep removes it. */
-#include "repl_int.h"
-#include "../runtime/tdsl_tensor.h"
+#include "repl/repl_int.h"
+#include "runtime/tdsl_tensor.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* stmt.c - the statements typed at the prompt: tokens, a small recursive
  * descent parser (`A = rand(f32[4, 8])`, `(Y, Z) = f(X, 2.0)`, `A[1, 2]`),
  * and diagnostics at byte offsets of the statement. Nothing runs here. */
-#include "repl_int.h"
+#include "repl/repl_int.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -180,6 +180,7 @@ static void expected(P *p, const char *what)
     char found[64];
     Tok *t = peek(p);
     describe(p, t, found, sizeof found);
+    if (!p->ln->d->nerrors) p->ln->at_end = t->k == T_EOF;
     line_error(p->ln, t->start, t->end, "expected %s, found %s", what, found);
 }
 
@@ -427,4 +428,18 @@ RExpr *stmt_parse_expr(Line *ln, int from, int *end)
     if (end) *end = peek(&p)->start;
     free(p.t);
     return e;
+}
+
+bool stmt_unfinished(Session *s, const char *text, Arena *a, Diag *d)
+{
+    Line ln = { s, "<stdin>", text, 1, NULL, a, d, false };
+    P p;
+    if (!lex(&ln, 0, &p)) return false;
+    int depth = 0;
+    for (int i = 0; i < p.n; i++) {
+        const Tok *t = &p.t[i];
+        depth += is_punct(t, '(') || is_punct(t, '[') ? 1 : is_punct(t, ')') || is_punct(t, ']') ? -1 : 0;
+    }
+    free(p.t);
+    return depth > 0 && !stmt_parse(&ln, 0) && ln.at_end;
 }

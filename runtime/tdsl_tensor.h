@@ -22,7 +22,8 @@ typedef struct {                    /* layout of DLPack's DLTensor */
 } tdsl_tensor;
 
 /* Entry points return 0 or kind | (argument + 1) << 8 | dim << 16.
- * Arguments count from 0 over the fn's parameters then its results. */
+ * Arguments count from 0 over the fn's parameters then its results; a code
+ * from inside the call (NOMEM, or SIZE of an intermediate buffer) names none. */
 enum {
     TDSL_OK = 0,
     TDSL_ERR_NULL = 1,      /* a tensor pointer or its data/shape is NULL */
@@ -34,6 +35,7 @@ enum {
     TDSL_ERR_NEGATIVE,      /* a size or a derived extent would be negative */
     TDSL_ERR_ALIAS,         /* a result overlaps another tensor */
     TDSL_ERR_NOMEM,         /* an intermediate buffer could not be allocated */
+    TDSL_ERR_SIZE,          /* a byte count (elements x element size) exceeds INT64_MAX */
 };
 
 #define TDSL_ERR_KIND(code) ((code) & 0xff)
@@ -53,6 +55,7 @@ static inline const char *tdsl_strerror(int code)
     case TDSL_ERR_NEGATIVE: return "a size or derived extent is negative";
     case TDSL_ERR_ALIAS: return "a result overlaps another tensor";
     case TDSL_ERR_NOMEM: return "out of memory for an intermediate buffer";
+    case TDSL_ERR_SIZE: return "a tensor or buffer size in bytes overflows";
     default: return "unknown error";
     }
 }

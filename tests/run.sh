@@ -7,6 +7,8 @@
 #           it; then the same harness against the JIT (tests/jit_shim.c)
 #   errors  tests/errors/NAME.tdsl with `# error: LINE:COL: message` lines inside:
 #           tdslc must fail and print exactly those `FILE:LINE:COL: error: message`
+#   cli     tdslc on inputs that are not ordinary programs (binary files, control
+#           characters, too many errors): exact stderr, tests/cli/group.sh
 #   golden  tests/golden/NAME.tdsl: `tdslc --emit loops` must equal NAME.loops, and
 #           where NAME.steps exists, `tdslc --emit steps` must equal it
 #           (UPDATE_GOLDEN=1 rewrites the .loops and existing .steps files instead)
@@ -32,7 +34,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors golden link parse schedfuzz pool vector repl_values repl"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link parse schedfuzz pool vector repl_values repl"}
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -308,6 +310,10 @@ case_link() {
     [ -n "$out" ] && printf '%s\n' "$out"
 }
 
+# ---- group cli: tdslc on binary input, control characters, too many errors ----
+# shellcheck source=tests/cli/group.sh
+source tests/cli/group.sh
+
 # ---- group pool: the thread pool and parallel loops (tests/pool/group.sh) ----
 # shellcheck source=tests/pool/group.sh
 source tests/pool/group.sh
@@ -355,7 +361,7 @@ case_schedfuzz() {
     local k=${1#schedfuzz/} n=63 out rc f files=() args
     [ -n "$SAN" ] && n=13
     for f in tests/e2e/*.tdsl examples/*.tdsl; do
-        [ "$f" = tests/e2e/entry_checks.tdsl ] || files+=("$f")
+        case $f in tests/e2e/entry_checks.tdsl | tests/e2e/size_overflow.tdsl) ;; *) files+=("$f") ;; esac
     done
     args=(-q --strict --part "$k/8" -n "$n" --seed 1)
     [ -n "$SCHEDFUZZ_WITHOUT" ] && args+=(--without "$SCHEDFUZZ_WITHOUT")
@@ -365,7 +371,7 @@ case_schedfuzz() {
         echo "PASS schedfuzz/$k ($(printf '%s\n' "$out" | tail -n 1))"
     else
         echo "FAIL schedfuzz/$k (exit $rc)"
-        echo "  \$ $B/tests/sched_fuzz ${args[*]} tests/e2e/*.tdsl examples/*.tdsl (all but entry_checks)"
+        echo "  \$ $B/tests/sched_fuzz ${args[*]} tests/e2e/*.tdsl examples/*.tdsl (all but entry_checks, size_overflow)"
         show "$out"
         printf '%s\n' "$out" | tail -n 2 | sed 's/^/  | /'
     fi

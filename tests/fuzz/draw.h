@@ -21,7 +21,12 @@ typedef struct Loop {
     char key[24];       /* place in the unscheduled visiting order: an original loop's letter, then 0/1 per split */
 } Loop;
 
-typedef struct Read { char name[NL]; int rank; int stage; /* index, or -1 for a param */ } Read;
+typedef struct Read {
+    char name[NL];
+    int rank;
+    int stage;          /* index, or -1 for a param */
+    bool in_red, in_rest;   /* read inside the stage's reduction / in the rest of its value */
+} Read;
 
 typedef struct SStage {
     char name[NL];
@@ -30,7 +35,7 @@ typedef struct SStage {
     int n;
     char gone[MAXL][NL];    /* names split or fused away */
     int ngone;
-    bool has_red;           /* value is a top-level reduction */
+    bool has_red;           /* has a reduction of its own: its value, or the one nested reduction outside select arms */
     bool order_matters;     /* a float reduction: reduction loops keep their order */
     bool nested_red, is_result, inlined, placed_at, rf_made, rf_done;
     bool reshaped;          /* split, fused or packed: it can no longer be inlined */

@@ -83,22 +83,43 @@ void draw_prim(Model *m, const char *stage, const char *fmt, ...)
 
 /* ---- the model from the AST ---- */
 
-static void walk_expr(Model *m, SStage *s, const Expr *e, bool top)
+/* Records what stage s reads; red is its own reduction (reads inside it are
+ * in_red, others in_rest). */
+static void walk_expr(SStage *s, const Expr *e, const Expr *red, bool inside, bool top)
 {
     if (!e) return;
     if (e->kind == EX_REDUCE && !top) s->nested_red = true;
+    inside |= e == red;
     if (e->kind == EX_ACCESS && e->tensor && !e->tensor->is_scalar) {
-        bool seen = false;
-        for (int i = 0; i < s->nreads; i++) seen |= !strcmp(s->reads[i].name, e->tensor->name);
-        if (!seen && s->nreads < MAXR) {
-            Read *r = &s->reads[s->nreads++];
+        Read *r = NULL;
+        for (int i = 0; i < s->nreads; i++)
+            if (!strcmp(s->reads[i].name, e->tensor->name)) r = &s->reads[i];
+        if (!r && s->nreads < MAXR) {
+            r = &s->reads[s->nreads++];
             snprintf(r->name, NL, "%s", e->tensor->name);
             r->rank = e->nargs;
             r->stage = -1;
         }
+        if (r && inside) r->in_red = true;
+        if (r && !inside) r->in_rest = true;
     }
-    for (int i = 0; i < e->nargs; i++) walk_expr(m, s, e->args[i], false);
-    (void)m;
+    for (int i = 0; i < e->nargs; i++) walk_expr(s, e->args[i], red, inside, false);
+}
+
+/* The reduction whose loops a stage schedules (docs/schedules.md): its value,
+ * or the only reduction in it when that one is outside every select arm. */
+static int count_red(const Expr *e, bool arm, const Expr **last)
+{
+    int n = e->kind == EX_REDUCE;
+    if (n) *last = arm ? NULL : e;
+    for (int i = 0; i < e->nargs; i++) n += count_red(e->args[i], arm || (e->kind == EX_SELECT && i > 0), last);
+    return n;
+}
+
+static const Expr *own_reduction(const Expr *v)
+{
+    const Expr *r = NULL;
+    return v && count_red(v, false, &r) == 1 ? r : NULL;
 }
 
 static int64_t const_of(const struct Affine *a) { return a && aff_is_const(a) ? a->c : -1; }
@@ -146,10 +167,10 @@ static void model_init(Model *m, const Program *prog, const Fn *f, Rng *r)
             l->ext = s->tensor->extent && k < s->tensor->ndim ? const_of(s->tensor->extent[k]) : -1;
             use_name(m, s->vars[k]);
         }
-        const Expr *v = s->value;
-        if (v && v->kind == EX_REDUCE) {
+        const Expr *v = own_reduction(s->value);
+        if (v) {
             t->has_red = true;
-            t->order_matters = dtype_is_float(s->tensor->type);     /* max/min too: NaN and -0 */
+            t->order_matters = dtype_is_float(v->type);     /* max/min too: NaN and -0 */
             for (int k = 0; k < v->nrvars && t->n < MAXL; k++) {
                 Loop *l = &t->loops[t->n++];
                 snprintf(l->name, NL, "%s", v->rvars[k]->name);
@@ -159,7 +180,7 @@ static void model_init(Model *m, const Program *prog, const Fn *f, Rng *r)
                 use_name(m, v->rvars[k]->name);
             }
         }
-        walk_expr(m, t, v, true);
+        walk_expr(t, s->value, v, false, true);
     }
     /* names of every other rvar and index var (nested reductions, calls) */
     for (int i = 0; i < m->ns; i++) {
@@ -529,12 +550,29 @@ static bool p_rfactor(Model *m, SStage *s)
     snprintf(rname, NL, "%s", s->loops[i].name);
     for (int k = s->n - 1; k >= 0; k--)
         if (s->loops[k].red && strcmp(s->loops[k].name, rname)) remove_loop(s, k, false);
-    /* the body (and what it reads) moved to f: this stage packs nothing now, and
-     * the stages it read are read by f instead */
-    s->nreads = 0;
-    for (int k = 0; k < m->ns; k++)
-        for (int c = 0; c < m->st[k].ncons; c++)
-            if (m->st[k].cons[c] == si && &m->st[k] != f) m->st[k].cons[c] = (int)(f - m->st);
+    /* the reduction (and what it reads) moved to f: this stage packs nothing
+     * now, and the stages its reduction read are read by f; the rest of a
+     * value around a nested reduction still reads what it read */
+    int fi = (int)(f - m->st), n = 0;
+    f->nreads = 0;
+    for (int k = 0; k < s->nreads; k++) {
+        if (s->reads[k].in_red) f->reads[f->nreads++] = s->reads[k];
+        if (s->reads[k].in_rest) s->reads[n++] = s->reads[k];
+    }
+    s->nreads = n;
+    for (int k = 0; k < f->nreads; k++) f->reads[k].in_rest = false;
+    for (int k = 0; k < m->ns; k++) {
+        SStage *p = &m->st[k];
+        if (p == f) continue;
+        bool by_s = false, by_f = false;
+        for (int q = 0; q < s->nreads; q++) by_s |= !strcmp(s->reads[q].name, p->name);
+        for (int q = 0; q < f->nreads; q++) by_f |= !strcmp(f->reads[q].name, p->name);
+        int nc = 0;
+        for (int c = 0; c < p->ncons; c++)
+            if (p->cons[c] != si || by_s) p->cons[nc++] = p->cons[c];
+        p->ncons = nc;
+        if (by_f) add_consumer(p, fi);
+    }
     s->rf_done = true;
     return true;
 }
@@ -585,6 +623,13 @@ static bool in_set(const int *set, int n, int x)
     return false;
 }
 
+static bool reads_after(const SStage *t, const char *name)
+{
+    for (int i = 0; i < t->nreads; i++)
+        if (!strcmp(t->reads[i].name, name) && t->reads[i].in_rest && t->has_red) return true;
+    return false;
+}
+
 /* compute_at groups: a consumer T, one of its loops v outside any vector loop,
  * and producers computed there (in program order), each read only by T or by
  * stages of the group; then compute_root and pack */
@@ -612,6 +657,8 @@ static void draw_placements(Model *m)
                 /* an rfactor stage goes where its parent goes, or at a loop of its
                  * parent outside the loop that reduces it */
                 if (s->rf_made && (s->cons[0] != ti || v >= first_red)) ok = false;
+                /* the rest of t's value, after its reduction loops, reads it */
+                if (t->loops[v].red && reads_after(t, s->name)) ok = false;
                 if (ok && rng_pct(m->r, 65)) g[ng++] = si;
             }
         /* program order */
@@ -634,8 +681,9 @@ static void draw_placements(Model *m)
     /* pack: a tensor this stage reads that is a parameter or a stage computed at root */
     for (int oi = 0; oi < m->ns; oi++) {
         SStage *s = &m->st[order[oi]];
-        if (s->inlined || !s->nreads || !rng_pct(m->r, 22) || (sched_without & W_PACK)) continue;
+        if (s->inlined || s->rf_done || !s->nreads || !rng_pct(m->r, 22) || (sched_without & W_PACK)) continue;
         const Read *rd = &s->reads[rng_int(m->r, s->nreads)];
+        if (s->has_red && !rd->in_red) continue;    /* packs serve the reduction */
         if (rd->stage >= 0 && (m->st[rd->stage].inlined || m->st[rd->stage].placed_at)) continue;
         int fv = draw_first_vec(s);
         char buf[200];

@@ -7,6 +7,8 @@
 #   repl/inspect  :llvm and :asm (host code, so only their shape is checked)
 #   repl/pty      the interactive mode through a pseudo-terminal: prompt, history,
 #                 completion, Ctrl-C at the prompt and during a call (tests/repl/pty_test.py)
+#   repl/status   the exit status from a pipe: 0 when every statement ran, 1 when
+#                 one failed, even if the lines after a bad line all run
 #   repl/long     a long generated session (definitions, redefinitions, schedules,
 #                 calls, errors): runs clean, the point of it under make test-asan
 # Under ASan the allocator returns NULL for a huge request (calls.in expects
@@ -39,6 +41,7 @@ list_repl() {
     done
     echo repl/inspect
     echo repl/pty
+    echo repl/status
     echo repl/long
 }
 
@@ -53,6 +56,7 @@ case_repl() {
     case $name in
     inspect) repl_inspect "$tdsl" "$dir" ;;
     pty) repl_pty "$tdsl" "$dir" ;;
+    status) repl_status "$tdsl" "$dir" ;;
     long) repl_long "$tdsl" "$dir" ;;
     *) repl_transcript "$name" "$tdsl" "$dir" ;;
     esac
@@ -112,6 +116,27 @@ repl_pty() {
         echo "FAIL repl/pty"
         echo "  \$ (cd $dir && $py tests/repl/pty_test.py $tdsl)"
         show "$out"
+    fi
+}
+
+repl_status() {
+    local tdsl=$1 dir=$2 out rc problems="" script
+    for script in $'V = arange(i32[2])\nV[1]' $'this is not a line of tdsl ((\nV = arange(i32[2])\nV[1]' \
+                  $'V = arange(i32[2])\nV[1]\nW = full(i32[2],'; do
+        out=$(cd "$dir" && printf '%s\n' "$script" | repl_tdsl timeout "$TIMEOUT" "$tdsl" 2>&1)
+        rc=$?
+        case $script in
+        this*|*full*) [ $rc -eq 1 ] || problems+="  exit $rc, expected 1, after: ${script//$'\n'/; }"$'\n' ;;
+        *) [ $rc -eq 0 ] || problems+="  exit $rc, expected 0, after: ${script//$'\n'/; }"$'\n' ;;
+        esac
+        [ "$(grep -v ': error: \|^ \|^this\|^W = ' <<<"$out")" = "i32 1" ] ||
+            problems+="  the script did not print just 'i32 1' (and errors): ${script//$'\n'/; }"$'\n'
+    done
+    if [ -z "$problems" ]; then
+        echo "PASS repl/status"
+    else
+        echo "FAIL repl/status"
+        printf '%s' "$problems"
     fi
 }
 

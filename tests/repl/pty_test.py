@@ -99,6 +99,17 @@ expect(PROMPT, what="a fresh prompt after Ctrl-C")
 send("A[1, 1]\r")
 expect(r"f32 3\.0\r\n" + PROMPT, what="the line before Ctrl-C was dropped")
 
+# a bad line with open brackets is reported at once: a fresh prompt, not "  ... "
+send("this is not a line of tdsl ((\r")
+expect(r"error: expected the end of the statement, found 'is'.*?\r\n" + PROMPT, what="a bad line ends its statement")
+send("A[0, 0]\r")
+expect(r"f32 0\.0\r\n" + PROMPT, what="the line after a bad line runs")
+# a call over two lines: the open bracket reads on
+send("A[1,\r")
+expect(r"  \.\.\. ", what="the continuation prompt after an open bracket")
+send("0]\r")
+expect(r"f32 2\.0\r\n" + PROMPT, what="the call over two lines runs")
+
 # a block over several lines, with the continuation prompt
 send("fn slow(A: f32[n, n]) -> C: f32[n, n] {\r")
 expect(r"  \.\.\. ", what="the continuation prompt")

@@ -1,0 +1,2 @@
+build-dbg/lang/arena.o: lang/arena.c lang/arena.h
+lang/arena.h:

@@ -1,0 +1,2 @@
+build-dbg/lang/types.o: lang/types.c lang/types.h
+lang/types.h:
