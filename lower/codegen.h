@@ -91,7 +91,9 @@ LLVMValueRef cg_binop(CgModule *m, Op op, DType t, LLVMValueRef a, LLVMValueRef 
 void cg_stmt(CgFunc *f, const LStmt *s);
 void cg_emit_free(CgFunc *f, LLVMValueRef p);
 void cg_error_return(CgFunc *f, LLVMValueRef code);   /* frees live buffers, returns code */
-/* if status r (i32) is nonzero, cg_error_return(r) in block fail_name; goes on in ok_name */
+/* if bad, cg_error_return(code) in block fail_name; goes on in block ok_name */
+void cg_fail_if(CgFunc *f, LLVMValueRef bad, LLVMValueRef code, const char *fail_name, const char *ok_name);
+/* the same for a nonzero status r (i32), returning r */
 void cg_return_on_error(CgFunc *f, LLVMValueRef r, const char *fail_name, const char *ok_name);
 /* LS_FOR by loop kind: codegen_llvm.c (serial), codegen_parallel.c, codegen_vector.c. */
 void cg_serial_for(CgFunc *f, const LStmt *s);

@@ -566,15 +566,20 @@ void cg_error_return(CgFunc *f, LLVMValueRef code)
 }
 
 /* Continue only if !bad; otherwise free the live buffers and return code. */
-static void fail_if(CgFunc *f, LLVMValueRef bad, int code, const char *name)
+void cg_fail_if(CgFunc *f, LLVMValueRef bad, LLVMValueRef code, const char *fail_name, const char *ok_name)
 {
     CgModule *m = f->m;
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, name);
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "alloc.ok");
+    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, fail_name);
+    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, ok_name);
     LLVMBuildCondBr(m->b, bad, fail, ok);
     LLVMPositionBuilderAtEnd(m->b, fail);
-    cg_error_return(f, LLVMConstInt(m->i32, (unsigned long long)code, 0));
+    cg_error_return(f, code);
     LLVMPositionBuilderAtEnd(m->b, ok);
+}
+
+static void fail_if(CgFunc *f, LLVMValueRef bad, int code, const char *name)
+{
+    cg_fail_if(f, bad, LLVMConstInt(f->m->i32, (unsigned long long)code, 0), name, "alloc.ok");
 }
 
 void cg_push_var(CgFunc *f, const LVar *v, LLVMValueRef val)
@@ -725,14 +730,8 @@ static void emit_call_stmt(CgFunc *f, const LStmt *s)
 
 void cg_return_on_error(CgFunc *f, LLVMValueRef r, const char *fail_name, const char *ok_name)
 {
-    CgModule *m = f->m;
-    LLVMBuilderRef B = m->b;
-    LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(m->ctx, f->fn, fail_name);
-    LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(m->ctx, f->fn, ok_name);
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstNull(m->i32), ""), fail, ok);
-    LLVMPositionBuilderAtEnd(B, fail);
-    cg_error_return(f, r);
-    LLVMPositionBuilderAtEnd(B, ok);
+    LLVMValueRef bad = LLVMBuildICmp(f->m->b, LLVMIntNE, r, LLVMConstNull(f->m->i32), "");
+    cg_fail_if(f, bad, r, fail_name, ok_name);
 }
 
 void cg_stmt(CgFunc *f, const LStmt *s)
