@@ -1,2 +1,0 @@
-build-dbg/lang/diag.o: lang/diag.c lang/diag.h
-lang/diag.h:

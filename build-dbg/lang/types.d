@@ -1,2 +1,0 @@
-build-dbg/lang/types.o: lang/types.c lang/types.h
-lang/types.h:

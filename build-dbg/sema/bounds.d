@@ -1,9 +1,0 @@
-build-dbg/sema/bounds.o: sema/bounds.c sema/sema_int.h \
- sema/../lang/affine.h sema/../lang/arena.h sema/../lang/ast.h \
- sema/../lang/diag.h sema/../lang/types.h
-sema/sema_int.h:
-sema/../lang/affine.h:
-sema/../lang/arena.h:
-sema/../lang/ast.h:
-sema/../lang/diag.h:
-sema/../lang/types.h:
