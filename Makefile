@@ -230,4 +230,4 @@ $(B)/bench/matmul_default.o: examples/matmul.tdsl $(B)/tdslc
 $(B)/bench/matmul_bench: bench/matmul_bench.c $(B)/bench/matmul.o $(B)/bench/matmul_host.o $(B)/bench/matmul_default.o
 	$(CC) -O3 -march=x86-64-v3 -Wall -I$(B)/bench -o $@ $^ -lopenblas -lm
 $(B)/bench/parallel_overhead: bench/parallel_overhead.c runtime/tdsl_pool.c runtime/tdsl_pool.h
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ bench/parallel_overhead.c runtime/tdsl_pool.c -lpthread
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -I. -o $@ bench/parallel_overhead.c runtime/tdsl_pool.c -lpthread

@@ -1,9 +1,9 @@
 /* jit_time.c - JIT compile time (parse + check + lower + LLVM O3 + machine
  * code) of each fn in the given files, median of several compilations. */
-#include "../lang/ast.h"
-#include "../lower/lower.h"
-#include "../parser/parse.h"
-#include "../sema/sema.h"
+#include "lang/ast.h"
+#include "lower/lower.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
 #include <llvm-c/Core.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * 5 µs (ideal 5 µs: the excess is the fork-join cost when both threads take
  * part), and of loops started after the workers went to sleep. Run with
  * TDSL_NUM_THREADS=2 (make bench does). */
-#include "../runtime/tdsl_pool.h"
+#include "runtime/tdsl_pool.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,11 +3,11 @@
  * through a C function pointer and through ffi_call with a prepared cif (as
  * repl/call.c does), and the same for an empty C function.
  * Usage: repl_ffi [CALLS]  (default 10000000) */
-#include "../lang/ast.h"
-#include "../lower/lower.h"
-#include "../parser/parse.h"
-#include "../runtime/tdsl_tensor.h"
-#include "../sema/sema.h"
+#include "lang/ast.h"
+#include "lower/lower.h"
+#include "parser/parse.h"
+#include "runtime/tdsl_tensor.h"
+#include "sema/sema.h"
 #include <ffi.h>
 #include <llvm-c/Core.h>
 #include <stdio.h>

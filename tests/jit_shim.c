@@ -1,10 +1,10 @@
 /* jit_shim.c - lets an end-to-end harness run against the in-process JIT:
  * compiled with -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup, each generated entry
  * point name becomes a lookup here, which JIT-compiles $TDSL_JIT_FILE once. */
-#include "../lang/ast.h"
-#include "../lower/lower.h"
-#include "../parser/parse.h"
-#include "../sema/sema.h"
+#include "lang/ast.h"
+#include "lower/lower.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
 #include <llvm-c/Core.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,10 +7,10 @@
  * A rejected schedule must come with a located error; a crash, an internal
  * error, a mismatch or a write outside a result is a failure. Every case is a
  * function of its seed: a failure prints the command that replays it. */
-#include "../lang/ast.h"
-#include "../lower/lower.h"
-#include "../parser/parse.h"
-#include "../sema/sema.h"
+#include "lang/ast.h"
+#include "lower/lower.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
 #include "fuzz/fuzz.h"
 #include <llvm-c/Core.h>
 #include <signal.h>

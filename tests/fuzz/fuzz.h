@@ -3,7 +3,7 @@
  * string, and the drawer's one entry point. Every draw is a function of the seed. */
 #ifndef TDSL_FUZZ_H
 #define TDSL_FUZZ_H
-#include "../../lang/ast.h"
+#include "lang/ast.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
  * rule, named in SchedDraw.kind. Loop transforms come first, then placements
  * (compute_at, compute_root, pack) over the final loop names. */
 #include "draw.h"
-#include "../../lang/affine.h"
+#include "lang/affine.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * bytes around them and random values of each dtype, the libffi call of an
  * entry point, and the comparison of two result sets. */
 #include "fuzz.h"
-#include "../../lang/affine.h"
-#include "../../runtime/tdsl_tensor.h"
+#include "lang/affine.h"
+#include "runtime/tdsl_tensor.h"
 #include <ffi.h>
 #include <math.h>
 #include <stdlib.h>

@@ -42,7 +42,7 @@ pool_stress() {
     # shellcheck disable=SC2206
     local san=($SAN)
     out=$(
-        step "compiling" "$CC" "${san[@]}" -std=gnu11 -O2 -g -Wall -Wextra tests/pool/pool_stress.c runtime/tdsl_pool.c \
+        step "compiling" "$CC" "${san[@]}" -std=gnu11 -O2 -g -Wall -Wextra -I. tests/pool/pool_stress.c runtime/tdsl_pool.c \
             -lpthread -o "$dir/pool_stress" || exit 1
         for t in 1 2 4; do
             step "running with TDSL_NUM_THREADS=$t" env TDSL_NUM_THREADS=$t timeout "$TIMEOUT" "$dir/pool_stress" || exit 1
@@ -57,7 +57,7 @@ pool_stress() {
 pool_tsan() {
     local dir=$OUT/pool out t
     out=$(
-        step "compiling with -fsanitize=thread" "$CC" -fsanitize=thread -std=gnu11 -O1 -g -Wall -Wextra \
+        step "compiling with -fsanitize=thread" "$CC" -fsanitize=thread -std=gnu11 -O1 -g -Wall -Wextra -I. \
             tests/pool/pool_stress.c runtime/tdsl_pool.c -lpthread -o "$dir/pool_stress_tsan" || exit 1
         for t in 2 3; do
             step "running under TSan with TDSL_NUM_THREADS=$t" env TDSL_NUM_THREADS=$t \

@@ -2,7 +2,7 @@
  * any lowered fn exercises the parallel codegen (tests/pool). */
 #ifndef TDSL_PAR_FLIP_H
 #define TDSL_PAR_FLIP_H
-#include "../../lang/loopir.h"
+#include "lang/loopir.h"
 
 /* In each fn, makes the outermost loops whose iterations provably write
  * disjoint elements parallel (a loop that is not: the loops inside it are

@@ -1,9 +1,9 @@
 /* parflip.c - test-only tdslc: lowers .tdsl files, makes loops parallel with
  * par_flip (no schedule needed), and writes an object plus its header, or the
  * loops. Usage: parflip [--nest] [--emit obj|llvm|loops] [--target T] FILE.tdsl... -o OUT */
-#include "../../lower/lower.h"
-#include "../../parser/parse.h"
-#include "../../sema/sema.h"
+#include "lower/lower.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
 #include "par_flip.h"
 #include <llvm-c/Core.h>
 #include <stdlib.h>

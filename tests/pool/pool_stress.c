@@ -2,7 +2,7 @@
  * many loops of many sizes with every index checked, nested loops, several
  * caller threads at once, error codes, loops after the workers went to sleep.
  * Built twice by tests/run.sh: plain and with -fsanitize=thread. */
-#include "../../runtime/tdsl_pool.h"
+#include "runtime/tdsl_pool.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,11 +15,11 @@
  * --twins: no rewriting; each scheduled fn X_s must equal its twin X.
  * usage: vector_test [-v] [-s SEED] [-d DIR] [-V TAG] [--some] [--twins] [--no-aot] FILE.tdsl...
  * (a PASS/FAIL line per file; --some, as make test runs it, picks fewer variants) */
-#include "../lang/ast.h"
-#include "../lower/lower.h"
-#include "../parser/parse.h"
-#include "../sema/sema.h"
-#include "../runtime/tdsl_tensor.h"
+#include "lang/ast.h"
+#include "lower/lower.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
+#include "runtime/tdsl_tensor.h"
 #include <dlfcn.h>
 #include <ffi.h>
 #include <llvm-c/Core.h>
