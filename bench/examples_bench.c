@@ -73,12 +73,30 @@ static void report(const char *name, const char *shape, Thunk f, void *ctx, cons
 
 /* ---- one context per example ---- */
 
-typedef struct { tdsl_tensor a[4], y, yr; } Ctx;
+typedef struct {
+    tdsl_tensor a[4], y, yr;
+} Ctx;
 
-static int run_softmax(void *p, int w) { Ctx *c = p; return w ? softmax_ref(&c->a[0], &c->yr) : softmax(&c->a[0], &c->y); }
-static int run_conv(void *p, int w) { Ctx *c = p; return w ? conv3x3_ref(&c->a[0], &c->a[1], &c->yr) : conv3x3(&c->a[0], &c->a[1], &c->y); }
-static int run_blur(void *p, int w) { Ctx *c = p; return w ? blur3_ref(&c->a[0], &c->yr) : blur3(&c->a[0], &c->y); }
-static int run_scale(void *p, int w) { Ctx *c = p; return w ? scale_ref(&c->a[0], 1.5f, &c->yr) : scale(&c->a[0], 1.5f, &c->y); }
+static int run_softmax(void *p, int w)
+{
+    Ctx *c = p;
+    return w ? softmax_ref(&c->a[0], &c->yr) : softmax(&c->a[0], &c->y);
+}
+static int run_conv(void *p, int w)
+{
+    Ctx *c = p;
+    return w ? conv3x3_ref(&c->a[0], &c->a[1], &c->yr) : conv3x3(&c->a[0], &c->a[1], &c->y);
+}
+static int run_blur(void *p, int w)
+{
+    Ctx *c = p;
+    return w ? blur3_ref(&c->a[0], &c->yr) : blur3(&c->a[0], &c->y);
+}
+static int run_scale(void *p, int w)
+{
+    Ctx *c = p;
+    return w ? scale_ref(&c->a[0], 1.5f, &c->yr) : scale(&c->a[0], 1.5f, &c->y);
+}
 static int run_linear(void *p, int w)
 {
     Ctx *c = p;
@@ -105,7 +123,9 @@ int main(void)
         int ch = 64, h = 56, w = 56, o = 64;
         float *i = randf((size_t)ch * h * w, 2), *k = randf((size_t)o * ch * 9, 3);
         float *y = malloc(sizeof(float) * o * h * w), *yr = malloc(sizeof(float) * o * h * w);
-        Ctx c = { .a = { TDSL_F32(i, ch, h, w), TDSL_F32(k, o, ch, 3, 3) }, .y = TDSL_F32(y, o, h, w), .yr = TDSL_F32(yr, o, h, w) };
+        Ctx c = { .a = { TDSL_F32(i, ch, h, w), TDSL_F32(k, o, ch, 3, 3) },
+                  .y = TDSL_F32(y, o, h, w),
+                  .yr = TDSL_F32(yr, o, h, w) };
         report("conv3x3", "64ch 56x56 -> 64ch", run_conv, &c, y, yr, (size_t)o * h * w);
         free(i), free(k), free(y), free(yr);
     }
@@ -127,7 +147,9 @@ int main(void)
         int n = 256, k = 1024, m = 512;
         float *x = randf((size_t)n * k, 6), *wt = randf((size_t)m * k, 7), *b = randf((size_t)m, 8);
         float *y = malloc(sizeof(float) * n * m), *yr = malloc(sizeof(float) * n * m);
-        Ctx c = { .a = { TDSL_F32(x, n, k), TDSL_F32(wt, m, k), TDSL_F32(b, m) }, .y = TDSL_F32(y, n, m), .yr = TDSL_F32(yr, n, m) };
+        Ctx c = { .a = { TDSL_F32(x, n, k), TDSL_F32(wt, m, k), TDSL_F32(b, m) },
+                  .y = TDSL_F32(y, n, m),
+                  .yr = TDSL_F32(yr, n, m) };
         report("linear", "256x1024 . 512x1024^T", run_linear, &c, y, yr, (size_t)n * m);
         report("linear_relu", "256x1024 . 512x1024^T", run_lrelu, &c, y, yr, (size_t)n * m);
         free(x), free(wt), free(b), free(y), free(yr);

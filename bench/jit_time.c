@@ -48,7 +48,10 @@ static double compile_once(const char *path, int which, const char **name)
     LFunc **fns;
     if (!src.text || parse_source(&a, &src, &p, &d) || sema_check(&a, &p, &d)) exit(1);
     int n = lower_program(&a, &p, &fns, &d);
-    if (which >= n) { arena_free(&a); return -1; }
+    if (which >= n) {
+        arena_free(&a);
+        return -1;
+    }
     Jit *j = jit_create(&d);
     if (!j || jit_add(j, fns, which + 1, 3, &d)) exit(1);
     double t = now() - t0;

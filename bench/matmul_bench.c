@@ -27,14 +27,14 @@
 
 /* OpenBLAS (libopenblas-dev); declared here so any cblas.h variant will do */
 enum { CblasRowMajor = 101, CblasNoTrans = 111 };
-void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *A, int lda,
-                 const float *B, int ldb, float beta, float *C, int ldc);
+void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *A, int lda, const float *B,
+                 int ldb, float beta, float *C, int ldc);
 void openblas_set_num_threads(int n);
 
 #define MAX_RUNS 32
 enum { V_BEST, V_HOST, V_DEFAULT, V_NAIVE, V_BLAS, NVAR };
 static const char *const names[NVAR] = {
-    "tdsl schedule (x86-64-v3)", "tdsl schedule (--target host)", "tdsl no schedule",
+    "tdsl schedule (x86-64-v3)",   "tdsl schedule (--target host)", "tdsl no schedule",
     "naive C (gcc -O3 x86-64-v3)", "OpenBLAS cblas_sgemm",
 };
 
@@ -79,7 +79,9 @@ static int call(int v, const float *A, const float *B, Run *r)
     case V_HOST: return matmul_host(&tA, &tB, &tC);
     case V_DEFAULT: return matmul_default(&tA, &tB, &tC);
     case V_NAIVE: naive(A, B, r->C, m, n, n); return 0;
-    case V_BLAS: cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0f, A, n, B, n, 0.0f, r->C, n); return 0;
+    case V_BLAS:
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0f, A, n, B, n, 0.0f, r->C, n);
+        return 0;
     }
     return 1;
 }
@@ -149,7 +151,11 @@ static int child(int n, int threads, int runs)
 
 /* ---- parent: a child per (size, thread count), one table ---- */
 
-typedef struct Cell { bool ok; double sec, cpu, err; int rows; } Cell;
+typedef struct Cell {
+    bool ok;
+    double sec, cpu, err;
+    int rows;
+} Cell;
 
 static int measure(const char *self, int n, int threads, int runs, Cell *out)
 {
@@ -204,8 +210,9 @@ int main(int argc, char **argv)
             Cell *a = &c[0][v], *b = &c[1][v];
             if (!a->ok || !b->ok || !o1->ok || !o2->ok) continue;
             printf("  %s / OpenBLAS: %.2f (1 thread), %.2f (1 thread, cpu), %.2f (2 threads); 2-thread speedup %.2f"
-                   " (OpenBLAS %.2f)\n", v == V_BEST ? "tdsl x86-64-v3" : "tdsl host     ", o1->sec / a->sec,
-                   o1->cpu / a->cpu, o2->sec / b->sec, a->sec / b->sec, o1->sec / o2->sec);
+                   " (OpenBLAS %.2f)\n",
+                   v == V_BEST ? "tdsl x86-64-v3" : "tdsl host     ", o1->sec / a->sec, o1->cpu / a->cpu,
+                   o2->sec / b->sec, a->sec / b->sec, o1->sec / o2->sec);
         }
         Cell *b1 = &c[0][V_BEST], *d = &c[0][V_DEFAULT], *nv = &c[0][V_NAIVE];
         if (b1->ok && d->ok && nv->ok)

@@ -71,6 +71,7 @@ int main(void)
            two, two - 5.0, 100.0 * shared / 20000);
     printf("  empty loop after 2 ms idle (asleep)    %7.2f us\n", median(200, 2, empty, 2000));
     double slept = median(200, 2, spin5, 2000);
-    printf("  2 x 5 us after 2 ms idle (asleep)      %7.2f us   (both threads in %.0f%%)\n", slept, 100.0 * shared / 200);
+    printf("  2 x 5 us after 2 ms idle (asleep)      %7.2f us   (both threads in %.0f%%)\n", slept,
+           100.0 * shared / 200);
     return 0;
 }

@@ -55,7 +55,9 @@ static void say(int fd, const char *s)
     if (write(fd, s, strlen(s)) != (ssize_t)strlen(s)) exit(1);
 }
 
-typedef struct Trial { double start, define, first, second, other; } Trial;
+typedef struct Trial {
+    double start, define, first, second, other;
+} Trial;
 
 static Trial trial(const char *tdsl, const char *file, const char *home)
 {

@@ -6,11 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "usage: tdsl [FILE.tdsl ...]\n"
-    "  The TDSL REPL: loads the files, then reads statements from the terminal\n"
-    "  (line editing, history in ~/.tdsl_history, tab completion) or from a pipe.\n"
-    "  :help lists the commands. From a pipe, the exit status is 1 if any input failed.\n";
+static const char usage[] = "usage: tdsl [FILE.tdsl ...]\n"
+                            "  The TDSL REPL: loads the files, then reads statements from the terminal\n"
+                            "  (line editing, history in ~/.tdsl_history, tab completion) or from a pipe.\n"
+                            "  :help lists the commands. From a pipe, the exit status is 1 if any input failed.\n";
 
 int main(int argc, char **argv)
 {

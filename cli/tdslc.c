@@ -31,8 +31,11 @@ static int parse_args(int argc, char **argv, Options *o)
     o->cg.opt_level = 3;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char **slot = !strcmp(a, "-o") ? &o->out : !strcmp(a, "--header") ? &o->header
-                          : !strcmp(a, "--emit") ? &o->emit : !strcmp(a, "--target") ? &o->cg.target : NULL;
+        const char **slot = !strcmp(a, "-o")         ? &o->out
+                            : !strcmp(a, "--header") ? &o->header
+                            : !strcmp(a, "--emit")   ? &o->emit
+                            : !strcmp(a, "--target") ? &o->cg.target
+                                                     : NULL;
         if (slot || !strcmp(a, "--schedule")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "tdslc: %s needs an argument\n%s", a, usage);
@@ -75,7 +78,10 @@ static char *guard_of(Arena *a, const char *path)
 {
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     char *g = arena_printf(a, "TDSL_%s", base);
-    for (char *p = g; *p; p++) *p = (char)((*p >= 'a' && *p <= 'z') ? *p - 32 : ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) ? *p : '_');
+    for (char *p = g; *p; p++)
+        *p = (char)((*p >= 'a' && *p <= 'z')                                 ? *p - 32
+                    : ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) ? *p
+                                                                             : '_');
     return g;
 }
 

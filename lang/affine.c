@@ -39,15 +39,22 @@ static Affine *aff_combine(Arena *a, const Affine *x, int64_t kx, const Affine *
         int v;
         int64_t c = 0, cx = 0, cy = 0;
         bool o = false;
-        if (j >= y->n || (i < x->n && x->var[i] < y->var[j])) { v = x->var[i]; o = __builtin_mul_overflow(kx, x->coef[i++], &c); }
-        else if (i >= x->n || y->var[j] < x->var[i]) { v = y->var[j]; o = __builtin_mul_overflow(ky, y->coef[j++], &c); }
-        else {
+        if (j >= y->n || (i < x->n && x->var[i] < y->var[j])) {
+            v = x->var[i];
+            o = __builtin_mul_overflow(kx, x->coef[i++], &c);
+        } else if (i >= x->n || y->var[j] < x->var[i]) {
+            v = y->var[j];
+            o = __builtin_mul_overflow(ky, y->coef[j++], &c);
+        } else {
             v = x->var[i];
             o = __builtin_mul_overflow(kx, x->coef[i++], &cx) || __builtin_mul_overflow(ky, y->coef[j++], &cy) ||
                 __builtin_add_overflow(cx, cy, &c);
         }
         r->overflow |= o;
-        if (c) { r->var[r->n] = v; r->coef[r->n++] = c; }
+        if (c) {
+            r->var[r->n] = v;
+            r->coef[r->n++] = c;
+        }
     }
     return r;
 }

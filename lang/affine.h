@@ -17,7 +17,9 @@ typedef struct Affine {
 } Affine;
 
 /* An inclusive range lo..hi of an index. */
-typedef struct Range { Affine *lo, *hi; } Range;
+typedef struct Range {
+    Affine *lo, *hi;
+} Range;
 
 Affine *aff_const(Arena *a, int64_t c);
 Affine *aff_var(Arena *a, int var);

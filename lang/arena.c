@@ -5,14 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct ArenaBlock { ArenaBlock *next; size_t used, cap; _Alignas(16) unsigned char data[]; };
+struct ArenaBlock {
+    ArenaBlock *next;
+    size_t used, cap;
+    _Alignas(16) unsigned char data[];
+};
 
 void arena_init(Arena *a) { a->head = NULL; }
 
 void arena_free(Arena *a)
 {
     ArenaBlock *b = a->head;
-    while (b) { ArenaBlock *n = b->next; free(b); b = n; }
+    while (b) {
+        ArenaBlock *n = b->next;
+        free(b);
+        b = n;
+    }
     a->head = NULL;
 }
 
@@ -23,8 +31,13 @@ void *arena_alloc(Arena *a, size_t n)
     if (!b || b->cap - b->used < n) {
         size_t cap = n > 65536 ? n : 65536;
         b = malloc(sizeof(ArenaBlock) + cap);
-        if (!b) { fputs("tdsl: out of memory\n", stderr); abort(); }
-        b->next = a->head; b->used = 0; b->cap = cap;
+        if (!b) {
+            fputs("tdsl: out of memory\n", stderr);
+            abort();
+        }
+        b->next = a->head;
+        b->used = 0;
+        b->cap = cap;
         a->head = b;
     }
     void *p = b->data + b->used;

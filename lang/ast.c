@@ -71,11 +71,10 @@ Fn *program_find_fn(const Program *p, const char *name)
 const char *op_text(Op op)
 {
     static const char *text[] = {
-        [OP_NONE] = "?",
-        [OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_DIV] = "/", [OP_MOD] = "%",
-        [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=", [OP_EQ] = "==",
-        [OP_NE] = "!=", [OP_AND] = "&&", [OP_OR] = "||", [OP_NEG] = "-", [OP_NOT] = "!",
-        [OP_SUM] = "sum", [OP_PROD] = "prod", [OP_MAX] = "max", [OP_MIN] = "min",
+        [OP_NONE] = "?", [OP_ADD] = "+",   [OP_SUB] = "-",     [OP_MUL] = "*",   [OP_DIV] = "/",
+        [OP_MOD] = "%",  [OP_LT] = "<",    [OP_LE] = "<=",     [OP_GT] = ">",    [OP_GE] = ">=",
+        [OP_EQ] = "==",  [OP_NE] = "!=",   [OP_AND] = "&&",    [OP_OR] = "||",   [OP_NEG] = "-",
+        [OP_NOT] = "!",  [OP_SUM] = "sum", [OP_PROD] = "prod", [OP_MAX] = "max", [OP_MIN] = "min",
     };
     return (unsigned)op < sizeof text / sizeof text[0] ? text[op] : "?";
 }
@@ -98,8 +97,11 @@ static int prec(const Expr *e)
         switch (e->op) {
         case OP_OR: return PREC_OR;
         case OP_AND: return PREC_AND;
-        case OP_ADD: case OP_SUB: return PREC_ADD;
-        case OP_MUL: case OP_DIV: case OP_MOD: return PREC_MUL;
+        case OP_ADD:
+        case OP_SUB: return PREC_ADD;
+        case OP_MUL:
+        case OP_DIV:
+        case OP_MOD: return PREC_MUL;
         default: return PREC_CMP;
         }
     case EX_UNARY: return PREC_UNARY;
@@ -217,10 +219,7 @@ static void print_dims(Printer *p, const Tensor *t)
     fputc(']', p->out);
 }
 
-static bool aff_is_zero(const Affine *x)
-{
-    return !x || (aff_is_const(x) && x->c == 0);
-}
+static bool aff_is_zero(const Affine *x) { return !x || (aff_is_const(x) && x->c == 0); }
 
 /* `Z: f32[n, m]` from sema's extents; a dim not starting at 0 is `lo..hi`. */
 static void print_inferred(Printer *p, const Tensor *t)
@@ -262,20 +261,16 @@ static void print_stage(Printer *p, const Stage *s)
     FILE *out = p->out;
     fputs("    ", out);
     switch (s->kind) {
-    case ST_DECL:
-        print_dims(p, s->decl);
-        break;
+    case ST_DECL: print_dims(p, s->decl); break;
     case ST_STAGE:
         fprintf(out, "%s[", s->target);
-        for (int i = 0; i < s->nvars; i++)
-            fprintf(out, "%s%s", i ? ", " : "", s->vars[i]);
+        for (int i = 0; i < s->nvars; i++) fprintf(out, "%s%s", i ? ", " : "", s->vars[i]);
         fputs("] = ", out);
         print_expr(p, s->value);
         break;
     case ST_CALL:
         if (s->ntargets != 1) fputc('(', out);
-        for (int i = 0; i < s->ntargets; i++)
-            fprintf(out, "%s%s", i ? ", " : "", s->targets[i]);
+        for (int i = 0; i < s->ntargets; i++) fprintf(out, "%s%s", i ? ", " : "", s->targets[i]);
         fprintf(out, "%s = %s(", s->ntargets != 1 ? ")" : "", s->callee);
         print_list(p, s->args, s->nargs);
         fputc(')', out);
@@ -300,8 +295,7 @@ static void print_fn(Printer *p, const Fn *f)
         print_dims(p, f->results[i]);
     }
     fputs(f->nresults != 1 ? ") {\n" : " {\n", out);
-    for (int i = 0; i < f->nstmts; i++)
-        print_stage(p, f->stmts[i]);
+    for (int i = 0; i < f->nstmts; i++) print_stage(p, f->stmts[i]);
     fputs("}\n", out);
 }
 
@@ -313,8 +307,7 @@ void ast_print_fn(FILE *out, const Fn *f)
     if (f->nsizevars > 0) {
         names = malloc(sizeof *names * (size_t)f->nsizevars);
         if (!names) return;
-        for (int i = 0; i < f->nsizevars; i++)
-            names[i] = f->sizevars[i].name;
+        for (int i = 0; i < f->nsizevars; i++) names[i] = f->sizevars[i].name;
     }
     p.names = names;
     print_fn(&p, f);

@@ -29,16 +29,31 @@ typedef enum ExprKind {
 
 typedef enum Op {
     OP_NONE,
-    OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
-    OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
-    OP_AND, OP_OR,
-    OP_NEG, OP_NOT,
-    OP_SUM, OP_PROD, OP_MAX, OP_MIN,
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV,
+    OP_MOD,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_EQ,
+    OP_NE,
+    OP_AND,
+    OP_OR,
+    OP_NEG,
+    OP_NOT,
+    OP_SUM,
+    OP_PROD,
+    OP_MAX,
+    OP_MIN,
 } Op;
 
 /* What a name refers to, settled by sema. */
 typedef enum RefKind {
-    REF_NONE, REF_INDEX,   /* index var of the enclosing stage: id = position */
+    REF_NONE,
+    REF_INDEX,   /* index var of the enclosing stage: id = position */
     REF_RVAR,              /* reduction var: rvar points at it */
     REF_SIZE,              /* size var of the fn: id = index in fn->sizevars */
     REF_SCALAR,            /* scalar param: tensor points at it */
@@ -46,8 +61,22 @@ typedef enum RefKind {
 
 /* Math functions and casts callable in expressions (sema: EX_CALL). */
 typedef enum MathFn {
-    MF_NONE, MF_EXP, MF_LOG, MF_SQRT, MF_RSQRT, MF_SIN, MF_COS, MF_TANH, MF_ERF,
-    MF_POW, MF_FLOOR, MF_CEIL, MF_ABS, MF_MIN, MF_MAX, MF_CAST,
+    MF_NONE,
+    MF_EXP,
+    MF_LOG,
+    MF_SQRT,
+    MF_RSQRT,
+    MF_SIN,
+    MF_COS,
+    MF_TANH,
+    MF_ERF,
+    MF_POW,
+    MF_FLOOR,
+    MF_CEIL,
+    MF_ABS,
+    MF_MIN,
+    MF_MAX,
+    MF_CAST,
 } MathFn;
 
 /* A reduction variable: `over r` or `over r in lo..hi`. */
@@ -87,7 +116,9 @@ struct Expr {
 #define EXPR_MAX_DEPTH 4000
 
 /* A shape dimension as written: an expression over size vars and literals. */
-typedef struct Dim { Expr *expr; } Dim;
+typedef struct Dim {
+    Expr *expr;
+} Dim;
 
 typedef enum TensorKind { TK_PARAM, TK_RESULT, TK_LOCAL } TensorKind;
 
@@ -141,39 +172,56 @@ struct Stage {
     struct Affine **call_sizes; /* ST_CALL: callee size vars in the caller's terms */
 };
 
-typedef struct SizeVar { const char *name; Span span; } SizeVar;
+typedef struct SizeVar {
+    const char *name;
+    Span span;
+} SizeVar;
 
 struct Fn {
     const char *name;
     Span span;
-    Tensor **params; int nparams;
-    Tensor **results; int nresults;
-    Stage **stmts; int nstmts;
+    Tensor **params;
+    int nparams;
+    Tensor **results;
+    int nresults;
+    Stage **stmts;
+    int nstmts;
     /* sema: */
-    SizeVar *sizevars; int nsizevars;
-    Tensor **locals; int nlocals;       /* every non-param tensor, in evaluation order */
+    SizeVar *sizevars;
+    int nsizevars;
+    Tensor **locals;
+    int nlocals;       /* every non-param tensor, in evaluation order */
     int nrvars;
     bool checked;                       /* passed sema */
 };
 
 /* schedule NAME { T.split(i, io, ii, 8).parallel(io)  ... } : parsed, kept. */
-typedef struct SchedArg { bool is_int; int64_t ival; const char *name; Span span; } SchedArg;
+typedef struct SchedArg {
+    bool is_int;
+    int64_t ival;
+    const char *name;
+    Span span;
+} SchedArg;
 typedef struct SchedPrim {
     const char *stage;      /* the tensor the chain starts on */
     Span stage_span;
     const char *prim;
     Span span;
-    SchedArg *args; int nargs;
+    SchedArg *args;
+    int nargs;
 } SchedPrim;
 typedef struct Schedule {
     const char *fn;
     Span span;
-    SchedPrim **prims; int nprims;      /* in application order */
+    SchedPrim **prims;
+    int nprims;      /* in application order */
 } Schedule;
 
 typedef struct Program {
-    Fn **fns; int nfns;
-    Schedule **scheds; int nscheds;
+    Fn **fns;
+    int nfns;
+    Schedule **scheds;
+    int nscheds;
 } Program;
 
 /* Node constructors (allocate from the arena, set kind/span). */

@@ -49,7 +49,8 @@ static void put_under(FILE *out, const char *t, int len, int from, int to, char 
     for (int i = from; i < to;) {
         int k = i < len ? echo_char(t + i, len - i, buf, &w) : (w = 1);
         if (i < len && t[i] == '\t' && fill == ' ') fputc('\t', out);
-        else for (int c = 0; c < w; c++) fputc(fill, out);
+        else
+            for (int c = 0; c < w; c++) fputc(fill, out);
         i += k;
     }
 }
@@ -80,10 +81,7 @@ static void print_source_line(FILE *out, Span sp)
     fputc('\n', out);
 }
 
-bool diag_stopped(const Diag *d)
-{
-    return d->nerrors > (d->max_errors > 0 ? d->max_errors : 20);
-}
+bool diag_stopped(const Diag *d) { return d->nerrors > (d->max_errors > 0 ? d->max_errors : 20); }
 
 /* Counts a diagnostic; false when it is not to be printed. The first error
  * past the limit prints the stop line instead. */

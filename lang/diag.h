@@ -6,10 +6,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-typedef struct Source { const char *path; const char *text; } Source;
+typedef struct Source {
+    const char *path;
+    const char *text;
+} Source;
 
 /* A source span: 1-based line/col of first and last character (inclusive). */
-typedef struct Span { const Source *src; int line, col, end_line, end_col; } Span;
+typedef struct Span {
+    const Source *src;
+    int line, col, end_line, end_col;
+} Span;
 
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
@@ -20,8 +26,7 @@ typedef struct Diag {
 } Diag;
 
 void diag_init(Diag *d, FILE *out);
-void diag_report(Diag *d, DiagLevel lvl, Span sp, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+void diag_report(Diag *d, DiagLevel lvl, Span sp, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 #define diag_error(d, sp, ...) diag_report((d), DIAG_ERROR, (sp), __VA_ARGS__)
 #define diag_warning(d, sp, ...) diag_report((d), DIAG_WARNING, (sp), __VA_ARGS__)
 #define diag_note(d, sp, ...) diag_report((d), DIAG_NOTE, (sp), __VA_ARGS__)

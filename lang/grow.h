@@ -16,7 +16,10 @@ void *arena_grow(struct Arena *a, void *p, int len, int *cap, int need, size_t e
 #define GROW(p, cap, need) ((p) = grow((p), &(cap), (need), sizeof *(p)))
 #define ARENA_GROW(a, p, len, cap, need) ((p) = arena_grow((a), (p), (len), &(cap), (need), sizeof *(p)))
 
-typedef struct PtrVec { void **items; int len, cap; } PtrVec;
+typedef struct PtrVec {
+    void **items;
+    int len, cap;
+} PtrVec;
 void vec_push(struct Arena *a, PtrVec *v, void *p);
 
 #endif

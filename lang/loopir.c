@@ -236,8 +236,8 @@ LStmt *ls_if(Arena *a, LExpr *cond, LStmt *then, LStmt *els)
 
 static const char *math_name(MathFn f)
 {
-    static const char *n[] = { "?", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "erf",
-                               "pow", "floor", "ceil", "abs", "min", "max", "cast" };
+    static const char *n[] = { "?",   "exp", "log",   "sqrt", "rsqrt", "sin", "cos", "tanh",
+                               "erf", "pow", "floor", "ceil", "abs",   "min", "max", "cast" };
     return n[f];
 }
 
@@ -247,8 +247,14 @@ static int prec_of(const LExpr *e)
     switch (e->op) {
     case OP_OR: return 1;
     case OP_AND: return 2;
-    case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE: return 3;
-    case OP_ADD: case OP_SUB: return 4;
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+    case OP_EQ:
+    case OP_NE: return 3;
+    case OP_ADD:
+    case OP_SUB: return 4;
     default: return 5;
     }
 }

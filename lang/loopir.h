@@ -35,7 +35,8 @@ typedef struct Buffer {
 } Buffer;
 
 typedef enum LExprKind {
-    LX_INT, LX_FLOAT,   /* constants of `type` */
+    LX_INT,
+    LX_FLOAT,   /* constants of `type` */
     LX_VAR,             /* var */
     LX_LOAD,            /* buf[args[0..ndim-1]] */
     LX_UNARY,           /* op (OP_NEG, OP_NOT) args[0] */

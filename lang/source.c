@@ -26,16 +26,10 @@ int source_utf8_len(const char *s, size_t n, unsigned *cp)
     return len;
 }
 
-bool source_is_control(unsigned cp)
-{
-    return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
-}
+bool source_is_control(unsigned cp) { return cp < 0x20 || (cp >= 0x7f && cp < 0xa0); }
 
 /* The lexer's blanks besides the newline (parser/lexer.l: [ \t\r\f\v]). */
-static bool is_blank_control(unsigned cp)
-{
-    return cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v';
-}
+static bool is_blank_control(unsigned cp) { return cp == '\t' || cp == '\r' || cp == '\f' || cp == '\v'; }
 
 /* Comments run from '#' to the end of the line (TDSL has no strings, so a '#'
  * outside a comment always starts one). Inside a comment any control character

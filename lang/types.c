@@ -2,14 +2,16 @@
 #include "lang/types.h"
 #include <string.h>
 
-static const struct { const char *name, *ctype; int bits, code; } info[DT_COUNT] = {
-    [DT_NONE] = { "?", "void", 0, 0 },
-    [DT_BOOL] = { "bool", "bool", 8, 6 },
-    [DT_I8] = { "i8", "int8_t", 8, 0 },     [DT_I16] = { "i16", "int16_t", 16, 0 },
-    [DT_I32] = { "i32", "int32_t", 32, 0 }, [DT_I64] = { "i64", "int64_t", 64, 0 },
-    [DT_U8] = { "u8", "uint8_t", 8, 1 },    [DT_U16] = { "u16", "uint16_t", 16, 1 },
+static const struct {
+    const char *name, *ctype;
+    int bits, code;
+} info[DT_COUNT] = {
+    [DT_NONE] = { "?", "void", 0, 0 },       [DT_BOOL] = { "bool", "bool", 8, 6 },
+    [DT_I8] = { "i8", "int8_t", 8, 0 },      [DT_I16] = { "i16", "int16_t", 16, 0 },
+    [DT_I32] = { "i32", "int32_t", 32, 0 },  [DT_I64] = { "i64", "int64_t", 64, 0 },
+    [DT_U8] = { "u8", "uint8_t", 8, 1 },     [DT_U16] = { "u16", "uint16_t", 16, 1 },
     [DT_U32] = { "u32", "uint32_t", 32, 1 }, [DT_U64] = { "u64", "uint64_t", 64, 1 },
-    [DT_F32] = { "f32", "float", 32, 2 },   [DT_F64] = { "f64", "double", 64, 2 },
+    [DT_F32] = { "f32", "float", 32, 2 },    [DT_F64] = { "f64", "double", 64, 2 },
 };
 
 const char *dtype_name(DType t) { return info[t].name; }

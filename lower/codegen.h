@@ -30,7 +30,10 @@ typedef struct BufInfo {
     LLVMValueRef *min, *stride;     /* per dim, i64 (malloc'd) */
 } BufInfo;
 
-typedef struct VarBind { const LVar *var; LLVMValueRef val; } VarBind;
+typedef struct VarBind {
+    const LVar *var;
+    LLVMValueRef val;
+} VarBind;
 
 typedef struct CgFunc {
     CgModule *m;
@@ -55,8 +58,8 @@ typedef struct CgFunc {
 /* ---- codegen_llvm.c ---- */
 /* Builds a module holding a kernel and an entry point per fn; data layout and
  * triple come from tm. Returns NULL after reporting to d. */
-LLVMModuleRef cg_build_module(LLVMContextRef ctx, LLVMTargetMachineRef tm, const char *name,
-                              LFunc **fns, int n, Diag *d);
+LLVMModuleRef cg_build_module(LLVMContextRef ctx, LLVMTargetMachineRef tm, const char *name, LFunc **fns, int n,
+                              Diag *d);
 LLVMTypeRef cg_type(CgModule *m, DType t);       /* in registers: bool is i1 */
 LLVMTypeRef cg_mem_type(CgModule *m, DType t);   /* in memory: bool is i8 */
 /* The kernel `tdsl.k.<name>` (declared on first use, defined once). */

@@ -20,10 +20,14 @@ LLVMTypeRef cg_type(CgModule *m, DType t)
 {
     switch (t) {
     case DT_BOOL: return m->i1;
-    case DT_I8: case DT_U8: return m->i8;
-    case DT_I16: case DT_U16: return m->i16;
-    case DT_I32: case DT_U32: return m->i32;
-    case DT_I64: case DT_U64: return m->i64;
+    case DT_I8:
+    case DT_U8: return m->i8;
+    case DT_I16:
+    case DT_U16: return m->i16;
+    case DT_I32:
+    case DT_U32: return m->i32;
+    case DT_I64:
+    case DT_U64: return m->i64;
     case DT_F32: return m->f32;
     case DT_F64: return m->f64;
     default: cg_internal_error(m, "value of unknown dtype"); return m->i32;
@@ -51,8 +55,7 @@ LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f)
     int n = f->nparams + f->nresults + f->nsizes;
     LLVMTypeRef *ts = malloc(sizeof(LLVMTypeRef) * (size_t)(n ? n : 1));
     int k = 0;
-    for (int i = 0; i < f->nparams; i++)
-        ts[k++] = f->params[i] ? m->ptr : cg_type(m, f->scalars[i]->type);
+    for (int i = 0; i < f->nparams; i++) ts[k++] = f->params[i] ? m->ptr : cg_type(m, f->scalars[i]->type);
     for (int i = 0; i < f->nresults; i++) ts[k++] = m->ptr;
     for (int i = 0; i < f->nsizes; i++) ts[k++] = m->i64;
     fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ts, (unsigned)n, 0));
@@ -72,10 +75,7 @@ LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f)
  * into an fadd would then depend on the shape the optimizer leaves (the SLP
  * vectorizer splitting an unrolled chain, say), so a schedule could change
  * results. Contraction is explicit instead (cg_fma_parts). */
-LLVMValueRef cg_fpflag(LLVMValueRef v)
-{
-    return v;
-}
+LLVMValueRef cg_fpflag(LLVMValueRef v) { return v; }
 
 /* The one contraction rule, for every loop shape: float a*b + c, c + a*b,
  * a*b - c and c - a*b are one llvm.fmuladd (fused wherever the target has
@@ -97,8 +97,7 @@ bool cg_fma_parts(const LExpr *e, const LExpr **a, const LExpr **b, const LExpr 
     return false;
 }
 
-LLVMValueRef cg_call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov,
-                                   LLVMValueRef *args, int nargs)
+LLVMValueRef cg_call_intrinsic(CgModule *m, const char *name, LLVMTypeRef *ov, int nov, LLVMValueRef *args, int nargs)
 {
     unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
     if (!id) {
@@ -210,8 +209,10 @@ LLVMValueRef cg_iadd(CgModule *m, LLVMValueRef a, LLVMValueRef b, bool sub)
     LLVMBuilderRef B = m->b;
     LLVMValueRef ca, cb, va = split_const(a, &ca), vb = split_const(b, &cb);
     if (!ca && !cb) return sub ? LLVMBuildNSWSub(B, a, b, "") : LLVMBuildNSWAdd(B, a, b, "");
-    LLVMValueRef v = !vb ? va : !va ? (sub ? LLVMBuildNeg(B, vb, "") : vb)
-                          : sub ? LLVMBuildSub(B, va, vb, "") : LLVMBuildAdd(B, va, vb, "");
+    LLVMValueRef v = !vb   ? va
+                     : !va ? (sub ? LLVMBuildNeg(B, vb, "") : vb)
+                     : sub ? LLVMBuildSub(B, va, vb, "")
+                           : LLVMBuildAdd(B, va, vb, "");
     LLVMValueRef zero = LLVMConstInt(LLVMTypeOf(a), 0, 0);
     LLVMValueRef c = sub ? LLVMConstSub(ca ? ca : zero, cb ? cb : zero) : LLVMConstAdd(ca ? ca : zero, cb ? cb : zero);
     return with_const(B, v, c);
@@ -322,8 +323,8 @@ static LLVMValueRef safe_divmod(LLVMBuilderRef B, LLVMValueRef x, LLVMValueRef y
 }
 
 /* cond ? emit(x) : emit(y) with branches, so only the chosen arm runs. */
-static LLVMValueRef branch_select(CgFunc *f, LLVMValueRef c, const LExpr *x, LLVMValueRef xc,
-                                  const LExpr *y, LLVMValueRef yc, LLVMTypeRef T)
+static LLVMValueRef branch_select(CgFunc *f, LLVMValueRef c, const LExpr *x, LLVMValueRef xc, const LExpr *y,
+                                  LLVMValueRef yc, LLVMTypeRef T)
 {
     LLVMBuilderRef B = f->m->b;
     LLVMContextRef C = f->m->ctx;
@@ -465,7 +466,8 @@ LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMVa
     switch (e->fn) {
     case MF_EXP: n = "llvm.exp"; break;
     case MF_LOG: n = "llvm.log"; break;
-    case MF_SQRT: case MF_RSQRT: n = "llvm.sqrt"; break;
+    case MF_SQRT:
+    case MF_RSQRT: n = "llvm.sqrt"; break;
     case MF_SIN: n = "llvm.sin"; break;
     case MF_COS: n = "llvm.cos"; break;
     case MF_TANH:
@@ -813,8 +815,8 @@ void cg_func_finish(CgFunc *f, LLVMBasicBlockRef body)
     free(f->live);
 }
 
-LLVMModuleRef cg_build_module(LLVMContextRef ctx, LLVMTargetMachineRef tm, const char *name,
-                              LFunc **fns, int n, Diag *d)
+LLVMModuleRef cg_build_module(LLVMContextRef ctx, LLVMTargetMachineRef tm, const char *name, LFunc **fns, int n,
+                              Diag *d)
 {
     CgModule m = { .ctx = ctx, .d = d };
     m.mod = LLVMModuleCreateWithNameInContext(name ? name : "tdsl", ctx);

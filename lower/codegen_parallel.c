@@ -196,8 +196,7 @@ static void bind_inside(CgFunc *g, const CgFunc *f, const Uses *u, const Capture
 /* i32 inner(captures..., i64 i): the loop body for one iteration, alwaysinline
  * into the env-unpacking wrapper so noalias on buffer bases survives (as
  * scoped alias metadata). */
-static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Captures *c,
-                               LLVMValueRef lo, const char *name)
+static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Captures *c, LLVMValueRef lo, const char *name)
 {
     CgModule *m = f->m;
     int n = c->n;
@@ -238,8 +237,7 @@ static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Capture
 }
 
 /* i32 body(ptr env, i64 i): loads the captures and calls inner. */
-static LLVMValueRef emit_body(CgModule *m, LLVMValueRef inner, LLVMTypeRef envt, const Captures *c,
-                              const char *name)
+static LLVMValueRef emit_body(CgModule *m, LLVMValueRef inner, LLVMTypeRef envt, const Captures *c, const char *name)
 {
     LLVMTypeRef ps[2] = { m->ptr, m->i64 };
     LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ps, 2, 0));

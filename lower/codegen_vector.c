@@ -31,7 +31,10 @@
 #define COPY_BUDGET 64
 static _Thread_local long copies = 1;   /* copies of the body being emitted */
 
-typedef struct VTemp { const Buffer *buf; LLVMValueRef slot; } VTemp;
+typedef struct VTemp {
+    const Buffer *buf;
+    LLVMValueRef slot;
+} VTemp;
 
 typedef struct Vec {
     CgFunc *f;
@@ -67,8 +70,7 @@ static bool in_list(const LStmt *const *l, int n, const LStmt *s)
 
 /* Emits fast() when the extent n (already emitted) equals s->width, else slow();
  * a constant extent, or an enclosing loop's versioning, picks one at compile time. */
-static void when_full(CgFunc *f, const LStmt *s, LLVMValueRef n, void (*fast)(void *), void (*slow)(void *),
-                      void *ctx)
+static void when_full(CgFunc *f, const LStmt *s, LLVMValueRef n, void (*fast)(void *), void (*slow)(void *), void *ctx)
 {
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
@@ -92,10 +94,24 @@ static void when_full(CgFunc *f, const LStmt *s, LLVMValueRef n, void (*fast)(vo
 
 /* ---- LOOP_UNROLL ---- */
 
-typedef struct UnrollCtx { CgFunc *f; const LStmt *s; LLVMValueRef lo, n; CgBodyFn fn; void *ctx; } UnrollCtx;
+typedef struct UnrollCtx {
+    CgFunc *f;
+    const LStmt *s;
+    LLVMValueRef lo, n;
+    CgBodyFn fn;
+    void *ctx;
+} UnrollCtx;
 
-static void unroll_fast(void *p) { UnrollCtx *u = p; unrolled(u->f, u->s, u->lo, u->fn, u->ctx); }
-static void unroll_slow(void *p) { UnrollCtx *u = p; cg_loop(u->f, u->s, u->lo, u->n, u->fn, u->ctx); }
+static void unroll_fast(void *p)
+{
+    UnrollCtx *u = p;
+    unrolled(u->f, u->s, u->lo, u->fn, u->ctx);
+}
+static void unroll_slow(void *p)
+{
+    UnrollCtx *u = p;
+    cg_loop(u->f, u->s, u->lo, u->n, u->fn, u->ctx);
+}
 
 static void unroll_loop(CgFunc *f, const LStmt *s, CgBodyFn fn, void *ctx)
 {
@@ -149,8 +165,7 @@ static bool vec_ok(Vec *V, const LStmt *s)
         return true;
     case LS_FOR:
         if (s->loop == LOOP_VECTOR || s->loop == LOOP_PARALLEL) return false;
-        if (varies(V, s->min) || varies(V, s->extent) || cg_has_load(s->min) || cg_has_load(s->extent))
-            return false;
+        if (varies(V, s->min) || varies(V, s->extent) || cg_has_load(s->min) || cg_has_load(s->extent)) return false;
         return vec_ok(V, s->body[0]);
     case LS_ALLOC: {
         if (s->buf->ndim) return false;
@@ -654,7 +669,10 @@ static void vx_stmt(Vec *V, const LStmt *s)
 
 /* ---- LOOP_VECTOR ---- */
 
-typedef struct VecCtx { Vec *V; const LStmt *s; } VecCtx;
+typedef struct VecCtx {
+    Vec *V;
+    const LStmt *s;
+} VecCtx;
 
 static void vector_fast(void *p)
 {

@@ -11,8 +11,17 @@
 #include <string.h>
 
 /* Field offsets of tdsl_tensor (= DLTensor) the IR reads. */
-enum { OFF_DATA = 0, OFF_DEVTYPE = 8, OFF_NDIM = 16, OFF_CODE = 20, OFF_BITS = 21, OFF_LANES = 22,
-       OFF_SHAPE = 24, OFF_STRIDES = 32, OFF_BYTE_OFFSET = 40 };
+enum {
+    OFF_DATA = 0,
+    OFF_DEVTYPE = 8,
+    OFF_NDIM = 16,
+    OFF_CODE = 20,
+    OFF_BITS = 21,
+    OFF_LANES = 22,
+    OFF_SHAPE = 24,
+    OFF_STRIDES = 32,
+    OFF_BYTE_OFFSET = 40
+};
 _Static_assert(offsetof(tdsl_tensor, device) == OFF_DEVTYPE, "tdsl_tensor layout");
 _Static_assert(offsetof(tdsl_tensor, ndim) == OFF_NDIM, "tdsl_tensor layout");
 _Static_assert(offsetof(tdsl_tensor, dtype) == OFF_CODE, "tdsl_tensor layout");
@@ -76,8 +85,10 @@ static void check_descriptor(Entry *e, int a)
     LLVMValueRef code = field(e, t, OFF_CODE, m->i8, 1);
     LLVMValueRef bits = field(e, t, OFF_BITS, m->i8, 1);
     LLVMValueRef lanes = field(e, t, OFF_LANES, m->i16, 2);
-    LLVMValueRef ok = LLVMBuildICmp(B, LLVMIntEQ, code, LLVMConstInt(m->i8, (unsigned)dtype_dlpack_code(b->type), 0), "");
-    ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntEQ, bits, LLVMConstInt(m->i8, (unsigned)dtype_bits(b->type), 0), ""), "");
+    LLVMValueRef ok =
+        LLVMBuildICmp(B, LLVMIntEQ, code, LLVMConstInt(m->i8, (unsigned)dtype_dlpack_code(b->type), 0), "");
+    ok = LLVMBuildAnd(B, ok,
+                      LLVMBuildICmp(B, LLVMIntEQ, bits, LLVMConstInt(m->i8, (unsigned)dtype_bits(b->type), 0), ""), "");
     ok = LLVMBuildAnd(B, ok, LLVMBuildICmp(B, LLVMIntEQ, lanes, LLVMConstInt(m->i16, 1, 0), ""), "");
     check(e, ok, err_code(TDSL_ERR_DTYPE, a, 0));
 

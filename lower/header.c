@@ -66,8 +66,9 @@ static void print_params(FILE *out, const LFunc *f, bool names)
     for (int i = 0; i < f->nparams; i++, k++) {
         if (k) fputs(", ", out);
         if (f->params[i]) fprintf(out, "const tdsl_tensor *%s", names ? f->params[i]->name : "");
-        else fprintf(out, "%s%s%s", dtype_ctype(f->scalars[i]->type), names ? " " : "",
-                     names ? f->scalars[i]->name : "");
+        else
+            fprintf(out, "%s%s%s", dtype_ctype(f->scalars[i]->type), names ? " " : "",
+                    names ? f->scalars[i]->name : "");
     }
     for (int i = 0; i < f->nresults; i++, k++) {
         if (k) fputs(", ", out);

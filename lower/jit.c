@@ -57,10 +57,9 @@ Jit *jit_create(Diag *d)
     else LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j->lljit), gen);
     /* parallel loops call the pool compiled into this process; defined once,
      * outside every ResourceTracker, so releasing a definition never drops it */
-    LLVMOrcCSymbolMapPair pool = {
-        LLVMOrcLLJITMangleAndIntern(j->lljit, TDSL_RT_PARALLEL_FOR),
-        { (LLVMOrcExecutorAddress)(uintptr_t)&tdsl_rt_parallel_for,
-          { LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0 } } };
+    LLVMOrcCSymbolMapPair pool = { LLVMOrcLLJITMangleAndIntern(j->lljit, TDSL_RT_PARALLEL_FOR),
+                                   { (LLVMOrcExecutorAddress)(uintptr_t)&tdsl_rt_parallel_for,
+                                     { LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0 } } };
     LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(&pool, 1);
     if ((e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit), mu))) {
         report(d, "cannot define the thread pool's symbol", e);

@@ -23,8 +23,7 @@ typedef struct CodegenOptions {
 } CodegenOptions;
 
 /* Compiles fns into one module and writes it to path (obj, asm or .ll). */
-int aot_emit(LFunc **fns, int n, const CodegenOptions *opt, EmitKind kind,
-             const char *path, Diag *d);
+int aot_emit(LFunc **fns, int n, const CodegenOptions *opt, EmitKind kind, const char *path, Diag *d);
 
 /* Writes the C header declaring one entry point per fn. */
 int header_emit(FILE *out, LFunc **fns, int n, const char *guard);

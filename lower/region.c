@@ -76,7 +76,8 @@ static bool any_bound(const SStage *st, const bool *bound, int v)
     if (st->vars[v].live) return bound[v];
     for (int i = 0; i < st->nvars; i++) {
         const SVar *x = &st->vars[i];
-        bool from_v = x->how == SV_FUSED ? x->fa == v || x->fb == v : (x->how == SV_OUTER || x->how == SV_INNER) && x->parent == v;
+        bool from_v = x->how == SV_FUSED ? x->fa == v || x->fb == v
+                                         : (x->how == SV_OUTER || x->how == SV_INNER) && x->parent == v;
         if (from_v && any_bound(st, bound, i)) return true;
     }
     return false;
@@ -105,7 +106,8 @@ static bool counter_range(Lower *L, Nest *n, const bool *bound, int v, Range *ou
     int o = x->live ? -1 : sched_find_child(st, v, SV_OUTER);
     if (o >= 0) {
         Range ro, ri;
-        if (!counter_range(L, n, bound, o, &ro) || !counter_range(L, n, bound, sched_child(st, v, SV_INNER), &ri)) return false;
+        if (!counter_range(L, n, bound, o, &ro) || !counter_range(L, n, bound, sched_child(st, v, SV_INNER), &ri))
+            return false;
         out->lo = aff_add(L->a, aff_scale(L->a, ro.lo, st->vars[o].factor), ri.lo);
         out->hi = aff_add(L->a, aff_scale(L->a, ro.hi, st->vars[o].factor), ri.hi);
         return true;
@@ -197,11 +199,11 @@ static Box clamp_box(Lower *L, Box whole, const Range *r)
         b.aspan[k] = aff_add_const(L->a, aff_sub(L->a, ahi, alo), 1);
         if (clamp_hi || clamp_lo)
             b.ext[k] = ix_max(L->a, ix_add(L->a, ix_sub(L->a, hi, lo), ix_const(L->a, 1)), ix_const(L->a, 0));
-        else
-            b.ext[k] = lower_affine(L, b.aspan[k]);
+        else b.ext[k] = lower_affine(L, b.aspan[k]);
         /* a clamped min is wlo + (lo - wlo), a symbol >= 0 */
-        b.amin[k] = clamp_lo ? aff_add(L->a, wlo, aff_var(L->a, new_sym(L, ix_sub(L->a, lo, lower_affine(L, wlo)), NULL)))
-                             : alo;
+        b.amin[k] = clamp_lo
+                        ? aff_add(L->a, wlo, aff_var(L->a, new_sym(L, ix_sub(L->a, lo, lower_affine(L, wlo)), NULL)))
+                        : alo;
         int cs = aff_compare(L->a, b.aspan[k], whole.aspan[k]);
         if (cs == 0 || cs == 1) b.aspan[k] = whole.aspan[k];
     }
@@ -274,4 +276,3 @@ Box region_read(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SSt
         if (!acc[k].lo) return whole;
     return clamp_box(L, whole, acc);
 }
-

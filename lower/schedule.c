@@ -29,8 +29,15 @@ static SVar *add_var(Sb *s, SStage *st, const char *name, Span sp, SVarHow how, 
     ARENA_GROW(s->a, st->order, st->norder, cap, st->nvars + 1);
     ARENA_GROW(s->a, st->vars, st->nvars, st->capvars, st->nvars + 1);
     SVar *v = &st->vars[st->nvars++];
-    *v = (SVar){ .name = name, .span = sp, .how = how, .is_r = is_r, .parent = -1, .fa = -1, .fb = -1,
-                 .live = true, .kind = LOOP_SERIAL };
+    *v = (SVar){ .name = name,
+                 .span = sp,
+                 .how = how,
+                 .is_r = is_r,
+                 .parent = -1,
+                 .fa = -1,
+                 .fb = -1,
+                 .live = true,
+                 .kind = LOOP_SERIAL };
     return v;
 }
 
@@ -43,7 +50,8 @@ static int count_reductions(const Expr *e, bool in_arm, const Expr **last)
         n = 1;
         *last = in_arm ? NULL : e;
     }
-    for (int i = 0; i < e->nargs; i++) n += count_reductions(e->args[i], in_arm || (e->kind == EX_SELECT && i > 0), last);
+    for (int i = 0; i < e->nargs; i++)
+        n += count_reductions(e->args[i], in_arm || (e->kind == EX_SELECT && i > 0), last);
     return n;
 }
 
@@ -86,10 +94,7 @@ static SStage *new_stage(Sb *s, Stage *def)
     return st;
 }
 
-const SStage *sched_home(const SStage *st)
-{
-    return st->rf_of && st->place == PLACE_ROOT ? sched_home(st->rf_of) : st;
-}
+const SStage *sched_home(const SStage *st) { return st->rf_of && st->place == PLACE_ROOT ? sched_home(st->rf_of) : st; }
 
 int sched_find_child(const SStage *st, int v, SVarHow how)
 {
@@ -271,11 +276,11 @@ static int live_var(Sb *s, SStage *st, int i)
     } else {
         const char *why = "";
         if (rvar_in(st->def->value, x->name) && !sched_reduction(st->def, &why))
-            diag_error(s->d, x->span, "'%s' is not a loop variable of '%s': its reduction is nested %s, so it runs whole for "
+            diag_error(s->d, x->span,
+                       "'%s' is not a loop variable of '%s': its reduction is nested %s, so it runs whole for "
                        "each point of '%s'; give that reduction a stage of its own to schedule its loops",
                        x->name, st->name, why, st->name);
-        else
-            diag_error(s->d, x->span, "'%s' is not a loop variable of '%s'", x->name, st->name);
+        else diag_error(s->d, x->span, "'%s' is not a loop variable of '%s'", x->name, st->name);
     }
     return -1;
 }
@@ -309,17 +314,15 @@ static void retire(Sb *s, SStage *st, int v, const char *why)
     st->vars[v].gone_span = s->p->span;
 }
 
-static const char *verb(const char *prim)
-{
-    return !strcmp(prim, "parallel") ? "parallelize" : prim;
-}
+static const char *verb(const char *prim) { return !strcmp(prim, "parallel") ? "parallelize" : prim; }
 
 static bool unmarked(Sb *s, SStage *st, int v, int argi)
 {
     static const char *kinds[] = { "serial", "parallel", "vectorized", "unrolled" };
     if (st->vars[v].kind == LOOP_SERIAL) return true;
-    diag_error(s->d, arg(s, argi)->span, "cannot %s '%s': it is already %s; split, fuse and reorder loops before marking them",
-               verb(s->p->prim), st->vars[v].name, kinds[st->vars[v].kind]);
+    diag_error(s->d, arg(s, argi)->span,
+               "cannot %s '%s': it is already %s; split, fuse and reorder loops before marking them", verb(s->p->prim),
+               st->vars[v].name, kinds[st->vars[v].kind]);
     return false;
 }
 
@@ -357,10 +360,7 @@ static int rkey_cmp(Arena *ar, const SStage *st, int a, int b)
 
 /* Float reductions (and products) must visit reduction loops in the original
  * order; integer sums, products, max and min are exact in any order. */
-static bool order_matters(const SStage *st)
-{
-    return st->red && dtype_is_float(st->reduce->type);
-}
+static bool order_matters(const SStage *st) { return st->red && dtype_is_float(st->reduce->type); }
 
 static bool check_rorder(Sb *s, SStage *st)
 {
@@ -526,7 +526,8 @@ static bool mark_whole(Sb *s, SStage *st, int v, LoopKind k)
 {
     int64_t n;
     if (!sched_const_extent(s->a, st, v, &n) || n > MAX_VECTOR) {
-        diag_error(s->d, arg(s, 0)->span, "cannot %s '%s' whole: its extent is not a constant <= %d; give a factor, e.g. %s(%s, 8)",
+        diag_error(s->d, arg(s, 0)->span,
+                   "cannot %s '%s' whole: its extent is not a constant <= %d; give a factor, e.g. %s(%s, 8)",
                    s->p->prim, st->vars[v].name, MAX_VECTOR, s->p->prim, st->vars[v].name);
         return false;
     }
@@ -614,7 +615,8 @@ static bool prim_pack(Sb *s, SStage *st)
         if (!n) continue;
         const SchedArg *y = arg(s, first + d);
         if (!y->is_int || y->ival < 0 || y->ival >= x->ndim || seen[y->ival]) {
-            diag_error(s->d, y->span, "pack: the layout must be a permutation of the dims 0..%d of '%s'", x->ndim - 1, x->name);
+            diag_error(s->d, y->span, "pack: the layout must be a permutation of the dims 0..%d of '%s'", x->ndim - 1,
+                       x->name);
             return false;
         }
         seen[y->ival] = true;
@@ -637,15 +639,18 @@ static bool prim_rfactor(Sb *s, SStage *st)
     if (v < 0 || !want_name(s, 1)) return false;
     const char *name = arg(s, 1)->name;
     if (st->rf_of) {
-        diag_error(s->d, s->p->span, "cannot rfactor '%s': it is itself the rfactor stage of '%s' (rfactor the reduction of '%s' once, e.g. by a loop split from several)",
+        diag_error(s->d, s->p->span,
+                   "cannot rfactor '%s': it is itself the rfactor stage of '%s' (rfactor the reduction of '%s' once, "
+                   "e.g. by a loop split from several)",
                    st->name, st->rf_of->name, st->rf_of->name);
         return false;
     }
     const char *why = "";
     if (!st->red && st->t) sched_reduction(st->def, &why);
     if (*why) {
-        diag_error(s->d, s->p->span, "cannot rfactor '%s': its reduction is nested %s; give that reduction a stage of its own",
-                   st->name, why);
+        diag_error(s->d, s->p->span,
+                   "cannot rfactor '%s': its reduction is nested %s; give that reduction a stage of its own", st->name,
+                   why);
         return false;
     }
     if (!st->red || st->rf) {
@@ -654,7 +659,8 @@ static bool prim_rfactor(Sb *s, SStage *st)
         return false;
     }
     if (!st->vars[v].is_r) {
-        diag_error(s->d, arg(s, 0)->span, "cannot rfactor '%s': it is not a reduction loop of '%s'", st->vars[v].name, st->name);
+        diag_error(s->d, arg(s, 0)->span, "cannot rfactor '%s': it is not a reduction loop of '%s'", st->vars[v].name,
+                   st->name);
         return false;
     }
     if (tensor_named(s->fn, name) || stage_named(s->fs, name)) {
@@ -730,7 +736,8 @@ static const SchedPrimDef prims[] = {
       "reorder(v1, ..., vn): permute the named loops among their positions, outermost first" },
     { "parallel", 1, 1, "(var)", prim_parallel, "parallel(v): run loop v on the thread pool" },
     { "vectorize", 1, 2, "(var) or (var, width)", prim_vectorize,
-      "vectorize(v) / vectorize(v, w): v (constant extent <= 64), or an inner loop v_vi of width w, as vector operations" },
+      "vectorize(v) / vectorize(v, w): v (constant extent <= 64), or an inner loop v_vi of width w, as vector "
+      "operations" },
     { "unroll", 1, 2, "(var) or (var, factor)", prim_unroll,
       "unroll(v) / unroll(v, f): unroll v (constant extent <= 64), or an inner loop v_ui of f iterations" },
     { "compute_at", 2, 2, "(consumer, var)", prim_compute_at,
@@ -739,7 +746,8 @@ static const SchedPrimDef prims[] = {
       "compute_root(): compute the whole stage before its consumers (the default)" },
     { "inline", 0, 0, "no arguments", prim_inline, "inline(): substitute the stage's value into every read of it" },
     { "pack", 1, 10, "(tensor), (tensor, var) or (tensor, [var,] d0, d1, ...)", prim_pack,
-      "pack(X[, v][, d0, d1, ...]): copy what the stage (or one iteration of loop v) reads of X into X_pack, dims in that order" },
+      "pack(X[, v][, d0, d1, ...]): copy what the stage (or one iteration of loop v) reads of X into X_pack, dims in "
+      "that order" },
     { "rfactor", 2, 2, "(reduction var, new stage)", prim_rfactor,
       "rfactor(r, F): a new stage F computes partial reductions indexed by r; this stage then reduces F over r" },
 };
@@ -758,13 +766,16 @@ static bool apply(Sb *s, const SchedPrim *p)
     if (!st) {
         const Tensor *t = tensor_named(s->fn, p->stage);
         if (t && t->kind == TK_PARAM)
-            diag_error(s->d, p->stage_span, "'%s' is a parameter of '%s', not a stage; only computed tensors have loops", p->stage, s->fn->name);
+            diag_error(s->d, p->stage_span,
+                       "'%s' is a parameter of '%s', not a stage; only computed tensors have loops", p->stage,
+                       s->fn->name);
         else if (t && t->def && t->def->kind == ST_CALL)
-            diag_error(s->d, p->stage_span, "'%s' is computed by a call to '%s'; schedule '%s' instead", p->stage, t->def->callee, t->def->callee);
+            diag_error(s->d, p->stage_span, "'%s' is computed by a call to '%s'; schedule '%s' instead", p->stage,
+                       t->def->callee, t->def->callee);
         else if (t)
-            diag_error(s->d, p->stage_span, "'%s' is never used, so it is not computed and has no loops to schedule", p->stage);
-        else
-            diag_error(s->d, p->stage_span, "'%s' is not a stage of '%s'", p->stage, s->fn->name);
+            diag_error(s->d, p->stage_span, "'%s' is never used, so it is not computed and has no loops to schedule",
+                       p->stage);
+        else diag_error(s->d, p->stage_span, "'%s' is not a stage of '%s'", p->stage, s->fn->name);
         return false;
     }
     if (st->place == PLACE_INLINE) {
@@ -892,8 +903,7 @@ static bool check_rfactor_at(Sb *s, SStage *st)
                    "cannot compute '%s' at loop '%s' of '%s': it is at or inside '%s', the loop over which '%s' "
                    "reduces '%s', so all of '%s' would be recomputed on every iteration; compute it outside '%s'",
                    st->name, st->at->vars[st->at_var].name, st->at->name, st->at->vars[st->at->order[first_r]].name,
-                   st->at->name, st->name, st->name,
-                   st->at->vars[st->at->order[first_r]].name);
+                   st->at->name, st->name, st->name, st->at->vars[st->at->order[first_r]].name);
         return false;
     }
     return true;
@@ -933,8 +943,9 @@ static bool check_consumers(Sb *s, SStage *st)
             bool sibling = h->place == PLACE_AT && h->at == st->at && h->at_var == st->at_var && after;
             if (c == st->at || sibling) read = true;
             else if (pass == 1) {
-                diag_error(d, st->place_span, "cannot compute '%s' at loop '%s' of '%s': '%s' reads it too, outside that loop%s",
-                           st->name, st->at->vars[st->at_var].name, st->at->name, c->name,
+                diag_error(d, st->place_span,
+                           "cannot compute '%s' at loop '%s' of '%s': '%s' reads it too, outside that loop%s", st->name,
+                           st->at->vars[st->at_var].name, st->at->name, c->name,
                            c->place == PLACE_AT ? "" : " (compute it at the same loop, after it, to share it)");
                 return false;
             }
@@ -966,7 +977,8 @@ static bool check_at_loop(Sb *s, SStage *st)
             return false;
         }
     if (in_vector(st->at, st->at_var)) {
-        diag_error(d, st->place_span, "cannot compute '%s' at loop '%s' of '%s': that loop is, or runs inside, a vectorized loop",
+        diag_error(d, st->place_span,
+                   "cannot compute '%s' at loop '%s' of '%s': that loop is, or runs inside, a vectorized loop",
                    st->name, st->at->vars[st->at_var].name, st->at->name);
         return false;
     }
@@ -996,7 +1008,8 @@ static bool check_packs(Sb *s, SStage *st)
         SPack *p = &st->packs[i];
         SStage *x = sched_stage_of(s->fs, p->src);
         if (p->at >= 0 && !st->vars[p->at].live) {
-            diag_error(s->d, p->span, "loop '%s' of '%s' was %s after this pack", st->vars[p->at].name, st->name, st->vars[p->at].gone);
+            diag_error(s->d, p->span, "loop '%s' of '%s' was %s after this pack", st->vars[p->at].name, st->name,
+                       st->vars[p->at].gone);
             return false;
         }
         if (st->rf) {
@@ -1006,7 +1019,9 @@ static bool check_packs(Sb *s, SStage *st)
         }
         if (!sched_reads(s->fs, st->value, p->src, SCHED_READS_DIRECT) &&
             sched_reads(s->fs, st->value, p->src, SCHED_READS_INLINED_ONLY)) {
-            diag_error(s->d, p->span, "'%s' reads '%s' only inside an inlined stage, where a pack does not reach; pack it in a stage that reads it itself",
+            diag_error(s->d, p->span,
+                       "'%s' reads '%s' only inside an inlined stage, where a pack does not reach; pack it in a stage "
+                       "that reads it itself",
                        st->name, p->src->name);
             return false;
         }
@@ -1015,8 +1030,10 @@ static bool check_packs(Sb *s, SStage *st)
             return false;
         }
         if (st->reduce && st->reduce != st->value && !sched_reads(s->fs, st->reduce, p->src, SCHED_READS_DIRECT)) {
-            diag_error(s->d, p->span, "'%s' reads '%s' only after its reduction, where a pack does not reach; "
-                       "pack what the reduction reads", st->name, p->src->name);
+            diag_error(s->d, p->span,
+                       "'%s' reads '%s' only after its reduction, where a pack does not reach; "
+                       "pack what the reduction reads",
+                       st->name, p->src->name);
             return false;
         }
         if (x && x->place != PLACE_ROOT) {
@@ -1048,6 +1065,7 @@ FnSched *sched_build(Arena *a, Fn *fn, Schedule **blocks, int nblocks, int limit
         for (int i = 0; i < blocks[b]->nprims && ok && (limit < 0 || applied < limit); i++, applied++)
             ok = apply(&s, blocks[b]->prims[i]);
     for (int i = 0; i < fs->nstages && ok; i++)
-        ok = check_placement(&s, fs->stages[i]) && check_epilogue_at(&s, fs->stages[i]) && check_packs(&s, fs->stages[i]);
+        ok = check_placement(&s, fs->stages[i]) && check_epilogue_at(&s, fs->stages[i]) &&
+             check_packs(&s, fs->stages[i]);
     return ok ? fs : NULL;
 }

@@ -28,8 +28,10 @@ void tgt_init(void) { pthread_once(&init_once, init_targets); }
 
 static LLVMCodeGenOptLevel cg_level(int opt)
 {
-    return opt <= 0 ? LLVMCodeGenLevelNone : opt == 1 ? LLVMCodeGenLevelLess
-         : opt == 2 ? LLVMCodeGenLevelDefault : LLVMCodeGenLevelAggressive;
+    return opt <= 0   ? LLVMCodeGenLevelNone
+           : opt == 1 ? LLVMCodeGenLevelLess
+           : opt == 2 ? LLVMCodeGenLevelDefault
+                      : LLVMCodeGenLevelAggressive;
 }
 
 LLVMTargetMachineRef tgt_create(const char *target, int opt_level, Diag *d)
@@ -78,10 +80,7 @@ static void on_diagnostic(LLVMDiagnosticInfoRef di, void *user)
     LLVMDisposeMessage(s);
 }
 
-void tgt_set_diag_handler(LLVMContextRef ctx, Diag *d)
-{
-    LLVMContextSetDiagnosticHandler(ctx, on_diagnostic, d);
-}
+void tgt_set_diag_handler(LLVMContextRef ctx, Diag *d) { LLVMContextSetDiagnosticHandler(ctx, on_diagnostic, d); }
 
 int tgt_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int opt_level, Diag *d)
 {

@@ -24,7 +24,12 @@
 #include "lang/check.h"
 #include <string.h>
 
-typedef struct Guard { LExpr *cond; bool *deps; bool done; int var; /* counter(var) < its exact extent */ } Guard;
+typedef struct Guard {
+    LExpr *cond;
+    bool *deps;
+    bool done;
+    int var; /* counter(var) < its exact extent */
+} Guard;
 
 /* ---- affine forms ---- */
 
@@ -106,14 +111,14 @@ static Nest *nest_of(Lower *L, const SStage *st)
 
 /* ---- expressions ---- */
 
-typedef struct Pending { LStmt *pre; PtrVec temps; } Pending;
+typedef struct Pending {
+    LStmt *pre;
+    PtrVec temps;
+} Pending;
 
 static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p);
 
-static LExpr *convert(Lower *L, LExpr *x, DType t)
-{
-    return x->type == t ? x : lx_cast(L->a, t, x);
-}
+static LExpr *convert(Lower *L, LExpr *x, DType t) { return x->type == t ? x : lx_cast(L->a, t, x); }
 
 /* The dtype both operands of a binary node are computed in. */
 static DType operand_type(const Expr *e)
@@ -364,7 +369,8 @@ static void *exact_inner(const SExtentRule *r, const SStage *st, int v, void *pa
     const SVar *x = &st->vars[v];
     LExpr *pe = parent;
     if (at->n->full && at->n->full[v]) return ix_const(r->a, x->factor);
-    if (pe->kind == LX_INT && pe->ival % x->factor == 0) return ix_const(r->a, pe->ival < x->factor ? pe->ival : x->factor);
+    if (pe->kind == LX_INT && pe->ival % x->factor == 0)
+        return ix_const(r->a, pe->ival < x->factor ? pe->ival : x->factor);
     if (x->factor == 1) return ix_const(r->a, 1);
     LExpr *outer = lower_counter(at->L, at->n, sched_child(st, x->parent, SV_OUTER));
     LExpr *rest = ix_sub(r->a, pe, ix_mul(r->a, outer, x->factor));
@@ -547,7 +553,11 @@ static LStmt *wrap_guards(Lower *L, Guard *g, int ng, bool *bound, int nvars, in
 /* Stages computed at, and tensors packed at, one loop: each is allocated and
  * computed at the top of the loop body, before the rest of it is built (the
  * rest reads their buffers). */
-typedef struct Attached { Buffer **bufs; LStmt **code; int n, cap; } Attached;
+typedef struct Attached {
+    Buffer **bufs;
+    LStmt **code;
+    int n, cap;
+} Attached;
 
 static void attached_add(Lower *L, Attached *at, Buffer *b, LStmt *code)
 {
@@ -779,7 +789,8 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
         if (acc) n->acc = n->buf;
         return acc ? ls_alloc(L->a, acc, s) : s;
     }
-    if (pos == b->nv) return b->part == PART_INIT ? init_store(L, n) : b->part == PART_FINAL ? final_store(L, n) : leaf(L, n);
+    if (pos == b->nv)
+        return b->part == PART_INIT ? init_store(L, n) : b->part == PART_FINAL ? final_store(L, n) : leaf(L, n);
     int v = b->vars[pos];
     const SVar *x = &st->vars[v];
     LExpr *ext = extent(L, n, v);
@@ -791,7 +802,8 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     if (!exact) {
         LExpr *m = maxext(L, n, v);
         b->bound[v] = true;
-        if (!(b->part == PART_INIT && in_rf_dim(st, v))) add_guard(L, b, v, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
+        if (!(b->part == PART_INIT && in_rf_dim(st, v)))
+            add_guard(L, b, v, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
         ext = m;
     }
     LExpr *lo = ix_const(L->a, 0);

@@ -49,7 +49,10 @@ struct Nest {
 };
 
 /* a stage's nest in its fn's lowering: the context of extent rules (schedule.h) */
-typedef struct NestAt { Lower *L; Nest *n; } NestAt;
+typedef struct NestAt {
+    Lower *L;
+    Nest *n;
+} NestAt;
 
 /* x as an index expression over the fn's sizes and the symbols' values */
 LExpr *lower_affine(Lower *L, const Affine *x);

@@ -18,8 +18,10 @@ void parse_locate(ParseCtx *c, YYLTYPE *loc, const char *text, int len)
     for (int i = 0; i < len; i++) {
         loc->last_line = c->line;
         loc->last_column = c->col + 1;
-        if (text[i] == '\n') { c->line++; c->col = 0; }
-        else c->col++;
+        if (text[i] == '\n') {
+            c->line++;
+            c->col = 0;
+        } else c->col++;
     }
 }
 
@@ -44,8 +46,7 @@ void parse_bad_char(ParseCtx *c, const YYLTYPE *loc, const char *text)
     unsigned char ch = (unsigned char)text[0];
     if (ch >= 0x20 && ch != 0x7f && (ch < 0x80 || (ch >= 0xc0 && text[1])))
         parse_error(c, loc, "unexpected character '%s'", text);
-    else
-        parse_error(c, loc, "unexpected character '\\x%02x'", ch);
+    else parse_error(c, loc, "unexpected character '\\x%02x'", ch);
 }
 
 /* ---- the token filter: which newlines separate statements ---- */
@@ -72,11 +73,16 @@ static ParseTok raw_next(ParseCtx *c)
 static bool can_end(int kind)
 {
     switch (kind) {
-    case IDENT: case INT: case FLOAT: case KW_TRUE: case KW_FALSE:
-    case ')': case ']': case '}': case TDSL_UNDEF:
-        return true;
-    default:
-        return false;
+    case IDENT:
+    case INT:
+    case FLOAT:
+    case KW_TRUE:
+    case KW_FALSE:
+    case ')':
+    case ']':
+    case '}':
+    case TDSL_UNDEF: return true;
+    default: return false;
     }
 }
 
@@ -84,11 +90,9 @@ static bool can_end(int kind)
  * before a line starting with . { } or -> is not a separator. */
 static bool newline_separates(ParseCtx *c)
 {
-    if (c->depth > 0 || !can_end(c->prev))
-        return false;
+    if (c->depth > 0 || !can_end(c->prev)) return false;
     ParseTok n = raw_next(c);
-    while (n.kind == NEWLINE)
-        n = raw_next(c);
+    while (n.kind == NEWLINE) n = raw_next(c);
     c->pending = n;
     c->has_pending = true;
     return n.kind != '.' && n.kind != '{' && n.kind != '}' && n.kind != ARROW;
@@ -97,11 +101,26 @@ static bool newline_separates(ParseCtx *c)
 static void track_nesting(ParseCtx *c, int kind)
 {
     switch (kind) {
-    case '(': case '[': c->depth++; break;
-    case ')': case ']': if (c->depth > 0) c->depth--; break;
-    case '{': c->depth = 0; c->body_open = c->in_item; break;
-    case '}': c->depth = 0; c->in_item = c->body_open = false; break;
-    case KW_FN: case KW_SCHEDULE: c->depth = 0; c->in_item = true; c->body_open = false; break;
+    case '(':
+    case '[': c->depth++; break;
+    case ')':
+    case ']':
+        if (c->depth > 0) c->depth--;
+        break;
+    case '{':
+        c->depth = 0;
+        c->body_open = c->in_item;
+        break;
+    case '}':
+        c->depth = 0;
+        c->in_item = c->body_open = false;
+        break;
+    case KW_FN:
+    case KW_SCHEDULE:
+        c->depth = 0;
+        c->in_item = true;
+        c->body_open = false;
+        break;
     default: break;
     }
 }
@@ -122,15 +141,12 @@ static ParseTok close_item(ParseCtx *c, ParseTok kw)
 int tdsl_lex(YYSTYPE *val, YYLTYPE *loc, ParseCtx *c)
 {
     ParseTok t = raw_next(c);
-    while (t.kind == NEWLINE && !newline_separates(c))
-        t = raw_next(c);
+    while (t.kind == NEWLINE && !newline_separates(c)) t = raw_next(c);
     c->synth = false;
-    if ((t.kind == KW_FN || t.kind == KW_SCHEDULE) && c->in_item)
-        t = close_item(c, t);
+    if ((t.kind == KW_FN || t.kind == KW_SCHEDULE) && c->in_item) t = close_item(c, t);
     track_nesting(c, t.kind);
     c->prev = t.kind;
-    if (t.kind != NEWLINE && t.kind != TDSL_EOF)
-        c->last = t.loc;
+    if (t.kind != NEWLINE && t.kind != TDSL_EOF) c->last = t.loc;
     *val = t.val;
     *loc = t.loc;
     return t.kind;
@@ -139,9 +155,7 @@ int tdsl_lex(YYSTYPE *val, YYLTYPE *loc, ParseCtx *c)
 /* A body was closed: complain if the filter supplied its '}'. */
 void parse_closed(ParseCtx *c, const YYLTYPE *loc)
 {
-    if (c->synth)
-        parse_error(c, loc, "missing '}' before '%s'",
-                    c->pending.kind == KW_FN ? "fn" : "schedule");
+    if (c->synth) parse_error(c, loc, "missing '}' before '%s'", c->pending.kind == KW_FN ? "fn" : "schedule");
 }
 
 /* ---- node builders for the grammar actions ---- */
@@ -164,22 +178,26 @@ Expr *parse_postfix(ParseCtx *c, ExprKind k, const char *name, PtrVec args, cons
 
 static Op reduce_op(const char *name)
 {
-    static const struct { const char *name; Op op; } ops[] = {
-        { "sum", OP_SUM }, { "prod", OP_PROD }, { "max", OP_MAX }, { "min", OP_MIN },
+    static const struct {
+        const char *name;
+        Op op;
+    } ops[] = {
+        { "sum", OP_SUM },
+        { "prod", OP_PROD },
+        { "max", OP_MAX },
+        { "min", OP_MIN },
     };
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (!strcmp(name, ops[i].name)) return ops[i].op;
     return OP_NONE;
 }
 
-Expr *parse_reduce(ParseCtx *c, const char *name, const YYLTYPE *name_loc, Expr *body,
-                   PtrVec rvars, const YYLTYPE *loc)
+Expr *parse_reduce(ParseCtx *c, const char *name, const YYLTYPE *name_loc, Expr *body, PtrVec rvars, const YYLTYPE *loc)
 {
     Expr *e = ex_new(c->arena, EX_REDUCE, parse_span(c, loc));
     e->name = name;
     e->op = reduce_op(name);
-    if (e->op == OP_NONE)
-        parse_error(c, name_loc, "only sum, prod, max and min can reduce");
+    if (e->op == OP_NONE) parse_error(c, name_loc, "only sum, prod, max and min can reduce");
     e->args = ARENA_ARRAY(c->arena, Expr *, 1);
     e->args[0] = body;
     e->nargs = 1;
@@ -198,15 +216,14 @@ RVar *parse_rvar(ParseCtx *c, const char *name, Expr *lo, Expr *hi, const YYLTYP
     return r;
 }
 
-Tensor *parse_tensor(ParseCtx *c, const char *name, const char *dtype, const YYLTYPE *dtype_loc,
-                     PtrVec *dims, const YYLTYPE *loc)
+Tensor *parse_tensor(ParseCtx *c, const char *name, const char *dtype, const YYLTYPE *dtype_loc, PtrVec *dims,
+                     const YYLTYPE *loc)
 {
     Tensor *t = ARENA_NEW(c->arena, Tensor);
     t->name = name;
     t->span = parse_span(c, loc);
     t->type = dtype_from_name(dtype);
-    if (t->type == DT_NONE)
-        parse_error(c, dtype_loc, "unknown dtype '%s'", dtype);
+    if (t->type == DT_NONE) parse_error(c, dtype_loc, "unknown dtype '%s'", dtype);
     if (!dims) {
         t->is_scalar = true;
         return t;
@@ -214,8 +231,7 @@ Tensor *parse_tensor(ParseCtx *c, const char *name, const char *dtype, const YYL
     t->declared_shape = true;
     t->ndim = dims->len;
     t->dims = ARENA_ARRAY(c->arena, Dim, dims->len);
-    for (int i = 0; i < dims->len; i++)
-        t->dims[i].expr = dims->items[i];
+    for (int i = 0; i < dims->len; i++) t->dims[i].expr = dims->items[i];
     return t;
 }
 
@@ -230,8 +246,8 @@ static Stage *stage_new(ParseCtx *c, StmtKind k, const YYLTYPE *loc)
 Stage *parse_decl(ParseCtx *c, Tensor *t, const YYLTYPE *loc)
 {
     if (t->is_scalar) {
-        diag_error(c->diag, t->span, "a local declaration needs a shape, e.g. %s: %s[n]",
-                   t->name, t->type ? dtype_name(t->type) : "f32");
+        diag_error(c->diag, t->span, "a local declaration needs a shape, e.g. %s: %s[n]", t->name,
+                   t->type ? dtype_name(t->type) : "f32");
         c->nerrors++;
         return NULL;
     }
@@ -241,8 +257,8 @@ Stage *parse_decl(ParseCtx *c, Tensor *t, const YYLTYPE *loc)
     return s;
 }
 
-Stage *parse_stage(ParseCtx *c, const char *target, const YYLTYPE *target_loc, PtrVec idx,
-                   Expr *value, const YYLTYPE *loc)
+Stage *parse_stage(ParseCtx *c, const char *target, const YYLTYPE *target_loc, PtrVec idx, Expr *value,
+                   const YYLTYPE *loc)
 {
     Stage *s = stage_new(c, ST_STAGE, loc);
     s->target = target;
@@ -276,8 +292,7 @@ static Stage *call_stage(ParseCtx *c, Expr *call, const YYLTYPE *loc)
     return s;
 }
 
-Stage *parse_assign(ParseCtx *c, const char *target, const YYLTYPE *target_loc, Expr *value,
-                    const YYLTYPE *loc)
+Stage *parse_assign(ParseCtx *c, const char *target, const YYLTYPE *target_loc, Expr *value, const YYLTYPE *loc)
 {
     if (value->kind != EX_CALL) {
         parse_error(c, target_loc, "a stage needs index variables, e.g. %s[i] = ...", target);
@@ -311,8 +326,7 @@ Stage *parse_tuple_call(ParseCtx *c, PtrVec targets, Expr *call, const YYLTYPE *
     return s;
 }
 
-Fn *parse_fn(ParseCtx *c, const char *name, PtrVec params, PtrVec results, PtrVec stmts,
-             const YYLTYPE *loc)
+Fn *parse_fn(ParseCtx *c, const char *name, PtrVec params, PtrVec results, PtrVec stmts, const YYLTYPE *loc)
 {
     Fn *f = ARENA_NEW(c->arena, Fn);
     f->name = name;
@@ -344,8 +358,7 @@ SchedArg *parse_sarg(ParseCtx *c, const char *name, int64_t v, const YYLTYPE *lo
     return a;
 }
 
-SchedPrim *parse_prim(ParseCtx *c, const char *prim, PtrVec args, const YYLTYPE *first,
-                      const YYLTYPE *last)
+SchedPrim *parse_prim(ParseCtx *c, const char *prim, PtrVec args, const YYLTYPE *first, const YYLTYPE *last)
 {
     SchedPrim *p = ARENA_NEW(c->arena, SchedPrim);
     p->prim = prim;
@@ -355,13 +368,11 @@ SchedPrim *parse_prim(ParseCtx *c, const char *prim, PtrVec args, const YYLTYPE 
     p->span = parse_span(c, &l);
     p->args = ARENA_ARRAY(c->arena, SchedArg, args.len);
     p->nargs = args.len;
-    for (int i = 0; i < args.len; i++)
-        p->args[i] = *(SchedArg *)args.items[i];
+    for (int i = 0; i < args.len; i++) p->args[i] = *(SchedArg *)args.items[i];
     return p;
 }
 
-void parse_chain_add(ParseCtx *c, PtrVec *chain, const char *stage, const YYLTYPE *stage_loc,
-                     SchedPrim *p)
+void parse_chain_add(ParseCtx *c, PtrVec *chain, const char *stage, const YYLTYPE *stage_loc, SchedPrim *p)
 {
     if (stage) {
         p->stage = stage;
@@ -418,8 +429,7 @@ static bool run_parser(ParseCtx *c, Arena *a, const Source *src, Diag *d, bool t
     int rc = tdsl_parse(c);
     YYSTYPE val;
     YYLTYPE loc;
-    while (to_end && !c->at_eof)
-        tdsl_lex(&val, &loc, c);
+    while (to_end && !c->at_eof) tdsl_lex(&val, &loc, c);
     tlx__delete_buffer(buf, sc);
     tlx_lex_destroy(sc);
     if (rc && !c->nerrors) c->nerrors = 1;

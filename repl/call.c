@@ -87,7 +87,8 @@ static int convert_scalars(Line *ln, Call *c, const RExpr *e, Scalar *out)
         if (!f->params[i]->is_scalar) continue;
         char why[200];
         if (!scalar_convert(c->args[i], f->params[i]->type, false, &out[i], why, sizeof why)) {
-            line_error(ln, e->args[i]->start, e->args[i]->end, "parameter '%s' of %s: %s", f->params[i]->name, f->name, why);
+            line_error(ln, e->args[i]->start, e->args[i]->end, "parameter '%s' of %s: %s", f->params[i]->name, f->name,
+                       why);
             return -1;
         }
     }
@@ -124,7 +125,8 @@ static int bind_sizes(Line *ln, Call *c, const RExpr *e, bool *bound, int64_t **
 /* "f takes 2 arguments, not 1" and the signature */
 static void wrong_arity(Line *ln, const Fn *f, const RExpr *e)
 {
-    line_error(ln, e->open, e->end, "%s takes %d argument%s, not %d", f->name, f->nparams, f->nparams == 1 ? "" : "s", e->nargs);
+    line_error(ln, e->open, e->end, "%s takes %d argument%s, not %d", f->name, f->nparams, f->nparams == 1 ? "" : "s",
+               e->nargs);
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
@@ -193,7 +195,8 @@ static int alloc_results(Line *ln, Call *c, const RExpr *e, const bool *bound, i
         bool fits = rt_shape_numel(b->type, b->ndim, rshape[r]) >= 0;
         RTensor *t = fits ? rt_new(b->type, b->ndim, rshape[r]) : NULL;
         if (!t) {
-            line_error(ln, e->start, e->end, "%s for result %s", fits ? "out of memory" : "too large", c->lf->fn->results[r]->name);
+            line_error(ln, e->start, e->end, "%s for result %s", fits ? "out of memory" : "too large",
+                       c->lf->fn->results[r]->name);
             note_arg(ln, c, bound, c->nparams + r, NULL);
             return -1;
         }
@@ -217,10 +220,12 @@ int call_prepare(Line *ln, LFunc *lf, const RExpr *e, Call *c)
     c->sizes = xcalloc((size_t)lf->nsizes + 1, sizeof(int64_t));
     bool *bound = arena_alloc(ln->a, sizeof(bool) * (size_t)(lf->nsizes + 1));
     int64_t **rshape = arena_alloc(ln->a, sizeof(int64_t *) * (size_t)(c->nresults + 1));
-    for (int r = 0; r < c->nresults; r++) rshape[r] = arena_alloc(ln->a, sizeof(int64_t) * (size_t)(lf->results[r]->ndim + 1));
+    for (int r = 0; r < c->nresults; r++)
+        rshape[r] = arena_alloc(ln->a, sizeof(int64_t) * (size_t)(lf->results[r]->ndim + 1));
     Scalar *scal = arena_alloc(ln->a, sizeof(Scalar) * (size_t)(c->nparams + 1));
     if (eval_args(ln, c, e) || check_descriptors(ln, c, e, bound) || convert_scalars(ln, c, e, scal) ||
-        bind_sizes(ln, c, e, bound, rshape) || retype_scalars(ln, c, e, scal) || alloc_results(ln, c, e, bound, rshape)) {
+        bind_sizes(ln, c, e, bound, rshape) || retype_scalars(ln, c, e, scal) ||
+        alloc_results(ln, c, e, bound, rshape)) {
         call_free(c);
         return -1;
     }
@@ -387,7 +392,9 @@ static void *job_main(void *arg)
     int prev = __atomic_exchange_n(&j->state, JOB_DONE, __ATOMIC_ACQ_REL);
     if (prev == JOB_ABANDONED) {
         char *msg = malloc(160);
-        if (msg) snprintf(msg, 160, "the interrupted call to %s returned after %.1f s; its results were dropped", j->name, now() - j->start);
+        if (msg)
+            snprintf(msg, 160, "the interrupted call to %s returned after %.1f s; its results were dropped", j->name,
+                     now() - j->start);
         pthread_mutex_lock(&finished_lock);
         if (msg && nfinished < 16) finished[nfinished++] = msg;
         else free(msg);
@@ -438,9 +445,13 @@ static Job *job_new(Session *s, Call *c, Compiled *comp)
         }
         j->shapes[i] = xcalloc((size_t)t->ndim + 1, sizeof(int64_t));
         if (t->ndim) memcpy(j->shapes[i], t->shape, sizeof(int64_t) * (size_t)t->ndim);
-        j->desc[i] = (tdsl_tensor){ t->data ? t->data : empty, { 1, 0 }, t->ndim,
+        j->desc[i] = (tdsl_tensor){ t->data ? t->data : empty,
+                                    { 1, 0 },
+                                    t->ndim,
                                     { (uint8_t)dtype_dlpack_code(t->type), (uint8_t)dtype_bits(t->type), 1 },
-                                    j->shapes[i], NULL, 0 };
+                                    j->shapes[i],
+                                    NULL,
+                                    0 };
         j->ptrs[i] = &j->desc[i];
         j->avalues[i] = &j->ptrs[i];
     }
@@ -500,7 +511,8 @@ int call_run(Line *ln, Call *c, Compiled *comp, Timing *tm)
         if (__atomic_compare_exchange_n(&j->state, &prev, JOB_ABANDONED, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             __atomic_add_fetch(&s->running, 1, __ATOMIC_ACQ_REL);
             fflush(stdout);
-            fprintf(ln->d->out, "%sinterrupted: %s goes on in the background until it returns; its results will be dropped\n",
+            fprintf(ln->d->out,
+                    "%sinterrupted: %s goes on in the background until it returns; its results will be dropped\n",
                     s->interactive ? "\n" : "", c->lf->name);
             return 1;
         }

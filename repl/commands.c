@@ -34,7 +34,9 @@ const Command commands[] = {
 
 static int cmd_help(Line *ln, int at, int end)
 {
-    (void)ln; (void)at; (void)end;
+    (void)ln;
+    (void)at;
+    (void)end;
     for (const Command *c = commands; c->name; c++) {
         char head[40];
         snprintf(head, sizeof head, "%s %s", c->name, c->args);
@@ -51,14 +53,16 @@ static int cmd_help(Line *ln, int at, int end)
 
 static int cmd_quit(Line *ln, int at, int end)
 {
-    (void)at; (void)end;
+    (void)at;
+    (void)end;
     ln->s->quit = true;
     return 0;
 }
 
 static int cmd_reset(Line *ln, int at, int end)
 {
-    (void)at; (void)end;
+    (void)at;
+    (void)end;
     session_reset(ln->s);
     printf("reset: no fns, schedules or tensors\n");
     return 0;
@@ -125,7 +129,8 @@ static int cmd_load(Line *ln, int at, int end)
 
 static int cmd_vars(Line *ln, int at, int end)
 {
-    (void)at; (void)end;
+    (void)at;
+    (void)end;
     Session *s = ln->s;
     if (!s->nvars && !s->nlfns) printf("no tensors or fns\n");
     for (int i = 0; i < s->nvars; i++) {

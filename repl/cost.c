@@ -27,8 +27,14 @@ static bool binary(Op op, int64_t x, int64_t y, int64_t *r)
     case OP_ADD: return !__builtin_add_overflow(x, y, r);
     case OP_SUB: return !__builtin_sub_overflow(x, y, r);
     case OP_MUL: return !__builtin_mul_overflow(x, y, r);
-    case OP_DIV: if (!y || (x == INT64_MIN && y == -1)) return false; *r = x / y; return true;
-    case OP_MOD: if (!y || (x == INT64_MIN && y == -1)) return false; *r = x % y; return true;
+    case OP_DIV:
+        if (!y || (x == INT64_MIN && y == -1)) return false;
+        *r = x / y;
+        return true;
+    case OP_MOD:
+        if (!y || (x == INT64_MIN && y == -1)) return false;
+        *r = x % y;
+        return true;
     case OP_LT: *r = x < y; return true;
     case OP_LE: *r = x <= y; return true;
     case OP_GT: *r = x > y; return true;
@@ -54,8 +60,7 @@ bool cost_eval(const LExpr *e, const Env *env, int64_t *out)
         else if (e->op == OP_NEG && a != INT64_MIN) *out = -a;
         else return false;
         return true;
-    case LX_BINARY:
-        return cost_eval(e->args[0], env, &a) && cost_eval(e->args[1], env, &b) && binary(e->op, a, b, out);
+    case LX_BINARY: return cost_eval(e->args[0], env, &a) && cost_eval(e->args[1], env, &b) && binary(e->op, a, b, out);
     case LX_SELECT:
         if (!cost_eval(e->args[0], env, &c)) return false;
         return cost_eval(e->args[c ? 1 : 2], env, out);
@@ -70,14 +75,15 @@ bool cost_eval(const LExpr *e, const Env *env, int64_t *out)
             return true;
         }
         return false;
-    default:
-        return false;
+    default: return false;
     }
 }
 
 /* ---- operation counts ---- */
 
-typedef struct Count { double f, i; } Count;
+typedef struct Count {
+    double f, i;
+} Count;
 
 /* Operations computing one stored value: arithmetic, negation and math
  * calls; comparisons, logic, casts and index arithmetic are free. A select
@@ -121,8 +127,12 @@ static bool control_uses(const LStmt *s, const LVar *v)
 {
     if (!s) return false;
     switch (s->kind) {
-    case LS_FOR: if (uses_var(s->min, v) || uses_var(s->extent, v)) return true; break;
-    case LS_IF: if (uses_var(s->cond, v)) return true; break;
+    case LS_FOR:
+        if (uses_var(s->min, v) || uses_var(s->extent, v)) return true;
+        break;
+    case LS_IF:
+        if (uses_var(s->cond, v)) return true;
+        break;
     case LS_CALL:
         for (int k = 0; k < s->callee->nparams + s->callee->nsizes; k++)
             if (uses_var(s->call_args[k], v)) return true;
@@ -134,7 +144,9 @@ static bool control_uses(const LStmt *s, const LVar *v)
     return false;
 }
 
-typedef struct Walk { int64_t budget; } Walk;
+typedef struct Walk {
+    int64_t budget;
+} Walk;
 
 static bool count_stmt(Walk *w, const LStmt *s, Env *env, Count *out);
 

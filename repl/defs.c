@@ -18,7 +18,10 @@ typedef struct Build {
     int n;
 } Build;
 
-typedef struct LiveSet { Live *l; int n, cap; } LiveSet;
+typedef struct LiveSet {
+    Live *l;
+    int n, cap;
+} LiveSet;
 
 static Live *live_find(const LiveSet *ls, const char *fn)
 {
@@ -337,14 +340,16 @@ static int dependents(Session *s, const Program *p, char **out)
 }
 
 /* A caller left out because it no longer checks, with its errors. */
-typedef struct Dropped { char *fn, *errs; } Dropped;
+typedef struct Dropped {
+    char *fn, *errs;
+} Dropped;
 
 /* After *cand failed to build: builds without the fns calling those p
  * (re)defines, then adds each back, in dependency order, if it still checks.
  * On success *cand and *b hold the result and drop[] the callers left out;
  * otherwise *errs has the errors of the build without them. */
-static bool build_without_callers(Session *s, const Program *p, LiveSet *cand, Build *b, char **errs,
-                                  Dropped *drop, int *ndrop)
+static bool build_without_callers(Session *s, const Program *p, LiveSet *cand, Build *b, char **errs, Dropped *drop,
+                                  int *ndrop)
 {
     char **dep = xcalloc((size_t)s->prog.nfns + 1, sizeof *dep);
     int ndep = dependents(s, p, dep);

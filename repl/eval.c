@@ -13,24 +13,69 @@
 /* ---- scalars ---- */
 
 typedef enum NumKind { N_INT, N_UINT, N_FLOAT, N_BOOL } NumKind;
-typedef struct Num { NumKind k; int64_t i; uint64_t u; double f; } Num;
+typedef struct Num {
+    NumKind k;
+    int64_t i;
+    uint64_t u;
+    double f;
+} Num;
 
 static Num num_read(const RTensor *t, int64_t flat)
 {
     const char *p = (const char *)t->data + flat * (dtype_bits(t->type) / 8);
     Num n = { N_INT, 0, 0, 0 };
     switch (t->type) {
-    case DT_BOOL: n.k = N_BOOL; n.i = *(const uint8_t *)p != 0; break;
+    case DT_BOOL:
+        n.k = N_BOOL;
+        n.i = *(const uint8_t *)p != 0;
+        break;
     case DT_I8: n.i = *(const int8_t *)p; break;
-    case DT_I16: { int16_t v; memcpy(&v, p, 2); n.i = v; break; }
-    case DT_I32: { int32_t v; memcpy(&v, p, 4); n.i = v; break; }
+    case DT_I16: {
+        int16_t v;
+        memcpy(&v, p, 2);
+        n.i = v;
+        break;
+    }
+    case DT_I32: {
+        int32_t v;
+        memcpy(&v, p, 4);
+        n.i = v;
+        break;
+    }
     case DT_I64: memcpy(&n.i, p, 8); break;
-    case DT_U8: n.k = N_UINT; n.u = *(const uint8_t *)p; break;
-    case DT_U16: { uint16_t v; memcpy(&v, p, 2); n.k = N_UINT; n.u = v; break; }
-    case DT_U32: { uint32_t v; memcpy(&v, p, 4); n.k = N_UINT; n.u = v; break; }
-    case DT_U64: n.k = N_UINT; memcpy(&n.u, p, 8); break;
-    case DT_F32: { float v; memcpy(&v, p, 4); n.k = N_FLOAT; n.f = v; break; }
-    case DT_F64: n.k = N_FLOAT; memcpy(&n.f, p, 8); break;
+    case DT_U8:
+        n.k = N_UINT;
+        n.u = *(const uint8_t *)p;
+        break;
+    case DT_U16: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        n.k = N_UINT;
+        n.u = v;
+        break;
+    }
+    case DT_U32: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        n.k = N_UINT;
+        n.u = v;
+        break;
+    }
+    case DT_U64:
+        n.k = N_UINT;
+        memcpy(&n.u, p, 8);
+        break;
+    case DT_F32: {
+        float v;
+        memcpy(&v, p, 4);
+        n.k = N_FLOAT;
+        n.f = v;
+        break;
+    }
+    case DT_F64:
+        n.k = N_FLOAT;
+        memcpy(&n.f, p, 8);
+        break;
     default: break;
     }
     if (n.k == N_UINT && n.u <= INT64_MAX) {
@@ -79,7 +124,8 @@ static void scalar_store(DType t, Num n, Scalar *out)
     case DT_I16: out->i16 = (int16_t)i; break;
     case DT_I32: out->i32 = (int32_t)i; break;
     case DT_I64: out->i64 = i; break;
-    case DT_U8: case DT_BOOL: out->u8 = (uint8_t)i; break;
+    case DT_U8:
+    case DT_BOOL: out->u8 = (uint8_t)i; break;
     case DT_U16: out->u16 = (uint16_t)i; break;
     case DT_U32: out->u32 = (uint32_t)i; break;
     case DT_U64: out->u64 = n.k == N_UINT ? n.u : (uint64_t)n.i; break;
@@ -94,8 +140,8 @@ bool scalar_convert(const Val *v, DType t, bool cast, Scalar *out, char *why, si
     char val[64];
     num_print(val, sizeof val, n, src == DT_F32);
     if (!cast && !v->literal && src != t && !dtype_widens_to(src, t)) {
-        snprintf(why, cap, "a %s value would be narrowed to %s (convert it explicitly: %s(...))",
-                 dtype_name(src), dtype_name(t), dtype_name(t));
+        snprintf(why, cap, "a %s value would be narrowed to %s (convert it explicitly: %s(...))", dtype_name(src),
+                 dtype_name(t), dtype_name(t));
         return false;
     }
     if (!cast && v->literal) {
@@ -132,8 +178,13 @@ bool scalar_convert(const Val *v, DType t, bool cast, Scalar *out, char *why, si
                 snprintf(why, cap, "%s does not fit in %s", val, dtype_name(t));
                 return false;
             }
-            if (tr >= 0x1p63) { n.k = N_UINT; n.u = (uint64_t)tr; }
-            else { n.k = N_INT; n.i = (int64_t)tr; }
+            if (tr >= 0x1p63) {
+                n.k = N_UINT;
+                n.u = (uint64_t)tr;
+            } else {
+                n.k = N_INT;
+                n.i = (int64_t)tr;
+            }
         } else if (n.k == N_BOOL) {
             n.k = N_INT;
         }
@@ -210,8 +261,10 @@ static bool eval_int(Line *ln, const RExpr *e, const char *what, int64_t *out)
     char why[200];
     bool ok = false;
     if (v->t->ndim) line_error(ln, e->start, e->end, "%s must be an integer, not a tensor", what);
-    else if (!dtype_is_int(v->t->type)) line_error(ln, e->start, e->end, "%s must be an integer, not %s", what, dtype_name(v->t->type));
-    else if (!scalar_convert(v, DT_I64, true, &x, why, sizeof why)) line_error(ln, e->start, e->end, "%s: %s", what, why);
+    else if (!dtype_is_int(v->t->type))
+        line_error(ln, e->start, e->end, "%s must be an integer, not %s", what, dtype_name(v->t->type));
+    else if (!scalar_convert(v, DT_I64, true, &x, why, sizeof why))
+        line_error(ln, e->start, e->end, "%s: %s", what, why);
     else {
         *out = x.i64;
         ok = true;
@@ -220,7 +273,11 @@ static bool eval_int(Line *ln, const RExpr *e, const char *what, int64_t *out)
     return ok;
 }
 
-typedef struct TypeSpec { DType t; int ndim; int64_t shape[RT_MAX_DIMS]; } TypeSpec;
+typedef struct TypeSpec {
+    DType t;
+    int ndim;
+    int64_t shape[RT_MAX_DIMS];
+} TypeSpec;
 
 /* f32 or f32[4, n] */
 static bool eval_type(Line *ln, const RExpr *e, TypeSpec *ts)
@@ -287,7 +344,8 @@ static int bi_full(Line *ln, const RExpr *e, Val **out)
     Scalar x;
     char why[200];
     bool ok = !v->t->ndim && scalar_convert(v, ts.t, false, &x, why, sizeof why);
-    if (!ok) line_error(ln, e->args[1]->start, e->args[1]->end, "%s", v->t->ndim ? "the fill value must be a scalar" : why);
+    if (!ok)
+        line_error(ln, e->args[1]->start, e->args[1]->end, "%s", v->t->ndim ? "the fill value must be a scalar" : why);
     val_release(v);
     if (!ok) return -1;
     RTensor *t = rt_new(ts.t, ts.ndim, ts.shape);
@@ -301,8 +359,7 @@ static int bi_full(Line *ln, const RExpr *e, Val **out)
 /* arange's argument: a dtype and shape, or a count of i64 values */
 static bool arange_type(Line *ln, const RExpr *a, TypeSpec *ts)
 {
-    if ((a->kind == RX_NAME || a->kind == RX_INDEX) && dtype_from_name(a->str) != DT_NONE)
-        return eval_type(ln, a, ts);
+    if ((a->kind == RX_NAME || a->kind == RX_INDEX) && dtype_from_name(a->str) != DT_NONE) return eval_type(ln, a, ts);
     ts->t = DT_I64;
     ts->ndim = 1;
     if (!eval_int(ln, a, "the count", &ts->shape[0])) return false;
@@ -322,7 +379,8 @@ static int bi_arange(Line *ln, const RExpr *e, Val **out)
     for (int k = 0; k < ts.ndim; k++) n *= ts.shape[k];
     Num last = { N_INT, n - 1, 0, 0 };
     if (n > 1 && dtype_is_int(ts.t) && !int_fits(last, ts.t)) {
-        line_error(ln, a->start, a->end, "arange needs values up to %lld, which %s cannot hold", (long long)(n - 1), dtype_name(ts.t));
+        line_error(ln, a->start, a->end, "arange needs values up to %lld, which %s cannot hold", (long long)(n - 1),
+                   dtype_name(ts.t));
         return -1;
     }
     if (n > 2 && ts.t == DT_BOOL) {
@@ -377,15 +435,17 @@ static int bi_seed(Line *ln, const RExpr *e, Val **out)
 }
 
 const Builtin builtins[] = {
-    { "rand", 1, 1, "a dtype and a shape: rand(f32[4, 8])",
-      "rand(T)", "random values of type T (like f32[4, 8]); floats in [0, 1)", bi_rand },
+    { "rand", 1, 1, "a dtype and a shape: rand(f32[4, 8])", "rand(T)",
+      "random values of type T (like f32[4, 8]); floats in [0, 1)", bi_rand },
     { "zeros", 1, 1, "a dtype and a shape: zeros(f32[4, 8])", "zeros(T)", "a tensor of zeros", bi_zeros },
     { "ones", 1, 1, "a dtype and a shape: ones(f32[4, 8])", "ones(T)", "a tensor of ones", bi_ones },
-    { "full", 2, 2, "a dtype and shape, then a value: full(f32[4, 8], 0.5)", "full(T, v)", "a tensor filled with v", bi_full },
-    { "arange", 1, 1, "a count or a dtype and shape: arange(10), arange(f32[2, 3])",
-      "arange(n or T)", "0, 1, 2, ...: n values of i64, or of type T", bi_arange },
+    { "full", 2, 2, "a dtype and shape, then a value: full(f32[4, 8], 0.5)", "full(T, v)", "a tensor filled with v",
+      bi_full },
+    { "arange", 1, 1, "a count or a dtype and shape: arange(10), arange(f32[2, 3])", "arange(n or T)",
+      "0, 1, 2, ...: n values of i64, or of type T", bi_arange },
     { "load", 1, 1, "a file name: load(\"x.npy\")", "load(\"a.npy\")", "read a NumPy .npy file", bi_load },
-    { "save", 2, 2, "a tensor and a file name: save(A, \"a.npy\")", "save(A, \"a.npy\")", "write A as a .npy file", bi_save },
+    { "save", 2, 2, "a tensor and a file name: save(A, \"a.npy\")", "save(A, \"a.npy\")", "write A as a .npy file",
+      bi_save },
     { "seed", 1, 1, "an integer: seed(42)", "seed(42)", "seed rand", bi_seed },
     { NULL, 0, 0, NULL, NULL, NULL, NULL },
 };
@@ -397,10 +457,7 @@ const Builtin *builtin_find(const char *name)
     return NULL;
 }
 
-bool is_builtin(const char *name)
-{
-    return builtin_find(name) != NULL;
-}
+bool is_builtin(const char *name) { return builtin_find(name) != NULL; }
 
 /* "rand, zeros, ..., seed" */
 char *builtin_list(Arena *a)
@@ -458,14 +515,15 @@ static int eval_index(Line *ln, const RExpr *e, Val **out)
     Val *v = vars_get(ln->s, e->str);
     if (!v) {
         if (dtype_from_name(e->str) != DT_NONE)
-            line_error(ln, e->start, e->end, "%s[...] is a type; make a tensor with zeros(...), rand(...), ...", e->str);
+            line_error(ln, e->start, e->end, "%s[...] is a type; make a tensor with zeros(...), rand(...), ...",
+                       e->str);
         else line_error(ln, e->start, e->name_end, "unknown tensor '%s'", e->str);
         return -1;
     }
     const RTensor *t = v->t;
     if (e->nargs != t->ndim) {
-        line_error(ln, e->open, e->end, "%s has %d dimension%s; give %d ind%s", e->str, t->ndim, t->ndim == 1 ? "" : "s",
-                   t->ndim, t->ndim == 1 ? "ex" : "ices");
+        line_error(ln, e->open, e->end, "%s has %d dimension%s; give %d ind%s", e->str, t->ndim,
+                   t->ndim == 1 ? "" : "s", t->ndim, t->ndim == 1 ? "ex" : "ices");
         return -1;
     }
     int64_t flat = 0;
@@ -474,8 +532,9 @@ static int eval_index(Line *ln, const RExpr *e, Val **out)
         if (!eval_int(ln, e->args[k], "an index", &i)) return -1;
         int64_t x = i < 0 ? i + t->shape[k] : i;
         if (x < 0 || x >= t->shape[k]) {
-            line_error(ln, e->args[k]->start, e->args[k]->end, "index %lld is out of bounds for dim %d of %s (extent %lld)",
-                       (long long)i, k, e->str, (long long)t->shape[k]);
+            line_error(ln, e->args[k]->start, e->args[k]->end,
+                       "index %lld is out of bounds for dim %d of %s (extent %lld)", (long long)i, k, e->str,
+                       (long long)t->shape[k]);
             return -1;
         }
         flat = flat * t->shape[k] + x;
@@ -505,10 +564,12 @@ static int eval_neg(Line *ln, const RExpr *e, Val **out)
     if (!v) return -1;
     DType t = v->t->type;
     Num n = num_read(v->t, 0);
-    bool ok = !v->t->ndim && (dtype_is_float(t) || dtype_is_signed(t)) && (n.k == N_FLOAT || int_fits((Num){ N_INT, -n.i, 0, 0 }, t));
+    bool ok = !v->t->ndim && (dtype_is_float(t) || dtype_is_signed(t)) &&
+              (n.k == N_FLOAT || int_fits((Num){ N_INT, -n.i, 0, 0 }, t));
     if (!ok) {
-        line_error(ln, e->start, e->end, "%s", v->t->ndim ? "'-' applies to scalars; arithmetic on tensors belongs in a fn"
-                                                           : "cannot negate this value in its dtype");
+        line_error(ln, e->start, e->end, "%s",
+                   v->t->ndim ? "'-' applies to scalars; arithmetic on tensors belongs in a fn"
+                              : "cannot negate this value in its dtype");
         val_release(v);
         return -1;
     }
@@ -540,19 +601,19 @@ int eval_expr(Line *ln, const RExpr *e, Val **out, int max)
         Scalar x = { .u8 = (uint8_t)e->ival };
         return one(literal(scalar_tensor(DT_BOOL, &x)), out);
     }
-    case RX_STRING:
-        line_error(ln, e->start, e->end, "a string is only a file name for load or save");
-        return -1;
+    case RX_STRING: line_error(ln, e->start, e->end, "a string is only a file name for load or save"); return -1;
     case RX_NEG: return eval_neg(ln, e, out);
     case RX_INDEX: return eval_index(ln, e, out);
     case RX_NAME: {
         Val *v = vars_get(s, e->str);
         if (v) return one(val_ref(v), out);
-        if (defs_find(s, e->str, NULL)) line_error(ln, e->start, e->end, "'%s' is a function; call it: %s(...)", e->str, e->str);
+        if (defs_find(s, e->str, NULL))
+            line_error(ln, e->start, e->end, "'%s' is a function; call it: %s(...)", e->str, e->str);
         else if (dtype_from_name(e->str) != DT_NONE)
             line_error(ln, e->start, e->end, "'%s' is a dtype; convert with %s(x) or make a tensor with zeros(%s[4])",
                        e->str, e->str, e->str);
-        else if (is_builtin(e->str)) line_error(ln, e->start, e->end, "'%s' is a built-in; call it: %s(...)", e->str, e->str);
+        else if (is_builtin(e->str))
+            line_error(ln, e->start, e->end, "'%s' is a built-in; call it: %s(...)", e->str, e->str);
         else line_error(ln, e->start, e->end, "unknown name '%s'", e->str);
         return -1;
     }
@@ -582,7 +643,8 @@ static bool check_target(Line *ln, const char *name, int start, int end)
     if (defs_find(ln->s, name, NULL)) why = "a function";
     else if (is_builtin(name)) why = "a built-in";
     else if (dtype_from_name(name) != DT_NONE) why = "a dtype";
-    else if (!strcmp(name, "fn") || !strcmp(name, "schedule") || !strcmp(name, "true") || !strcmp(name, "false")) why = "a keyword";
+    else if (!strcmp(name, "fn") || !strcmp(name, "schedule") || !strcmp(name, "true") || !strcmp(name, "false"))
+        why = "a keyword";
     if (why) line_error(ln, start, end, "'%s' is %s; choose another name", name, why);
     return !why;
 }
@@ -613,8 +675,9 @@ int eval_stmt(Line *ln)
     if (st->ntargets) {
         if (n != st->ntargets) {
             if (n == 0) line_error(ln, e->start, e->end, "%s(...) gives no value to assign", e->str);
-            else line_error(ln, st->tstart[0], st->tend[st->ntargets - 1], "%d name%s for %d value%s", st->ntargets,
-                            st->ntargets == 1 ? "" : "s", n, n == 1 ? "" : "s");
+            else
+                line_error(ln, st->tstart[0], st->tend[st->ntargets - 1], "%d name%s for %d value%s", st->ntargets,
+                           st->ntargets == 1 ? "" : "s", n, n == 1 ? "" : "s");
             for (int i = 0; i < n; i++) val_release(vals[i]);
             return -1;
         }

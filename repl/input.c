@@ -83,7 +83,11 @@ static void run_stmt(Session *s, const char *text, int first_line)
 }
 
 /* The statement being gathered over several lines. */
-typedef struct Pending { char *buf; size_t len, cap; int first_line; } Pending;
+typedef struct Pending {
+    char *buf;
+    size_t len, cap;
+    int first_line;
+} Pending;
 
 static void pending_add(Pending *p, const char *line, int lineno)
 {

@@ -31,10 +31,14 @@ static void seterr(char *err, size_t cap, const char *fmt, ...)
 
 /* ---- dtypes: the descr strings NumPy writes for the language's dtypes ---- */
 
-static const struct { DType t; char kind; int size; } descrs[] = {
-    { DT_BOOL, 'b', 1 }, { DT_I8, 'i', 1 }, { DT_I16, 'i', 2 }, { DT_I32, 'i', 4 }, { DT_I64, 'i', 8 },
-    { DT_U8, 'u', 1 }, { DT_U16, 'u', 2 }, { DT_U32, 'u', 4 }, { DT_U64, 'u', 8 },
-    { DT_F32, 'f', 4 }, { DT_F64, 'f', 8 },
+static const struct {
+    DType t;
+    char kind;
+    int size;
+} descrs[] = {
+    { DT_BOOL, 'b', 1 }, { DT_I8, 'i', 1 },  { DT_I16, 'i', 2 }, { DT_I32, 'i', 4 },
+    { DT_I64, 'i', 8 },  { DT_U8, 'u', 1 },  { DT_U16, 'u', 2 }, { DT_U32, 'u', 4 },
+    { DT_U64, 'u', 8 },  { DT_F32, 'f', 4 }, { DT_F64, 'f', 8 },
 };
 
 /* a NumPy type the language lacks, for the error message */
@@ -44,7 +48,8 @@ static const char *numpy_kind_name(char kind, int size)
     case 'f': return size == 2 ? "float16" : size > 8 ? "longdouble" : "float";
     case 'c': return "complex";
     case 'U': return "unicode string";
-    case 'S': case 'a': return "bytes";
+    case 'S':
+    case 'a': return "bytes";
     case 'O': return "Python object";
     case 'M': return "datetime64";
     case 'm': return "timedelta64";
@@ -71,8 +76,10 @@ static DType parse_descr(const char *d, bool *swap, const char *what, char *err,
             }
     }
     const char *name = numpy_kind_name(kind, (int)size);
-    seterr(err, cap, "%s: unsupported dtype '%s'%s%s%s; TDSL tensors are bool, i8, i16, i32, i64, "
-           "u8, u16, u32, u64, f32 or f64", what, d, name ? " (" : "", name ? name : "", name ? ")" : "");
+    seterr(err, cap,
+           "%s: unsupported dtype '%s'%s%s%s; TDSL tensors are bool, i8, i16, i32, i64, "
+           "u8, u16, u32, u64, f32 or f64",
+           what, d, name ? " (" : "", name ? name : "", name ? ")" : "");
     return DT_NONE;
 }
 
@@ -96,7 +103,9 @@ typedef struct Header {
     int seen;               /* bit 0 descr, 1 fortran_order, 2 shape */
 } Header;
 
-typedef struct Lex { const char *p, *end; } Lex;
+typedef struct Lex {
+    const char *p, *end;
+} Lex;
 
 static void skip_ws(Lex *l)
 {
@@ -231,8 +240,8 @@ static int parse_header(const char *s, size_t len, Header *h, const char *what, 
 bad:;
     int n = (int)len;
     while (n > 0 && isspace((unsigned char)s[n - 1])) n--;
-    seterr(err, cap, "%s: malformed .npy header at offset %d: %.*s%s", what,
-           (int)(l.p - s), n < 80 ? n : 80, s, n > 80 ? "..." : "");
+    seterr(err, cap, "%s: malformed .npy header at offset %d: %.*s%s", what, (int)(l.p - s), n < 80 ? n : 80, s,
+           n > 80 ? "..." : "");
     return -1;
 }
 
@@ -273,8 +282,8 @@ static bool read_preamble(FILE *f, const char *path, size_t *hlen, char *err, si
     }
     int major = pre[6], minor = pre[7];
     if (!((major == 1 || major == 2 || major == 3) && minor == 0)) {
-        seterr(err, cap, "%s: unsupported .npy format version %d.%d (versions 1.0, 2.0 and 3.0 are)",
-               path, major, minor);
+        seterr(err, cap, "%s: unsupported .npy format version %d.%d (versions 1.0, 2.0 and 3.0 are)", path, major,
+               minor);
         return false;
     }
     size_t lenbytes = major == 1 ? 2 : 4;
@@ -285,8 +294,8 @@ static bool read_preamble(FILE *f, const char *path, size_t *hlen, char *err, si
     *hlen = pre[8] | (size_t)pre[9] << 8;
     if (major > 1) *hlen |= (size_t)pre[10] << 16 | (size_t)pre[11] << 24;
     if (*hlen > NPY_MAX_HEADER) {
-        seterr(err, cap, "%s: the .npy header claims %zu bytes; more than %d is not a header NumPy writes",
-               path, *hlen, NPY_MAX_HEADER);
+        seterr(err, cap, "%s: the .npy header claims %zu bytes; more than %d is not a header NumPy writes", path, *hlen,
+               NPY_MAX_HEADER);
         return false;
     }
     return true;
@@ -340,8 +349,8 @@ static RTensor *read_data(FILE *f, const char *path, const Header *h, char *err,
     }
     size_t nb = rt_nbytes(x), got = fread(x->data, 1, nb, f);
     if (got < nb) {
-        seterr(err, cap, "%s: truncated .npy data: shape %s of %s needs %zu bytes, the file has %zu",
-               path, shape, dtype_name(t), nb, got);
+        seterr(err, cap, "%s: truncated .npy data: shape %s of %s needs %zu bytes, the file has %zu", path, shape,
+               dtype_name(t), nb, got);
         rt_free(x);
         return NULL;
     }

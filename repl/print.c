@@ -32,7 +32,11 @@
 #define EDGE 3              /* items kept at each end of a summarised axis */
 #define PRECISION 4
 
-typedef struct Buf { char *p; size_t n, cap; bool oom; } Buf;
+typedef struct Buf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} Buf;
 
 static void buf_put(Buf *b, const char *s, size_t n)
 {
@@ -63,7 +67,10 @@ static void buf_pad(Buf *b, int n, char c)
 /* ---- float digits ---- */
 
 /* |x| in decimal: sig digits dig[0..n) with the point after dig[0], times 10^e10 */
-typedef struct Dec { char dig[32]; int n, e10; } Dec;
+typedef struct Dec {
+    char dig[32];
+    int n, e10;
+} Dec;
 
 /* parses "d.ddde+XX" as snprintf's %e writes it, trailing zeros dropped */
 static void dec_parse(const char *s, Dec *d)
@@ -218,8 +225,7 @@ static void fill_float_format(Printer *p)
     p->pad_left = p->pad_right = p->prec = p->exp_size = 0;
     if (p->max_abs != 0) {
         /* NumPy 1.24 compares in f64 but divides in the array's type */
-        double ratio = p->t->type == DT_F32 ? (double)((float)p->max_abs / (float)p->min_abs)
-                                            : p->max_abs / p->min_abs;
+        double ratio = p->t->type == DT_F32 ? (double)((float)p->max_abs / (float)p->min_abs) : p->max_abs / p->min_abs;
         p->exp = p->max_abs >= 1e8 || p->min_abs < 1e-4 || ratio > 1000.;
     }
     if (p->any_finite) {

@@ -25,7 +25,10 @@ typedef struct Val {
     bool literal;       /* a number as typed: takes the dtype its parameter needs */
 } Val;
 
-typedef struct Var { char *name; Val *v; } Var;
+typedef struct Var {
+    char *name;
+    Val *v;
+} Var;
 
 Val *val_new(RTensor *t);              /* takes t; one reference; NULL t: NULL */
 Val *val_ref(Val *v);
@@ -42,7 +45,10 @@ typedef struct Unit {
 } Unit;
 
 /* Where a fn's definition and its schedule blocks come from. */
-typedef struct Live { char *fn; Unit *def, *sched; } Live;
+typedef struct Live {
+    char *fn;
+    Unit *def, *sched;
+} Live;
 
 /* ---- compiled code (session.c) ---- */
 
@@ -177,9 +183,16 @@ char *builtin_list(Arena *a);              /* "rand, zeros, ..." */
 
 /* A scalar in the C type of its dtype (bool: one byte). */
 typedef union Scalar {
-    float f32; double f64;
-    int8_t i8; int16_t i16; int32_t i32; int64_t i64;
-    uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64;
+    float f32;
+    double f64;
+    int8_t i8;
+    int16_t i16;
+    int32_t i32;
+    int64_t i64;
+    uint8_t u8;
+    uint16_t u16;
+    uint32_t u32;
+    uint64_t u64;
 } Scalar;
 /* The scalar v as dtype t: a literal takes t when its value fits, a typed
  * scalar only widens unless cast. False with the reason in why. */
@@ -204,7 +217,12 @@ int call_prepare(Line *ln, LFunc *lf, const RExpr *e, Call *c);
 void call_free(Call *c);
 
 /* :time's runs: t[0..n-1] seconds per run, each the mean of a batch of runs. */
-typedef struct Timing { double *t; int n, batch; double first; bool interrupted; } Timing;
+typedef struct Timing {
+    double *t;
+    int n, batch;
+    double first;
+    bool interrupted;
+} Timing;
 
 /* Runs c (compiled as comp); with tm, runs it repeatedly and fills tm.
  * 0, 1 if interrupted (Ctrl-C), -1 after reporting a run-time error. */

@@ -133,10 +133,7 @@ static void comp_free(Session *s, Compiled *c)
     free(c);
 }
 
-void comp_release(Compiled *c)
-{
-    __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL);
-}
+void comp_release(Compiled *c) { __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL); }
 
 void comp_sweep(Session *s, bool all)
 {

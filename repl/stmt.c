@@ -85,7 +85,11 @@ void line_plain_note(Line *ln, const char *fmt, ...)
 /* ---- tokens ---- */
 
 typedef enum TokKind { T_EOF, T_NAME, T_INT, T_FLOAT, T_STRING, T_PUNCT } TokKind;
-typedef struct Tok { TokKind k; int start, end; char c; } Tok;
+typedef struct Tok {
+    TokKind k;
+    int start, end;
+    char c;
+} Tok;
 
 typedef struct P {
     Line *ln;
@@ -105,7 +109,8 @@ static bool lex(Line *ln, int from, P *p)
     p->n = p->i = p->depth = 0;
     for (;;) {
         while (s[i] && (isspace((unsigned char)s[i]) || s[i] == '#'))
-            if (s[i] == '#') while (s[i] && s[i] != '\n') i++;
+            if (s[i] == '#')
+                while (s[i] && s[i] != '\n') i++;
             else i++;
         Tok t = { T_EOF, i, i, 0 };
         char c = s[i];
@@ -126,7 +131,8 @@ static bool lex(Line *ln, int from, P *p)
                 while (isdigit((unsigned char)s[i])) i++;
             }
             if ((s[i] == 'e' || s[i] == 'E') &&
-                (isdigit((unsigned char)s[i + 1]) || ((s[i + 1] == '+' || s[i + 1] == '-') && isdigit((unsigned char)s[i + 2])))) {
+                (isdigit((unsigned char)s[i + 1]) ||
+                 ((s[i + 1] == '+' || s[i + 1] == '-') && isdigit((unsigned char)s[i + 2])))) {
                 t.k = T_FLOAT;
                 i += 2;
                 while (isdigit((unsigned char)s[i])) i++;

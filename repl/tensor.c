@@ -6,10 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t rt_elem_size(DType t)
-{
-    return t > DT_NONE && t < DT_COUNT ? (size_t)dtype_bits(t) / 8 : 0;
-}
+size_t rt_elem_size(DType t) { return t > DT_NONE && t < DT_COUNT ? (size_t)dtype_bits(t) / 8 : 0; }
 
 int64_t rt_shape_numel(DType t, int ndim, const int64_t *shape)
 {
@@ -62,10 +59,7 @@ int64_t rt_numel(const RTensor *t)
     return n;
 }
 
-size_t rt_nbytes(const RTensor *t)
-{
-    return (size_t)rt_numel(t) * rt_elem_size(t->type);
-}
+size_t rt_nbytes(const RTensor *t) { return (size_t)rt_numel(t) * rt_elem_size(t->type); }
 
 RTensor *rt_copy(const RTensor *t)
 {
@@ -106,10 +100,7 @@ static uint64_t rng_next(void)
 }
 
 /* uniform in [0, n) from the high bits (Lemire's multiply, bias below 2^-60) */
-static int64_t rng_below(uint64_t n)
-{
-    return (int64_t)(((unsigned __int128)rng_next() * n) >> 64);
-}
+static int64_t rng_below(uint64_t n) { return (int64_t)(((unsigned __int128)rng_next() * n) >> 64); }
 
 RTensor *rt_rand(DType t, int ndim, const int64_t *shape)
 {
@@ -196,7 +187,8 @@ bool rt_get_i64(const RTensor *t, int64_t i, int64_t *out)
         *out = (int64_t)u;
         return true;
     }
-    case DT_F32: case DT_F64: {
+    case DT_F32:
+    case DT_F64: {
         double v = rt_get(t, i);
         if (!(v >= -0x1p63 && v < 0x1p63) || v != floor(v)) return false;
         *out = (int64_t)v;
@@ -227,9 +219,7 @@ void rt_set(RTensor *t, int64_t i, double v)
     case DT_U8: ((uint8_t *)d)[i] = (uint8_t)sat_i64(v, 0, UINT8_MAX); break;
     case DT_U16: ((uint16_t *)d)[i] = (uint16_t)sat_i64(v, 0, UINT16_MAX); break;
     case DT_U32: ((uint32_t *)d)[i] = (uint32_t)sat_i64(v, 0, UINT32_MAX); break;
-    case DT_U64:
-        ((uint64_t *)d)[i] = v != v || v <= 0 ? 0 : v >= 0x1p64 ? UINT64_MAX : (uint64_t)v;
-        break;
+    case DT_U64: ((uint64_t *)d)[i] = v != v || v <= 0 ? 0 : v >= 0x1p64 ? UINT64_MAX : (uint64_t)v; break;
     case DT_F32: ((float *)d)[i] = (float)v; break;
     case DT_F64: ((double *)d)[i] = v; break;
     default: break;

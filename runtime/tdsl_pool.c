@@ -18,8 +18,12 @@
  * long; pthread_mutex_t (40/48 bytes) and pthread_cond_t (48) fit in 64, and
  * all-zero storage is their static initializer. */
 typedef unsigned long TdslThread;
-typedef struct TdslMutex { _Alignas(16) unsigned char opaque[64]; } TdslMutex;
-typedef struct TdslCond { _Alignas(16) unsigned char opaque[64]; } TdslCond;
+typedef struct TdslMutex {
+    _Alignas(16) unsigned char opaque[64];
+} TdslMutex;
+typedef struct TdslCond {
+    _Alignas(16) unsigned char opaque[64];
+} TdslCond;
 int pthread_create(TdslThread *t, const void *attr, void *(*fn)(void *), void *arg);
 int pthread_detach(TdslThread t);
 int pthread_mutex_lock(TdslMutex *m);

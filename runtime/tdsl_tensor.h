@@ -8,8 +8,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-typedef struct { int32_t device_type; int32_t device_id; } tdsl_device;   /* DLDevice */
-typedef struct { uint8_t code; uint8_t bits; uint16_t lanes; } tdsl_dtype; /* DLDataType */
+typedef struct {
+    int32_t device_type;
+    int32_t device_id;
+} tdsl_device;   /* DLDevice */
+typedef struct {
+    uint8_t code;
+    uint8_t bits;
+    uint16_t lanes;
+} tdsl_dtype; /* DLDataType */
 
 typedef struct {                    /* layout of DLPack's DLTensor */
     void *data;
@@ -64,17 +71,20 @@ static inline const char *tdsl_strerror(int code)
 static inline const char *tdsl_format_error(int code, char *buf, size_t len)
 {
     if (TDSL_ERR_ARG(code) < 0) snprintf(buf, len, "%s", tdsl_strerror(code));
-    else snprintf(buf, len, "argument %d, dim %d: %s", TDSL_ERR_ARG(code),
-                  TDSL_ERR_DIM(code), tdsl_strerror(code));
+    else snprintf(buf, len, "argument %d, dim %d: %s", TDSL_ERR_ARG(code), TDSL_ERR_DIM(code), tdsl_strerror(code));
     return buf;
 }
 
 /* A tensor over a plain C array, one line per tensor:
  *   tdsl_tensor X = TDSL_F32(x, n, k);   (compound literals: block scope) */
-#define TDSL_TENSOR_OF(ptr, code_, bits_, ...)                                      \
-    ((tdsl_tensor){ (void *)(ptr), { 1, 0 },                                        \
+#define TDSL_TENSOR_OF(ptr, code_, bits_, ...)                                       \
+    ((tdsl_tensor){ (void *)(ptr),                                                   \
+                    { 1, 0 },                                                        \
                     (int32_t)(sizeof((int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), \
-                    { (code_), (bits_), 1 }, (int64_t[]){ __VA_ARGS__ }, NULL, 0 })
+                    { (code_), (bits_), 1 },                                         \
+                    (int64_t[]){ __VA_ARGS__ },                                      \
+                    NULL,                                                            \
+                    0 })
 #define TDSL_F32(p, ...) TDSL_TENSOR_OF(p, 2, 32, __VA_ARGS__)
 #define TDSL_F64(p, ...) TDSL_TENSOR_OF(p, 2, 64, __VA_ARGS__)
 #define TDSL_I8(p, ...) TDSL_TENSOR_OF(p, 0, 8, __VA_ARGS__)

@@ -47,9 +47,12 @@ Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
 
 /* Ranges of the index variables where an expression is evaluated. */
 typedef struct Env {
-    Range *idx; int nidx;
-    Range *rv; int nrv;
-    Affine **facts; int nfacts;     /* f >= 0 wherever the expression runs */
+    Range *idx;
+    int nidx;
+    Range *rv;
+    int nrv;
+    Affine **facts;
+    int nfacts;     /* f >= 0 wherever the expression runs */
 } Env;
 
 #define MAX_FACTS 64
@@ -272,10 +275,12 @@ static void visit_access(Walk *w, Env *env, const Expr *e)
         Range r;
         if (!ok) {
             if (has_access(ix))
-                diag_error(c->d, ix->span, "data-dependent index %s of '%s': its bounds cannot be proven at compile time",
+                diag_error(c->d, ix->span,
+                           "data-dependent index %s of '%s': its bounds cannot be proven at compile time",
                            expr_str(c, ix), t->name);
             else
-                diag_error(c->d, ix->span, "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven",
+                diag_error(c->d, ix->span,
+                           "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven",
                            expr_str(c, ix), t->name);
             w->ok = false;
             continue;
@@ -284,7 +289,9 @@ static void visit_access(Walk *w, Env *env, const Expr *e)
         if (is_intermediate(t)) {
             Range *acc = &w->region[tensor_pos(c, t)][k];
             if (!bounds_widen(c->a, acc, &r)) {
-                diag_error(c->d, e->span, "cannot settle the region of '%s' dim %d: reads reach %s..%s here and %s..%s elsewhere; declare its shape, e.g. %s: %s[...]",
+                diag_error(c->d, e->span,
+                           "cannot settle the region of '%s' dim %d: reads reach %s..%s here and %s..%s elsewhere; "
+                           "declare its shape, e.g. %s: %s[...]",
                            t->name, k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names),
                            aff_str(c->a, acc->lo, names), aff_str(c->a, acc->hi, names), t->name, dtype_name(t->type));
                 w->ok = false;
@@ -294,10 +301,11 @@ static void visit_access(Walk *w, Env *env, const Expr *e)
         Affine *last = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
         if (nonneg_here(c, env, aff_sub(c->a, r.lo, t->min[k])) && nonneg_here(c, env, aff_sub(c->a, last, r.hi)))
             continue;
-        diag_error(c->d, e->span, "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent %s (valid %s..%s)",
-                   expr_str(c, e), expr_str(c, ix), k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names),
-                   t->name, k, aff_str(c->a, t->extent[k], names), aff_str(c->a, t->min[k], names),
-                   aff_str(c->a, last, names));
+        diag_error(c->d, e->span,
+                   "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent "
+                   "%s (valid %s..%s)",
+                   expr_str(c, e), expr_str(c, ix), k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names), t->name,
+                   k, aff_str(c->a, t->extent[k], names), aff_str(c->a, t->min[k], names), aff_str(c->a, last, names));
         w->ok = false;
     }
 }
@@ -416,8 +424,8 @@ bool bounds_prove_fn(Ctx *c)
     return w.ok;
 }
 
-bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv,
-                        const Tensor *of, Range *out)
+bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv, const Tensor *of,
+                        Range *out)
 {
     Ctx c = { .a = a, .fn = fn };
     Walk w = { .c = &c, .ok = true, .only = of, .out = out };

@@ -67,8 +67,8 @@ static DType unify(Ctx *c, Expr *a, Expr *b, Span sp)
     }
     if (dtype_widens_to(ta, tb)) return tb;
     if (dtype_widens_to(tb, ta)) return ta;
-    diag_error(c->d, sp, "operands have different dtypes %s and %s; cast one explicitly, e.g. %s(...)",
-               dtype_name(ta), dtype_name(tb), dtype_name(dtype_widens_to(ta, DT_F64) ? tb : ta));
+    diag_error(c->d, sp, "operands have different dtypes %s and %s; cast one explicitly, e.g. %s(...)", dtype_name(ta),
+               dtype_name(tb), dtype_name(dtype_widens_to(ta, DT_F64) ? tb : ta));
     return DT_NONE;
 }
 
@@ -114,12 +114,17 @@ static DType check_binary(Ctx *c, Expr *e)
     return t;
 }
 
-static const struct { const char *name; MathFn fn; int nargs; bool needs_float; } math_fns[] = {
-    { "exp", MF_EXP, 1, true },   { "log", MF_LOG, 1, true },     { "sqrt", MF_SQRT, 1, true },
+static const struct {
+    const char *name;
+    MathFn fn;
+    int nargs;
+    bool needs_float;
+} math_fns[] = {
+    { "exp", MF_EXP, 1, true },     { "log", MF_LOG, 1, true },   { "sqrt", MF_SQRT, 1, true },
     { "rsqrt", MF_RSQRT, 1, true }, { "sin", MF_SIN, 1, true },   { "cos", MF_COS, 1, true },
-    { "tanh", MF_TANH, 1, true }, { "erf", MF_ERF, 1, true },     { "pow", MF_POW, 2, true },
+    { "tanh", MF_TANH, 1, true },   { "erf", MF_ERF, 1, true },   { "pow", MF_POW, 2, true },
     { "floor", MF_FLOOR, 1, true }, { "ceil", MF_CEIL, 1, true }, { "abs", MF_ABS, 1, false },
-    { "min", MF_MIN, 2, false },  { "max", MF_MAX, 2, false },
+    { "min", MF_MIN, 2, false },    { "max", MF_MAX, 2, false },
 };
 
 static DType check_cast(Ctx *c, Expr *e, DType to)
@@ -210,11 +215,10 @@ static DType check(Ctx *c, Expr *e)
     case EX_BOOL: t = DT_BOOL; break;
     case EX_NAME: t = e->ref == REF_SCALAR ? e->tensor->type : DT_INDEX; break;
     case EX_ACCESS: t = check_access(c, e); break;
-    case EX_UNARY:
-        t = e->op == OP_NOT ? want_bool(c, e->args[0]) : want_numeric(c, e->args[0], "negation");
-        break;
+    case EX_UNARY: t = e->op == OP_NOT ? want_bool(c, e->args[0]) : want_numeric(c, e->args[0], "negation"); break;
     case EX_BINARY: t = check_binary(c, e); break;
-    case EX_SELECT: case EX_CALL: t = check_call(c, e); break;
+    case EX_SELECT:
+    case EX_CALL: t = check_call(c, e); break;
     case EX_REDUCE:
         for (int i = 0; i < e->nrvars; i++) {
             RVar *r = e->rvars[i];
@@ -249,7 +253,8 @@ static bool check_stage(Ctx *c, Stage *s)
         return true;
     }
     if (!dtype_widens_to(v, t->type)) {
-        diag_error(c->d, s->value->span, "value of dtype %s cannot be stored in %s '%s' without narrowing; cast it, e.g. %s(...)",
+        diag_error(c->d, s->value->span,
+                   "value of dtype %s cannot be stored in %s '%s' without narrowing; cast it, e.g. %s(...)",
                    dtype_name(v), dtype_name(t->type), t->name, dtype_name(t->type));
         return false;
     }
@@ -308,8 +313,8 @@ static bool check_call_stage(Ctx *c, Stage *s)
             out->type = r->type;
             out->ndim = r->ndim;
         } else if (out->type != r->type || out->ndim != r->ndim) {
-            diag_error(c->d, s->target_spans[i], "'%s' is %s with %d dims but '%s' returns %s with %d dims",
-                       out->name, dtype_name(out->type), out->ndim, f->name, dtype_name(r->type), r->ndim);
+            diag_error(c->d, s->target_spans[i], "'%s' is %s with %d dims but '%s' returns %s with %d dims", out->name,
+                       dtype_name(out->type), out->ndim, f->name, dtype_name(r->type), r->ndim);
             ok = false;
         }
     }

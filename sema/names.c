@@ -200,8 +200,7 @@ static bool resolve_access(Ctx *c, Scope *sc, Expr *e, int stmt_index)
             diag_error(c->d, e->span, "'%s' reads itself; a stage cannot depend on its own values", e->name);
         else if (defined_later(c->fn, e->name, stmt_index))
             diag_error(c->d, e->span, "'%s' is used before it is defined", e->name);
-        else
-            diag_error(c->d, e->span, "unknown tensor '%s'", e->name);
+        else diag_error(c->d, e->span, "unknown tensor '%s'", e->name);
         return false;
     }
     if (t->is_scalar) {
@@ -251,14 +250,17 @@ static bool resolve_reduce(Ctx *c, Scope *sc, Expr *e, int stmt_index)
 static bool resolve_expr(Ctx *c, Scope *sc, Expr *e, int stmt_index)
 {
     switch (e->kind) {
-    case EX_INT: case EX_FLOAT: case EX_BOOL: return true;
+    case EX_INT:
+    case EX_FLOAT:
+    case EX_BOOL: return true;
     case EX_NAME: return resolve_name(c, sc, e);
     case EX_ACCESS: return resolve_access(c, sc, e, stmt_index);
     case EX_REDUCE: return resolve_reduce(c, sc, e, stmt_index);
     case EX_CALL:
         if (program_find_fn(c->prog, e->name)) {
-            diag_error(c->d, e->span, "tensor function '%s' can only be called as a whole-tensor binding, e.g. H = %s(...)",
-                       e->name, e->name);
+            diag_error(c->d, e->span,
+                       "tensor function '%s' can only be called as a whole-tensor binding, e.g. H = %s(...)", e->name,
+                       e->name);
             return false;
         }
         /* fallthrough */
@@ -300,8 +302,8 @@ static bool resolve_stage(Ctx *c, Stage *s, int index)
     if (!t) return false;
     s->tensor = t;
     if (t->declared_shape && t->ndim != s->nvars) {
-        diag_error(c->d, s->target_span, "'%s' has %d dimension%s but the stage gives %d index variable%s",
-                   t->name, t->ndim, t->ndim == 1 ? "" : "s", s->nvars, s->nvars == 1 ? "" : "s");
+        diag_error(c->d, s->target_span, "'%s' has %d dimension%s but the stage gives %d index variable%s", t->name,
+                   t->ndim, t->ndim == 1 ? "" : "s", s->nvars, s->nvars == 1 ? "" : "s");
         return false;
     }
     if (!t->declared_shape) t->ndim = s->nvars;
@@ -322,8 +324,10 @@ static bool resolve_call(Ctx *c, Stage *s, int index)
         return false;
     }
     if (callee == c->fn || !callee->checked) {
-        diag_error(c->d, s->callee_span, callee == c->fn ? "'%s' cannot call itself"
-                   : "'%s' must be defined (without errors) before it is called", s->callee);
+        diag_error(c->d, s->callee_span,
+                   callee == c->fn ? "'%s' cannot call itself"
+                                   : "'%s' must be defined (without errors) before it is called",
+                   s->callee);
         return false;
     }
     s->fn = callee;
@@ -365,8 +369,8 @@ bool names_resolve_fn(Ctx *c)
     for (int i = 0; i < c->tensors.len; i++) {
         Tensor *t = c->tensors.items[i];
         if (t->kind == TK_PARAM || t->def) continue;
-        diag_error(c->d, t->span, "%s '%s' is declared but never defined",
-                   t->kind == TK_RESULT ? "result" : "local", t->name);
+        diag_error(c->d, t->span, "%s '%s' is declared but never defined", t->kind == TK_RESULT ? "result" : "local",
+                   t->name);
         ok = false;
     }
     f->sizevars = ARENA_ARRAY(c->a, SizeVar, c->sizenames.len ? c->sizenames.len : 1);

@@ -14,8 +14,8 @@ int sema_check(Arena *a, Program *prog, Diag *d);
  * affine over size vars and any extra symbols (ids >= fn->nsizevars, each
  * >= 0) the ranges use. The same interval analysis that proves bounds.
  * False if e does not read `of` or two reads cannot be ordered. */
-bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv,
-                        const Tensor *of, Range *out);
+bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv, const Tensor *of,
+                        Range *out);
 /* Widens acc (empty: a NULL lo) to cover r; false, leaving acc as it was,
  * if the two cannot be ordered symbolically or r's bounds overflowed. */
 bool bounds_widen(Arena *a, Range *acc, const Range *r);

@@ -40,12 +40,14 @@ static Affine *dim_affine(Ctx *c, Expr *e, bool create, const char *what)
         if (e->op == OP_SUB) return aff_sub(c->a, x, y);
         if (aff_is_const(x)) return aff_scale(c->a, y, x->c);
         if (aff_is_const(y)) return aff_scale(c->a, x, y->c);
-        diag_error(c->d, e->span, "dimension of '%s' must be affine in size variables (a product of two sizes is not)", what);
+        diag_error(c->d, e->span, "dimension of '%s' must be affine in size variables (a product of two sizes is not)",
+                   what);
         return NULL;
     }
     default: break;
     }
-    diag_error(c->d, e->span, "dimension of '%s' must be an integer, a size variable, or an affine expression of them", what);
+    diag_error(c->d, e->span, "dimension of '%s' must be an integer, a size variable, or an affine expression of them",
+               what);
     return NULL;
 }
 
@@ -65,12 +67,17 @@ bool shapes_bind_sizes(Ctx *c)
                 Affine *x = t->extent[k];
                 if (!x) continue;
                 for (int j = 0; j < x->n; j++)
-                    if (x->var[j] == s && !seen) { first = t->dims[k].expr->span; seen = true; }
+                    if (x->var[j] == s && !seen) {
+                        first = t->dims[k].expr->span;
+                        seen = true;
+                    }
                 if (x->n == 1 && x->var[0] == s && x->coef[0] == 1) bindable = true;
             }
         }
         if (!bindable) {
-            diag_error(c->d, first, "size variable '%s' is never a whole parameter dimension (like '%s' or '%s + 1'), so it cannot be bound from the arguments",
+            diag_error(c->d, first,
+                       "size variable '%s' is never a whole parameter dimension (like '%s' or '%s + 1'), so it cannot "
+                       "be bound from the arguments",
                        (const char *)c->sizenames.items[s], (const char *)c->sizenames.items[s],
                        (const char *)c->sizenames.items[s]);
             ok = false;
@@ -89,7 +96,12 @@ static Affine *dim_extent(const Tensor *t, int k)
     return t->extent[k];
 }
 
-typedef struct Found { Affine *ext; const Tensor *t; int dim; Span span; } Found;
+typedef struct Found {
+    Affine *ext;
+    const Tensor *t;
+    int dim;
+    Span span;
+} Found;
 
 /* Finds an access where var (an encoded IDX_VAR/RV_VAR) indexes a dim directly. */
 static void find_direct(Ctx *c, const Expr *e, int var, Found *f, bool *ok)
@@ -97,8 +109,10 @@ static void find_direct(Ctx *c, const Expr *e, int var, Found *f, bool *ok)
     if (e->kind == EX_ACCESS) {
         for (int k = 0; k < e->nargs; k++) {
             const Expr *x = e->args[k];
-            int v = x->kind != EX_NAME ? -1 : x->ref == REF_INDEX ? IDX_VAR(x->ref_id)
-                  : x->ref == REF_RVAR ? RV_VAR(x->rvar->id) : -1;
+            int v = x->kind != EX_NAME    ? -1
+                    : x->ref == REF_INDEX ? IDX_VAR(x->ref_id)
+                    : x->ref == REF_RVAR  ? RV_VAR(x->rvar->id)
+                                          : -1;
             if (v != var) continue;
             Affine *ext = dim_extent(e->tensor, k);
             if (!ext) continue;
@@ -106,9 +120,9 @@ static void find_direct(Ctx *c, const Expr *e, int var, Found *f, bool *ok)
                 *f = (Found){ ext, e->tensor, k, x->span };
             } else if (!aff_equal(f->ext, ext) && var >= RV_BASE) {
                 const char *const *n = names_sizes(c);
-                diag_error(c->d, x->span, "inconsistent extents for '%s': %s dim %d has extent %s but %s dim %d has extent %s",
-                           x->name, e->tensor->name, k, aff_str(c->a, ext, n), f->t->name, f->dim,
-                           aff_str(c->a, f->ext, n));
+                diag_error(
+                    c->d, x->span, "inconsistent extents for '%s': %s dim %d has extent %s but %s dim %d has extent %s",
+                    x->name, e->tensor->name, k, aff_str(c->a, ext, n), f->t->name, f->dim, aff_str(c->a, f->ext, n));
                 diag_note(c->d, f->span, "'%s' first indexes %s dim %d here", x->name, f->t->name, f->dim);
                 *ok = false;
             }
@@ -123,7 +137,8 @@ static bool rvar_range(Ctx *c, const Expr *red, RVar *r)
         bool ok1 = true, ok2 = true;
         Affine *lo = bounds_linear(c, r->lo, &ok1), *hi = bounds_linear(c, r->hi, &ok2);
         if (!ok1 || !ok2) {
-            diag_error(c->d, span_join(r->lo->span, r->hi->span), "the range of '%s' must be affine in size variables", r->name);
+            diag_error(c->d, span_join(r->lo->span, r->hi->span), "the range of '%s' must be affine in size variables",
+                       r->name);
             return false;
         }
         for (int i = 0; i < lo->n; i++)
@@ -131,7 +146,8 @@ static bool rvar_range(Ctx *c, const Expr *red, RVar *r)
         for (int i = 0; i < hi->n; i++)
             if (hi->var[i] >= IDX_BASE) ok1 = false;
         if (!ok1) {
-            diag_error(c->d, span_join(r->lo->span, r->hi->span), "the range of '%s' must depend only on size variables", r->name);
+            diag_error(c->d, span_join(r->lo->span, r->hi->span),
+                       "the range of '%s' must depend only on size variables", r->name);
             return false;
         }
         Affine *ext = aff_sub(c->a, hi, lo);
@@ -149,8 +165,10 @@ static bool rvar_range(Ctx *c, const Expr *red, RVar *r)
     find_direct(c, red->args[0], RV_VAR(r->id), &f, &ok);
     if (!ok) return false;
     if (!f.ext) {
-        diag_error(c->d, r->span, "cannot infer the range of '%s': it never indexes a tensor dimension directly; write 'over %s in 0..N'",
-                   r->name, r->name);
+        diag_error(
+            c->d, r->span,
+            "cannot infer the range of '%s': it never indexes a tensor dimension directly; write 'over %s in 0..N'",
+            r->name, r->name);
         return false;
     }
     r->min = aff_const(c->a, 0);
@@ -208,8 +226,9 @@ bool shapes_check_call(Ctx *c, Stage *s)
                 Affine *want = p->extent[k], *have = arg->extent ? arg->extent[k] : NULL;
                 if (!have) {
                     if (pass == 0) {
-                        diag_error(c->d, s->args[i]->span, "the shape of '%s' is not known here; declare it, e.g. %s: %s[...]",
-                                   arg->name, arg->name, dtype_name(arg->type));
+                        diag_error(c->d, s->args[i]->span,
+                                   "the shape of '%s' is not known here; declare it, e.g. %s: %s[...]", arg->name,
+                                   arg->name, dtype_name(arg->type));
                         ok = false;
                     }
                     continue;
@@ -221,8 +240,9 @@ bool shapes_check_call(Ctx *c, Stage *s)
                 if (pass == 0) continue;
                 Affine *w = in_caller_terms(c, want, sz);
                 if (!aff_equal(w, have)) {
-                    diag_error(c->d, s->args[i]->span, "argument '%s' of '%s': dim %d has extent %s but '%s' needs %s there",
-                               arg->name, f->name, k, aff_str(c->a, have, n), p->name, aff_str(c->a, w, n));
+                    diag_error(c->d, s->args[i]->span,
+                               "argument '%s' of '%s': dim %d has extent %s but '%s' needs %s there", arg->name,
+                               f->name, k, aff_str(c->a, have, n), p->name, aff_str(c->a, w, n));
                     ok = false;
                 }
             }

@@ -39,10 +39,7 @@ void tdsl_test_jit_rewrite(LFunc **fns, int n);
 
 /* A harness variant may rewrite the loop IR before it is compiled
  * (tests/pool/par_shim.c makes loops parallel); by default nothing changes. */
-__attribute__((weak)) void tdsl_test_jit_rewrite(LFunc **fns, int n)
-{
-    (void)fns, (void)n;
-}
+__attribute__((weak)) void tdsl_test_jit_rewrite(LFunc **fns, int n) { (void)fns, (void)n; }
 
 static void start(void)
 {

@@ -19,7 +19,11 @@ static char *read_file(const char *path)
         if (len + n + 1 > cap) {
             cap = (len + n + 1) * 2;
             char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(f); return NULL; }
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
             buf = nb;
         }
         for (size_t i = 0; i < n; i++) buf[len++] = chunk[i];
@@ -45,8 +49,7 @@ static void print_span(const char *what, Span sp, int depth)
 static void print_expr_spans(const Expr *e, int depth)
 {
     print_span("expr", e->span, depth);
-    for (int i = 0; i < e->nargs; i++)
-        print_expr_spans(e->args[i], depth + 1);
+    for (int i = 0; i < e->nargs; i++) print_expr_spans(e->args[i], depth + 1);
     for (int i = 0; i < e->nrvars; i++) {
         print_span("rvar", e->rvars[i]->span, depth + 1);
         if (e->rvars[i]->lo) print_expr_spans(e->rvars[i]->lo, depth + 2);
@@ -57,8 +60,7 @@ static void print_expr_spans(const Expr *e, int depth)
 static void print_tensor_spans(const Tensor *t, int depth)
 {
     print_span("tensor", t->span, depth);
-    for (int i = 0; i < t->ndim; i++)
-        print_expr_spans(t->dims[i].expr, depth + 1);
+    for (int i = 0; i < t->ndim; i++) print_expr_spans(t->dims[i].expr, depth + 1);
 }
 
 static void print_spans(const Program *p)
@@ -90,8 +92,7 @@ static void print_spans(const Program *p)
         for (int j = 0; j < s->nprims; j++) {
             print_span("stage", s->prims[j]->stage_span, 1);
             print_span("prim", s->prims[j]->span, 1);
-            for (int k = 0; k < s->prims[j]->nargs; k++)
-                print_span("arg", s->prims[j]->args[k].span, 2);
+            for (int k = 0; k < s->prims[j]->nargs; k++) print_span("arg", s->prims[j]->args[k].span, 2);
         }
     }
 }

@@ -92,7 +92,10 @@ static void install_handlers(void)
 
 /* ---- files and compilation ---- */
 
-typedef struct File { const char *path; char *text; } File;
+typedef struct File {
+    const char *path;
+    char *text;
+} File;
 
 static char *read_text(const char *path)
 {
@@ -355,7 +358,8 @@ static void run_case(const File *file, Compiled *ref, uint64_t seed)
     cnt.fail_kind = 3;
     if (silent) return;
     char how[64];
-    if (WIFSIGNALED(status)) snprintf(how, sizeof how, "died of signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    if (WIFSIGNALED(status))
+        snprintf(how, sizeof how, "died of signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
     else snprintf(how, sizeof how, "exited with status %d", WEXITSTATUS(status));
     printf("FAIL schedfuzz %s %s: the case %s (its schedule is printed above)\n", file->path, ref->fn->name, how);
     Str rp = { 0 };
@@ -367,8 +371,17 @@ static void run_case(const File *file, Compiled *ref, uint64_t seed)
 
 /* ---- minimizing a failing schedule ---- */
 
-typedef struct SPrim { int block; char stage[64]; char text[256]; } SPrim;
-typedef struct SText { char fns[8][64]; int nblocks; SPrim p[128]; int n; } SText;
+typedef struct SPrim {
+    int block;
+    char stage[64];
+    char text[256];
+} SPrim;
+typedef struct SText {
+    char fns[8][64];
+    int nblocks;
+    SPrim p[128];
+    int n;
+} SText;
 
 static const char *skip_ws(const char *t)
 {
@@ -486,7 +499,10 @@ static void minimize(const File *file, Compiled *ref, uint64_t seed)
 
 /* ---- main ---- */
 
-typedef struct Target { int file; const char *fn; } Target;
+typedef struct Target {
+    int file;
+    const char *fn;
+} Target;
 
 static uint64_t mix(uint64_t a, uint64_t b)
 {
@@ -519,7 +535,9 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    opt = (Options){ .n = 500, .seed = 1, .draws = 2, .opt = 3, .ref_opt = 3, .fork = true, .timeout = 60, .argv0 = argv[0] };
+    opt = (Options){
+        .n = 500, .seed = 1, .draws = 2, .opt = 3, .ref_opt = 3, .fork = true, .timeout = 60, .argv0 = argv[0]
+    };
     const char *paths[256];
     int nfiles = 0;
     for (int i = 1; i < argc; i++) {
@@ -539,8 +557,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "sched_fuzz: --part wants K/M with 1 <= K <= M\n");
                 return 2;
             }
-        }
-        else if (!strcmp(a, "--strict")) opt.strict = true;
+        } else if (!strcmp(a, "--strict")) opt.strict = true;
         else if (!strcmp(a, "-q")) opt.quiet = true;
         else if (!strcmp(a, "--no-fork")) opt.fork = false;
         else if (!strcmp(a, "--minimize")) opt.minimize = true;
@@ -557,8 +574,7 @@ int main(int argc, char **argv)
                 sched_without |= bit;
             }
             free(list);
-        }
-        else if (!strcmp(a, "-v")) opt.verbose = true;
+        } else if (!strcmp(a, "-v")) opt.verbose = true;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
             return 0;
@@ -625,7 +641,8 @@ int main(int argc, char **argv)
         if (replay && ti > 0) break;
         if (!k) continue;
         const File *file = &files[targets[t].file];
-        snprintf(crash_info, sizeof crash_info, "  file %s, fn %s (the reference, no schedule)\n", file->path, targets[t].fn);
+        snprintf(crash_info, sizeof crash_info, "  file %s, fn %s (the reference, no schedule)\n", file->path,
+                 targets[t].fn);
         fz_phase = "compiling the reference";
         alarm((unsigned)opt.timeout);
         Compiled ref;

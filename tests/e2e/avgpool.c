@@ -5,7 +5,7 @@
 static void run(int c, int h, int w)
 {
     int oh = h - 1, ow = w - 1;
-    float *in = ALLOC(float, c * h * w), *out = ALLOC(float, c * oh * ow), *ref = ALLOC(float, c * oh * ow);
+    float *in = ALLOC(float, c *h *w), *out = ALLOC(float, c *oh *ow), *ref = ALLOC(float, c *oh *ow);
     fill_f32(in, (size_t)c * h * w);
     for (int ci = 0; ci < c; ci++)
         for (int y = 0; y < oh; y++)
@@ -24,7 +24,7 @@ static void run(int c, int h, int w)
 static void run_min(int h, int w)
 {
     int oh = h - 2, ow = w - 2;
-    float *in = ALLOC(float, h * w), *out = ALLOC(float, oh * ow), *ref = ALLOC(float, oh * ow);
+    float *in = ALLOC(float, h *w), *out = ALLOC(float, oh *ow), *ref = ALLOC(float, oh *ow);
     fill_f32(in, (size_t)h * w);
     for (int y = 0; y < oh; y++)
         for (int x = 0; x < ow; x++) {
@@ -34,8 +34,7 @@ static void run_min(int h, int w)
             ref[y * ow + x] = m;
         }
     tdsl_tensor I = TDSL_F32(in, h, w), O = TDSL_F32(out, oh, ow);
-    if (CHECK_OK(minpool3(&I, &O)))
-        check_equal_f32(LABEL("minpool3 h=%d w=%d", h, w), out, ref, (size_t)oh * ow);
+    if (CHECK_OK(minpool3(&I, &O))) check_equal_f32(LABEL("minpool3 h=%d w=%d", h, w), out, ref, (size_t)oh * ow);
     free(in), free(out), free(ref);
 }
 

@@ -4,8 +4,8 @@
 
 static void run(int b, int m, int k, int n)
 {
-    float *a = ALLOC(float, b * m * k), *bb = ALLOC(float, b * k * n);
-    float *c = ALLOC(float, b * m * n), *ref = ALLOC(float, b * m * n);
+    float *a = ALLOC(float, b *m *k), *bb = ALLOC(float, b *k *n);
+    float *c = ALLOC(float, b *m *n), *ref = ALLOC(float, b *m *n);
     fill_f32(a, (size_t)b * m * k);
     fill_f32(bb, (size_t)b * k * n);
     for (int p = 0; p < b; p++)
@@ -17,8 +17,7 @@ static void run(int b, int m, int k, int n)
             }
     tdsl_tensor A = TDSL_F32(a, b, m, k), B = TDSL_F32(bb, b, k, n), C = TDSL_F32(c, b, m, n);
     if (CHECK_OK(bmm(&A, &B, &C)))
-        check_close_f32(LABEL("bmm b=%d m=%d k=%d n=%d", b, m, k, n), c, ref, (size_t)b * m * n,
-                        1e-5, 2e-6 * k + 1e-6);
+        check_close_f32(LABEL("bmm b=%d m=%d k=%d n=%d", b, m, k, n), c, ref, (size_t)b * m * n, 1e-5, 2e-6 * k + 1e-6);
     free(a), free(bb), free(c), free(ref);
 }
 

@@ -50,9 +50,9 @@ static void run(int n)
     fill_u8(u, (size_t)n);
     fill_i8_range(s, (size_t)n, -128, 127);
     fill_bool(bo, (size_t)n);
-    static const float sx[] = { NAN, INFINITY, -INFINITY, 3e9f, -3e9f, 2147483520.0f, -2147483648.0f,
-                                255.9f, 256.0f, -0.5f, -1.0f, -1.5f, 0.99f, 1e20f, -1e20f, 9.3e18f,
-                                -9.3e18f, -0.0f, 2.5f, -2.5f };
+    static const float sx[] = { NAN,    INFINITY, -INFINITY, 3e9f,  -3e9f, 2147483520.0f, -2147483648.0f,
+                                255.9f, 256.0f,   -0.5f,     -1.0f, -1.5f, 0.99f,         1e20f,
+                                -1e20f, 9.3e18f,  -9.3e18f,  -0.0f, 2.5f,  -2.5f };
     for (int i = 0; i < n && i < (int)(sizeof sx / sizeof sx[0]); i++) x[i] = sx[i];
     static const int32_t si[] = { INT32_MAX, INT32_MIN, 16777217, -16777217, 0, 33554435 };
     for (int i = 0; i < n && i < (int)(sizeof si / sizeof si[0]); i++) ii[i] = si[i];
@@ -97,9 +97,10 @@ static void run_d(int n)
     int32_t *i32 = ALLOC(int32_t, n), *ir = ALLOC(int32_t, n);
     uint32_t *u32 = ALLOC(uint32_t, n), *ur = ALLOC(uint32_t, n);
     fill_f64_range(d, (size_t)n, -5e9, 5e9);
-    static const double sd[] = { NAN, INFINITY, -INFINITY, 4294967295.5, 4294967296.0, -0.9, -1.0,
-                                 2147483647.9, 2147483648.0, -2147483648.9, -2147483649.0, 1e40, 1e-50,
-                                 3.4028235677973366e38, 0.1, -7.99 };
+    static const double sd[] = { NAN,           INFINITY, -INFINITY,    4294967295.5,          4294967296.0,
+                                 -0.9,          -1.0,     2147483647.9, 2147483648.0,          -2147483648.9,
+                                 -2147483649.0, 1e40,     1e-50,        3.4028235677973366e38, 0.1,
+                                 -7.99 };
     for (int i = 0; i < n && i < (int)(sizeof sd / sizeof sd[0]); i++) d[i] = sd[i];
     for (int i = 0; i < n; i++) {
         fr[i] = (float)d[i];

@@ -57,7 +57,13 @@ static void run_logic(int n)
 int main(void)
 {
     harness_init();
-    run(37); run(64); run(1); run(1001);
-    run_logic(37); run_logic(64); run_logic(1); run_logic(1001);
+    run(37);
+    run(64);
+    run(1);
+    run(1001);
+    run_logic(37);
+    run_logic(64);
+    run_logic(1);
+    run_logic(1001);
     return harness_done("compare");
 }

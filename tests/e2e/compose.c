@@ -15,9 +15,9 @@ static void ref_mm(const float *a, const float *b, float *c, int m, int k, int n
 
 static void run(int b, int d, int h, int c, float s)
 {
-    float *x = ALLOC(float, b * d), *w1 = ALLOC(float, d * h), *w2 = ALLOC(float, h * c);
-    float *hh = ALLOC(float, b * h), *z = ALLOC(float, b * c);
-    float *y = ALLOC(float, b * c), *yr = ALLOC(float, b * c), *r = ALLOC(float, b), *rr = ALLOC(float, b);
+    float *x = ALLOC(float, b *d), *w1 = ALLOC(float, d *h), *w2 = ALLOC(float, h *c);
+    float *hh = ALLOC(float, b *h), *z = ALLOC(float, b *c);
+    float *y = ALLOC(float, b *c), *yr = ALLOC(float, b *c), *r = ALLOC(float, b), *rr = ALLOC(float, b);
     fill_f32(x, (size_t)b * d);
     fill_f32(w1, (size_t)d * h);
     fill_f32(w2, (size_t)h * c);
@@ -34,11 +34,13 @@ static void run(int b, int d, int h, int c, float s)
     tdsl_tensor Y = TDSL_F32(y, b, c), R = TDSL_F32(r, b);
     double tol = 4e-6 * (d + h) + 1e-6;
     if (CHECK_OK(two_layer(&X, &W1, &W2, s, &Y, &R))) {
-        check_close_f32(LABEL("two_layer.Y b=%d d=%d h=%d c=%d", b, d, h, c), y, yr, (size_t)b * c, 1e-5, tol * fabsf(s));
-        check_close_f32(LABEL("two_layer.R b=%d d=%d h=%d c=%d", b, d, h, c), r, rr, (size_t)b, 1e-5, 2 * tol * fabsf(s));
+        check_close_f32(LABEL("two_layer.Y b=%d d=%d h=%d c=%d", b, d, h, c), y, yr, (size_t)b * c, 1e-5,
+                        tol * fabsf(s));
+        check_close_f32(LABEL("two_layer.R b=%d d=%d h=%d c=%d", b, d, h, c), r, rr, (size_t)b, 1e-5,
+                        2 * tol * fabsf(s));
     }
     /* the callees on their own */
-    float *m1 = ALLOC(float, b * h), *m1r = ALLOC(float, b * h);
+    float *m1 = ALLOC(float, b *h), *m1r = ALLOC(float, b *h);
     ref_mm(x, w1, m1r, b, d, h);
     tdsl_tensor M1 = TDSL_F32(m1, b, h);
     if (CHECK_OK(mm(&X, &W1, &M1)))

@@ -4,8 +4,8 @@
 
 static void run(int c, int h, int w, int o)
 {
-    float *in = ALLOC(float, c * h * w), *k = ALLOC(float, o * c * 9);
-    float *out = ALLOC(float, o * h * w), *ref = ALLOC(float, o * h * w);
+    float *in = ALLOC(float, c *h *w), *k = ALLOC(float, o *c * 9);
+    float *out = ALLOC(float, o *h *w), *ref = ALLOC(float, o *h *w);
     fill_f32(in, (size_t)c * h * w);
     fill_f32(k, (size_t)o * c * 9);
     for (int oc = 0; oc < o; oc++)
@@ -23,8 +23,8 @@ static void run(int c, int h, int w, int o)
             }
     tdsl_tensor I = TDSL_F32(in, c, h, w), K = TDSL_F32(k, o, c, 3, 3), O = TDSL_F32(out, o, h, w);
     if (CHECK_OK(conv3x3(&I, &K, &O)))
-        check_close_f32(LABEL("conv3x3 c=%d h=%d w=%d o=%d", c, h, w, o), out, ref,
-                        (size_t)o * h * w, 1e-5, 2e-6 * 9 * c + 1e-6);
+        check_close_f32(LABEL("conv3x3 c=%d h=%d w=%d o=%d", c, h, w, o), out, ref, (size_t)o * h * w, 1e-5,
+                        2e-6 * 9 * c + 1e-6);
     free(in), free(k), free(out), free(ref);
 }
 

@@ -15,7 +15,8 @@ static void expect_err(int rc, const char *call, int kind, int arg, int dim, int
               (dim == ANY || TDSL_ERR_DIM(rc) == dim);
     if (h_check(ok)) return;
     char buf[160];
-    fprintf(stderr, "entry_checks.c:%d: %s returned %d (kind %d, arg %d, dim %d: %s); expected kind %d (%s), arg %d, dim %d\n",
+    fprintf(stderr,
+            "entry_checks.c:%d: %s returned %d (kind %d, arg %d, dim %d: %s); expected kind %d (%s), arg %d, dim %d\n",
             line, call, rc, TDSL_ERR_KIND(rc), TDSL_ERR_ARG(rc), TDSL_ERR_DIM(rc),
             tdsl_format_error(rc, buf, sizeof buf), kind, tdsl_strerror(kind), arg, dim);
 }
@@ -48,8 +49,7 @@ static void linear_checks(void)
     {
         tdsl_tensor X = TDSL_F32(x, N, K), W = TDSL_F32(w, M, K), B = TDSL_F32(b, M), Y = TDSL_F32(y, N, M);
         reset_y();
-        if (CHECK_OK(ec_linear(&X, &W, &B, &Y)))
-            check_close_f32("good call", y, yref, N * M, 1e-5, 1e-5);
+        if (CHECK_OK(ec_linear(&X, &W, &B, &Y))) check_close_f32("good call", y, yref, N * M, 1e-5, 1e-5);
         check_untouched("good call writes only its N x M elements", y + N * M, SLACK * sizeof(float));
     }
     /* rank */
@@ -186,7 +186,7 @@ static void linear_checks(void)
     }
     /* adjacent but disjoint buffers are fine, and inputs may overlap each other */
     {
-        float *buf = ALLOC(float, N * K + N * M);
+        float *buf = ALLOC(float, N *K + N * M);
         memcpy(buf, x, sizeof(float) * N * K);
         tdsl_tensor X = TDSL_F32(buf, N, K), W = TDSL_F32(w, M, K), B = TDSL_F32(b, M);
         tdsl_tensor Y = TDSL_F32(buf + N * K, N, M);
@@ -208,8 +208,7 @@ static void linear_checks(void)
         ref_linear(x + 3, w, b, ref, N, K, M);
         tdsl_tensor X = TDSL_F32(x, N, K), W = TDSL_F32(w, M, K), B = TDSL_F32(b, M), Y = TDSL_F32(out, N, M);
         X.byte_offset = 3 * sizeof(float);
-        if (CHECK_OK(ec_linear(&X, &W, &B, &Y)))
-            check_close_f32("byte_offset of X", out, ref, N * M, 1e-5, 1e-5);
+        if (CHECK_OK(ec_linear(&X, &W, &B, &Y))) check_close_f32("byte_offset of X", out, ref, N * M, 1e-5, 1e-5);
     }
     /* zero extents */
     {
@@ -221,8 +220,7 @@ static void linear_checks(void)
         float only_b[N * M];
         for (int i = 0; i < N; i++)
             for (int j = 0; j < M; j++) only_b[i * M + j] = b[j];
-        if (CHECK_OK(ec_linear(&X2, &W2, &B, &Y2)))
-            check_equal_f32("k = 0: an empty sum is 0", y, only_b, N * M);
+        if (CHECK_OK(ec_linear(&X2, &W2, &B, &Y2))) check_equal_f32("k = 0: an empty sum is 0", y, only_b, N * M);
     }
 }
 
@@ -241,8 +239,7 @@ static void filt_checks(void)
         }
     tdsl_tensor I = TDSL_F32(in, H, W), Kt = TDSL_F32(k, 3, 3), O = TDSL_F32(o, H - 2, W - 2);
     memset(o, 0xA5, sizeof o);
-    if (CHECK_OK(ec_filt(&I, &Kt, &O)))
-        check_close_f32("ec_filt good call", o, ref, (H - 2) * (W - 2), 1e-5, 1e-5);
+    if (CHECK_OK(ec_filt(&I, &Kt, &O))) check_close_f32("ec_filt good call", o, ref, (H - 2) * (W - 2), 1e-5, 1e-5);
 
     tdsl_tensor K34 = TDSL_F32(k, 3, 4), K43 = TDSL_F32(k, 4, 3);
     memset(o, 0xA5, sizeof o);
@@ -283,8 +280,7 @@ static void scale_checks(void)
     check_untouched("ec_scale bool for f32", out, sizeof out);
     tdsl_tensor Ain = TDSL_F32(a, L);
     EXPECT_ERR(ec_scale(&A, 1.5f, &Ain), TDSL_ERR_ALIAS, 2, 0);
-    if (CHECK_OK(ec_scale(&A, 1.5f, &B)))
-        check_equal_f32("ec_scale good call", out, ref, L);
+    if (CHECK_OK(ec_scale(&A, 1.5f, &B))) check_equal_f32("ec_scale good call", out, ref, L);
 }
 
 static void two_checks(void)

@@ -6,7 +6,7 @@
 static void run(int n, int k)
 {
     int kk = k + 2;
-    float *a = ALLOC(float, n * kk), *w = ALLOC(float, n), *f = ALLOC(float, n), *l = ALLOC(float, n);
+    float *a = ALLOC(float, n *kk), *w = ALLOC(float, n), *f = ALLOC(float, n), *l = ALLOC(float, n);
     float *wr = ALLOC(float, n), *fr = ALLOC(float, n), *lr = ALLOC(float, n);
     fill_f32(a, (size_t)n * kk);
     for (int i = 0; i < n; i++) {
@@ -31,15 +31,21 @@ static void run_w(int n)
     fill_f32(a, (size_t)n);
     for (int i = 0; i < n - 2; i++) r[i] = a[i] + a[i + 1] + a[i + 2];
     tdsl_tensor A = TDSL_F32(a, n), O = TDSL_F32(o, n - 2);
-    if (CHECK_OK(window3(&A, &O)))
-        check_close_f32(LABEL("window3 n=%d", n), o, r, (size_t)(n - 2), 1e-6, 1e-6);
+    if (CHECK_OK(window3(&A, &O))) check_close_f32(LABEL("window3 n=%d", n), o, r, (size_t)(n - 2), 1e-6, 1e-6);
     free(a), free(o), free(r);
 }
 
 int main(void)
 {
     harness_init();
-    run(37, 53); run(64, 126); run(1, 0); run(7, 1); run(3, 1000);
-    run_w(37); run_w(64); run_w(3); run_w(2);
+    run(37, 53);
+    run(64, 126);
+    run(1, 0);
+    run(7, 1);
+    run(3, 1000);
+    run_w(37);
+    run_w(64);
+    run_w(3);
+    run_w(2);
     return harness_done("explicit_range");
 }

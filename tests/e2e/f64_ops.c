@@ -4,8 +4,8 @@
 
 static void run_mm(int m, int k, int n)
 {
-    double *a = ALLOC(double, m * k), *b = ALLOC(double, k * n);
-    double *c = ALLOC(double, m * n), *ref = ALLOC(double, m * n);
+    double *a = ALLOC(double, m *k), *b = ALLOC(double, k *n);
+    double *c = ALLOC(double, m *n), *ref = ALLOC(double, m *n);
     fill_f64(a, (size_t)m * k);
     fill_f64(b, (size_t)k * n);
     for (int i = 0; i < m; i++)
@@ -34,8 +34,7 @@ static void run_vec(int n, double alpha)
     if (CHECK_OK(daxpy(&X, &Y, alpha, &Z)))
         check_close_f64(LABEL("daxpy n=%d a=%g", n, alpha), z, ref, (size_t)n, 1e-15, 2e-15 * (fabs(alpha) + 1.0));
     /* 1e-12 would catch 0.1 rounded to f32 (relative error 1.5e-9) */
-    if (CHECK_OK(dpoly(&X, &P)))
-        check_close_f64(LABEL("dpoly n=%d", n), p, pref, (size_t)n, 1e-12, 1e-15);
+    if (CHECK_OK(dpoly(&X, &P))) check_close_f64(LABEL("dpoly n=%d", n), p, pref, (size_t)n, 1e-12, 1e-15);
     free(x), free(y), free(z), free(ref), free(p), free(pref);
 }
 

@@ -6,7 +6,7 @@
 static void run(int h, int w)
 {
     int oh = h - 2, ow = w - 2;
-    float *in = ALLOC(float, h * w), k[9], *o = ALLOC(float, oh * ow), *r = ALLOC(float, oh * ow);
+    float *in = ALLOC(float, h *w), k[9], *o = ALLOC(float, oh *ow), *r = ALLOC(float, oh *ow);
     fill_f32(in, (size_t)h * w);
     fill_f32(k, 9);
     for (int y = 0; y < oh; y++)
@@ -17,8 +17,7 @@ static void run(int h, int w)
             r[y * ow + x] = s;
         }
     tdsl_tensor I = TDSL_F32(in, h, w), K = TDSL_F32(k, 3, 3), O = TDSL_F32(o, oh, ow);
-    if (CHECK_OK(filt3x3(&I, &K, &O)))
-        check_close_f32(LABEL("filt3x3 %dx%d", h, w), o, r, (size_t)oh * ow, 1e-5, 2e-5);
+    if (CHECK_OK(filt3x3(&I, &K, &O))) check_close_f32(LABEL("filt3x3 %dx%d", h, w), o, r, (size_t)oh * ow, 1e-5, 2e-5);
     free(in), free(o), free(r);
 }
 
@@ -44,7 +43,11 @@ static void run_block(void)
 int main(void)
 {
     harness_init();
-    run(37, 53); run(64, 64); run(3, 3); run(3, 130); run(9, 4);
+    run(37, 53);
+    run(64, 64);
+    run(3, 3);
+    run(3, 130);
+    run(9, 4);
     run_block();
     run_block();
     return harness_done("filt3x3");

@@ -64,11 +64,11 @@ static inline void fill_f64_range(double *p, size_t n, double lo, double hi)
     for (size_t i = 0; i < n; i++) p[i] = lo + (hi - lo) * rng_unit();
 }
 
-#define H_FILL_INT(name, T, dlo, dhi)                                                   \
-    static inline void fill_##name##_range(T *p, size_t n, int64_t lo, int64_t hi)     \
-    {                                                                                  \
-        for (size_t i = 0; i < n; i++) p[i] = (T)rng_range(lo, hi);                    \
-    }                                                                                  \
+#define H_FILL_INT(name, T, dlo, dhi)                                              \
+    static inline void fill_##name##_range(T *p, size_t n, int64_t lo, int64_t hi) \
+    {                                                                              \
+        for (size_t i = 0; i < n; i++) p[i] = (T)rng_range(lo, hi);                \
+    }                                                                              \
     static inline void fill_##name(T *p, size_t n) { fill_##name##_range(p, n, dlo, dhi); }
 H_FILL_INT(i8, int8_t, -9, 9)
 H_FILL_INT(i16, int16_t, -99, 99)
@@ -108,13 +108,13 @@ static inline int h_check(bool ok)
 }
 
 /* Generic condition check with a printf-style message on failure. */
-#define CHECK(cond, ...)                                                               \
-    do {                                                                               \
-        if (!h_check(!!(cond))) {                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);   \
-            fprintf(stderr, __VA_ARGS__);                                              \
-            fprintf(stderr, "\n");                                                     \
-        }                                                                              \
+#define CHECK(cond, ...)                                                             \
+    do {                                                                             \
+        if (!h_check(!!(cond))) {                                                    \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                            \
+            fprintf(stderr, "\n");                                                   \
+        }                                                                            \
     } while (0)
 
 /* Checks that an entry point call returned 0; evaluates to true on success.
@@ -125,8 +125,7 @@ static inline bool h_check_ok(int rc, const char *call, const char *file, int li
 {
     char buf[160];
     if (h_check(rc == 0)) return true;
-    fprintf(stderr, "%s:%d: %s returned %d (%s)\n", file, line, call, rc,
-            format(rc, buf, sizeof buf));
+    fprintf(stderr, "%s:%d: %s returned %d (%s)\n", file, line, call, rc, format(rc, buf, sizeof buf));
     return false;
 }
 
@@ -138,8 +137,8 @@ static inline bool h_close(double got, double exp, double rtol, double atol)
 }
 
 /* Compares n floats; prints the first mismatch and the number of mismatches. */
-static inline bool check_close_f64(const char *what, const double *got, const double *exp,
-                                   size_t n, double rtol, double atol)
+static inline bool check_close_f64(const char *what, const double *got, const double *exp, size_t n, double rtol,
+                                   double atol)
 {
     size_t bad = 0, first = 0;
     double worst = 0.0;
@@ -150,14 +149,15 @@ static inline bool check_close_f64(const char *what, const double *got, const do
         if (!(d <= worst)) worst = d;
     }
     if (h_check(bad == 0)) return true;
-    fprintf(stderr, "%s: %zu of %zu elements differ (seed %llu); first at [%zu]: got %.17g, expected %.17g"
-            " (max abs diff %g, rtol %g, atol %g)\n", what, bad, n, (unsigned long long)h_seed,
-            first, got[first], exp[first], worst, rtol, atol);
+    fprintf(stderr,
+            "%s: %zu of %zu elements differ (seed %llu); first at [%zu]: got %.17g, expected %.17g"
+            " (max abs diff %g, rtol %g, atol %g)\n",
+            what, bad, n, (unsigned long long)h_seed, first, got[first], exp[first], worst, rtol, atol);
     return false;
 }
 
-static inline bool check_close_f32(const char *what, const float *got, const float *exp,
-                                   size_t n, double rtol, double atol)
+static inline bool check_close_f32(const char *what, const float *got, const float *exp, size_t n, double rtol,
+                                   double atol)
 {
     size_t bad = 0, first = 0;
     double worst = 0.0;
@@ -168,9 +168,10 @@ static inline bool check_close_f32(const char *what, const float *got, const flo
         if (!(d <= worst)) worst = d;
     }
     if (h_check(bad == 0)) return true;
-    fprintf(stderr, "%s: %zu of %zu elements differ (seed %llu); first at [%zu]: got %.9g, expected %.9g"
-            " (max abs diff %g, rtol %g, atol %g)\n", what, bad, n, (unsigned long long)h_seed,
-            first, (double)got[first], (double)exp[first], worst, rtol, atol);
+    fprintf(stderr,
+            "%s: %zu of %zu elements differ (seed %llu); first at [%zu]: got %.9g, expected %.9g"
+            " (max abs diff %g, rtol %g, atol %g)\n",
+            what, bad, n, (unsigned long long)h_seed, first, (double)got[first], (double)exp[first], worst, rtol, atol);
     return false;
 }
 
@@ -184,18 +185,18 @@ static inline bool check_equal_f64(const char *what, const double *got, const do
     return check_close_f64(what, got, exp, n, 0.0, 0.0);
 }
 
-#define H_EQUAL(name, T, PT, fmt)                                                      \
-    static inline bool check_equal_##name(const char *what, const T *got, const T *exp, \
-                                          size_t n)                                    \
-    {                                                                                  \
-        size_t bad = 0, first = 0;                                                     \
-        for (size_t i = 0; i < n; i++)                                                 \
-            if (got[i] != exp[i] && !bad++) first = i;                                 \
-        if (h_check(bad == 0)) return true;                                            \
-        fprintf(stderr, "%s: %zu of %zu elements differ (seed %llu); first at [%zu]: " \
-                "got " fmt ", expected " fmt "\n", what, bad, n,                       \
-                (unsigned long long)h_seed, first, (PT)got[first], (PT)exp[first]);    \
-        return false;                                                                  \
+#define H_EQUAL(name, T, PT, fmt)                                                                 \
+    static inline bool check_equal_##name(const char *what, const T *got, const T *exp, size_t n) \
+    {                                                                                             \
+        size_t bad = 0, first = 0;                                                                \
+        for (size_t i = 0; i < n; i++)                                                            \
+            if (got[i] != exp[i] && !bad++) first = i;                                            \
+        if (h_check(bad == 0)) return true;                                                       \
+        fprintf(stderr,                                                                           \
+                "%s: %zu of %zu elements differ (seed %llu); first at [%zu]: "                    \
+                "got " fmt ", expected " fmt "\n",                                                \
+                what, bad, n, (unsigned long long)h_seed, first, (PT)got[first], (PT)exp[first]); \
+        return false;                                                                             \
     }
 H_EQUAL(i8, int8_t, long long, "%lld")
 H_EQUAL(i16, int16_t, long long, "%lld")
@@ -214,8 +215,8 @@ static inline bool check_equal_bool(const char *what, const bool *got, const boo
     for (size_t i = 0; i < n; i++)
         if (g[i] != (unsigned char)exp[i] && !bad++) first = i;
     if (h_check(bad == 0)) return true;
-    fprintf(stderr, "%s: %zu of %zu elements differ (seed %llu); first at [%zu]: got byte %u, expected %u\n",
-            what, bad, n, (unsigned long long)h_seed, first, g[first], (unsigned)exp[first]);
+    fprintf(stderr, "%s: %zu of %zu elements differ (seed %llu); first at [%zu]: got byte %u, expected %u\n", what, bad,
+            n, (unsigned long long)h_seed, first, g[first], (unsigned)exp[first]);
     return false;
 }
 
@@ -247,8 +248,7 @@ static inline int harness_done(const char *name)
         printf("%s: ok (%d checks)\n", name, h_checks);
         return 0;
     }
-    printf("%s: FAILED %d of %d checks (seed %llu)\n", name, h_failures, h_checks,
-           (unsigned long long)h_seed);
+    printf("%s: FAILED %d of %d checks (seed %llu)\n", name, h_failures, h_checks, (unsigned long long)h_seed);
     return 1;
 }
 

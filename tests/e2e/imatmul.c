@@ -5,8 +5,8 @@
 
 static void run(int m, int k, int n, int range)
 {
-    int32_t *a = ALLOC(int32_t, m * k), *b = ALLOC(int32_t, k * n);
-    int32_t *c = ALLOC(int32_t, m * n), *ref = ALLOC(int32_t, m * n);
+    int32_t *a = ALLOC(int32_t, m *k), *b = ALLOC(int32_t, k *n);
+    int32_t *c = ALLOC(int32_t, m *n), *ref = ALLOC(int32_t, m *n);
     fill_i32_range(a, (size_t)m * k, -range, range);
     fill_i32_range(b, (size_t)k * n, -range, range);
     for (int i = 0; i < m; i++)
@@ -23,8 +23,8 @@ static void run(int m, int k, int n, int range)
 
 static void run8(int m, int k, int n)
 {
-    int8_t *a = ALLOC(int8_t, m * k), *b = ALLOC(int8_t, n * k);
-    int32_t *c = ALLOC(int32_t, m * n), *ref = ALLOC(int32_t, m * n);
+    int8_t *a = ALLOC(int8_t, m *k), *b = ALLOC(int8_t, n *k);
+    int32_t *c = ALLOC(int32_t, m *n), *ref = ALLOC(int32_t, m *n);
     fill_i8_range(a, (size_t)m * k, -128, 127);
     fill_i8_range(b, (size_t)n * k, -128, 127);
     for (int i = 0; i < m; i++)
@@ -34,8 +34,7 @@ static void run8(int m, int k, int n)
             ref[i * n + j] = s;
         }
     tdsl_tensor A = TDSL_I8(a, m, k), B = TDSL_I8(b, n, k), C = TDSL_I32(c, m, n);
-    if (CHECK_OK(i8dot(&A, &B, &C)))
-        check_equal_i32(LABEL("i8dot %dx%dx%d", m, k, n), c, ref, (size_t)m * n);
+    if (CHECK_OK(i8dot(&A, &B, &C))) check_equal_i32(LABEL("i8dot %dx%dx%d", m, k, n), c, ref, (size_t)m * n);
     free(a), free(b), free(c), free(ref);
 }
 

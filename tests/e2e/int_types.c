@@ -106,9 +106,18 @@ static void runu(int n)
 int main(void)
 {
     harness_init();
-    run8(37); run8(64); run8(1); run8(300);
-    run16(37); run16(64); run16(1);
-    run64(37); run64(128); run64(1);
-    runu(37); runu(64); runu(1);
+    run8(37);
+    run8(64);
+    run8(1);
+    run8(300);
+    run16(37);
+    run16(64);
+    run16(1);
+    run64(37);
+    run64(128);
+    run64(1);
+    runu(37);
+    runu(64);
+    runu(1);
     return harness_done("int_types");
 }

@@ -114,10 +114,23 @@ static void runk(int n, int32_t d)
 int main(void)
 {
     harness_init();
-    run32(37); run32(64); run32(1); run32(1000);
-    run64(37); run64(128); run64(1);
-    runu(37); runu(64); runu(5);
-    run8(37); run8(256); run8(5);
-    runk(37, 7); runk(64, -3); runk(7, 0); runk(5, -1); runk(33, 1);
+    run32(37);
+    run32(64);
+    run32(1);
+    run32(1000);
+    run64(37);
+    run64(128);
+    run64(1);
+    runu(37);
+    runu(64);
+    runu(5);
+    run8(37);
+    run8(256);
+    run8(5);
+    runk(37, 7);
+    runk(64, -3);
+    runk(7, 0);
+    runk(5, -1);
+    runk(33, 1);
     return harness_done("intdiv");
 }

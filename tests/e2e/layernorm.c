@@ -5,8 +5,8 @@
 
 static void run(int n, int d, float eps)
 {
-    float *x = ALLOC(float, n * d), *g = ALLOC(float, d), *bt = ALLOC(float, d);
-    float *y = ALLOC(float, n * d), *ref = ALLOC(float, n * d);
+    float *x = ALLOC(float, n *d), *g = ALLOC(float, d), *bt = ALLOC(float, d);
+    float *y = ALLOC(float, n *d), *ref = ALLOC(float, n *d);
     fill_f32_range(x, (size_t)n * d, -3.0, 5.0);
     fill_f32_range(g, (size_t)d, 0.5, 1.5);
     fill_f32(bt, (size_t)d);

@@ -4,8 +4,8 @@
 
 static void run(int n, int k, int m)
 {
-    float *x = ALLOC(float, n * k), *w = ALLOC(float, m * k), *b = ALLOC(float, m);
-    float *y = ALLOC(float, n * m), *ref = ALLOC(float, n * m);
+    float *x = ALLOC(float, n *k), *w = ALLOC(float, m *k), *b = ALLOC(float, m);
+    float *y = ALLOC(float, n *m), *ref = ALLOC(float, n *m);
     fill_f32(x, (size_t)n * k);
     fill_f32(w, (size_t)m * k);
     fill_f32(b, (size_t)m);
@@ -18,8 +18,7 @@ static void run(int n, int k, int m)
     tdsl_tensor X = TDSL_F32(x, n, k), W = TDSL_F32(w, m, k), B = TDSL_F32(b, m);
     tdsl_tensor Y = TDSL_F32(y, n, m);
     if (CHECK_OK(linear(&X, &W, &B, &Y)))
-        check_close_f32(LABEL("linear n=%d k=%d m=%d", n, k, m), y, ref, (size_t)n * m,
-                        1e-5, 2e-6 * k + 1e-6);
+        check_close_f32(LABEL("linear n=%d k=%d m=%d", n, k, m), y, ref, (size_t)n * m, 1e-5, 2e-6 * k + 1e-6);
     free(x), free(w), free(b), free(y), free(ref);
 }
 

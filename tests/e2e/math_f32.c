@@ -4,8 +4,8 @@
 #include "math_f32.h"
 
 #define NOUT 15
-static const char *names[NOUT] = { "exp", "log", "sqrt", "tanh", "erf", "pow", "floor", "ceil",
-                                   "abs", "sin", "cos", "rsqrt", "min", "max", "neg" };
+static const char *names[NOUT] = { "exp", "log", "sqrt", "tanh",  "erf", "pow", "floor", "ceil",
+                                   "abs", "sin", "cos",  "rsqrt", "min", "max", "neg" };
 
 static void run(int n)
 {
@@ -41,15 +41,14 @@ static void run(int n)
         for (int t = 0; t < NOUT; t++) {
             /* exact: sqrt, floor, ceil, abs, min, max, neg; a few ulp for the rest */
             bool exact = t == 2 || t == 6 || t == 7 || t == 8 || t >= 12;
-            check_close_f32(LABEL("%s(f32) n=%d", names[t], n), o[t], r[t], (size_t)n,
-                            exact ? 0.0 : 4e-6, exact ? 0.0 : 1e-7);
+            check_close_f32(LABEL("%s(f32) n=%d", names[t], n), o[t], r[t], (size_t)n, exact ? 0.0 : 4e-6,
+                            exact ? 0.0 : 1e-7);
         }
 
     float *y = ALLOC(float, n), *yr = ALLOC(float, n);
     for (int i = 0; i < n; i++) yr[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
     tdsl_tensor Y = TDSL_F32(y, n);
-    if (CHECK_OK(gelu(&X, &Y)))
-        check_close_f32(LABEL("gelu n=%d", n), y, yr, (size_t)n, 1e-5, 1e-7);
+    if (CHECK_OK(gelu(&X, &Y))) check_close_f32(LABEL("gelu n=%d", n), y, yr, (size_t)n, 1e-5, 1e-7);
     free(x), free(p), free(y), free(yr);
     for (int t = 0; t < NOUT; t++) free(o[t]), free(r[t]);
 }
@@ -57,6 +56,10 @@ static void run(int n)
 int main(void)
 {
     harness_init();
-    run(37); run(64); run(1); run(1000); run(17);
+    run(37);
+    run(64);
+    run(1);
+    run(1000);
+    run(17);
     return harness_done("math_f32");
 }

@@ -4,8 +4,8 @@
 #include "math_f64.h"
 
 #define NOUT 15
-static const char *names[NOUT] = { "exp", "log", "sqrt", "tanh", "erf", "pow", "floor", "ceil",
-                                   "abs", "sin", "cos", "rsqrt", "min", "max", "neg" };
+static const char *names[NOUT] = { "exp", "log", "sqrt", "tanh",  "erf", "pow", "floor", "ceil",
+                                   "abs", "sin", "cos",  "rsqrt", "min", "max", "neg" };
 
 static void run(int n)
 {
@@ -41,15 +41,14 @@ static void run(int n)
         for (int t = 0; t < NOUT; t++) {
             /* exact: sqrt, floor, ceil, abs, min, max, neg; a few ulp for the rest */
             bool exact = t == 2 || t == 6 || t == 7 || t == 8 || t >= 12;
-            check_close_f64(LABEL("%s(f64) n=%d", names[t], n), o[t], r[t], (size_t)n,
-                            exact ? 0.0 : 2e-15, exact ? 0.0 : 1e-16);
+            check_close_f64(LABEL("%s(f64) n=%d", names[t], n), o[t], r[t], (size_t)n, exact ? 0.0 : 2e-15,
+                            exact ? 0.0 : 1e-16);
         }
 
     double *y = ALLOC(double, n), *yr = ALLOC(double, n);
     for (int i = 0; i < n; i++) yr[i] = 0.5 * x[i] * (1.0 + erf(x[i] * 0.70710678118654752));
     tdsl_tensor Y = TDSL_F64(y, n);
-    if (CHECK_OK(dgelu(&X, &Y)))
-        check_close_f64(LABEL("dgelu n=%d", n), y, yr, (size_t)n, 1e-14, 1e-16);
+    if (CHECK_OK(dgelu(&X, &Y))) check_close_f64(LABEL("dgelu n=%d", n), y, yr, (size_t)n, 1e-14, 1e-16);
     free(x), free(p), free(y), free(yr);
     for (int t = 0; t < NOUT; t++) free(o[t]), free(r[t]);
 }
@@ -57,6 +56,10 @@ static void run(int n)
 int main(void)
 {
     harness_init();
-    run(37); run(64); run(1); run(1000); run(17);
+    run(37);
+    run(64);
+    run(1);
+    run(1000);
+    run(17);
     return harness_done("math_f64");
 }

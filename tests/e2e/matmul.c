@@ -5,8 +5,8 @@
 
 static void run(int m, int k, int n)
 {
-    float *a = ALLOC(float, m * k), *b = ALLOC(float, k * n);
-    float *c = ALLOC(float, m * n), *ref = ALLOC(float, m * n);
+    float *a = ALLOC(float, m *k), *b = ALLOC(float, k *n);
+    float *c = ALLOC(float, m *n), *ref = ALLOC(float, m *n);
     fill_f32(a, (size_t)m * k);
     fill_f32(b, (size_t)k * n);
     for (int i = 0; i < m; i++)

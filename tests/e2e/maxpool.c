@@ -6,8 +6,8 @@
 static void run(int c, int h, int w)
 {
     int ih = 2 * h, iw = 2 * w;
-    float *in = ALLOC(float, c * ih * iw), *s = ALLOC(float, c * h * w);
-    float *out = ALLOC(float, c * h * w), *ref = ALLOC(float, c * h * w);
+    float *in = ALLOC(float, c *ih *iw), *s = ALLOC(float, c *h *w);
+    float *out = ALLOC(float, c *h *w), *ref = ALLOC(float, c *h *w);
     fill_f32(in, (size_t)c * ih * iw);
     fill_f32(s, (size_t)c * h * w);
     for (int ci = 0; ci < c; ci++)
@@ -15,8 +15,7 @@ static void run(int c, int h, int w)
             for (int x = 0; x < w; x++) {
                 float m = -INFINITY;
                 for (int dy = 0; dy < 2; dy++)
-                    for (int dx = 0; dx < 2; dx++)
-                        m = fmaxf(m, in[(ci * ih + 2 * y + dy) * iw + 2 * x + dx]);
+                    for (int dx = 0; dx < 2; dx++) m = fmaxf(m, in[(ci * ih + 2 * y + dy) * iw + 2 * x + dx]);
                 ref[(ci * h + y) * w + x] = m + s[(ci * h + y) * w + x];
             }
     tdsl_tensor I = TDSL_F32(in, c, ih, iw), S = TDSL_F32(s, c, h, w), O = TDSL_F32(out, c, h, w);
@@ -28,8 +27,8 @@ static void run(int c, int h, int w)
 static void run3(int h, int w)
 {
     int ih = 2 * h + 1, iw = 2 * w + 1;
-    float *in = ALLOC(float, ih * iw), *s = ALLOC(float, h * w);
-    float *out = ALLOC(float, h * w), *ref = ALLOC(float, h * w);
+    float *in = ALLOC(float, ih *iw), *s = ALLOC(float, h *w);
+    float *out = ALLOC(float, h *w), *ref = ALLOC(float, h *w);
     fill_f32(in, (size_t)ih * iw);
     fill_f32(s, (size_t)h * w);
     for (int y = 0; y < h; y++)
@@ -40,8 +39,7 @@ static void run3(int h, int w)
             ref[y * w + x] = m * s[y * w + x];
         }
     tdsl_tensor I = TDSL_F32(in, ih, iw), S = TDSL_F32(s, h, w), O = TDSL_F32(out, h, w);
-    if (CHECK_OK(maxpool3s2(&I, &S, &O)))
-        check_equal_f32(LABEL("maxpool3s2 h=%d w=%d", h, w), out, ref, (size_t)h * w);
+    if (CHECK_OK(maxpool3s2(&I, &S, &O))) check_equal_f32(LABEL("maxpool3s2 h=%d w=%d", h, w), out, ref, (size_t)h * w);
     free(in), free(s), free(out), free(ref);
 }
 
@@ -59,16 +57,16 @@ int main(void)
     /* an input of odd height cannot be 2 * h rows: a shape error on I dim 1 */
     {
         int c = 2, h = 3, w = 4;
-        float *in = ALLOC(float, c * (2 * h + 1) * 2 * w), *s = ALLOC(float, c * h * w);
-        float *out = ALLOC(float, c * h * w);
+        float *in = ALLOC(float, c * (2 * h + 1) * 2 * w), *s = ALLOC(float, c *h *w);
+        float *out = ALLOC(float, c *h *w);
         fill_f32(in, (size_t)c * (2 * h + 1) * 2 * w);
         fill_f32(s, (size_t)c * h * w);
         tdsl_tensor I = TDSL_F32(in, c, 2 * h + 1, 2 * w), S = TDSL_F32(s, c, h, w);
         tdsl_tensor O = TDSL_F32(out, c, h, w);
         int rc = maxpool_add(&I, &S, &O);
         CHECK(TDSL_ERR_KIND(rc) == TDSL_ERR_SHAPE && TDSL_ERR_ARG(rc) == 0 && TDSL_ERR_DIM(rc) == 1,
-              "odd input height: got code 0x%x (kind %d arg %d dim %d), want shape error on arg 0 dim 1",
-              (unsigned)rc, TDSL_ERR_KIND(rc), TDSL_ERR_ARG(rc), TDSL_ERR_DIM(rc));
+              "odd input height: got code 0x%x (kind %d arg %d dim %d), want shape error on arg 0 dim 1", (unsigned)rc,
+              TDSL_ERR_KIND(rc), TDSL_ERR_ARG(rc), TDSL_ERR_DIM(rc));
         check_untouched("maxpool_add odd height", out, sizeof(float) * c * h * w);
         free(in), free(s), free(out);
     }

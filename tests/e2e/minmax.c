@@ -4,10 +4,10 @@
 
 static void run(int n, int d)
 {
-    float *x = ALLOC(float, n * d), *mn = ALLOC(float, n), *mx = ALLOC(float, n);
+    float *x = ALLOC(float, n *d), *mn = ALLOC(float, n), *mx = ALLOC(float, n);
     float *mnr = ALLOC(float, n), *mxr = ALLOC(float, n);
-    float *s = ALLOC(float, n), *q = ALLOC(float, n), *r = ALLOC(float, n * d);
-    float *sr = ALLOC(float, n), *qr = ALLOC(float, n), *rr = ALLOC(float, n * d);
+    float *s = ALLOC(float, n), *q = ALLOC(float, n), *r = ALLOC(float, n *d);
+    float *sr = ALLOC(float, n), *qr = ALLOC(float, n), *rr = ALLOC(float, n *d);
     fill_f32(x, (size_t)n * d);
     for (int i = 0; i < n; i++) {
         float a = INFINITY, b = -INFINITY, su = 0.0f, sq = 0.0f;

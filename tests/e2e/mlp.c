@@ -3,8 +3,7 @@
 #include "harness.h"
 #include "mlp.h"
 
-static void ref_linear(const float *x, const float *w, const float *b, float *y,
-                       int n, int k, int m, int relu)
+static void ref_linear(const float *x, const float *w, const float *b, float *y, int n, int k, int m, int relu)
 {
     for (int i = 0; i < n; i++)
         for (int j = 0; j < m; j++) {

@@ -5,7 +5,7 @@
 
 static void run(int m, int n)
 {
-    float *a = ALLOC(float, m * n);
+    float *a = ALLOC(float, m *n);
     float *rs = ALLOC(float, m), *rsr = ALLOC(float, m), *cs = ALLOC(float, n), *csr = ALLOC(float, n);
     float *mx = ALLOC(float, m), *mxr = ALLOC(float, m), *mn = ALLOC(float, m), *mnr = ALLOC(float, m);
     float *p = ALLOC(float, m), *pr = ALLOC(float, m), *t = ALLOC(float, m), *tr = ALLOC(float, m);
@@ -25,10 +25,8 @@ static void run(int m, int n)
     }
     tdsl_tensor A = TDSL_F32(a, m, n), S = TDSL_F32(rs, m), C = TDSL_F32(cs, n);
     tdsl_tensor Mx = TDSL_F32(mx, m), Mn = TDSL_F32(mn, m), P = TDSL_F32(p, m), T = TDSL_F32(t, m);
-    if (CHECK_OK(rowsums(&A, &S)))
-        check_close_f32(LABEL("rowsums %dx%d", m, n), rs, rsr, (size_t)m, 1e-5, 1e-6 * n);
-    if (CHECK_OK(colsums(&A, &C)))
-        check_close_f32(LABEL("colsums %dx%d", m, n), cs, csr, (size_t)n, 1e-5, 1e-6 * m);
+    if (CHECK_OK(rowsums(&A, &S))) check_close_f32(LABEL("rowsums %dx%d", m, n), rs, rsr, (size_t)m, 1e-5, 1e-6 * n);
+    if (CHECK_OK(colsums(&A, &C))) check_close_f32(LABEL("colsums %dx%d", m, n), cs, csr, (size_t)n, 1e-5, 1e-6 * m);
     if (CHECK_OK(rowreduce(&A, &Mx, &Mn, &P, &T))) {
         check_equal_f32(LABEL("rowreduce.max %dx%d", m, n), mx, mxr, (size_t)m);
         check_equal_f32(LABEL("rowreduce.min %dx%d", m, n), mn, mnr, (size_t)m);
@@ -41,7 +39,7 @@ static void run(int m, int n)
 
 static void run_total(int m, int n)
 {
-    float *a = ALLOC(float, m * n), t[1], tr[1], *p = ALLOC(float, m), *pr = ALLOC(float, m);
+    float *a = ALLOC(float, m *n), t[1], tr[1], *p = ALLOC(float, m), *pr = ALLOC(float, m);
     fill_f32(a, (size_t)m * n);
     float s = 0.0f;
     for (int i = 0; i < m; i++)
@@ -63,7 +61,7 @@ static void run_total(int m, int n)
 
 static void run_int(int m, int n)
 {
-    int32_t *a = ALLOC(int32_t, m * n), *s = ALLOC(int32_t, m), *sr = ALLOC(int32_t, m);
+    int32_t *a = ALLOC(int32_t, m *n), *s = ALLOC(int32_t, m), *sr = ALLOC(int32_t, m);
     int32_t *mx = ALLOC(int32_t, n), *mxr = ALLOC(int32_t, n);
     int64_t *mn = ALLOC(int64_t, m), *mnr = ALLOC(int64_t, m);
     fill_i32_range(a, (size_t)m * n, INT32_MIN, INT32_MAX);     /* sums wrap */
@@ -90,8 +88,19 @@ static void run_int(int m, int n)
 int main(void)
 {
     harness_init();
-    run(37, 53); run(64, 128); run(1, 1); run(7, 1); run(1, 29); run(128, 64);
-    run_total(37, 53); run_total(64, 64); run_total(1, 1); run_total(5, 3);
-    run_int(37, 53); run_int(64, 64); run_int(1, 1); run_int(7, 300);
+    run(37, 53);
+    run(64, 128);
+    run(1, 1);
+    run(7, 1);
+    run(1, 29);
+    run(128, 64);
+    run_total(37, 53);
+    run_total(64, 64);
+    run_total(1, 1);
+    run_total(5, 3);
+    run_int(37, 53);
+    run_int(64, 64);
+    run_int(1, 1);
+    run_int(7, 300);
     return harness_done("reductions");
 }

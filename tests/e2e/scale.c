@@ -8,8 +8,7 @@ static void run(int n, float s)
     fill_f32(a, (size_t)n);
     for (int i = 0; i < n; i++) ref[i] = a[i] * s;
     tdsl_tensor A = TDSL_F32(a, n), B = TDSL_F32(b, n);
-    if (CHECK_OK(scale(&A, s, &B)))
-        check_equal_f32(LABEL("scale n=%d s=%g", n, s), b, ref, (size_t)n);
+    if (CHECK_OK(scale(&A, s, &B))) check_equal_f32(LABEL("scale n=%d s=%g", n, s), b, ref, (size_t)n);
     free(a), free(b), free(ref);
 }
 

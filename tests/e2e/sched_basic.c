@@ -6,8 +6,8 @@
 
 static void run_mm(int m, int k, int n)
 {
-    float *a = ALLOC(float, m * k), *b = ALLOC(float, k * n);
-    float *c = ALLOC(float, m * n), *cs = ALLOC(float, m * n), *ref = ALLOC(float, m * n);
+    float *a = ALLOC(float, m *k), *b = ALLOC(float, k *n);
+    float *c = ALLOC(float, m *n), *cs = ALLOC(float, m *n), *ref = ALLOC(float, m *n);
     fill_f32(a, (size_t)m * k);
     fill_f32(b, (size_t)k * n);
     for (int i = 0; i < m; i++)
@@ -27,12 +27,11 @@ static void run_mm(int m, int k, int n)
 static void run_blur(int h, int w)
 {
     int oh = h - 2, ow = w - 2;
-    float *in = ALLOC(float, h * w), *o = ALLOC(float, oh * ow), *os = ALLOC(float, oh * ow);
-    float *ref = ALLOC(float, oh * ow), *bx = ALLOC(float, h * ow);
+    float *in = ALLOC(float, h *w), *o = ALLOC(float, oh *ow), *os = ALLOC(float, oh *ow);
+    float *ref = ALLOC(float, oh *ow), *bx = ALLOC(float, h *ow);
     fill_f32(in, (size_t)h * w);
     for (int y = 0; y < h; y++)
-        for (int x = 0; x < ow; x++)
-            bx[y * ow + x] = (in[y * w + x] + in[y * w + x + 1] + in[y * w + x + 2]) / 3.0f;
+        for (int x = 0; x < ow; x++) bx[y * ow + x] = (in[y * w + x] + in[y * w + x + 1] + in[y * w + x + 2]) / 3.0f;
     for (int y = 0; y < oh; y++)
         for (int x = 0; x < ow; x++)
             ref[y * ow + x] = (bx[y * ow + x] + bx[(y + 1) * ow + x] + bx[(y + 2) * ow + x]) / 3.0f;
@@ -46,8 +45,8 @@ static void run_blur(int h, int w)
 
 static void run_lrelu(int n, int k, int m)
 {
-    float *x = ALLOC(float, n * k), *w = ALLOC(float, m * k), *b = ALLOC(float, m);
-    float *y = ALLOC(float, n * m), *ys = ALLOC(float, n * m), *ref = ALLOC(float, n * m);
+    float *x = ALLOC(float, n *k), *w = ALLOC(float, m *k), *b = ALLOC(float, m);
+    float *y = ALLOC(float, n *m), *ys = ALLOC(float, n *m), *ref = ALLOC(float, n *m);
     fill_f32(x, (size_t)n * k);
     fill_f32(w, (size_t)m * k);
     fill_f32(b, (size_t)m);
@@ -68,7 +67,7 @@ static void run_lrelu(int n, int k, int m)
 
 static void run_smax(int n, int d)
 {
-    float *x = ALLOC(float, n * d), *y = ALLOC(float, n * d), *ys = ALLOC(float, n * d), *ref = ALLOC(float, n * d);
+    float *x = ALLOC(float, n *d), *y = ALLOC(float, n *d), *ys = ALLOC(float, n *d), *ref = ALLOC(float, n *d);
     fill_f32_range(x, (size_t)n * d, -5.0, 5.0);
     for (int i = 0; i < n; i++) {
         float m = -INFINITY, s = 0.0f;
@@ -86,8 +85,8 @@ static void run_smax(int n, int d)
 
 static void run_isq(int m, int n)
 {
-    int32_t *a = ALLOC(int32_t, m * n), *o = ALLOC(int32_t, m * n), *os = ALLOC(int32_t, m * n);
-    int32_t *ref = ALLOC(int32_t, m * n);
+    int32_t *a = ALLOC(int32_t, m *n), *o = ALLOC(int32_t, m *n), *os = ALLOC(int32_t, m *n);
+    int32_t *ref = ALLOC(int32_t, m *n);
     fill_i32_range(a, (size_t)m * n, -100000, 100000);
     for (int i = 0; i < m * n; i++) ref[i] = (int32_t)((uint32_t)a[i] * (uint32_t)a[i] - (uint32_t)(a[i] / 3));
     tdsl_tensor A = TDSL_I32(a, m, n), O = TDSL_I32(o, m, n), OS = TDSL_I32(os, m, n);
@@ -101,10 +100,27 @@ static void run_isq(int m, int n)
 int main(void)
 {
     harness_init();
-    run_mm(37, 53, 29); run_mm(64, 64, 64); run_mm(1, 1, 1); run_mm(9, 5, 25); run_mm(128, 33, 47);
-    run_blur(37, 53); run_blur(64, 64); run_blur(3, 3); run_blur(18, 10); run_blur(100, 9);
-    run_lrelu(37, 53, 29); run_lrelu(64, 64, 64); run_lrelu(1, 1, 1); run_lrelu(4, 3, 5);
-    run_smax(37, 53); run_smax(64, 128); run_smax(1, 1); run_smax(5, 7);
-    run_isq(37, 53); run_isq(64, 128); run_isq(1, 1); run_isq(5, 33);
+    run_mm(37, 53, 29);
+    run_mm(64, 64, 64);
+    run_mm(1, 1, 1);
+    run_mm(9, 5, 25);
+    run_mm(128, 33, 47);
+    run_blur(37, 53);
+    run_blur(64, 64);
+    run_blur(3, 3);
+    run_blur(18, 10);
+    run_blur(100, 9);
+    run_lrelu(37, 53, 29);
+    run_lrelu(64, 64, 64);
+    run_lrelu(1, 1, 1);
+    run_lrelu(4, 3, 5);
+    run_smax(37, 53);
+    run_smax(64, 128);
+    run_smax(1, 1);
+    run_smax(5, 7);
+    run_isq(37, 53);
+    run_isq(64, 128);
+    run_isq(1, 1);
+    run_isq(5, 33);
     return harness_done("sched_basic");
 }

@@ -5,8 +5,8 @@
 
 static void run_ew(int m, int n)
 {
-    float *a = ALLOC(float, m * n), *b = ALLOC(float, m * n), *c = ALLOC(float, m * n);
-    float *cf = ALLOC(float, m * n), *ref = ALLOC(float, m * n);
+    float *a = ALLOC(float, m *n), *b = ALLOC(float, m *n), *c = ALLOC(float, m *n);
+    float *cf = ALLOC(float, m *n), *ref = ALLOC(float, m *n);
     fill_f32(a, (size_t)m * n);
     fill_f32(b, (size_t)m * n);
     for (int i = 0; i < m * n; i++) ref[i] = a[i] * b[i] + a[i];
@@ -21,12 +21,11 @@ static void run_ew(int m, int n)
 static void run_blur(int h, int w)
 {
     int oh = h - 2, ow = w - 2;
-    float *in = ALLOC(float, h * w), *o = ALLOC(float, oh * ow), *orr = ALLOC(float, oh * ow);
-    float *oi = ALLOC(float, oh * ow), *ref = ALLOC(float, oh * ow), *bx = ALLOC(float, h * ow);
+    float *in = ALLOC(float, h *w), *o = ALLOC(float, oh *ow), *orr = ALLOC(float, oh *ow);
+    float *oi = ALLOC(float, oh *ow), *ref = ALLOC(float, oh *ow), *bx = ALLOC(float, h *ow);
     fill_f32(in, (size_t)h * w);
     for (int y = 0; y < h; y++)
-        for (int x = 0; x < ow; x++)
-            bx[y * ow + x] = (in[y * w + x] + in[y * w + x + 1] + in[y * w + x + 2]) / 3.0f;
+        for (int x = 0; x < ow; x++) bx[y * ow + x] = (in[y * w + x] + in[y * w + x + 1] + in[y * w + x + 2]) / 3.0f;
     for (int y = 0; y < oh; y++)
         for (int x = 0; x < ow; x++)
             ref[y * ow + x] = (bx[y * ow + x] + bx[(y + 1) * ow + x] + bx[(y + 2) * ow + x]) / 3.0f;
@@ -43,8 +42,8 @@ static void run_blur(int h, int w)
 
 static void run_mm(int m, int k, int n)
 {
-    float *a = ALLOC(float, m * k), *b = ALLOC(float, k * n);
-    float *c = ALLOC(float, m * n), *cu = ALLOC(float, m * n), *ref = ALLOC(float, m * n);
+    float *a = ALLOC(float, m *k), *b = ALLOC(float, k *n);
+    float *c = ALLOC(float, m *n), *cu = ALLOC(float, m *n), *ref = ALLOC(float, m *n);
     fill_f32(a, (size_t)m * k);
     fill_f32(b, (size_t)k * n);
     for (int i = 0; i < m; i++)
@@ -64,8 +63,20 @@ static void run_mm(int m, int k, int n)
 int main(void)
 {
     harness_init();
-    run_ew(37, 53); run_ew(64, 64); run_ew(1, 1); run_ew(3, 7); run_ew(1, 129);
-    run_blur(37, 53); run_blur(64, 64); run_blur(3, 3); run_blur(2, 7); run_blur(10, 5);
-    run_mm(37, 53, 29); run_mm(64, 64, 64); run_mm(1, 1, 1); run_mm(5, 3, 7); run_mm(2, 9, 4);
+    run_ew(37, 53);
+    run_ew(64, 64);
+    run_ew(1, 1);
+    run_ew(3, 7);
+    run_ew(1, 129);
+    run_blur(37, 53);
+    run_blur(64, 64);
+    run_blur(3, 3);
+    run_blur(2, 7);
+    run_blur(10, 5);
+    run_mm(37, 53, 29);
+    run_mm(64, 64, 64);
+    run_mm(1, 1, 1);
+    run_mm(5, 3, 7);
+    run_mm(2, 9, 4);
     return harness_done("sched_more");
 }

@@ -11,7 +11,7 @@ typedef int (*Lin)(const tdsl_tensor *, const tdsl_tensor *, const tdsl_tensor *
 static void run_lin(int n, int k, int m)
 {
     size_t ny = (size_t)n * m;
-    float *x = ALLOC(float, n * k), *w = ALLOC(float, m * k), *b = ALLOC(float, m);
+    float *x = ALLOC(float, n *k), *w = ALLOC(float, m *k), *b = ALLOC(float, m);
     float *y = ALLOC(float, ny), *got = ALLOC(float, ny), *ref = ALLOC(float, ny), *ref2 = ALLOC(float, ny);
     fill_f32(x, (size_t)n * k);
     fill_f32(w, (size_t)m * k);
@@ -29,10 +29,13 @@ static void run_lin(int n, int k, int m)
     double atol = 2e-6 * k + 1e-6;
     if (CHECK_OK(lin(&X, &W, &B, &Y))) {
         check_close_f32(LABEL("lin %dx%dx%d", n, k, m), y, ref, ny, 1e-5, atol);
-        struct { const char *name; Lin f; bool exact; } t[] = {
-            { "lin_reorder", lin_reorder, true }, { "lin_tile", lin_tile, true },
-            { "lin_pack", lin_pack, true }, { "lin_rfactor", lin_rfactor, false },
-            { "lin_rffuse", lin_rffuse, false },
+        struct {
+            const char *name;
+            Lin f;
+            bool exact;
+        } t[] = {
+            { "lin_reorder", lin_reorder, true },  { "lin_tile", lin_tile, true },      { "lin_pack", lin_pack, true },
+            { "lin_rfactor", lin_rfactor, false }, { "lin_rffuse", lin_rffuse, false },
         };
         for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
             memset(got, 0xA5, ny * sizeof(float));
@@ -45,7 +48,8 @@ static void run_lin(int n, int k, int m)
     if (CHECK_OK(relu_bias(&X, &W, &B, &Y))) {
         check_close_f32(LABEL("relu_bias %dx%dx%d", n, k, m), y, ref2, ny, 1e-5, 2 * atol);
         memset(got, 0xA5, ny * sizeof(float));
-        if (CHECK_OK(relu_bias_at(&X, &W, &B, &G))) check_equal_f32(LABEL("relu_bias_at %dx%dx%d", n, k, m), got, y, ny);
+        if (CHECK_OK(relu_bias_at(&X, &W, &B, &G)))
+            check_equal_f32(LABEL("relu_bias_at %dx%dx%d", n, k, m), got, y, ny);
     }
     free(x), free(w), free(b), free(y), free(got), free(ref), free(ref2);
 }
@@ -84,7 +88,8 @@ static void run_sums(int n, int k)
 int main(void)
 {
     harness_init();
-    static const int sizes[][3] = { { 1, 1, 1 }, { 7, 13, 3 }, { 31, 17, 29 }, { 64, 64, 64 }, { 100, 9, 37 }, { 5, 0, 4 } };
+    static const int sizes[][3] = { { 1, 1, 1 },    { 7, 13, 3 },   { 31, 17, 29 },
+                                    { 64, 64, 64 }, { 100, 9, 37 }, { 5, 0, 4 } };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         run_lin(sizes[i][0], sizes[i][1], sizes[i][2]);
         run_sums(sizes[i][0], sizes[i][1]);

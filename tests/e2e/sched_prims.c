@@ -6,8 +6,14 @@
 
 typedef int (*Fn1)(const tdsl_tensor *, tdsl_tensor *);
 typedef int (*Fn2)(const tdsl_tensor *, const tdsl_tensor *, tdsl_tensor *);
-typedef struct { const char *name; Fn1 f; } Twin1;
-typedef struct { const char *name; Fn2 f; } Twin2;
+typedef struct {
+    const char *name;
+    Fn1 f;
+} Twin1;
+typedef struct {
+    const char *name;
+    Fn2 f;
+} Twin2;
 
 static const int sizes[] = { 1, 7, 31, 64, 100 };
 #define NSIZES (int)(sizeof sizes / sizeof sizes[0])
@@ -51,9 +57,9 @@ static void run_ew(int m, int n)
     if (CHECK_OK(ew(&A, &B))) {
         check_close_f32(LABEL("ew %s", sl), b, ref, sz, 1e-6, 1e-7);
         Twin1 t[] = {
-            { "ew_split", ew_split }, { "ew_split_reorder", ew_split_reorder }, { "ew_tile", ew_tile },
-            { "ew_fuse", ew_fuse }, { "ew_fuse_tail", ew_fuse_tail }, { "ew_fuse_outer", ew_fuse_outer },
-            { "ew_reorder", ew_reorder }, { "ew_parallel", ew_parallel }, { "ew_vectorize", ew_vectorize },
+            { "ew_split", ew_split },     { "ew_split_reorder", ew_split_reorder }, { "ew_tile", ew_tile },
+            { "ew_fuse", ew_fuse },       { "ew_fuse_tail", ew_fuse_tail },         { "ew_fuse_outer", ew_fuse_outer },
+            { "ew_reorder", ew_reorder }, { "ew_parallel", ew_parallel },           { "ew_vectorize", ew_vectorize },
             { "ew_unroll", ew_unroll },
         };
         twins1(t, NTWINS(t), &A, &G, b, sz, true, sl);
@@ -85,7 +91,7 @@ static void run_ew8(int m)
 /* ---- row sums: reduction loops split, reordered, unrolled, vectorized; rfactor ---- */
 static void run_rowsum(int m, int k)
 {
-    float *a = ALLOC(float, m * k), *b = ALLOC(float, m), *got = ALLOC(float, m), *ref = ALLOC(float, m);
+    float *a = ALLOC(float, m *k), *b = ALLOC(float, m), *got = ALLOC(float, m), *ref = ALLOC(float, m);
     fill_f32(a, (size_t)m * k);
     for (int i = 0; i < m; i++) {
         double s = 0.0;
@@ -146,8 +152,8 @@ static void run_dot(int n)
 /* ---- matmul: reorder, pack (identity, transposed, once), everything at once ---- */
 static void run_mm(int m, int k, int n)
 {
-    float *a = ALLOC(float, m * k), *b = ALLOC(float, k * n), *c = ALLOC(float, m * n), *g = ALLOC(float, m * n),
-          *ref = ALLOC(float, m * n);
+    float *a = ALLOC(float, m *k), *b = ALLOC(float, k *n), *c = ALLOC(float, m *n), *g = ALLOC(float, m *n),
+          *ref = ALLOC(float, m *n);
     fill_f32(a, (size_t)m * k);
     fill_f32(b, (size_t)k * n);
     for (int i = 0; i < m; i++)
@@ -161,8 +167,9 @@ static void run_mm(int m, int k, int n)
     snprintf(sl, sizeof sl, "%dx%dx%d", m, k, n);
     if (CHECK_OK(mm(&A, &B, &C))) {
         check_close_f32(LABEL("mm %s", sl), c, ref, (size_t)m * n, 1e-5, 1e-5 * k);
-        Twin2 t[] = { { "mm_reorder", mm_reorder }, { "mm_pack", mm_pack }, { "mm_pack_t", mm_pack_t },
-                      { "mm_best", mm_best } };
+        Twin2 t[] = {
+            { "mm_reorder", mm_reorder }, { "mm_pack", mm_pack }, { "mm_pack_t", mm_pack_t }, { "mm_best", mm_best }
+        };
         twins2(t, NTWINS(t), &A, &B, &G, c, (size_t)m * n, true, sl);
     }
     free(a), free(b), free(c), free(g), free(ref);
@@ -173,8 +180,8 @@ static void run_blur(int oh, int ow)
 {
     int h = oh + 2, w = ow + 2;
     size_t so = (size_t)oh * ow;
-    float *in = ALLOC(float, h * w), *o = ALLOC(float, so), *g = ALLOC(float, so), *ref = ALLOC(float, so),
-          *bx = ALLOC(float, h * ow);
+    float *in = ALLOC(float, h *w), *o = ALLOC(float, so), *g = ALLOC(float, so), *ref = ALLOC(float, so),
+          *bx = ALLOC(float, h *ow);
     fill_f32(in, (size_t)h * w);
     for (int y = 0; y < h; y++)
         for (int x = 0; x < ow; x++) bx[y * ow + x] = (in[y * w + x] + in[y * w + x + 1] + in[y * w + x + 2]) / 3.0f;
@@ -186,8 +193,11 @@ static void run_blur(int oh, int ow)
     snprintf(sl, sizeof sl, "%dx%d", h, w);
     if (CHECK_OK(blur(&I, &O))) {
         check_close_f32(LABEL("blur %s", sl), o, ref, so, 1e-5, 1e-6);
-        Twin1 t[] = { { "blur_at", blur_at }, { "blur_at_x", blur_at_x }, { "blur_root", blur_root },
-                      { "blur_inline", blur_inline }, { "blur_pack", blur_pack } };
+        Twin1 t[] = { { "blur_at", blur_at },
+                      { "blur_at_x", blur_at_x },
+                      { "blur_root", blur_root },
+                      { "blur_inline", blur_inline },
+                      { "blur_pack", blur_pack } };
         twins1(t, NTWINS(t), &I, &G, o, so, true, sl);
     }
     free(in), free(o), free(g), free(ref), free(bx);

@@ -26,7 +26,8 @@ static void expect_err(int rc, const char *call, int kind, int arg, int dim, int
               (dim == ANY || TDSL_ERR_DIM(rc) == dim);
     if (h_check(ok)) return;
     char buf[160];
-    fprintf(stderr, "size_overflow.c:%d: %s returned %d (kind %d, arg %d, dim %d: %s); expected kind %d (%s), arg %d, dim %d\n",
+    fprintf(stderr,
+            "size_overflow.c:%d: %s returned %d (kind %d, arg %d, dim %d: %s); expected kind %d (%s), arg %d, dim %d\n",
             line, call, rc, TDSL_ERR_KIND(rc), TDSL_ERR_ARG(rc), TDSL_ERR_DIM(rc),
             tdsl_format_error(rc, buf, sizeof buf), kind, tdsl_strerror(kind), arg, dim);
 }
@@ -56,8 +57,8 @@ static void good_calls(void)
     if (CHECK_OK(sz_square(&A, &B))) CHECK(sq[7] == 6.0f, "sz_square: got %g", (double)sq[7]);
     tdsl_tensor K = TDSL_F32(k, 3), S3 = TDSL_F32(s, 3);
     if (CHECK_OK(sz_par(&A, &K, &S3)))
-        CHECK(s[0] == 225.0f && s[1] == -225.0f && s[2] == 112.5f, "sz_par: got %g %g %g", (double)s[0],
-              (double)s[1], (double)s[2]);
+        CHECK(s[0] == 225.0f && s[1] == -225.0f && s[2] == 112.5f, "sz_par: got %g %g %g", (double)s[0], (double)s[1],
+              (double)s[2]);
     uint8_t u[4] = { 3, 9, 2, 7 }, u2[8], m[1];
     tdsl_tensor U = TDSL_U8(u, 4), U2 = TDSL_U8(u2, 8), M = TDSL_U8(m, 1);
     if (CHECK_OK(sz_twice(&U, &U2))) CHECK(u2[1] == 9 && u2[5] == 9, "sz_twice: got %d %d", u2[1], u2[5]);

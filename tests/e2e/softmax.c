@@ -4,7 +4,7 @@
 
 static void run(int n, int d, double spread)
 {
-    float *x = ALLOC(float, n * d), *y = ALLOC(float, n * d), *ref = ALLOC(float, n * d);
+    float *x = ALLOC(float, n *d), *y = ALLOC(float, n *d), *ref = ALLOC(float, n *d);
     fill_f32_range(x, (size_t)n * d, -spread, spread);
     for (int i = 0; i < n; i++) {
         float m = -INFINITY, s = 0.0f;

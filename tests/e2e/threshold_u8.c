@@ -15,8 +15,7 @@ static void run(int h, int w, uint8_t t)
         wref[i] = (uint8_t)(in[i] + 100);
     }
     tdsl_tensor I = TDSL_U8(in, h, w), O = TDSL_U8(o, h, w), S = TDSL_U8(s, h, w), W = TDSL_U8(wr, h, w);
-    if (CHECK_OK(threshold(&I, t, &O)))
-        check_equal_u8(LABEL("threshold %dx%d t=%u", h, w, t), o, oref, n);
+    if (CHECK_OK(threshold(&I, t, &O))) check_equal_u8(LABEL("threshold %dx%d t=%u", h, w, t), o, oref, n);
     if (CHECK_OK(brighten(&I, &S, &W))) {
         check_equal_u8(LABEL("brighten.S %dx%d", h, w), s, sref, n);
         check_equal_u8(LABEL("brighten.W %dx%d (wraps)", h, w), wr, wref, n);

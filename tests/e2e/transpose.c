@@ -4,8 +4,8 @@
 
 static void run(int m, int n)
 {
-    float *a = ALLOC(float, m * n), *t = ALLOC(float, n * m), *ref = ALLOC(float, n * m);
-    float *g = ALLOC(float, n * n), *gref = ALLOC(float, n * n);
+    float *a = ALLOC(float, m *n), *t = ALLOC(float, n *m), *ref = ALLOC(float, n *m);
+    float *g = ALLOC(float, n *n), *gref = ALLOC(float, n *n);
     fill_f32(a, (size_t)m * n);
     for (int i = 0; i < m; i++)
         for (int j = 0; j < n; j++) ref[j * m + i] = a[i * n + j];
@@ -16,8 +16,7 @@ static void run(int m, int n)
             gref[p * n + q] = s;
         }
     tdsl_tensor A = TDSL_F32(a, m, n), T = TDSL_F32(t, n, m), G = TDSL_F32(g, n, n);
-    if (CHECK_OK(transpose(&A, &T)))
-        check_equal_f32(LABEL("transpose %dx%d", m, n), t, ref, (size_t)m * n);
+    if (CHECK_OK(transpose(&A, &T))) check_equal_f32(LABEL("transpose %dx%d", m, n), t, ref, (size_t)m * n);
     if (CHECK_OK(gram(&A, &G)))
         check_close_f32(LABEL("gram %dx%d", m, n), g, gref, (size_t)n * n, 1e-5, 2e-6 * m + 1e-6);
     free(a), free(t), free(ref), free(g), free(gref);

@@ -35,18 +35,21 @@ typedef struct SStage {
     int n;
     char gone[MAXL][NL];    /* names split or fused away */
     int ngone;
-    bool has_red;           /* has a reduction of its own: its value, or the one nested reduction outside select arms */
-    bool order_matters;     /* a float reduction: reduction loops keep their order */
+    bool has_red; /* has a reduction of its own: its value, or the one nested reduction outside select arms */
+    bool order_matters; /* a float reduction: reduction loops keep their order */
     bool nested_red, is_result, inlined, placed_at, rf_made, rf_done;
-    bool reshaped;          /* split, fused or packed: it can no longer be inlined */
-    int pos;                /* program order (an rfactor stage runs right before its parent) */
-    int cons[8], ncons;     /* consumer stages */
-    bool call_cons;         /* read by a call */
+    bool reshaped; /* split, fused or packed: it can no longer be inlined */
+    int pos; /* program order (an rfactor stage runs right before its parent) */
+    int cons[8], ncons; /* consumer stages */
+    bool call_cons; /* read by a call */
     Read reads[MAXR];
     int nreads;
 } SStage;
 
-typedef struct Prim { char stage[NL]; char text[256]; } Prim;
+typedef struct Prim {
+    char stage[NL];
+    char text[256];
+} Prim;
 
 typedef struct Model {
     const Program *prog;
@@ -61,16 +64,16 @@ typedef struct Model {
     const char *call_outs[16];
     int ncall_outs;
     bool reassoc;
-    bool extra_block;       /* add a block for an unknown fn */
+    bool extra_block; /* add a block for an unknown fn */
 } Model;
 
 /* what draw_pick_loop wants of a loop */
 enum { L_PURE = 1, L_RED = 2, L_FREE = 4, L_OUTVEC = 8 };
 
-const char *draw_fresh(Model *m, const char *base, char *out);   /* a name nothing uses, into out */
+const char *draw_fresh(Model *m, const char *base, char *out); /* a name nothing uses, into out */
 void draw_prim(Model *m, const char *stage, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int draw_pick_loop(Model *m, const SStage *s, int want);
-int draw_first_vec(const SStage *s);                               /* the first vectorized loop, or n */
+int draw_first_vec(const SStage *s); /* the first vectorized loop, or n */
 
 #define NBAD 36
 /* Appends one illegal primitive of the given kind (0..NBAD-1); returns the rule

@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct Rng { uint64_t s; } Rng;
+typedef struct Rng {
+    uint64_t s;
+} Rng;
 
 static inline uint64_t rng_next(Rng *r)     /* splitmix64 */
 {
@@ -21,7 +23,10 @@ static inline int rng_int(Rng *r, int n) { return n > 0 ? (int)(rng_next(r) % (u
 static inline bool rng_pct(Rng *r, int pct) { return rng_int(r, 100) < pct; }
 
 /* A malloc'd growable string. */
-typedef struct Str { char *s; int len, cap; } Str;
+typedef struct Str {
+    char *s;
+    int len, cap;
+} Str;
 void str_printf(Str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void str_free(Str *b);
 
@@ -36,8 +41,18 @@ typedef struct SchedDraw {
 
 /* Primitives a draw leaves out (--without): bits named by sched_without_bit. */
 enum {
-    W_SPLIT = 1, W_TILE = 2, W_FUSE = 4, W_REORDER = 8, W_PARALLEL = 16, W_VECTORIZE = 32, W_UNROLL = 64,
-    W_RFACTOR = 128, W_COMPUTE_AT = 256, W_COMPUTE_ROOT = 512, W_INLINE = 1024, W_PACK = 2048,
+    W_SPLIT = 1,
+    W_TILE = 2,
+    W_FUSE = 4,
+    W_REORDER = 8,
+    W_PARALLEL = 16,
+    W_VECTORIZE = 32,
+    W_UNROLL = 64,
+    W_RFACTOR = 128,
+    W_COMPUTE_AT = 256,
+    W_COMPUTE_ROOT = 512,
+    W_INLINE = 1024,
+    W_PACK = 2048,
     W_TAILFUSE = 4096,      /* fuse(a, b) where b is the inner loop of a split that may have a tail */
 };
 extern unsigned sched_without;

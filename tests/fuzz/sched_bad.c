@@ -18,7 +18,8 @@ static int other_loop(Model *m, const SStage *s, int not)
 {
     if (s->n < 2) return -1;
     int j;
-    do j = rng_int(m->r, s->n); while (j == not);
+    do j = rng_int(m->r, s->n);
+    while (j == not);
     return j;
 }
 
@@ -38,7 +39,8 @@ const char *sched_bad(Model *m, int kind)
         return "unknown loop variable";
     case 2:
         if (!s || !s->ngone) return NULL;
-        draw_prim(m, s->name, "split(%s, %s, %s, 2)", s->gone[rng_int(m->r, s->ngone)], draw_fresh(m, "go", a), draw_fresh(m, "gi", b));
+        draw_prim(m, s->name, "split(%s, %s, %s, 2)", s->gone[rng_int(m->r, s->ngone)], draw_fresh(m, "go", a),
+                  draw_fresh(m, "gi", b));
         return "variable used after it was split or fused away";
     case 3: {
         if (!s || s->n < 2) return NULL;
@@ -55,10 +57,14 @@ const char *sched_bad(Model *m, int kind)
         if (!s || !s->n) return NULL;
         int i = rng_int(m->r, s->n), f = rng_pct(m->r, 70) ? 0 : -3;
         int w = rng_int(m->r, 4);
-        if (w == 0) draw_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, draw_fresh(m, "fo", a), draw_fresh(m, "fi", b), f);
+        if (w == 0)
+            draw_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, draw_fresh(m, "fo", a),
+                      draw_fresh(m, "fi", b), f);
         else if (w == 1) draw_prim(m, s->name, "unroll(%s, %d)", s->loops[i].name, f);
         else if (w == 2 && !s->loops[i].red) draw_prim(m, s->name, "vectorize(%s, %d)", s->loops[i].name, f);
-        else draw_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, draw_fresh(m, "fo", a), draw_fresh(m, "fi", b), f);
+        else
+            draw_prim(m, s->name, "split(%s, %s, %s, %d)", s->loops[i].name, draw_fresh(m, "fo", a),
+                      draw_fresh(m, "fi", b), f);
         return "factor or width < 1";
     }
     case 6: {
@@ -107,7 +113,8 @@ const char *sched_bad(Model *m, int kind)
     case 12:
         for (int i = 0; s && i + 1 < s->n; i++)
             if (s->loops[i].red != s->loops[i + 1].red) {
-                draw_prim(m, s->name, "fuse(%s, %s, %s)", s->loops[i].name, s->loops[i + 1].name, draw_fresh(m, "pr", a));
+                draw_prim(m, s->name, "fuse(%s, %s, %s)", s->loops[i].name, s->loops[i + 1].name,
+                          draw_fresh(m, "pr", a));
                 return "fuse of a pure and a reduction loop";
             }
         return NULL;
@@ -162,7 +169,8 @@ const char *sched_bad(Model *m, int kind)
     case 18:
         for (int i = 0; i < m->ns; i++)
             if (m->st[i].inlined && m->st[i].n) {
-                draw_prim(m, m->st[i].name, "%s(%s)", rng_pct(m->r, 50) ? "parallel" : "unroll", m->st[i].loops[0].name);
+                draw_prim(m, m->st[i].name, "%s(%s)", rng_pct(m->r, 50) ? "parallel" : "unroll",
+                          m->st[i].loops[0].name);
                 return "primitive on an inlined stage";
             }
         return NULL;
@@ -196,7 +204,7 @@ const char *sched_bad(Model *m, int kind)
         int fv = draw_first_vec(s);
         if (fv >= s->n) return NULL;
         draw_prim(m, s->name, "pack(%s, %s)", s->reads[rng_int(m->r, s->nreads)].name,
-                 s->loops[fv + rng_int(m->r, s->n - fv)].name);
+                  s->loops[fv + rng_int(m->r, s->n - fv)].name);
         return "pack at or inside a vectorized loop";
     }
     case 23: {
@@ -236,7 +244,8 @@ const char *sched_bad(Model *m, int kind)
     case 28: {
         if (!s || !s->n) return NULL;
         const char *v = s->loops[rng_int(m->r, s->n)].name;
-        if (rng_pct(m->r, 50)) draw_prim(m, s->name, "split(%s, %s, %s, %s)", v, draw_fresh(m, "ko", a), draw_fresh(m, "ki", b), v);
+        if (rng_pct(m->r, 50))
+            draw_prim(m, s->name, "split(%s, %s, %s, %s)", v, draw_fresh(m, "ko", a), draw_fresh(m, "ki", b), v);
         else draw_prim(m, s->name, "parallel(%d)", 3);
         return "argument of the wrong kind";
     }
@@ -266,13 +275,13 @@ const char *sched_bad(Model *m, int kind)
         s->placed_at = true;
         return "compute_at of a stage inside itself";
     }
-    case 32:
-        m->extra_block = true;
-        return "schedule for an unknown function";
+    case 32: m->extra_block = true; return "schedule for an unknown function";
     case 33:
         for (int i = 0; s && i < s->n; i++)
             if (s->loops[i].par || s->loops[i].vec || s->loops[i].unr) {
-                if (rng_pct(m->r, 50)) draw_prim(m, s->name, "split(%s, %s, %s, 2)", s->loops[i].name, draw_fresh(m, "mo", a), draw_fresh(m, "mi", b));
+                if (rng_pct(m->r, 50))
+                    draw_prim(m, s->name, "split(%s, %s, %s, 2)", s->loops[i].name, draw_fresh(m, "mo", a),
+                              draw_fresh(m, "mi", b));
                 else draw_prim(m, s->name, "vectorize(%s, 4)", s->loops[i].name);
                 return "split or vectorize of a loop already marked";
             }

@@ -15,8 +15,9 @@ unsigned sched_without;
 
 unsigned sched_without_bit(const char *name)
 {
-    static const char *names[] = { "split", "tile", "fuse", "reorder", "parallel", "vectorize", "unroll",
-                                   "rfactor", "compute_at", "compute_root", "inline", "pack", "tailfuse" };
+    static const char *names[] = { "split",     "tile",   "fuse",    "reorder",    "parallel",
+                                   "vectorize", "unroll", "rfactor", "compute_at", "compute_root",
+                                   "inline",    "pack",   "tailfuse" };
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i])) return 1u << i;
     return 0;
@@ -581,8 +582,11 @@ typedef bool (*PrimFn)(Model *, SStage *);
 
 static void draw_transform(Model *m)
 {
-    static const struct { PrimFn fn; int w; } table[] = {
-        { p_split, 25 }, { p_tile, 10 }, { p_fuse, 8 }, { p_reorder, 15 },
+    static const struct {
+        PrimFn fn;
+        int w;
+    } table[] = {
+        { p_split, 25 },    { p_tile, 10 },      { p_fuse, 8 },   { p_reorder, 15 },
         { p_parallel, 12 }, { p_vectorize, 16 }, { p_unroll, 8 }, { p_rfactor, 6 },
     };
     for (int tries = 0; tries < 12; tries++) {
@@ -602,10 +606,7 @@ static void draw_transform(Model *m)
 /* ---- placements ---- */
 
 /* a reduction stage too: each read recomputes it in the same order */
-static bool can_inline(const SStage *s)
-{
-    return !s->is_result && !s->rf_made && s->ncons > 0 && !s->call_cons;
-}
+static bool can_inline(const SStage *s) { return !s->is_result && !s->rf_made && s->ncons > 0 && !s->call_cons; }
 
 static void shuffle(Model *m, int *a, int n)
 {
@@ -649,7 +650,8 @@ static void draw_placements(Model *m)
         for (int pass = 0; pass < 2; pass++)    /* the later stages first: producers join after their consumers */
             for (int si = m->ns - 1; si >= 0; si--) {
                 SStage *s = &m->st[si];
-                if (si == ti || in_set(g, ng, si) || s->inlined || s->is_result || s->call_cons || s->placed_at || !s->ncons)
+                if (si == ti || in_set(g, ng, si) || s->inlined || s->is_result || s->call_cons || s->placed_at ||
+                    !s->ncons)
                     continue;
                 if (s->pos >= t->pos) continue;
                 bool ok = true;
@@ -676,7 +678,8 @@ static void draw_placements(Model *m)
     }
     for (int oi = 0; oi < m->ns; oi++) {
         SStage *s = &m->st[order[oi]];
-        if (!s->inlined && !s->placed_at && rng_pct(m->r, 10) && !(sched_without & W_COMPUTE_ROOT)) draw_prim(m, s->name, "compute_root()");
+        if (!s->inlined && !s->placed_at && rng_pct(m->r, 10) && !(sched_without & W_COMPUTE_ROOT))
+            draw_prim(m, s->name, "compute_root()");
     }
     /* pack: a tensor this stage reads that is a parameter or a stage computed at root */
     for (int oi = 0; oi < m->ns; oi++) {
@@ -688,12 +691,14 @@ static void draw_placements(Model *m)
         int fv = draw_first_vec(s);
         char buf[200];
         int len = snprintf(buf, sizeof buf, "pack(%s", rd->name);
-        if (fv > 0 && rng_pct(m->r, 75)) len += snprintf(buf + len, sizeof buf - (size_t)len, ", %s", s->loops[rng_int(m->r, fv)].name);
+        if (fv > 0 && rng_pct(m->r, 75))
+            len += snprintf(buf + len, sizeof buf - (size_t)len, ", %s", s->loops[rng_int(m->r, fv)].name);
         if (rd->rank > 1 && rng_pct(m->r, 60)) {
             int p[16];
             for (int k = 0; k < rd->rank && k < 16; k++) p[k] = k;
             shuffle(m, p, rd->rank < 16 ? rd->rank : 16);
-            for (int k = 0; k < rd->rank && k < 16; k++) len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d", p[k]);
+            for (int k = 0; k < rd->rank && k < 16; k++)
+                len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d", p[k]);
         }
         snprintf(buf + len, sizeof buf - (size_t)len, ")");
         draw_prim(m, s->name, "%s", buf);

@@ -144,8 +144,18 @@ typedef struct Buf {
     tdsl_tensor t;
 } Buf;
 
-typedef union Scalar { int8_t i8; int16_t i16; int32_t i32; int64_t i64; uint8_t u8; uint16_t u16;
-                       uint32_t u32; uint64_t u64; float f32; double f64; } Scalar;
+typedef union Scalar {
+    int8_t i8;
+    int16_t i16;
+    int32_t i32;
+    int64_t i64;
+    uint8_t u8;
+    uint16_t u16;
+    uint32_t u32;
+    uint64_t u64;
+    float f32;
+    double f64;
+} Scalar;
 
 static int elem_size(DType t) { return dtype_bits(t) / 8; }
 
@@ -164,9 +174,10 @@ static void buf_alloc(Buf *b, const Tensor *t, const int64_t *sz, int misalign)
     if (!b->base) abort();
     memset(b->base, 0xCB, b->total);
     b->data = b->base + off;
-    b->t = (tdsl_tensor){ b->data, { 1, 0 }, t->ndim,
-                          { (uint8_t)dtype_dlpack_code(t->type), (uint8_t)dtype_bits(t->type), 1 },
-                          b->shape, NULL, 0 };
+    b->t = (tdsl_tensor){ b->data,  { 1, 0 },
+                          t->ndim,  { (uint8_t)dtype_dlpack_code(t->type), (uint8_t)dtype_bits(t->type), 1 },
+                          b->shape, NULL,
+                          0 };
 }
 
 static bool guards_ok(const Buf *b)
@@ -220,7 +231,8 @@ static int draw_mode(Rng *r, DType t)
 static ffi_type *ffi_of(DType t)
 {
     switch (t) {
-    case DT_BOOL: case DT_U8: return &ffi_type_uint8;
+    case DT_BOOL:
+    case DT_U8: return &ffi_type_uint8;
     case DT_I8: return &ffi_type_sint8;
     case DT_I16: return &ffi_type_sint16;
     case DT_U16: return &ffi_type_uint16;
@@ -260,7 +272,8 @@ static void args_make(const Fn *f, const int64_t *sz, Rng *r, bool plain, Args *
         }
         buf_alloc(&a->in[i], t, sz, mis);
         int es = elem_size(t->type);
-        for (size_t k = 0; k < a->in[i].bytes / (size_t)es; k++) store(a->in[i].data + k * (size_t)es, t->type, r, mode);
+        for (size_t k = 0; k < a->in[i].bytes / (size_t)es; k++)
+            store(a->in[i].data + k * (size_t)es, t->type, r, mode);
         a->in_copy[i] = malloc(a->in[i].bytes + 1);
         memcpy(a->in_copy[i], a->in[i].data, a->in[i].bytes);
     }
@@ -314,7 +327,8 @@ static int call(const Fn *f, void *entry, Args *a, int which)
 static void print_value(Str *s, DType t, const void *p)
 {
     switch (t) {
-    case DT_BOOL: case DT_U8: str_printf(s, "%u", *(const uint8_t *)p); break;
+    case DT_BOOL:
+    case DT_U8: str_printf(s, "%u", *(const uint8_t *)p); break;
     case DT_I8: str_printf(s, "%d", *(const int8_t *)p); break;
     case DT_I16: str_printf(s, "%d", *(const int16_t *)p); break;
     case DT_U16: str_printf(s, "%u", *(const uint16_t *)p); break;
@@ -390,7 +404,8 @@ static bool compare_result(const Tensor *t, const Buf *ref, const Buf *got, bool
         bad += !same;
     }
     if (!bad) return true;
-    str_printf(why, "  result %s: %zu of %zu elements differ%s\n", t->name, bad, n, use_tol ? " (beyond the rfactor tolerance)" : "");
+    str_printf(why, "  result %s: %zu of %zu elements differ%s\n", t->name, bad, n,
+               use_tol ? " (beyond the rfactor tolerance)" : "");
     for (size_t q = 0; q < bad && q < 4; q++) {
         size_t k = first[q], rest = k;
         str_printf(why, "    %s[", t->name);
@@ -438,7 +453,8 @@ bool fz_run_draw(const Fn *f, void *ref, void *sch, const int64_t *sz, Rng *r, b
     for (int w = 0; w < 2; w++)
         for (int i = 0; i < f->nresults; i++)
             if (!guards_ok(&a->out[w][i])) {
-                str_printf(why, "  the %s fn wrote outside result %s\n", w ? "scheduled" : "reference", f->results[i]->name);
+                str_printf(why, "  the %s fn wrote outside result %s\n", w ? "scheduled" : "reference",
+                           f->results[i]->name);
                 ok = false;
             }
     if (ok && rc0 == 0)

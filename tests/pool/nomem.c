@@ -43,7 +43,8 @@ static void sweep(const char *what, int (*call)(void))
         armed = 1, fail_at = k, nmalloc = 0, live = 0;
         rc = call();
         armed = 0;
-        CHECK(TDSL_ERR_KIND(rc) == TDSL_ERR_NOMEM, "%s: malloc %d of %d failed, but it returned %d", what, k, total, rc);
+        CHECK(TDSL_ERR_KIND(rc) == TDSL_ERR_NOMEM, "%s: malloc %d of %d failed, but it returned %d", what, k, total,
+              rc);
         CHECK(live == 0, "%s: malloc %d of %d failed, and %d buffers were not freed", what, k, total, live);
     }
 }

@@ -7,7 +7,7 @@
 static void run_rows(int n, int m)
 {
     int big = n * m > n ? n * m : n;    /* y and r also hold the n sums */
-    float *x = ALLOC(float, n * m), *y = ALLOC(float, big), *r = ALLOC(float, big);
+    float *x = ALLOC(float, n *m), *y = ALLOC(float, big), *r = ALLOC(float, big);
     fill_f32(x, (size_t)n * m);
     tdsl_tensor X = TDSL_F32(x, n, m), Y = TDSL_F32(y, n, m), R = TDSL_F32(r, n, m);
     if (CHECK_OK(rows(&X, 0.75f, &Y)) && CHECK_OK(rows_serial(&X, 0.75f, &R)))
@@ -27,8 +27,8 @@ static void run_rows(int n, int m)
 
 static void run_tiles(int m, int k, int n)
 {
-    float *a = ALLOC(float, m * k), *b = ALLOC(float, k * n);
-    float *c = ALLOC(float, m * n), *r = ALLOC(float, m * n);
+    float *a = ALLOC(float, m *k), *b = ALLOC(float, k *n);
+    float *c = ALLOC(float, m *n), *r = ALLOC(float, m *n);
     fill_f32(a, (size_t)m * k);
     fill_f32(b, (size_t)k * n);
     tdsl_tensor A = TDSL_F32(a, m, k), B = TDSL_F32(b, k, n), C = TDSL_F32(c, m, n), R = TDSL_F32(r, m, n);
@@ -40,7 +40,8 @@ static void run_tiles(int m, int k, int n)
 int main(void)
 {
     harness_init();
-    static const int sizes[][2] = { { 1, 1 }, { 2, 2 }, { 3, 17 }, { 37, 5 }, { 64, 64 }, { 129, 33 }, { 0, 4 }, { 5, 0 } };
+    static const int sizes[][2] = { { 1, 1 },   { 2, 2 },    { 3, 17 }, { 37, 5 },
+                                    { 64, 64 }, { 129, 33 }, { 0, 4 },  { 5, 0 } };
     for (int rep = 0; rep < 3; rep++)
         for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) run_rows(sizes[i][0], sizes[i][1]);
     run_tiles(37, 53, 29);

@@ -63,10 +63,12 @@ int main(int argc, char **argv)
             rc = 0;
             if (!strcmp(emit, "obj")) {
                 size_t len = strlen(out);
-                char *h = arena_printf(&a, "%.*s.h", (int)(len > 2 && !strcmp(out + len - 2, ".o") ? len - 2 : len), out);
+                char *h =
+                    arena_printf(&a, "%.*s.h", (int)(len > 2 && !strcmp(out + len - 2, ".o") ? len - 2 : len), out);
                 char *guard = arena_printf(&a, "TDSL_PARFLIP_%s", strrchr(h, '/') ? strrchr(h, '/') + 1 : h);
                 for (char *p = guard; *p; p++)
-                    if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) *p = *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : '_';
+                    if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+                        *p = *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : '_';
                 FILE *f = fopen(h, "w");
                 if (!f || header_emit(f, fns, n, guard)) rc = 1;
                 if (f) fclose(f);

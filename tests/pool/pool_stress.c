@@ -15,13 +15,18 @@ _Static_assert(sizeof(pthread_mutex_t) <= 64 && sizeof(pthread_cond_t) <= 64,
 static int failures;
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 
-#define FAIL(...) do {                                             \
-        pthread_mutex_lock(&fail_lock);                            \
+#define FAIL(...)                                                          \
+    do {                                                                   \
+        pthread_mutex_lock(&fail_lock);                                    \
         if (failures++ < 20) fprintf(stderr, "pool_stress: " __VA_ARGS__); \
-        pthread_mutex_unlock(&fail_lock);                          \
+        pthread_mutex_unlock(&fail_lock);                                  \
     } while (0)
 
-typedef struct Marks { int *mark; int64_t sum; int64_t n; } Marks;
+typedef struct Marks {
+    int *mark;
+    int64_t sum;
+    int64_t n;
+} Marks;
 
 static int mark_body(void *env, int64_t i)
 {
@@ -55,8 +60,15 @@ static void many_loops(int reps, const char *what)
 }
 
 /* ---- nested loops: the inner ones run serially in whichever thread ---- */
-typedef struct Nest { int *mark; int64_t inner; int fail_at; } Nest;
-typedef struct Inner { Nest *nest; int64_t o; } Inner;
+typedef struct Nest {
+    int *mark;
+    int64_t inner;
+    int fail_at;
+} Nest;
+typedef struct Inner {
+    Nest *nest;
+    int64_t o;
+} Inner;
 
 static int inner_body(void *env, int64_t i)
 {
@@ -88,7 +100,10 @@ static void nested(void)
 }
 
 /* ---- error codes ---- */
-typedef struct Err { int64_t from; int code_base; } Err;
+typedef struct Err {
+    int64_t from;
+    int code_base;
+} Err;
 
 static int err_body(void *env, int64_t i)
 {
@@ -125,7 +140,9 @@ static void concurrent_callers(int nthreads, int reps)
 }
 
 /* ---- that workers really take part (when there are some) ---- */
-typedef struct Who { pthread_t *who; } Who;
+typedef struct Who {
+    pthread_t *who;
+} Who;
 
 static int who_body(void *env, int64_t i)
 {

@@ -32,7 +32,8 @@ static void check(bool ok, int line, const char *fmt, ...)
     printf("\n");
 }
 
-#define SHAPE(...) (int)(sizeof((int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), (int64_t[]){ __VA_ARGS__ }
+#define SHAPE(...) \
+    (int)(sizeof((int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)), (int64_t[]) { __VA_ARGS__ }
 
 /* ---- dump: the text numpy_check.py compares with NumPy's view of a file ---- */
 
@@ -77,18 +78,33 @@ static void test_constructors(void)
     rt_free(NULL);
 
     /* full: like a C cast, saturating for ints */
-    static const struct { DType t; double v, want; } full[] = {
-        { DT_I8, 300, 127 }, { DT_I8, -300, -128 }, { DT_I8, -2.9, -2 }, { DT_I32, 2.9, 2 },
-        { DT_U8, -5, 0 }, { DT_U8, 255.9, 255 }, { DT_U16, 1e9, 65535 }, { DT_I32, NAN, 0 },
-        { DT_I64, 1e19, 9223372036854775807.0 }, { DT_I64, -1e19, -9223372036854775808.0 },
-        { DT_U32, INFINITY, 4294967295.0 }, { DT_BOOL, 0.5, 1 }, { DT_BOOL, 0, 0 }, { DT_BOOL, NAN, 1 },
-        { DT_F32, 0.1, (float)0.1 }, { DT_F64, -0.0, 0 }, { DT_F32, 1e300, INFINITY },
+    static const struct {
+        DType t;
+        double v, want;
+    } full[] = {
+        { DT_I8, 300, 127 },
+        { DT_I8, -300, -128 },
+        { DT_I8, -2.9, -2 },
+        { DT_I32, 2.9, 2 },
+        { DT_U8, -5, 0 },
+        { DT_U8, 255.9, 255 },
+        { DT_U16, 1e9, 65535 },
+        { DT_I32, NAN, 0 },
+        { DT_I64, 1e19, 9223372036854775807.0 },
+        { DT_I64, -1e19, -9223372036854775808.0 },
+        { DT_U32, INFINITY, 4294967295.0 },
+        { DT_BOOL, 0.5, 1 },
+        { DT_BOOL, 0, 0 },
+        { DT_BOOL, NAN, 1 },
+        { DT_F32, 0.1, (float)0.1 },
+        { DT_F64, -0.0, 0 },
+        { DT_F32, 1e300, INFINITY },
     };
     for (size_t k = 0; k < sizeof full / sizeof *full; k++) {
         t = rt_full(full[k].t, SHAPE(2, 2), full[k].v);
         for (int i = 0; i < 4; i++)
-            CHECK(rt_get(t, i) == full[k].want, "full(%s, %g)[%d] = %g, want %g", dtype_name(full[k].t),
-                  full[k].v, i, rt_get(t, i), full[k].want);
+            CHECK(rt_get(t, i) == full[k].want, "full(%s, %g)[%d] = %g, want %g", dtype_name(full[k].t), full[k].v, i,
+                  rt_get(t, i), full[k].want);
         rt_free(t);
     }
     t = rt_full(DT_U64, SHAPE(1), 1e30);
@@ -201,7 +217,8 @@ static RTensor *from(DType ty, int ndim, const int64_t *shape, const double *v)
     for (int64_t i = 0; i < rt_numel(t); i++) rt_set(t, i, v[i]);
     return t;
 }
-#define VALS(...) (const double[]){ __VA_ARGS__ }
+#define VALS(...) \
+    (const double[]) { __VA_ARGS__ }
 
 static RTensor *arange_shaped(DType ty, int ndim, const int64_t *shape)
 {
@@ -247,15 +264,18 @@ static void test_print(void)
     expect_print(arange_shaped(DT_I32, SHAPE(2, 3, 4)),
                  "i32[2, 3, 4]\n"
                  "[[[ 0,  1,  2,  3],\n  [ 4,  5,  6,  7],\n  [ 8,  9, 10, 11]],\n\n"
-                 " [[12, 13, 14, 15],\n  [16, 17, 18, 19],\n  [20, 21, 22, 23]]]\n", __LINE__);
+                 " [[12, 13, 14, 15],\n  [16, 17, 18, 19],\n  [20, 21, 22, 23]]]\n",
+                 __LINE__);
     expect_print(arange_shaped(DT_U8, SHAPE(2, 2, 1, 2)),
                  "u8[2, 2, 1, 2]\n"
                  "[[[[0, 1]],\n\n  [[2, 3]]],\n\n\n"
-                 " [[[4, 5]],\n\n  [[6, 7]]]]\n", __LINE__);
+                 " [[[4, 5]],\n\n  [[6, 7]]]]\n",
+                 __LINE__);
     expect_print(arange_shaped(DT_I64, SHAPE(30)),
                  "i64[30]\n"
                  "[ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15, 16, 17,\n"
-                 " 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]\n", __LINE__);
+                 " 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]\n",
+                 __LINE__);
     expect_print(arange_shaped(DT_I64, SHAPE(2000)), "i64[2000]\n[   0,    1,    2, ..., 1997, 1998, 1999]\n",
                  __LINE__);
     expect_print(arange_shaped(DT_I32, SHAPE(40, 30)),
@@ -266,7 +286,8 @@ static void test_print(void)
                  " ...,\n"
                  " [1110, 1111, 1112, ..., 1137, 1138, 1139],\n"
                  " [1140, 1141, 1142, ..., 1167, 1168, 1169],\n"
-                 " [1170, 1171, 1172, ..., 1197, 1198, 1199]]\n", __LINE__);
+                 " [1170, 1171, 1172, ..., 1197, 1198, 1199]]\n",
+                 __LINE__);
     RTensor *big = rt_full(DT_F32, SHAPE(10, 10, 11), 0.5);
     rt_set(big, 1099, 2);
     expect_print(big,
@@ -295,7 +316,8 @@ static void test_print(void)
                  " [[0.5, 0.5, 0.5, ..., 0.5, 0.5, 0.5],\n  [0.5, 0.5, 0.5, ..., 0.5, 0.5, 0.5],\n"
                  "  [0.5, 0.5, 0.5, ..., 0.5, 0.5, 0.5],\n  ...,\n"
                  "  [0.5, 0.5, 0.5, ..., 0.5, 0.5, 0.5],\n  [0.5, 0.5, 0.5, ..., 0.5, 0.5, 0.5],\n"
-                 "  [0.5, 0.5, 0.5, ..., 0.5, 0.5, 2.0]]]\n", __LINE__);
+                 "  [0.5, 0.5, 0.5, ..., 0.5, 0.5, 2.0]]]\n",
+                 __LINE__);
     /* a summarised row too wide for one line wraps, "..." included */
     RTensor *w = rt_new(DT_F64, SHAPE(2, 600));
     for (int64_t i = 0; i < 1200; i++) rt_set(w, i, i % 600 * 1000.25 + 0.0001 * (i / 600));
@@ -304,7 +326,8 @@ static void test_print(void)
                  "[[0.0000e+00, 1.0002e+03, 2.0005e+03, ..., 5.9715e+05, 5.9815e+05,\n"
                  "  5.9915e+05],\n"
                  " [1.0000e-04, 1.0003e+03, 2.0005e+03, ..., 5.9715e+05, 5.9815e+05,\n"
-                 "  5.9915e+05]]\n", __LINE__);
+                 "  5.9915e+05]]\n",
+                 __LINE__);
 }
 
 /* ---- .npy files ---- */
@@ -379,8 +402,9 @@ static void test_npy_round_trip(void)
             RTensor *u = expect_load(name);
             if (u) {
                 CHECK(u->type == t->type && u->ndim == t->ndim &&
-                      !memcmp(u->shape, t->shape, (size_t)t->ndim * sizeof *t->shape) &&
-                      !memcmp(u->data, t->data, rt_nbytes(t)), "%s round trip", name);
+                          !memcmp(u->shape, t->shape, (size_t)t->ndim * sizeof *t->shape) &&
+                          !memcmp(u->data, t->data, rt_nbytes(t)),
+                      "%s round trip", name);
                 FILE *f = fopen(path_of(name), "rb");
                 unsigned char pre[10];
                 CHECK(fread(pre, 1, 10, f) == 10 && pre[6] == 1 && (10 + (pre[8] | pre[9] << 8)) % 64 == 0,
@@ -393,7 +417,8 @@ static void test_npy_round_trip(void)
     }
     RTensor *t = rt_arange(DT_F32, 3);
     CHECK(npy_save(t, "/nonexistent-dir/x.npy", err, sizeof err) == -1 &&
-          !strcmp(err, "/nonexistent-dir/x.npy: cannot write: No such file or directory"), "save error: %s", err);
+              !strcmp(err, "/nonexistent-dir/x.npy: cannot write: No such file or directory"),
+          "save error: %s", err);
     rt_free(t);
 }
 

@@ -40,18 +40,26 @@ typedef enum Mode {
     VEC_UNROLL,     /* VEC_INNER, then the two innermost levels of other loops unrolled by 3 */
 } Mode;
 
-typedef struct Variant { Mode mode; int w; const char *tag; bool want_vector, aot; } Variant;
+typedef struct Variant {
+    Mode mode;
+    int w;
+    const char *tag;
+    bool want_vector, aot;
+} Variant;
 
 static const Variant variants[] = {
-    { VEC_INNER, 8, "vec8", false, true },
-    { VEC_INNER, 5, "vec5", true, false },     /* no one else makes <5 x T> */
-    { VEC_OUTER, 4, "vecout4", false, true },
-    { UNROLL_ALL, 4, "unroll4", false, false },
+    { VEC_INNER, 8, "vec8", false, true },       { VEC_INNER, 5, "vec5", true, false }, /* no one else makes <5 x T> */
+    { VEC_OUTER, 4, "vecout4", false, true },    { UNROLL_ALL, 4, "unroll4", false, false },
     { VEC_UNROLL, 16, "vec16u3", false, false },
 };
 enum { NVARIANTS = sizeof variants / sizeof variants[0] };
 
-typedef struct Rw { Arena *a; const Variant *v; int vectors; bool fallback; } Rw;
+typedef struct Rw {
+    Arena *a;
+    const Variant *v;
+    int vectors;
+    bool fallback;
+} Rw;
 
 static bool mentions(const LExpr *e, const LVar *v)
 {
@@ -62,7 +70,14 @@ static bool mentions(const LExpr *e, const LVar *v)
     return false;
 }
 
-typedef struct Indep { const LVar *v; const Buffer *local[64]; int nlocal; int nstores; bool ok; bool fallback; } Indep;
+typedef struct Indep {
+    const LVar *v;
+    const Buffer *local[64];
+    int nlocal;
+    int nstores;
+    bool ok;
+    bool fallback;
+} Indep;
 
 /* iterations of v are independent: stores to outside buffers index with v */
 static void indep_walk(Indep *d, const LStmt *s)
@@ -271,8 +286,12 @@ static int64_t eval(const LExpr *e, const int64_t *sizes)
         }
     }
     case LX_CALL:
-        if (e->fn == MF_MIN) return eval(e->args[0], sizes) < eval(e->args[1], sizes) ? eval(e->args[0], sizes) : eval(e->args[1], sizes);
-        if (e->fn == MF_MAX) return eval(e->args[0], sizes) > eval(e->args[1], sizes) ? eval(e->args[0], sizes) : eval(e->args[1], sizes);
+        if (e->fn == MF_MIN)
+            return eval(e->args[0], sizes) < eval(e->args[1], sizes) ? eval(e->args[0], sizes)
+                                                                     : eval(e->args[1], sizes);
+        if (e->fn == MF_MAX)
+            return eval(e->args[0], sizes) > eval(e->args[1], sizes) ? eval(e->args[0], sizes)
+                                                                     : eval(e->args[1], sizes);
         return 0;
     default: return 0;
     }
@@ -285,11 +304,12 @@ static void fill(void *p, DType t, size_t n)
         int pick = (int)(r % 16);
         r >>= 8;
         switch (t) {
-        case DT_F32: case DT_F64: {
-            double x = (double)(r % 2000001) / 250000.0 - 4.0;   /* [-4, 4] */
+        case DT_F32:
+        case DT_F64: {
+            double x = (double)(r % 2000001) / 250000.0 - 4.0; /* [-4, 4] */
             if (pick == 0) x = 0.0;
             else if (pick == 1) x = -0.0;
-            else if (pick == 2) x = (double)(int)(x * 2) / 2;    /* halves: ties for floor/ceil */
+            else if (pick == 2) x = (double)(int)(x * 2) / 2; /* halves: ties for floor/ceil */
             if (t == DT_F32) ((float *)p)[i] = (float)x;
             else ((double *)p)[i] = x;
             break;
@@ -298,9 +318,9 @@ static void fill(void *p, DType t, size_t n)
         default: {
             int bytes = dtype_bits(t) / 8;
             uint64_t v = r;
-            if (pick < 6) v = (uint64_t)(int64_t)((int)(r % 11) - 5);            /* small, 0 and -1 */
-            else if (pick == 6) v = dtype_is_signed(t) ? (uint64_t)1 << (bytes * 8 - 1) : 0;   /* MIN */
-            memcpy((char *)p + i * (size_t)bytes, &v, (size_t)bytes);   /* little endian */
+            if (pick < 6) v = (uint64_t)(int64_t)((int)(r % 11) - 5); /* small, 0 and -1 */
+            else if (pick == 6) v = dtype_is_signed(t) ? (uint64_t)1 << (bytes * 8 - 1) : 0; /* MIN */
+            memcpy((char *)p + i * (size_t)bytes, &v, (size_t)bytes); /* little endian */
         }
         }
     }
@@ -309,7 +329,8 @@ static void fill(void *p, DType t, size_t n)
 static ffi_type *ffi_of(DType t)
 {
     switch (t) {
-    case DT_BOOL: case DT_U8: return &ffi_type_uint8;
+    case DT_BOOL:
+    case DT_U8: return &ffi_type_uint8;
     case DT_I8: return &ffi_type_sint8;
     case DT_I16: return &ffi_type_sint16;
     case DT_U16: return &ffi_type_uint16;
@@ -333,11 +354,11 @@ typedef struct TArg {
     size_t n;
     DType type;
     unsigned char *map, *copy;
-    size_t maplen, lo, hi;      /* map[lo..hi) is accessible */
+    size_t maplen, lo, hi; /* map[lo..hi) is accessible */
 } TArg;
 enum { PAGE = 4096, GUARD_BYTE = 0xa5 };
-static int at_end;              /* place data against the trailing page (else the leading one) */
-static const char *calling;     /* for the SIGSEGV message */
+static int at_end; /* place data against the trailing page (else the leading one) */
+static const char *calling; /* for the SIGSEGV message */
 
 static size_t tensor_bytes(const TArg *x) { return x->n * (size_t)(dtype_bits(x->type) / 8); }
 
@@ -385,7 +406,12 @@ typedef struct Call {
     ffi_type **types;
     void **vals;
     TArg *params, *results;
-    union { int64_t i; double d; float fl; uint8_t b[8]; } *scalars;
+    union {
+        int64_t i;
+        double d;
+        float fl;
+        uint8_t b[8];
+    } *scalars;
     tdsl_tensor **ptrs;
 } Call;
 
@@ -530,10 +556,10 @@ static void show_elem(FILE *o, DType t, const void *p)
 
 static int verbose;
 static int use_aot = 1;
-static const char *dump_dir;    /* -d DIR: each variant's optimized IR as DIR/TAG.ll */
-static const char *only;        /* -V TAG: rewrite only that variant's loops */
-static int some;                /* --some: vec5 and one other, picked by the file's name */
-static int twins;               /* --twins: each fn X_s against its twin X, no rewriting */
+static const char *dump_dir; /* -d DIR: each variant's optimized IR as DIR/TAG.ll */
+static const char *only; /* -V TAG: rewrite only that variant's loops */
+static int some; /* --some: vec5 and one other, picked by the file's name */
+static int twins; /* --twins: each fn X_s against its twin X, no rewriting */
 
 /* Is variant v run on path? */
 static bool chosen(int v, const char *path)
@@ -548,7 +574,10 @@ static bool chosen(int v, const char *path)
     return v == others[h % (unsigned)n];
 }
 
-typedef struct Cand { const char *name, *where; void *fn; } Cand;
+typedef struct Cand {
+    const char *name, *where;
+    void *fn;
+} Cand;
 
 /* Calls ref and every candidate (same signature as f) on random data for
  * several sizes; counts comparisons and prints each mismatch. */
@@ -629,7 +658,7 @@ static int compare_fn(const char *path, const LFunc *f, void *ref, const Cand *c
  * the object stays open (a parallel loop's thread pool lives in it). */
 static void *aot_open(LFunc **fns, int n, const char *tmpdir)
 {
-    static int nlib;    /* a fresh name per file: dlopen of a known path reuses it */
+    static int nlib; /* a fresh name per file: dlopen of a known path reuses it */
     char obj[4200], lib[4300], cmd[9000];
     nlib++;
     snprintf(obj, sizeof obj, "%s/all%d.o", tmpdir, nlib);
@@ -694,8 +723,8 @@ static int check_file(const char *path, const char *tmpdir)
             aot_emit(fns, n, &o, EMIT_LLVM, ll, &diag);
         }
         if (variants[v].want_vector && rw.vectors && !rw.fallback && !has_vectors(fns, n, variants[v].w, tmpdir)) {
-            printf("FAIL %s: variant %s has %d vector loops but no <%d x T> values in its IR\n", path,
-                   variants[v].tag, rw.vectors, variants[v].w);
+            printf("FAIL %s: variant %s has %d vector loops but no <%d x T> values in its IR\n", path, variants[v].tag,
+                   rw.vectors, variants[v].w);
             failures++;
         }
     }
@@ -741,11 +770,13 @@ static int check_file(const char *path, const char *tmpdir)
     }
     if (!failures && twins) printf("PASS %s (%d scheduled fns, %d comparisons)\n", path, ntwins, compared);
     else if (!failures)
-        printf("PASS %s (%d fns, %d vector loops in %d variants, %d comparisons)\n", path, n, vector_loops, ran, compared);
+        printf("PASS %s (%d fns, %d vector loops in %d variants, %d comparisons)\n", path, n, vector_loops, ran,
+               compared);
     return failures ? 1 : 0;
 }
 
-static const char usage[] = "usage: vector_test [-v] [-s SEED] [-d DIR] [-V TAG] [--some] [--twins] [--no-aot] FILE.tdsl...\n";
+static const char usage[] =
+    "usage: vector_test [-v] [-s SEED] [-d DIR] [-V TAG] [--some] [--twins] [--no-aot] FILE.tdsl...\n";
 
 int main(int argc, char **argv)
 {
