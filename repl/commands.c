@@ -1,6 +1,7 @@
 /* commands.c - the ':' commands: help, load, reset, vars, the printed forms of
  * a fn (AST, loop IR, LLVM IR, assembly) and :time. */
 #include "repl/repl_int.h"
+#include "lower/schedule.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +49,10 @@ static int cmd_help(Line *ln, int at, int end)
     printf("%-18s %s\n", "A = rand(f32[4])", "assign a value; the built-ins:");
     for (const Builtin *b = builtins; b->name; b++) printf("  %-16s %s\n", b->call, b->help);
     printf("  %-16s %s\n", "f32(x)", "convert a scalar (any dtype name)");
+    printf("%-18s %s\n", "schedule f { }", "S.prim(...).prim(...) on stage S; the primitives:");
+    int np;
+    const SchedPrimDef *p = sched_primitives(&np);
+    for (int i = 0; i < np; i++) printf("  %s\n", p[i].help);
     return 0;
 }
 

@@ -20,62 +20,34 @@ typedef struct Num {
     double f;
 } Num;
 
+/* The element as a Num: a value of C type T read without alignment. */
+#define NUM_READ(T, kind, field)   \
+    do {                           \
+        T v_;                      \
+        memcpy(&v_, p, sizeof v_); \
+        n.k = kind;                \
+        n.field = v_;              \
+    } while (0)
+
 static Num num_read(const RTensor *t, int64_t flat)
 {
     const char *p = (const char *)t->data + flat * (dtype_bits(t->type) / 8);
     Num n = { N_INT, 0, 0, 0 };
     switch (t->type) {
     case DT_BOOL:
-        n.k = N_BOOL;
-        n.i = *(const uint8_t *)p != 0;
+        NUM_READ(uint8_t, N_BOOL, i);
+        n.i = n.i != 0;
         break;
-    case DT_I8: n.i = *(const int8_t *)p; break;
-    case DT_I16: {
-        int16_t v;
-        memcpy(&v, p, 2);
-        n.i = v;
-        break;
-    }
-    case DT_I32: {
-        int32_t v;
-        memcpy(&v, p, 4);
-        n.i = v;
-        break;
-    }
-    case DT_I64: memcpy(&n.i, p, 8); break;
-    case DT_U8:
-        n.k = N_UINT;
-        n.u = *(const uint8_t *)p;
-        break;
-    case DT_U16: {
-        uint16_t v;
-        memcpy(&v, p, 2);
-        n.k = N_UINT;
-        n.u = v;
-        break;
-    }
-    case DT_U32: {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        n.k = N_UINT;
-        n.u = v;
-        break;
-    }
-    case DT_U64:
-        n.k = N_UINT;
-        memcpy(&n.u, p, 8);
-        break;
-    case DT_F32: {
-        float v;
-        memcpy(&v, p, 4);
-        n.k = N_FLOAT;
-        n.f = v;
-        break;
-    }
-    case DT_F64:
-        n.k = N_FLOAT;
-        memcpy(&n.f, p, 8);
-        break;
+    case DT_I8: NUM_READ(int8_t, N_INT, i); break;
+    case DT_I16: NUM_READ(int16_t, N_INT, i); break;
+    case DT_I32: NUM_READ(int32_t, N_INT, i); break;
+    case DT_I64: NUM_READ(int64_t, N_INT, i); break;
+    case DT_U8: NUM_READ(uint8_t, N_UINT, u); break;
+    case DT_U16: NUM_READ(uint16_t, N_UINT, u); break;
+    case DT_U32: NUM_READ(uint32_t, N_UINT, u); break;
+    case DT_U64: NUM_READ(uint64_t, N_UINT, u); break;
+    case DT_F32: NUM_READ(float, N_FLOAT, f); break;
+    case DT_F64: NUM_READ(double, N_FLOAT, f); break;
     default: break;
     }
     if (n.k == N_UINT && n.u <= INT64_MAX) {

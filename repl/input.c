@@ -5,6 +5,7 @@
  * a fn or schedule block until its braces close); a line with an error ends
  * its statement. Each statement runs with its own arena and Diag. */
 #include "repl/repl_int.h"
+#include "lower/schedule.h"
 #include "parser/parse.h"
 #include <ctype.h>
 #include <editline/readline.h>
@@ -143,11 +144,28 @@ static int run_pipe(Session *s)
 
 static Session *complete_session;
 
+/* `Y.spl` completes to `Y.split`: the schedule primitives after a dot. */
+static char *next_primitive(const char *text, int *i)
+{
+    const char *dot = strrchr(text, '.');
+    int np;
+    const SchedPrimDef *p = sched_primitives(&np);
+    for (; dot && *i < np; (*i)++) {
+        if (strncmp(p[*i].name, dot + 1, strlen(dot + 1))) continue;
+        char *c = malloc((size_t)(dot - text) + strlen(p[*i].name) + 2);
+        if (c) sprintf(c, "%.*s.%s", (int)(dot - text), text, p[*i].name);
+        (*i)++;
+        return c;
+    }
+    return NULL;
+}
+
 static char *next_candidate(const char *text, int state)
 {
     static int group, i;
     Session *s = complete_session;
     if (!state) group = i = 0;
+    if (group == 0 && text[0] != ':' && strchr(text, '.')) return next_primitive(text, &i);
     size_t n = strlen(text);
     for (; group < 5; group++, i = 0) {
         for (;; i++) {

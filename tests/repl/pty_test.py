@@ -89,7 +89,11 @@ expect(r"matm[^\n]*?ul", what="tab completes matm to matmul")
 send("(A, A)\r")
 expect(r"\[\[ 2\.0,  3\.0\],\r\n \[ 6\.0, 11\.0\]\]\r\n" + PROMPT, what="the completed call runs")
 send(":he\t\r")
-expect(r":quit +leave.*?" + PROMPT, what=":he<TAB> completes to :help")
+expect(r":quit +leave.*?rfactor\(r, F\).*?" + PROMPT, what=":he<TAB> completes to :help, which lists the primitives")
+send("schedule matmul { C.spl\t")
+expect(r"C\.spl[^\n]*?it", what="tab completes C.spl to C.split (a schedule primitive)")
+send("(i, io, ii, 2) }\r")
+expect(PROMPT, what="the completed schedule is taken")
 
 # Ctrl-C at the prompt drops the line
 send("garbage(")
