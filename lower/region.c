@@ -276,3 +276,20 @@ Box region_read(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SSt
         if (!acc[k].lo) return whole;
     return clamp_box(L, whole, acc);
 }
+
+/* The points of n's stage that the loops not in `bound` cover at a loop (its
+ * store indices: the pure dims, then an rfactor stage's factored dim),
+ * clamped to the nest's region; the whole region where that is unknown. */
+Box region_points(Lower *L, Nest *n, const bool *bound)
+{
+    const SStage *st = n->st;
+    int nd = st->npure, nidx = st->rf_of ? nd - 1 : nd;
+    Box whole = { n->min, n->ext, n->amin, n->aspan, nd };
+    Range *idx = ARENA_ARRAY(L->a, Range, nd + 1);
+    Range *rv = ARENA_ARRAY(L->a, Range, L->fn->nrvars + 1);
+    if (!index_ranges(L, n, bound, idx, rv)) return whole;
+    if (st->rf_of && !counter_range(L, n, bound, st->rf_var, &idx[nidx])) return whole;
+    for (int k = 0; k < nd; k++)
+        if (!idx[k].lo) return whole;
+    return clamp_box(L, whole, idx);
+}

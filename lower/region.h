@@ -22,4 +22,8 @@ Box region_rfactor(Lower *L, const SStage *f, Box b);
  * what the stages computed after self at that loop read; clamped to `whole`. */
 Box region_read(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SStage *self, Box whole);
 
+/* The points of n's stage that the loops not in `bound` cover (for a tile of
+ * them at a loop), clamped to the nest's region. */
+Box region_points(Lower *L, Nest *n, const bool *bound);
+
 #endif

@@ -79,6 +79,7 @@ static SStage *new_stage(Sb *s, Stage *def)
     st->type = t->type;
     st->npure = t->ndim;
     st->red = st->reduce ? st->reduce->op : OP_NONE;
+    st->acc_var = -1;
     for (int k = 0; k < t->ndim; k++) {
         SVar *v = add_var(s, st, def->vars[k], def->var_spans[k], SV_PURE, false);
         v->orig = k;
@@ -683,6 +684,7 @@ static bool prim_rfactor(Sb *s, SStage *st)
     f->place = PLACE_ROOT;
     f->at = NULL;
     f->rf_of = st;
+    f->acc_var = -1;    /* accumulate is the named stage's own */
     f->rf_var = v;
     f->touched = true;
     st->packs = NULL;       /* the body moved to f, and its packs with it */
@@ -707,6 +709,23 @@ static bool prim_rfactor(Sb *s, SStage *st)
     }
     fs->stages = ns;
     fs->nstages = k;
+    return true;
+}
+
+static bool prim_accumulate(Sb *s, SStage *st)
+{
+    int v = live_var(s, st, 0);
+    if (v < 0) return false;
+    if (!st->red) {
+        diag_error(s->d, s->p->span, "cannot accumulate '%s': it has no reduction of its own to accumulate", st->name);
+        return false;
+    }
+    if (st->acc_var >= 0) {
+        diag_error(s->d, s->p->span, "'%s' already accumulates at loop '%s'", st->name, st->vars[st->acc_var].name);
+        return false;
+    }
+    st->acc_var = v;
+    st->acc_span = s->p->span;
     return true;
 }
 
@@ -745,6 +764,9 @@ static const SchedPrimDef prims[] = {
     { "pack", 1, 10, "(tensor), (tensor, var) or (tensor, [var,] d0, d1, ...)", prim_pack,
       "pack(X[, v][, d0, d1, ...]): copy what the stage (or one iteration of loop v) reads of X into X_pack, dims in "
       "that order" },
+    { "accumulate", 1, 1, "(var)", prim_accumulate,
+      "accumulate(v): per iteration of loop v, the points the loops inside update live in a local tile, "
+      "written back once" },
     { "rfactor", 2, 2, "(reduction var, new stage)", prim_rfactor,
       "rfactor(r, F): a new stage F computes partial reductions indexed by r; this stage then reduces F over r" },
 };
@@ -999,6 +1021,26 @@ static bool check_placement(Sb *s, SStage *st)
     return check_at_loop(s, st);
 }
 
+/* accumulate(v): v still a loop, its tile outside every vector loop (one
+ * buffer per iteration of v, copied in and out by scalar loops). */
+static bool check_accumulate(Sb *s, SStage *st)
+{
+    if (st->acc_var < 0) return true;
+    const SVar *x = &st->vars[st->acc_var];
+    if (!x->live) {
+        diag_error(s->d, st->acc_span, "loop '%s' of '%s' was %s after this accumulate", x->name, st->name, x->gone);
+        return false;
+    }
+    if (in_vector(st, st->acc_var)) {
+        diag_error(s->d, st->acc_span,
+                   "cannot accumulate '%s' at or inside a vectorized loop: its tile would be "
+                   "copied lane by lane; accumulate at a loop outside the vector loop",
+                   st->name);
+        return false;
+    }
+    return true;
+}
+
 static bool check_packs(Sb *s, SStage *st)
 {
     for (int i = 0; i < st->npacks; i++) {
@@ -1063,6 +1105,6 @@ FnSched *sched_build(Arena *a, Fn *fn, Schedule **blocks, int nblocks, int limit
             ok = apply(&s, blocks[b]->prims[i]);
     for (int i = 0; i < fs->nstages && ok; i++)
         ok = check_placement(&s, fs->stages[i]) && check_epilogue_at(&s, fs->stages[i]) &&
-             check_packs(&s, fs->stages[i]);
+             check_accumulate(&s, fs->stages[i]) && check_packs(&s, fs->stages[i]);
     return ok ? fs : NULL;
 }

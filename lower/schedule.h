@@ -69,6 +69,8 @@ struct SStage {
     SStage *rf_of;      /* an rfactor stage: the stage it was made from */
     int rf_var;         /* an rfactor stage: the var that is its last pure dim */
     bool touched;       /* a primitive named it */
+    int acc_var;        /* accumulate(v): the loop whose iterations accumulate in a local tile, or -1 */
+    Span acc_span;
 };
 
 typedef struct FnSched {

@@ -474,6 +474,13 @@ static LExpr **store_index(Lower *L, Nest *n)
     return idx;
 }
 
+/* to[idx] = from[idx] at the stage's point: an accumulate tile's copies */
+static LStmt *copy_store(Lower *L, Nest *n, Buffer *to, Buffer *from)
+{
+    LExpr **idx = store_index(L, n);
+    return ls_store(L->a, to, idx, lx_load(L->a, from, idx));
+}
+
 static LStmt *init_store(Lower *L, Nest *n)
 {
     return ls_store(L->a, n->acc, store_index(L, n), reduce_init(L, n->st->red, n->acc->type));
@@ -568,26 +575,47 @@ static void attached_add(Lower *L, Attached *at, Buffer *b, LStmt *code)
     at->code[at->n++] = code;
 }
 
+/* A local buffer over box b whose dim d is box dim perm[d] (perm NULL: d). */
+static Buffer *box_buffer(Lower *L, const char *name, DType t, Box b, const int *perm)
+{
+    Buffer *buf = new_buffer(L, name, BUF_LOCAL, t, b.ndim);
+    for (int d = 0; d < b.ndim; d++) {
+        int k = perm ? perm[d] : d;
+        buf->min[d] = b.min[k];
+        buf->extent[d] = alloc_extent(L, b.aspan[k], b.ext[k]);
+    }
+    return buf;
+}
+
+/* Loops over box b copying base into its local copy `local` (box_buffer's,
+ * same perm), or with back, local into base; loop vars are named var0, var1... */
+static LStmt *box_copy(Lower *L, Buffer *local, Buffer *base, Box b, const int *perm, bool back, const char *var)
+{
+    int nd = b.ndim;
+    LExpr **li = ARENA_ARRAY(L->a, LExpr *, nd + 1), **bi = ARENA_ARRAY(L->a, LExpr *, nd + 1);
+    LVar **lv = ARENA_ARRAY(L->a, LVar *, nd + 1);
+    for (int d = 0; d < nd; d++) {
+        int k = perm ? perm[d] : d;
+        lv[d] = lv_new(L->a, arena_printf(L->a, "%s%d", var, k), LV_LOOP, DT_INDEX, d);
+        li[d] = bi[k] = lx_var(L->a, lv[d]);
+    }
+    LStmt *s =
+        back ? ls_store(L->a, base, bi, lx_load(L->a, local, li)) : ls_store(L->a, local, li, lx_load(L->a, base, bi));
+    for (int d = nd - 1; d >= 0; d--) {
+        int k = perm ? perm[d] : d;
+        s = ls_for(L->a, lv[d], b.min[k], b.ext[k], s);
+    }
+    return s;
+}
+
 static void attach_pack(Lower *L, Nest *n, int i, const bool *bound, Attached *at)
 {
     SPack *pk = &n->st->packs[i];
     Box whole = region_whole(L, sched_stage_of(L->fs, pk->src), pk->src);
     Box b = region_read(L, n, bound, pk->src, NULL, whole);
-    int nd = pk->src->ndim;
-    Buffer *pb = new_buffer(L, pk->name, BUF_LOCAL, pk->src->type, nd);
-    LExpr **si = ARENA_ARRAY(L->a, LExpr *, nd + 1), **di = ARENA_ARRAY(L->a, LExpr *, nd + 1);
-    LVar **lv = ARENA_ARRAY(L->a, LVar *, nd + 1);
-    for (int d = 0; d < nd; d++) {
-        int k = pk->perm[d];
-        pb->min[d] = b.min[k];
-        pb->extent[d] = alloc_extent(L, b.aspan[k], b.ext[k]);
-        lv[d] = lv_new(L->a, arena_printf(L->a, "%s%d", pk->src->name, k), LV_LOOP, DT_INDEX, d);
-        di[d] = si[k] = lx_var(L->a, lv[d]);
-    }
-    LStmt *copy = ls_store(L->a, pb, di, lx_load(L->a, buf_of(L, pk->src), si));
-    for (int d = nd - 1; d >= 0; d--) copy = ls_for(L->a, lv[d], pb->min[d], b.ext[pk->perm[d]], copy);
+    Buffer *pb = box_buffer(L, pk->name, pk->src->type, b, pk->perm);
     n->packs[i] = pb;
-    attached_add(L, at, pb, copy);
+    attached_add(L, at, pb, box_copy(L, pb, buf_of(L, pk->src), b, pk->perm, false, pk->src->name));
 }
 
 static Attached attach(Lower *L, Nest *n, int v, const bool *bound, bool packs)
@@ -615,7 +643,10 @@ static LStmt *attach_wrap(Lower *L, Attached *at, LStmt *body)
     return blk;
 }
 
-typedef enum Part { PART_UPDATE, PART_INIT, PART_FINAL } Part;
+/* What a nest built by build_loops does: the whole stage (update), or over
+ * pure loops only: the init, the final nest of a nested reduction, or the
+ * copies into and out of an accumulate tile. */
+typedef enum Part { PART_UPDATE, PART_INIT, PART_FINAL, PART_LOAD, PART_STORE } Part;
 
 typedef struct Build {
     Nest *n;
@@ -681,6 +712,10 @@ static bool made_from(const SStage *st, int v, int root)
     return x->how == SV_FUSED && (made_from(st, x->fa, root) || made_from(st, x->fb, root));
 }
 
+/* The init of an rfactor stage, and the copies of its tile, cover its
+ * factored dim whole: its parent reads all of it. */
+static bool covers_rf_dim(Part part) { return part == PART_INIT || part == PART_LOAD || part == PART_STORE; }
+
 /* Whether var v of an rfactor stage runs along its factored dim: made from
  * that dim's var, or one of the vars that var was made from. */
 static bool in_rf_dim(const SStage *st, int v)
@@ -703,28 +738,56 @@ static LStmt *pure_nest(Lower *L, Build *b, int pos, Part part)
     ib.guards = ARENA_ARRAY(L->a, Guard, MAX_GUARDS(st));
     ib.nguards = 0;     /* pending guards apply here too, but an rfactor stage's init covers its whole factored dim */
     for (int i = 0; i < b->nguards; i++)
-        if (!(part == PART_INIT && in_rf_dim(st, b->guards[i].var))) ib.guards[ib.nguards++] = b->guards[i];
+        if (!(covers_rf_dim(part) && in_rf_dim(st, b->guards[i].var))) ib.guards[ib.nguards++] = b->guards[i];
     return build_loops(L, &ib, 0);
 }
 
 
 /* A reduction of another dtype than its stage accumulates in a buffer of its
- * own, made where the reduction loops start: one element along each dim the
- * loops outside fix, the region's extent along the others. */
+ * own, made where the reduction loops start, over the points the loops
+ * inside cover. */
 static Buffer *acc_buffer(Lower *L, Build *b)
+{
+    const SStage *st = b->n->st;
+    Box pts = region_points(L, b->n, b->bound);
+    return box_buffer(L, arena_printf(L->a, "%s.acc", st->name), st->reduce->type, pts, NULL);
+}
+
+/* The statement at the bottom of a nest. */
+static LStmt *part_leaf(Lower *L, Build *b)
+{
+    Nest *n = b->n;
+    switch (b->part) {
+    case PART_INIT: return init_store(L, n);
+    case PART_FINAL: return final_store(L, n);
+    case PART_LOAD: return copy_store(L, n, n->acc, n->tile_base);
+    case PART_STORE: return copy_store(L, n, n->tile_base, n->acc);
+    default: return leaf(L, n);
+    }
+}
+
+/* accumulate(v): the body of loop v (at pos) works on a tile of the points
+ * the loops inside update. Where a reduction loop encloses v the stage (or
+ * its accumulator) holds partial results: the tile starts as a copy of them;
+ * else the init inside fills it. It is written back once at the end, unless
+ * a final nest inside already computes the stage from it. */
+static LStmt *tiled_body(Lower *L, Build *b, int pos, Attached *at)
 {
     Nest *n = b->n;
     const SStage *st = n->st;
-    int nd = n->buf->ndim;
-    Buffer *acc = new_buffer(L, arena_printf(L->a, "%s.acc", st->name), BUF_LOCAL, st->reduce->type, nd);
-    for (int k = 0; k < nd; k++) {
-        bool fixed = true;
-        for (int v = 0; v < st->nvars; v++)
-            if (st->vars[v].live && made_from(st, v, k) && !b->bound[v]) fixed = false;   /* pure dim k is var k */
-        acc->min[k] = fixed ? pure_index(L, n, k) : n->min[k];
-        acc->extent[k] = fixed ? ix_const(L->a, 1) : alloc_extent(L, n->aspan[k], n->ext[k]);
-    }
-    return acc;
+    bool init_inside = b->split > pos;
+    Box pts = region_points(L, n, b->bound);
+    Buffer *base = n->acc;
+    Buffer *tile = box_buffer(L, arena_printf(L->a, "%s.tile", st->name), st->reduce->type, pts, NULL);
+    n->acc = tile;
+    n->tile_base = base;
+    LStmt *blk = ls_block(L->a);
+    if (!init_inside) ls_append(L->a, blk, pure_nest(L, b, pos + 1, PART_LOAD));
+    LStmt *store = init_inside && st->reduce != st->value && !st->rf_of ? NULL : pure_nest(L, b, pos + 1, PART_STORE);
+    ls_append(L->a, blk, attach_wrap(L, at, build_loops(L, b, pos + 1)));
+    if (store) ls_append(L->a, blk, store);
+    n->acc = base;
+    return ls_alloc(L->a, tile, blk);
 }
 
 /* Loop pos of the nest over lo .. lo+ext, with what is computed at it, its
@@ -736,8 +799,9 @@ static LStmt *loop_at(Lower *L, Build *b, int pos, LExpr *lo, LExpr *ext, LoopKi
     b->bound[v] = true;
     vec_push(L->a, &L->loops, (void *)n->lv[v]->name);
     Attached at = { 0 };
-    if (b->part != PART_INIT) at = attach(L, n, v, b->bound, b->part == PART_UPDATE);
-    LStmt *body = attach_wrap(L, &at, build_loops(L, b, pos + 1));
+    if (b->part == PART_UPDATE || b->part == PART_FINAL) at = attach(L, n, v, b->bound, b->part == PART_UPDATE);
+    LStmt *body = b->part == PART_UPDATE && n->st->acc_var == v ? tiled_body(L, b, pos, &at)
+                                                                : attach_wrap(L, &at, build_loops(L, b, pos + 1));
     body = wrap_guards(L, b->guards, b->nguards, b->bound, n->st->nvars, v, body);
     L->loops.len--;
     b->bound[v] = false;
@@ -778,7 +842,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     SStage *st = n->st;
     if (pos == b->split) {              /* the init of what the reduction loops below update */
         LStmt *s = ls_block(L->a);
-        Buffer *acc = st->reduce->type != st->type ? acc_buffer(L, b) : NULL;
+        Buffer *acc = st->reduce->type != st->type && n->acc == n->buf ? acc_buffer(L, b) : NULL;
         if (acc) n->acc = acc;
         ls_append(L->a, s, pure_nest(L, b, pos, PART_INIT));
         LStmt *final = st->reduce != st->value && !st->rf_of ? pure_nest(L, b, pos, PART_FINAL) : NULL;
@@ -789,8 +853,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
         if (acc) n->acc = n->buf;
         return acc ? ls_alloc(L->a, acc, s) : s;
     }
-    if (pos == b->nv)
-        return b->part == PART_INIT ? init_store(L, n) : b->part == PART_FINAL ? final_store(L, n) : leaf(L, n);
+    if (pos == b->nv) return part_leaf(L, b);
     int v = b->vars[pos];
     const SVar *x = &st->vars[v];
     LExpr *ext = extent(L, n, v);
@@ -802,7 +865,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     if (!exact) {
         LExpr *m = maxext(L, n, v);
         b->bound[v] = true;
-        if (!(b->part == PART_INIT && in_rf_dim(st, v)))
+        if (!(covers_rf_dim(b->part) && in_rf_dim(st, v)))
             add_guard(L, b, v, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
         ext = m;
     }

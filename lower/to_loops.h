@@ -38,6 +38,7 @@ struct Nest {
     SStage *st;
     Buffer *buf;
     Buffer *acc;            /* where its reduction accumulates: buf, or a buffer of the reduction's dtype */
+    Buffer *tile_base;      /* under accumulate(v): what acc (the tile) is copied from and back to */
     LExpr **min, **ext;     /* per pure dim: exact region (index values) */
     Affine **amin, **aspan; /* per pure dim: region min and max extent, affine over sizes and symbols */
     LVar **lv;              /* per var: its loop */

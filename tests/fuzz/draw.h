@@ -75,7 +75,7 @@ void draw_prim(Model *m, const char *stage, const char *fmt, ...) __attribute__(
 int draw_pick_loop(Model *m, const SStage *s, int want);
 int draw_first_vec(const SStage *s); /* the first vectorized loop, or n */
 
-#define NBAD 36
+#define NBAD 38
 /* Appends one illegal primitive of the given kind (0..NBAD-1); returns the rule
  * it breaks, or NULL if that kind does not apply to the model now. */
 const char *sched_bad(Model *m, int kind);

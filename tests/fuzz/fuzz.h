@@ -54,6 +54,7 @@ enum {
     W_INLINE = 1024,
     W_PACK = 2048,
     W_TAILFUSE = 4096,      /* fuse(a, b) where b is the inner loop of a split that may have a tail */
+    W_ACCUMULATE = 8192,
 };
 extern unsigned sched_without;
 /* "split" -> W_SPLIT, ...; 0 for an unknown name */

@@ -310,6 +310,16 @@ const char *sched_bad(Model *m, int kind)
         draw_prim(m, f->name, "compute_at(%s, %s)", s->name, s->loops[r].name);
         return "compute_at of an rfactor stage inside the loop that reduces it";
     }
+    case 36:
+        if (!s || s->has_red || s->rf_made || !s->n) return NULL;
+        draw_prim(m, s->name, "accumulate(%s)", s->loops[rng_int(m->r, s->n)].name);
+        return "accumulate of a stage without a reduction";
+    case 37: {
+        int fv = s && s->has_red ? draw_first_vec(s) : -1;
+        if (fv < 0 || fv >= s->n) return NULL;
+        draw_prim(m, s->name, "accumulate(%s)", s->loops[fv + rng_int(m->r, s->n - fv)].name);
+        return "accumulate at or inside a vectorized loop";
+    }
     }
     return NULL;
 }

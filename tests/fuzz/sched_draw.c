@@ -15,9 +15,9 @@ unsigned sched_without;
 
 unsigned sched_without_bit(const char *name)
 {
-    static const char *names[] = { "split",     "tile",   "fuse",    "reorder",    "parallel",
-                                   "vectorize", "unroll", "rfactor", "compute_at", "compute_root",
-                                   "inline",    "pack",   "tailfuse" };
+    static const char *names[] = { "split",     "tile",   "fuse",     "reorder",    "parallel",
+                                   "vectorize", "unroll", "rfactor",  "compute_at", "compute_root",
+                                   "inline",    "pack",   "tailfuse", "accumulate" };
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i])) return 1u << i;
     return 0;
@@ -680,6 +680,13 @@ static void draw_placements(Model *m)
         SStage *s = &m->st[order[oi]];
         if (!s->inlined && !s->placed_at && rng_pct(m->r, 10) && !(sched_without & W_COMPUTE_ROOT))
             draw_prim(m, s->name, "compute_root()");
+    }
+    /* accumulate: a reduction stage, at a loop outside its vector loops */
+    for (int oi = 0; oi < m->ns; oi++) {
+        SStage *s = &m->st[order[oi]];
+        int fv = draw_first_vec(s);
+        if (s->inlined || !s->has_red || fv == 0 || !rng_pct(m->r, 30) || (sched_without & W_ACCUMULATE)) continue;
+        draw_prim(m, s->name, "accumulate(%s)", s->loops[rng_int(m->r, fv)].name);
     }
     /* pack: a tensor this stage reads that is a parameter or a stage computed at root */
     for (int oi = 0; oi < m->ns; oi++) {
