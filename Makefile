@@ -1,4 +1,4 @@
-# TDSL - one entry point: make, make test, make test-asan, make demo, make bench.
+# TDSL - one entry point: make, make test, make test-asan, make demo, make bench, make install.
 # Objects go to $(B)/ (build/ or build-asan/); flex/bison output is generated there.
 
 B        ?= build
@@ -18,7 +18,7 @@ LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wi
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 REPL_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard repl/*.c))
 
-.PHONY: all deps test-deps bench-deps test-build test test-asan demo bench clean fuzz-schedules format format-check format-deps
+.PHONY: all deps test-deps bench-deps test-build test test-asan demo bench clean fuzz-schedules format format-check format-deps install
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
@@ -150,6 +150,14 @@ demo: all
 
 clean:
 	rm -rf build build-asan
+
+# ---- install: PREFIX/bin/tdslc and tdsl, the stdlib in PREFIX/share/tdsl/stdlib,
+# where they look for `use NAME` modules (<bin>/../share/tdsl/stdlib) ----
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tdsl/stdlib
+	install -m 755 $(B)/tdslc $(B)/tdsl $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 stdlib/*.tdsl $(DESTDIR)$(PREFIX)/share/tdsl/stdlib/
 
 # ---- layout: clang-format-19 with .clang-format over our C files (not the .y/.l
 # grammars, not the generated files in $(B)/); installed like deps when missing ----

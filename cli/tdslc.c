@@ -2,7 +2,6 @@
  * object file plus its C header (or any intermediate form with --emit). */
 #include "lang/ast.h"
 #include "lang/loopir.h"
-#include "lang/source.h"
 #include "lower/lower.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
@@ -11,9 +10,12 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: tdslc FILE.tdsl... [-o OUT] [--header OUT.h] [--schedule FILE]\n"
+    "usage: tdslc FILE.tdsl... [-o OUT] [--header OUT.h] [--schedule FILE] [-I DIR]\n"
     "             [--emit obj|asm|llvm|loops|steps|ast|header] [--target x86-64-v3|host|aarch64] [-O0..3]\n"
     "  Compiles tensor functions to an object file plus a C header (default OUT: FILE.o, FILE.h).\n"
+    "  Entry points are the fns of the files named; fns of the modules they use are compiled in.\n"
+    "  -I DIR           look for the modules of `use NAME` (NAME.tdsl) in DIR, before the dirs\n"
+    "                   of $TDSL_PATH (colon-separated) and the stdlib next to tdslc\n"
     "  --schedule FILE  schedule blocks that replace the ones the .tdsl files give for the same fn\n"
     "  --emit loops     the loop IR after scheduling; --emit steps: after each schedule primitive\n";
 
@@ -21,6 +23,9 @@ typedef struct Options {
     const char *files[64];
     int nfiles;
     bool is_schedule[64];   /* given with --schedule: its blocks replace the files' */
+    const char *inc[64];    /* -I DIR, in order */
+    int ninc;
+    Modules mods;           /* the files named and the modules they use */
     const char *out, *header, *emit;
     CodegenOptions cg;
 } Options;
@@ -46,6 +51,12 @@ static int parse_args(int argc, char **argv, Options *o)
                 o->is_schedule[o->nfiles] = true;
                 o->files[o->nfiles++] = argv[++i];
             }
+        } else if (a[0] == '-' && a[1] == 'I') {
+            if (!a[2] && i + 1 >= argc) {
+                fprintf(stderr, "tdslc: -I needs a directory\n%s", usage);
+                return -1;
+            }
+            if (o->ninc < 64) o->inc[o->ninc++] = a[2] ? a + 2 : argv[++i];
         } else if (a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3]) {
             o->cg.opt_level = a[2] - '0';
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -108,13 +119,42 @@ static void print_prim(FILE *out, const SchedPrim *p)
     fputs(")", out);
 }
 
-/* --emit steps: each fn's loops before its schedule and after each primitive. */
-static int emit_steps(Arena *a, Program *prog, LFunc **fns, int n, Diag *d)
+/* The fns of the files named get entry points; a module's fns are compiled
+ * into the entries that call them, as private kernels. */
+static bool exported(const Options *o, const Fn *f)
 {
+    const ModFile *mf = modules_file_of(&o->mods, f);
+    return !mf || mf->rank != MOD_MODULE;
+}
+
+/* Which fns the object holds code for: the exported ones and, transitively,
+ * the fns they call (program order puts every callee before its callers). */
+static bool *compiled_in(Arena *a, const Options *o, const Program *prog)
+{
+    bool *in = ARENA_ARRAY(a, bool, prog->nfns + 1);
+    for (int i = prog->nfns - 1; i >= 0; i--) {
+        Fn *f = prog->fns[i];
+        in[i] |= exported(o, f);
+        for (int k = 0; k < f->nstmts && in[i]; k++) {
+            if (f->stmts[k]->kind != ST_CALL) continue;
+            for (int j = 0; j < i; j++) in[j] |= prog->fns[j] == f->stmts[k]->fn;
+        }
+    }
+    return in;
+}
+
+/* --emit steps: each fn's loops before its schedule and after each primitive
+ * (the fns compiled in, as --emit loops shows them). */
+static int emit_steps(Arena *a, const Options *o, Program *prog, LFunc **fns, int n, Diag *d)
+{
+    const char *sep = "";
+    bool *in = compiled_in(a, o, prog);
     for (int i = 0; i < n; i++) {
         Fn *f = prog->fns[i];
         int step = 0;
-        printf("# %s: unscheduled\n", f->name);
+        if (!in[i]) continue;
+        printf("%s# %s: unscheduled\n", sep, f->name);
+        sep = "\n";
         LFunc *lf = lower_fn_scheduled(a, prog, f, 0, fns, i, d);
         if (!lf) return -1;
         loopir_print_func(stdout, lf);
@@ -128,36 +168,26 @@ static int emit_steps(Arena *a, Program *prog, LFunc **fns, int n, Diag *d)
                 loopir_print_func(stdout, lf);
             }
         }
-        if (i + 1 < n) putchar('\n');
     }
     return 0;
 }
 
-/* Blocks from --schedule files replace the other blocks for the same fn. */
-static void override_schedules(Arena *a, Program *prog, const bool *from_cli)
-{
-    Schedule **keep = ARENA_ARRAY(a, Schedule *, prog->nscheds + 1);
-    int n = 0;
-    for (int i = 0; i < prog->nscheds; i++) {
-        bool replaced = false;
-        for (int j = 0; j < prog->nscheds && !from_cli[i]; j++)
-            if (from_cli[j] && !strcmp(prog->scheds[j]->fn, prog->scheds[i]->fn)) replaced = true;
-        if (!replaced) keep[n++] = prog->scheds[i];
-    }
-    prog->scheds = keep;
-    prog->nscheds = n;
-}
-
-static int emit(Arena *a, Options *o, Program *prog, LFunc **fns, int n, Diag *d)
+static int emit(Arena *a, Options *o, Program *prog, LFunc **all, int nall, Diag *d)
 {
     const char *e = o->emit;
-    if (!strcmp(e, "steps")) return emit_steps(a, prog, fns, n, d);
+    if (!strcmp(e, "steps")) return emit_steps(a, o, prog, all, nall, d);
+    LFunc **fns = ARENA_ARRAY(a, LFunc *, nall + 1);
+    int n = 0;
+    for (int i = 0; i < nall; i++)
+        if (exported(o, all[i]->fn)) fns[n++] = all[i];
     if (!strcmp(e, "ast")) {
         ast_print_program(stdout, prog);
         return 0;
     }
     if (!strcmp(e, "loops")) {
-        for (int i = 0; i < n; i++) loopir_print_func(stdout, fns[i]);
+        bool *in = compiled_in(a, o, prog);
+        for (int i = 0; i < nall; i++)
+            if (in[i]) loopir_print_func(stdout, all[i]);
         return 0;
     }
     if (!strcmp(e, "header")) return write_header(a, fns, n, o->out ? o->out : "-", d);
@@ -183,19 +213,10 @@ int main(int argc, char **argv)
     Diag d;
     diag_init(&d, stderr);
     Program prog = { 0 };
-    bool *from_cli = ARENA_ARRAY(&a, bool, 1);
-    for (int i = 0; i < o.nfiles; i++) {
-        Source *src = ARENA_NEW(&a, Source);
-        src->path = o.files[i];
-        src->text = source_read(&a, o.files[i], &d);
-        int before = prog.nscheds;
-        if (src->text) parse_source(&a, src, &prog, &d);
-        bool *nf = ARENA_ARRAY(&a, bool, prog.nscheds + 1);
-        memcpy(nf, from_cli, sizeof(bool) * (size_t)before);
-        for (int k = before; k < prog.nscheds; k++) nf[k] = o.is_schedule[i];
-        from_cli = nf;
-    }
-    override_schedules(&a, &prog, from_cli);
+    modules_init(&o.mods, &a, &d, o.inc, o.ninc, getenv("TDSL_PATH"), modules_exe_path(&a, argv[0]));
+    for (int i = 0; i < o.nfiles; i++)
+        modules_load_file(&o.mods, o.files[i], o.is_schedule[i] ? MOD_SCHEDULE : MOD_NAMED);
+    if (!d.nerrors) modules_program(&o.mods, &prog);
     int rc = 1;
     LFunc **fns = NULL;
     int n = 0;

@@ -343,6 +343,7 @@ static void print_schedule(FILE *out, const Schedule *s)
 void ast_print_program(FILE *out, const Program *p)
 {
     const char *sep = "";
+    for (int i = 0; i < p->nuses; i++, sep = "\n") fprintf(out, "use %s\n", p->uses[i]->module);
     for (int i = 0; i < p->nfns; i++, sep = "\n") {
         fputs(sep, out);
         ast_print_fn(out, p->fns[i]);

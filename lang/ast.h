@@ -217,11 +217,21 @@ typedef struct Schedule {
     int nprims;      /* in application order */
 } Schedule;
 
+/* use NAME : at the top of a file, before its first fn or schedule; the
+ * module loader (parser/modules.c) brings in the fns and schedules of NAME.tdsl. */
+typedef struct Use {
+    const char *module;
+    Span span;          /* the whole `use NAME` */
+    Span name_span;
+} Use;
+
 typedef struct Program {
     Fn **fns;
     int nfns;
     Schedule **scheds;
     int nscheds;
+    Use **uses;         /* in source order; the loader resolves them */
+    int nuses;
 } Program;
 
 /* Node constructors (allocate from the arena, set kind/span). */

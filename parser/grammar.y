@@ -46,7 +46,7 @@ struct ParseCtx {
     Diag *diag;
     void *scanner;
     int nerrors;
-    PtrVec fns, scheds;
+    PtrVec fns, scheds, uses;
     int line, col;          /* scanner position: next char is at line, col + 1 */
     int prev;               /* last token handed to the parser */
     int depth;              /* ( [ nesting: newlines inside are ignored */
@@ -91,6 +91,7 @@ SchedPrim *parse_prim(ParseCtx *c, const char *prim, PtrVec args, const YYLTYPE 
 void parse_chain_add(ParseCtx *c, PtrVec *chain, const char *stage, const YYLTYPE *stage_loc,
                      SchedPrim *p);
 Schedule *parse_schedule(ParseCtx *c, const char *fn, PtrVec prims, const YYLTYPE *loc);
+void parse_use(ParseCtx *c, const char *module, const YYLTYPE *name_loc, const YYLTYPE *loc);
 }
 
 /* Declaration order is the order of the "expected ..." lists. */
@@ -100,7 +101,7 @@ Schedule *parse_schedule(ParseCtx *c, const char *fn, PtrVec prims, const YYLTYP
 %token KW_TRUE "true" KW_FALSE "false"
 %token '(' '-' '!' '[' ']' ')' ',' '=' ':' '.' '{' '}' ';'
 %token NEWLINE "newline"
-%token KW_FN "fn" KW_SCHEDULE "schedule" KW_OVER "over" KW_IN "in"
+%token KW_FN "fn" KW_SCHEDULE "schedule" KW_USE "use" KW_OVER "over" KW_IN "in"
 %token ARROW "->" DOTDOT ".."
 %token LE "<=" GE ">=" EQ "==" NE "!=" AND "&&" OR "||"
 
@@ -127,12 +128,16 @@ program:
     %empty
   | program fn_def      { if ($2) vec_push(ctx->arena, &ctx->fns, $2); }
   | program sched_def   { if ($2) vec_push(ctx->arena, &ctx->scheds, $2); }
+  | program use_def
   | program sep
   | program error sep
   | program error '}'    { ctx->recovering = false; }
   ;
 
 sep: NEWLINE { yyerrok; ctx->recovering = false; } | ';' { yyerrok; ctx->recovering = false; } ;
+
+/* use NAME: parse_use checks that it comes before the first fn or schedule */
+use_def: KW_USE IDENT     { parse_use(ctx, $2, &@2, &@$); } ;
 
 /* ---- functions ---- */
 
@@ -332,17 +337,18 @@ static bool has_token(const yysymbol_kind_t *exp, int n, yysymbol_kind_t k)
 }
 
 /* Tokens not worth listing: ';' next to newline, newline and end of file
- * between items (where 'fn' is expected). */
-static bool too_obvious(const yysymbol_kind_t *exp, int n, yysymbol_kind_t k)
+ * between items (where 'fn' is expected), 'use' once a fn or schedule came. */
+static bool too_obvious(const yysymbol_kind_t *exp, int n, yysymbol_kind_t k, const ParseCtx *ctx)
 {
     bool top = has_token(exp, n, YYSYMBOL_KW_FN);
     return (k == YYTRANSLATE(';') && has_token(exp, n, YYSYMBOL_NEWLINE)) ||
-           (top && (k == YYSYMBOL_NEWLINE || k == YYSYMBOL_YYEOF || k == YYTRANSLATE(';')));
+           (top && (k == YYSYMBOL_NEWLINE || k == YYSYMBOL_YYEOF || k == YYTRANSLATE(';'))) ||
+           (k == YYSYMBOL_KW_USE && (ctx->fns.len || ctx->scheds.len));
 }
 
 /* ", expected A, B or C", with every expression start shown as "expression" and
  * every binary operator as "operator"; nothing when the list is long. */
-static void expected_list(const yypcontext_t *pc, char *out, size_t cap)
+static void expected_list(const yypcontext_t *pc, char *out, size_t cap, const ParseCtx *ctx)
 {
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(pc, exp, YYNTOKENS);
@@ -359,7 +365,7 @@ static void expected_list(const yypcontext_t *pc, char *out, size_t cap)
     if (fold_op) names[m++] = "operator";
     for (int i = 0; i < n; i++) {
         if ((fold_expr && starts_expr(exp[i])) || (fold_op && is_binop(exp[i])) ||
-            too_obvious(exp, n, exp[i]))
+            too_obvious(exp, n, exp[i], ctx))
             continue;
         names[m] = tok_name(exp[i], bufs[m], sizeof bufs[m]);
         m++;
@@ -392,7 +398,7 @@ static int yyreport_syntax_error(const yypcontext_t *pc, ParseCtx *ctx)
                     "comparisons do not chain: write a < b && b < c");
         return 0;
     }
-    expected_list(pc, list, sizeof list);
+    expected_list(pc, list, sizeof list, ctx);
     parse_error(ctx, yypcontext_location(pc), "unexpected %s%s",
                 tok_name(got, buf, sizeof buf), list);
     return 0;

@@ -395,6 +395,21 @@ Schedule *parse_schedule(ParseCtx *c, const char *fn, PtrVec prims, const YYLTYP
     return s;
 }
 
+void parse_use(ParseCtx *c, const char *module, const YYLTYPE *name_loc, const YYLTYPE *loc)
+{
+    /* a module's fns must precede the fns that call them (sema), and a use
+     * among the fns would suggest an order the loader does not keep */
+    if (c->fns.len || c->scheds.len) {
+        parse_error(c, loc, "'use %s' must come before the first fn or schedule of the file", module);
+        return;
+    }
+    Use *u = ARENA_NEW(c->arena, Use);
+    u->module = module;
+    u->span = parse_span(c, loc);
+    u->name_span = parse_span(c, name_loc);
+    vec_push(c->arena, &c->uses, u);
+}
+
 /* ---- entry point ---- */
 
 /* Returns old[0..n) followed by add's items, in a fresh arena array. */
@@ -449,6 +464,10 @@ int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
     if (c.scheds.len) {
         prog->scheds = (Schedule **)append_items(a, (void **)prog->scheds, prog->nscheds, &c.scheds);
         prog->nscheds += c.scheds.len;
+    }
+    if (c.uses.len) {
+        prog->uses = (Use **)append_items(a, (void **)prog->uses, prog->nuses, &c.uses);
+        prog->nuses += c.uses.len;
     }
     return c.nerrors;
 }

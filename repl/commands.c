@@ -44,6 +44,7 @@ static int cmd_help(Line *ln, int at, int end)
         printf("%-18s %s\n", head, c->help);
     }
     printf("%-18s %s\n", "fn f(...) { }", "define or redefine a fn; schedule f { } sets its schedule");
+    printf("%-18s %s\n", "use m", "load the fns and schedules of module m (m.tdsl: tdsl -I DIR, $TDSL_PATH, stdlib)");
     printf("%-18s %s\n", "Y = f(X, W)", "call a fn, (Y, Z) = g(X) for several results");
     printf("%-18s %s\n", "A, A[1, 2]", "print a tensor or read one element");
     printf("%-18s %s\n", "A = rand(f32[4])", "assign a value; the built-ins:");
@@ -148,9 +149,11 @@ static int cmd_vars(Line *ln, int at, int end)
         const Fn *f = s->prog.fns[i];
         bool sched = false;
         for (int k = 0; k < s->prog.nscheds; k++) sched |= !strcmp(s->prog.scheds[k]->fn, f->name);
+        const char *mod = defs_module_of(s, f->name);
         printf("fn ");
         defs_print_signature(stdout, f);
-        printf("%s\n", sched ? "  (scheduled)" : "");
+        if (mod) printf("  (module %s%s)\n", mod, sched ? ", scheduled" : "");
+        else printf("%s\n", sched ? "  (scheduled)" : "");
     }
     return 0;
 }

@@ -88,6 +88,8 @@ static void unit_free(Unit *u)
 {
     free(u->path);
     free(u->text);
+    free(u->module);
+    free(u->real);
     free(u);
 }
 
@@ -391,23 +393,149 @@ static void units_push(Session *s, Unit *u)
     s->units[s->nunits++] = u;
 }
 
+/* ---- modules ---- */
+
+Unit *defs_module(Session *s, const char *name)
+{
+    for (int i = 0; i < s->nunits; i++)
+        if (s->units[i]->module && !strcmp(s->units[i]->module, name)) return s->units[i];
+    return NULL;
+}
+
+const char *defs_module_of(Session *s, const char *fn)
+{
+    LiveSet ls = { s->live, s->nlive, s->nlive };
+    Live *l = live_find(&ls, fn);
+    return l && l->def ? l->def->module : NULL;
+}
+
+void repl_set_module_path(Session *s, const char *const *inc, int ninc, const char *argv0)
+{
+    Arena a;
+    arena_init(&a);
+    Modules m;
+    modules_init(&m, &a, NULL, inc, ninc, getenv("TDSL_PATH"), modules_exe_path(&a, argv0));
+    for (int i = 0; i < s->nmoddirs; i++) free(s->moddirs[i]);
+    free(s->moddirs);
+    s->moddirs = xcalloc((size_t)m.ndirs + 1, sizeof *s->moddirs);
+    for (int i = 0; i < m.ndirs; i++) s->moddirs[i] = xstrdup(m.dirs[i]);
+    s->nmoddirs = m.ndirs;
+    arena_free(&a);
+}
+
+/* The modules a unit brings in: the files parsed and their units. */
+typedef struct NewMods {
+    ModFile **files;
+    Unit **units;
+    int n;
+} NewMods;
+
+/* Loads the modules p uses that the session has not, each before its users,
+ * into nm (their units not pushed yet). A typed `use` of a loaded module is
+ * a note. -1 after reporting. */
+static int load_modules(Session *s, Arena *a, const Program *p, bool typed, NewMods *nm, Diag *d)
+{
+    Modules m;
+    modules_init(&m, a, d, (const char *const *)s->moddirs, s->nmoddirs, NULL, NULL);
+    for (int i = 0; i < s->nunits; i++)
+        if (s->units[i]->module) modules_mark_known(&m, s->units[i]->module, s->units[i]->real);
+    for (int i = 0; i < p->nuses && typed; i++) {
+        Unit *mu = defs_module(s, p->uses[i]->module);
+        if (mu) printf("note: module '%s' is already loaded (from %s)\n", mu->module, mu->path);
+    }
+    if (modules_load_uses(&m, p)) return -1;
+    nm->files = ARENA_ARRAY(a, ModFile *, m.files.len + 1);
+    nm->units = ARENA_ARRAY(a, Unit *, m.files.len + 1);
+    for (int i = 0; i < m.files.len; i++) {
+        ModFile *f = m.files.items[i];
+        if (f->known) continue;
+        Unit *u = unit_new(s, f->src->path, f->src->text, 1);
+        u->module = xstrdup(f->name);
+        u->real = xstrdup(f->real);
+        nm->files[nm->n] = f;
+        nm->units[nm->n++] = u;
+    }
+    return 0;
+}
+
+/* The fn named name among the first n new modules, with its module in *k. */
+static Fn *new_mod_fn(const NewMods *nm, int n, const char *name, int *k)
+{
+    for (*k = 0; *k < n; (*k)++) {
+        Fn *f = find_fn(nm->files[*k]->prog.fns, nm->files[*k]->prog.nfns, name);
+        if (f) return f;
+    }
+    return NULL;
+}
+
+/* A module's fn clashes with any other definition, a user's fn with a
+ * module's (a user's fn may redefine a user's). Returns the clashes reported. */
+static int check_clashes(Session *s, const NewMods *nm, const Program *p, Diag *d)
+{
+    int errs = d->nerrors, k;
+    for (int i = 0; i <= nm->n; i++) {
+        const Program *q = i < nm->n ? &nm->files[i]->prog : p;
+        const char *mod = i < nm->n ? nm->files[i]->name : NULL;
+        Span use = i < nm->n ? nm->files[i]->used_at : (Span){ 0 };
+        for (int j = 0; j < q->nfns; j++) {
+            Fn *f = q->fns[j], *old = new_mod_fn(nm, i, f->name, &k);
+            if (old) {
+                modules_clash(d, f, mod, use, old, nm->files[k]->name);
+                continue;
+            }
+            const char *oldmod = defs_module_of(s, f->name);
+            old = program_find_fn(&s->prog, f->name);
+            if (old && (mod || oldmod)) modules_clash(d, f, mod, use, old, oldmod);
+        }
+    }
+    return d->nerrors - errs;
+}
+
+/* The definitions with the units of nm and then u: each unit's fns replace
+ * their old definitions (and schedules); its schedules replace theirs. */
+static LiveSet candidate(Session *s, const NewMods *nm, Unit *u, const Program *p)
+{
+    LiveSet cand = live_copy(s->live, s->nlive);
+    for (int i = 0; i <= nm->n; i++) {
+        const Program *q = i < nm->n ? &nm->files[i]->prog : p;
+        Unit *v = i < nm->n ? nm->units[i] : u;
+        for (int k = 0; k < q->nfns; k++) live_set(&cand, q->fns[k]->name, v, NULL);
+        for (int k = 0; k < q->nscheds; k++) live_add(&cand, q->scheds[k]->fn)->sched = v;
+        units_push(s, v);
+    }
+    return cand;
+}
+
+/* Prints what was loaded or defined, and the callers dropped. */
+static void report(Session *s, const NewMods *nm, const Program *p, const LiveSet *before, bool file, Unit *u,
+                   Dropped *drop, int ndrop, Diag *d)
+{
+    fflush(stdout);
+    for (int i = 0; i < nm->n; i++) print_changes(s, &nm->files[i]->prog, before, true, nm->units[i]->path);
+    if (file || p->nfns || p->nscheds) print_changes(s, p, before, file, u->path);
+    fflush(stdout);
+    for (int i = 0; i < ndrop; i++) {
+        fprintf(d->out, "warning: %s was removed: it no longer checks against the new definitions:\n", drop[i].fn);
+        fputs(drop[i].errs, d->out);
+        d->nwarnings++;
+    }
+}
+
 int defs_add(Session *s, const char *path, const char *text, int first_line, bool file, Diag *d)
 {
     Unit *u = unit_new(s, path, text, first_line);
     Arena a;
     arena_init(&a);
     Program p = { 0 };
-    if (parse_source(&a, &u->src, &p, d)) {
+    NewMods nm = { 0 };
+    if (parse_source(&a, &u->src, &p, d) || load_modules(s, &a, &p, !file, &nm, d) || check_clashes(s, &nm, &p, d)) {
+        for (int i = 0; i < nm.n; i++) unit_free(nm.units[i]);
         arena_free(&a);
         unit_free(u);
         return -1;
     }
-    /* u's fns replace their old definitions (and schedules); its schedules replace theirs */
     LiveSet before = live_copy(s->live, s->nlive);
-    LiveSet cand = live_copy(s->live, s->nlive);
-    for (int i = 0; i < p.nfns; i++) live_set(&cand, p.fns[i]->name, u, NULL);
-    for (int i = 0; i < p.nscheds; i++) live_add(&cand, p.scheds[i]->fn)->sched = u;
-    units_push(s, u);
+    LiveSet cand = candidate(s, &nm, u, &p);
     Build b;
     char *errs = NULL;
     Dropped *drop = xcalloc((size_t)s->prog.nfns + 1, sizeof *drop);
@@ -416,17 +544,12 @@ int defs_add(Session *s, const char *path, const char *text, int first_line, boo
     fflush(stdout);
     if (ok) {
         accept(s, &cand, &b);
-        print_changes(s, &p, &before, file, path);
-        fflush(stdout);
-        for (int i = 0; i < ndrop; i++) {
-            fprintf(d->out, "warning: %s was removed: it no longer checks against the new definitions:\n", drop[i].fn);
-            fputs(drop[i].errs, d->out);
-            d->nwarnings++;
-        }
+        report(s, &nm, &p, &before, file, u, drop, ndrop, d);
     } else {
         fputs(errs ? errs : "", d->out);
         d->nerrors++;
-        s->nunits--;                    /* u is the last unit */
+        s->nunits -= nm.n + 1;          /* they are the last units */
+        for (int i = 0; i < nm.n; i++) unit_free(nm.units[i]);
         unit_free(u);
         live_free(&cand);
     }

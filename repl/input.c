@@ -8,6 +8,7 @@
 #include "lower/schedule.h"
 #include "parser/parse.h"
 #include <ctype.h>
+#include <dirent.h>
 #include <editline/readline.h>
 #include <poll.h>
 #include <stdio.h>
@@ -20,10 +21,11 @@
 
 /* ---- statements ---- */
 
+/* fn NAME, schedule NAME and use NAME go to defs.c */
 static bool is_definition(const char *t)
 {
     while (isspace((unsigned char)*t)) t++;
-    int n = !strncmp(t, "fn", 2) ? 2 : !strncmp(t, "schedule", 8) ? 8 : 0;
+    int n = !strncmp(t, "fn", 2) ? 2 : !strncmp(t, "schedule", 8) ? 8 : !strncmp(t, "use", 3) ? 3 : 0;
     if (!n || !isspace((unsigned char)t[n])) return false;
     t += n;
     while (isspace((unsigned char)*t)) t++;
@@ -160,6 +162,8 @@ static char *next_primitive(const char *text, int *i)
     return NULL;
 }
 
+static const char *const keywords[] = { "fn", "schedule", "use", NULL };
+
 static char *next_candidate(const char *text, int state)
 {
     static int group, i;
@@ -167,7 +171,7 @@ static char *next_candidate(const char *text, int state)
     if (!state) group = i = 0;
     if (group == 0 && text[0] != ':' && strchr(text, '.')) return next_primitive(text, &i);
     size_t n = strlen(text);
-    for (; group < 5; group++, i = 0) {
+    for (; group < 6; group++, i = 0) {
         for (;; i++) {
             const char *c = NULL;
             if (group == 0) c = text[0] == ':' ? commands[i].name : NULL;
@@ -175,13 +179,36 @@ static char *next_candidate(const char *text, int state)
             else if (group == 1) c = i < s->nlfns ? s->prog.fns[i]->name : NULL;
             else if (group == 2) c = i < s->nvars ? s->vars[i].name : NULL;
             else if (group == 3) c = builtins[i].name;
-            else c = i + 1 < DT_COUNT ? dtype_name((DType)(i + 1)) : NULL;
+            else if (group == 4) c = i + 1 < DT_COUNT ? dtype_name((DType)(i + 1)) : NULL;
+            else c = keywords[i];
             if (!c) break;
             if (!strncmp(c, text, n)) {
                 i++;
                 return strdup(c);
             }
         }
+    }
+    return NULL;
+}
+
+/* After `use `: the modules on the search path (NAME.tdsl in its dirs). */
+static char *next_module(const char *text, int state)
+{
+    static int dir;
+    static DIR *dp;
+    Session *s = complete_session;
+    if (!state) dir = 0;
+    size_t n = strlen(text);
+    for (; dir < s->nmoddirs; dir++) {
+        if (!dp && !(dp = opendir(s->moddirs[dir]))) continue;
+        struct dirent *e;
+        while ((e = readdir(dp))) {
+            size_t len = strlen(e->d_name);
+            if (len > 5 && !strcmp(e->d_name + len - 5, ".tdsl") && len - 5 >= n && !strncmp(e->d_name, text, n))
+                return strndup(e->d_name, len - 5);
+        }
+        closedir(dp);
+        dp = NULL;
     }
     return NULL;
 }
@@ -195,6 +222,7 @@ static char **complete_word(const char *text, int start, int end)
     if (!strncmp(line, ":load ", 6) || (start > 0 && rl_line_buffer[start - 1] == '"')) return NULL;
     rl_attempted_completion_over = 1;
     rl_completion_append_character = 0;
+    if (!strncmp(line, "use", 3) && isspace((unsigned char)line[3])) return rl_completion_matches(text, next_module);
     return rl_completion_matches(text, next_candidate);
 }
 

@@ -10,6 +10,9 @@ typedef struct Session Session;
 /* interactive: input is a terminal (prompts, line editing, history, Ctrl-C
  * returns to the prompt); otherwise lines are read from stdin with no prompts. */
 Session *repl_create(bool interactive);
+/* Where `use NAME` looks for NAME.tdsl: the dirs of inc (tdsl -I), then those
+ * of $TDSL_PATH, then the stdlib next to the executable (parser/parse.h). */
+void repl_set_module_path(Session *s, const char *const *inc, int ninc, const char *argv0);
 /* Loads the fns and schedules of a .tdsl file (as :load does). 0, or -1 after
  * printing its errors. */
 int repl_load_file(Session *s, const char *path);

@@ -42,6 +42,7 @@ typedef struct Unit {
     int id;
     Source src;
     char *path, *text;                  /* owned */
+    char *module, *real;                /* a module's name and resolved path (owned), or NULL */
 } Unit;
 
 /* Where a fn's definition and its schedule blocks come from. */
@@ -71,6 +72,8 @@ typedef struct Session {
     int nerrors;                /* statements that failed */
     bool quit;
     /* definitions and the program built from them */
+    char **moddirs;             /* where `use NAME` looks for NAME.tdsl, in order */
+    int nmoddirs;
     Unit **units;
     int nunits, capunits, next_unit;
     Live *live;
@@ -121,6 +124,10 @@ void *xgrow(void *p, int *cap, int need, size_t elem);
 /* Adds a unit read from path (text is copied; first_line > 1 pads it). */
 int defs_add(Session *s, const char *path, const char *text, int first_line, bool quiet_names, Diag *d);
 LFunc *defs_find(Session *s, const char *name, int *index);
+/* The unit a loaded module named name comes from, or NULL. */
+Unit *defs_module(Session *s, const char *name);
+/* The module fn name comes from, or NULL for a user's fn. */
+const char *defs_module_of(Session *s, const char *fn);
 char *defs_ident(Session *s, const Fn *f, Arena *a);
 void defs_print_signature(FILE *out, const Fn *f);
 void defs_print_tensor(FILE *out, const Tensor *t);     /* "W: f32[m, k]" */

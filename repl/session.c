@@ -238,6 +238,8 @@ void repl_destroy(Session *s)
     free(s->vars);
     free(s->units);
     free(s->live);
+    for (int i = 0; i < s->nmoddirs; i++) free(s->moddirs[i]);
+    free(s->moddirs);
     for (int i = 0; i < s->ncomp; i++) comp_free(s, s->comp[i]);
     free(s->comp);
     jit_destroy(s->jit);

@@ -6,14 +6,18 @@
 #   e2e     tests/e2e/NAME.tdsl + NAME.c: compile with tdslc, link the harness, run
 #           it; then the same harness against the JIT (tests/jit_shim.c)
 #   errors  tests/errors/NAME.tdsl with `# error: LINE:COL: message` lines inside:
-#           tdslc must fail and print exactly those `FILE:LINE:COL: error: message`
+#           tdslc -I tests/modules/lib must fail and print exactly those
+#           `FILE:LINE:COL: error: message`
 #   cli     tdslc on inputs that are not ordinary programs (binary files, control
 #           characters, too many errors): exact stderr, tests/cli/group.sh
 #   golden  tests/golden/NAME.tdsl: `tdslc --emit loops` must equal NAME.loops, and
 #           where NAME.steps exists, `tdslc --emit steps` must equal it
 #           (UPDATE_GOLDEN=1 rewrites the .loops and existing .steps files instead)
 #   link    tests/link/NAME.c linked with every tests/link/*.tdsl compiled alone
-#           (several generated objects and headers in one program)
+#           (several generated objects and headers in one program; -I tests/link,
+#           so one may use another as a module)
+#   modules `use NAME`: the search path (-I, $TDSL_PATH, the stdlib next to tdslc),
+#           entry points, exact diagnostics: tests/modules/group.sh
 #   pool    the thread pool (plain and under TSan) and parallel loops: tests/pool/group.sh
 #   vector  vectorized and unrolled loops equal the serial ones: tests/vector/group.sh
 #   repl_values  REPL tensor values, .npy files and printing, also against NumPy:
@@ -34,7 +38,8 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link parse schedfuzz pool vector repl_values repl"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse schedfuzz pool vector repl_values repl"}
+unset TDSL_PATH     # modules come from -I and the in-tree stdlib only, as the cases say
 
 cd "$(dirname "$0")/.." || exit 1
 TDSLC=$B/tdslc
@@ -192,7 +197,7 @@ case_errors() {
     expected=$(sed -n 's/^.*#[[:space:]]*error:[[:space:]]*\([0-9][0-9]*:[0-9][0-9]*:.*\)$/\1/p' "$src" |
                sed "s|^\([0-9]*:[0-9]*\):[[:space:]]*|$src:\1: error: |")
     local problems="" err rc
-    err=$(timeout "$TIMEOUT" "$TDSLC" "$src" -o "$dir/$name.o" 2>&1 >/dev/null)
+    err=$(timeout "$TIMEOUT" "$TDSLC" -I tests/modules/lib "$src" -o "$dir/$name.o" 2>&1 >/dev/null)
     rc=$?
     if [ -z "$expected" ]; then
         problems+="  $src has no '# error: LINE:COL: message' lines"$'\n'
@@ -217,7 +222,7 @@ case_errors() {
     else
         echo "FAIL errors/$name"
         printf '%s' "$problems"
-        echo "  \$ $TDSLC $src -o $dir/$name.o"
+        echo "  \$ $TDSLC -I tests/modules/lib $src -o $dir/$name.o"
         show "$err"
     fi
 }
@@ -298,7 +303,7 @@ case_link() {
     out=$(
         for f in tests/link/*.tdsl; do
             f=${f##*/}
-            step "tdslc" timeout "$TIMEOUT" "$TDSLC" "tests/link/$f" -o "$dir/${f%.tdsl}.o" || exit 1
+            step "tdslc" timeout "$TIMEOUT" "$TDSLC" -I tests/link "tests/link/$f" -o "$dir/${f%.tdsl}.o" || exit 1
         done
         objs=("$dir"/*.o)
         step "compiling" "$CC" "${san[@]}" -std=c11 -O1 -Wall -Wextra -I "$dir" "tests/link/$name.c" "${objs[@]}" \
@@ -313,6 +318,9 @@ case_link() {
 # ---- group cli: tdslc on binary input, control characters, too many errors ----
 # shellcheck source=tests/cli/group.sh
 source tests/cli/group.sh
+
+# shellcheck source=tests/modules/group.sh
+source tests/modules/group.sh
 
 # ---- group pool: the thread pool and parallel loops (tests/pool/group.sh) ----
 # shellcheck source=tests/pool/group.sh

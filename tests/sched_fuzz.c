@@ -180,7 +180,7 @@ static void compile(const File *file, const char *fn, const char *sched, int lev
     if (!d.nerrors && !sema_check(&c->arena, &c->prog, &d)) {
         c->fn = program_find_fn(&c->prog, fn);
         int ns = c->fn ? closure(&c->prog, c->fn, sub) : 0;
-        Program p = { sub, ns, c->prog.scheds, c->prog.nscheds };
+        Program p = { .fns = sub, .nfns = ns, .scheds = c->prog.scheds, .nscheds = c->prog.nscheds };
         if (!c->fn) diag_plain(&d, "sched_fuzz: no fn '%s'", fn);
         else n = lower_program(&c->arena, &p, &lfs, &d);
     }

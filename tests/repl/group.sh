@@ -1,7 +1,9 @@
 # tests/repl/group.sh - the `repl` group of tests/run.sh (sourced by it): the tdsl REPL.
 #   repl/NAME     tests/repl/NAME.in piped into $B/tdsl (stdout and stderr together)
 #                 must print exactly NAME.out; run in a scratch directory that
-#                 links examples/, so relative paths and saved files stay there.
+#                 links examples/ and tests/modules/ (as modtests/, with
+#                 TDSL_PATH=modtests/lib), so relative paths and saved files stay
+#                 there; the repository's path prints as ROOT.
 #                 Lines of :time have their measured numbers masked (<T>, <N>, <R>);
 #                 UPDATE_GOLDEN=1 rewrites the .out files.
 #   repl/inspect  :llvm and :asm (host code, so only their shape is checked)
@@ -21,7 +23,8 @@ repl_tdsl() {
 
 repl_scratch() {      # a fresh directory with examples/ linked; prints its path
     local dir=$OUT/repl/$1
-    rm -rf "$dir" && mkdir -p "$dir" && ln -s "$PWD/examples" "$dir/examples" && echo "$dir"
+    rm -rf "$dir" && mkdir -p "$dir" && ln -s "$PWD/examples" "$dir/examples" &&
+        ln -s "$PWD/tests/modules" "$dir/modtests" && echo "$dir"
 }
 
 # the numbers :time measures vary from run to run; its counts do not. ASan
@@ -65,7 +68,8 @@ case_repl() {
 repl_transcript() {
     local name=$1 tdsl=$2 dir=$3 in=$PWD/tests/repl/$1.in want=$PWD/tests/repl/$1.out got d
     got=$dir/$name.out
-    (cd "$dir" && repl_tdsl timeout "$TIMEOUT" "$tdsl" <"$in" 2>&1) | repl_mask >"$got"
+    (cd "$dir" && TDSL_PATH=modtests/lib repl_tdsl timeout "$TIMEOUT" "$tdsl" <"$in" 2>&1) | repl_mask |
+        sed "s|$PWD|ROOT|g" >"$got"
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
         cp "$got" "$want"
         echo "PASS repl/$name (updated tests/repl/$name.out)"

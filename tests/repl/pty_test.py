@@ -94,6 +94,14 @@ send("schedule matmul { C.spl\t")
 expect(r"C\.spl[^\n]*?it", what="tab completes C.spl to C.split (a schedule primitive)")
 send("(i, io, ii, 2) }\r")
 expect(PROMPT, what="the completed schedule is taken")
+# the keyword use, then a module on the search path (the in-tree stdlib/nn.tdsl);
+# Ctrl-C drops the line (nn's matmul would clash with examples/matmul.tdsl's)
+send("us\t")
+expect(r"us[^\n]*?e", what="tab completes us to use")
+send(" n\t")
+expect(r" n[^\n]*?n", what="tab completes use n to use nn (a module)")
+send("\x03")
+expect(PROMPT, what="a fresh prompt after Ctrl-C")
 
 # Ctrl-C at the prompt drops the line
 send("garbage(")

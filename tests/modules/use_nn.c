@@ -1,0 +1,18 @@
+/* use_nn.c - the harness of tests/modules/use_nn.tdsl: nn's matmul, twice. */
+#include "use_nn.h"
+#include <stdio.h>
+
+int main(void)
+{
+    float a[2][3] = { { 1, 2, 3 }, { 4, 5, 6 } }, b[3][2] = { { 1, 0 }, { 0, 1 }, { 1, 1 } }, c[2][2];
+    tdsl_tensor A = TDSL_F32(a, 2, 3), B = TDSL_F32(b, 3, 2), C = TDSL_F32(c, 2, 2);
+    int bad = mm_twice(&A, &B, &C);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            float s = 0;
+            for (int r = 0; r < 3; r++) s += a[i][r] * b[r][j];
+            bad |= c[i][j] != 2 * s;
+        }
+    puts(bad ? "use_nn: FAILED" : "use_nn: ok");
+    return bad;
+}
