@@ -216,7 +216,8 @@ bench-kernels: all bench-deps
 	@if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then \
 	  /usr/bin/python3 bench/kernels_torch.py > $(B)/bench/torch.txt || rm -f $(B)/bench/torch.txt; fi
 	$(B)/bench/kernels --out $(B)/bench --torch $(B)/bench/torch.txt
-	gnuplot -e "dat='$(B)/bench/kernels.dat'; png='$(B)/bench/kernels.png'" bench/kernels.gp
+	gnuplot -e "dat='$(B)/bench/kernels.dat'; png='$(B)/bench/kernels.png'; torch=$$([ -s $(B)/bench/torch.txt ] && echo 1 || echo 0)" \
+	  bench/kernels.gp
 	@echo "wrote $(B)/bench/kernels.md and $(B)/bench/kernels.png"
 
 # stdlib/nn.tdsl for x86-64-v3 and, every fn renamed NAME_host, for --target host
