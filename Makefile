@@ -18,7 +18,7 @@ LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wi
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 REPL_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard repl/*.c))
 
-.PHONY: all deps test-deps bench-deps test-build test test-asan demo bench clean fuzz-schedules format format-check format-deps install
+.PHONY: all deps test-deps bench-deps test-build test test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
@@ -34,11 +34,13 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS) >/dev/null; \
 	fi
 
-# OpenBLAS is only for make bench (matmul_bench compares with cblas_sgemm)
+# only for make bench: OpenBLAS (cblas_sgemm), oneDNN (bench/kernels.c), gnuplot (its chart)
 bench-deps:
-	@if [ ! -f /usr/include/x86_64-linux-gnu/cblas.h -a ! -f /usr/include/cblas.h ]; then \
-	  echo "installing libopenblas-dev"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev >/dev/null; \
+	@if [ ! -f /usr/include/x86_64-linux-gnu/cblas.h -a ! -f /usr/include/cblas.h ] || \
+	    [ ! -f /usr/include/oneapi/dnnl/dnnl.h ] || ! command -v gnuplot >/dev/null; then \
+	  echo "installing libopenblas-dev libdnnl-dev gnuplot-nox"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev \
+	    libdnnl-dev gnuplot-nox >/dev/null; \
 	fi
 
 # NumPy for the .npy and printing tests (tests/repl_values): make test installs it
@@ -212,6 +214,32 @@ bench: all bench-deps
 	@$(MAKE) --no-print-directory $(B)/bench/examples_bench
 	TDSL_NUM_THREADS=1 $(B)/bench/examples_bench
 	TDSL_NUM_THREADS=2 $(B)/bench/examples_bench
+	@$(MAKE) --no-print-directory bench-kernels
+
+# stdlib/nn.tdsl against OpenBLAS, oneDNN, the triad (and PyTorch where it
+# imports): build/bench/kernels.md and kernels.png
+bench-kernels: all bench-deps
+	@$(MAKE) --no-print-directory $(B)/bench/kernels
+	@rm -f $(B)/bench/torch.txt
+	@if /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then \
+	  /usr/bin/python3 bench/kernels_torch.py > $(B)/bench/torch.txt || rm -f $(B)/bench/torch.txt; fi
+	$(B)/bench/kernels --out $(B)/bench --torch $(B)/bench/torch.txt
+	gnuplot -e "dat='$(B)/bench/kernels.dat'; png='$(B)/bench/kernels.png'; torch=$$([ -s $(B)/bench/torch.txt ] && echo 1 || echo 0)" \
+	  bench/kernels.gp
+	@echo "wrote $(B)/bench/kernels.md and $(B)/bench/kernels.png"
+
+# stdlib/nn.tdsl for x86-64-v3 and, every fn renamed NAME_host, for --target host
+$(B)/bench/nn.o: stdlib/nn.tdsl $(B)/tdslc
+	@mkdir -p $(@D)
+	$(B)/tdslc $< -o $@ --header $(B)/bench/nn.h
+$(B)/bench/nn_host.o: stdlib/nn.tdsl $(B)/tdslc
+	@mkdir -p $(@D)
+	sed -E 's/^fn ([a-z0-9_]+)\(/fn \1_host(/; s/^schedule ([a-z0-9_]+)/schedule \1_host/' $< > $(B)/bench/nn_host.tdsl
+	$(B)/tdslc $(B)/bench/nn_host.tdsl --target host -o $@ --header $(B)/bench/nn_host.h
+KERNELS_SRC := bench/kernels.c bench/kernels_dnnl.c bench/kernels_table.c
+$(B)/bench/kernels: $(KERNELS_SRC) bench/kernels.h $(B)/bench/nn.o $(B)/bench/nn_host.o
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -fopenmp -I. -I$(B)/bench -o $@ $(KERNELS_SRC) $(B)/bench/nn.o \
+	  $(B)/bench/nn_host.o -ldnnl -lopenblas -lm -lpthread
 
 $(B)/bench/jit_time: bench/jit_time.c $(B)/libtdsl.a
 	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)

@@ -1,0 +1,374 @@
+/* nn_test.c - stdlib/nn.tdsl against plain C loops in double precision and
+ * against its own unscheduled form. nn_all.h comes from a file holding
+ * stdlib/nn.tdsl and a copy with the schedule blocks stripped and every fn
+ * renamed NAME_ref (tests/stdlib/group.sh makes it): a kernel must equal its
+ * _ref twin bit for bit, unless its schedule names rfactor (then within
+ * rounding). `nn_test gemm|rest|all` runs one part of the kernels. */
+#include "harness.h"
+#include "nn_all.h"
+
+/* got (float) against a double reference: |got - want| <= atol + rtol |want| */
+static void near(const char *what, const float *got, const double *want, size_t n, double rtol, double atol)
+{
+    size_t bad = 0, first = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!h_close(got[i], want[i], rtol, atol) && !bad++) first = i;
+    if (h_check(bad == 0)) return;
+    fprintf(stderr, "%s: %zu of %zu elements differ from the double reference; first at [%zu]: got %.9g, want %.9g\n",
+            what, bad, n, first, (double)got[first], want[first]);
+}
+
+/* the scheduled result against the unscheduled one: bit for bit unless the
+ * schedule names rfactor */
+static void twin(const char *what, const float *got, const float *ref, size_t n, bool rfactor, double atol)
+{
+    if (rfactor) check_close_f32(what, got, ref, n, 1e-5, atol);
+    else check_equal_f32(what, got, ref, n);
+}
+
+static float *rnd(size_t n)
+{
+    float *p = ALLOC(float, n);
+    fill_f32(p, n);
+    return p;
+}
+
+/* ---- gemm class ---- */
+
+static void t_matmul(int m, int k, int n)
+{
+    float *a = rnd((size_t)m * k), *b = rnd((size_t)k * n), *c = ALLOC(float, (size_t)m *n);
+    float *c2 = ALLOC(float, (size_t)m *n);
+    double *want = ALLOC(double, (size_t)m *n);
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int r = 0; r < k; r++) s += (double)a[(size_t)i * k + r] * b[(size_t)r * n + j];
+            want[(size_t)i * n + j] = s;
+        }
+    tdsl_tensor A = TDSL_F32(a, m, k), B = TDSL_F32(b, k, n), C = TDSL_F32(c, m, n), C2 = TDSL_F32(c2, m, n);
+    if (CHECK_OK(matmul(&A, &B, &C)) && CHECK_OK(matmul_ref(&A, &B, &C2))) {
+        near(LABEL("matmul %dx%dx%d", m, k, n), c, want, (size_t)m * n, 1e-5, 2e-6 * k + 1e-6);
+        twin(LABEL("matmul %dx%dx%d vs unscheduled", m, k, n), c, c2, (size_t)m * n, true, 2e-6 * k + 1e-6);
+    }
+    free(a), free(b), free(c), free(c2), free(want);
+}
+
+static void t_bmm(int bt, int m, int k, int n)
+{
+    size_t sa = (size_t)m * k, sb = (size_t)k * n, sc = (size_t)m * n;
+    float *a = rnd(bt * sa), *b = rnd(bt * sb), *c = ALLOC(float, bt *sc), *c2 = ALLOC(float, bt *sc);
+    double *want = ALLOC(double, bt *sc);
+    for (int p = 0; p < bt; p++)
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int r = 0; r < k; r++) s += (double)a[p * sa + (size_t)i * k + r] * b[p * sb + (size_t)r * n + j];
+                want[p * sc + (size_t)i * n + j] = s;
+            }
+    tdsl_tensor A = TDSL_F32(a, bt, m, k), B = TDSL_F32(b, bt, k, n);
+    tdsl_tensor C = TDSL_F32(c, bt, m, n), C2 = TDSL_F32(c2, bt, m, n);
+    if (CHECK_OK(bmm(&A, &B, &C)) && CHECK_OK(bmm_ref(&A, &B, &C2))) {
+        near(LABEL("bmm %dx%dx%dx%d", bt, m, k, n), c, want, bt * sc, 1e-5, 2e-6 * k + 1e-6);
+        twin(LABEL("bmm %dx%dx%dx%d vs unscheduled", bt, m, k, n), c, c2, bt * sc, true, 2e-6 * k + 1e-6);
+    }
+    free(a), free(b), free(c), free(c2), free(want);
+}
+
+typedef int (*LinearFn)(const tdsl_tensor *, const tdsl_tensor *, const tdsl_tensor *, tdsl_tensor *);
+
+static void t_linear(const char *name, LinearFn f, LinearFn ref, bool with_relu, int n, int k, int m)
+{
+    float *x = rnd((size_t)n * k), *w = rnd((size_t)m * k), *b = rnd(m);
+    float *y = ALLOC(float, (size_t)n *m), *y2 = ALLOC(float, (size_t)n *m);
+    double *want = ALLOC(double, (size_t)n *m);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++) {
+            double s = b[j];
+            for (int r = 0; r < k; r++) s += (double)x[(size_t)i * k + r] * w[(size_t)j * k + r];
+            want[(size_t)i * m + j] = with_relu && s < 0 ? 0 : s;
+        }
+    tdsl_tensor X = TDSL_F32(x, n, k), W = TDSL_F32(w, m, k), B = TDSL_F32(b, m);
+    tdsl_tensor Y = TDSL_F32(y, n, m), Y2 = TDSL_F32(y2, n, m);
+    if (CHECK_OK(f(&X, &W, &B, &Y)) && CHECK_OK(ref(&X, &W, &B, &Y2))) {
+        near(LABEL("%s %dx%d->%d", name, n, k, m), y, want, (size_t)n * m, 1e-5, 2e-6 * k + 1e-6);
+        twin(LABEL("%s %dx%d->%d vs unscheduled", name, n, k, m), y, y2, (size_t)n * m, true, 2e-6 * k + 1e-6);
+    }
+    free(x), free(w), free(b), free(y), free(y2), free(want);
+}
+
+/* O[oc, y, x] = B[oc] + sum K[oc, ci, dy, dx] I[ci, y + dy - 1, x + dx - 1];
+ * depthwise: oc = ci only (K is c x 3 x 3) */
+static double conv_at(const float *in, const float *k, int c, int h, int w, int oc, int y, int x, bool dw)
+{
+    double s = 0;
+    for (int ci = dw ? oc : 0; ci < (dw ? oc + 1 : c); ci++)
+        for (int dy = 0; dy < 3; dy++)
+            for (int dx = 0; dx < 3; dx++) {
+                int yy = y + dy - 1, xx = x + dx - 1;
+                if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                size_t ki = dw ? (size_t)oc * 9 : ((size_t)oc * c + ci) * 9;
+                s += (double)in[((size_t)ci * h + yy) * w + xx] * k[ki + dy * 3 + dx];
+            }
+    return s;
+}
+
+static void t_conv3x3(int c, int h, int w, int o)
+{
+    size_t so = (size_t)o * h * w;
+    float *in = rnd((size_t)c * h * w), *k = rnd((size_t)o * c * 9), *b = rnd(o);
+    float *out = ALLOC(float, so), *out2 = ALLOC(float, so);
+    double *want = ALLOC(double, so);
+    for (int oc = 0; oc < o; oc++)
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                want[((size_t)oc * h + y) * w + x] = b[oc] + conv_at(in, k, c, h, w, oc, y, x, false);
+    tdsl_tensor I = TDSL_F32(in, c, h, w), K = TDSL_F32(k, o, c, 3, 3), B = TDSL_F32(b, o);
+    tdsl_tensor O = TDSL_F32(out, o, h, w), O2 = TDSL_F32(out2, o, h, w);
+    if (CHECK_OK(conv3x3(&I, &K, &B, &O)) && CHECK_OK(conv3x3_ref(&I, &K, &B, &O2))) {
+        near(LABEL("conv3x3 c=%d %dx%d o=%d", c, h, w, o), out, want, so, 1e-5, 2e-5 * c + 1e-6);
+        twin(LABEL("conv3x3 c=%d %dx%d o=%d vs unscheduled", c, h, w, o), out, out2, so, false, 0);
+    }
+    free(in), free(k), free(b), free(out), free(out2), free(want);
+}
+
+static void t_depthwise(int c, int h, int w)
+{
+    size_t so = (size_t)c * h * w;
+    float *in = rnd(so), *k = rnd((size_t)c * 9), *b = rnd(c), *out = ALLOC(float, so), *out2 = ALLOC(float, so);
+    double *want = ALLOC(double, so);
+    for (int ci = 0; ci < c; ci++)
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                want[((size_t)ci * h + y) * w + x] = b[ci] + conv_at(in, k, c, h, w, ci, y, x, true);
+    tdsl_tensor I = TDSL_F32(in, c, h, w), K = TDSL_F32(k, c, 3, 3), B = TDSL_F32(b, c);
+    tdsl_tensor O = TDSL_F32(out, c, h, w), O2 = TDSL_F32(out2, c, h, w);
+    if (CHECK_OK(depthwise3x3(&I, &K, &B, &O)) && CHECK_OK(depthwise3x3_ref(&I, &K, &B, &O2))) {
+        near(LABEL("depthwise3x3 c=%d %dx%d", c, h, w), out, want, so, 1e-5, 1e-5);
+        twin(LABEL("depthwise3x3 c=%d %dx%d vs unscheduled", c, h, w), out, out2, so, false, 0);
+    }
+    free(in), free(k), free(b), free(out), free(out2), free(want);
+}
+
+static void t_conv1x1(int c, int h, int w, int o)
+{
+    size_t hw = (size_t)h * w, so = (size_t)o * hw;
+    float *in = rnd(c * hw), *k = rnd((size_t)o * c), *b = rnd(o), *out = ALLOC(float, so), *out2 = ALLOC(float, so);
+    double *want = ALLOC(double, so);
+    for (int oc = 0; oc < o; oc++)
+        for (size_t p = 0; p < hw; p++) {
+            double s = b[oc];
+            for (int ci = 0; ci < c; ci++) s += (double)k[(size_t)oc * c + ci] * in[ci * hw + p];
+            want[oc * hw + p] = s;
+        }
+    tdsl_tensor I = TDSL_F32(in, c, h, w), K = TDSL_F32(k, o, c), B = TDSL_F32(b, o);
+    tdsl_tensor O = TDSL_F32(out, o, h, w), O2 = TDSL_F32(out2, o, h, w);
+    if (CHECK_OK(conv1x1(&I, &K, &B, &O)) && CHECK_OK(conv1x1_ref(&I, &K, &B, &O2))) {
+        near(LABEL("conv1x1 c=%d %dx%d o=%d", c, h, w, o), out, want, so, 1e-5, 2e-6 * c + 1e-6);
+        twin(LABEL("conv1x1 c=%d %dx%d o=%d vs unscheduled", c, h, w, o), out, out2, so, true, 2e-6 * c + 1e-6);
+    }
+    free(in), free(k), free(b), free(out), free(out2), free(want);
+}
+
+static void part_gemm(void)
+{
+    static const int mm[][3] = { { 1, 1, 1 }, { 7, 13, 37 }, { 37, 300, 19 }, { 64, 64, 64 }, { 139, 263, 1043 } };
+    for (size_t q = 0; q < sizeof mm / sizeof mm[0]; q++) t_matmul(mm[q][0], mm[q][1], mm[q][2]);
+    t_bmm(1, 1, 1, 1), t_bmm(3, 7, 13, 37), t_bmm(2, 64, 64, 64), t_bmm(2, 139, 260, 21);
+    static const int lin[][3] = { { 1, 1, 1 }, { 7, 13, 37 }, { 37, 300, 71 }, { 64, 784, 128 }, { 270, 260, 130 } };
+    for (size_t q = 0; q < sizeof lin / sizeof lin[0]; q++) {
+        t_linear("linear", linear, linear_ref, false, lin[q][0], lin[q][1], lin[q][2]);
+        t_linear("linear_relu", linear_relu, linear_relu_ref, true, lin[q][0], lin[q][1], lin[q][2]);
+    }
+    t_conv3x3(1, 1, 1, 1), t_conv3x3(3, 7, 5, 7), t_conv3x3(5, 9, 13, 37), t_conv3x3(16, 14, 14, 32);
+    t_conv1x1(1, 1, 1, 1), t_conv1x1(7, 5, 37, 13), t_conv1x1(5, 3, 7, 53), t_conv1x1(64, 14, 14, 64);
+    t_depthwise(1, 1, 1), t_depthwise(3, 7, 37), t_depthwise(16, 14, 14);
+}
+
+/* ---- row kernels: X [n, d] (and G, B [d], or Z [n, d]) -> Y [n, d] ---- */
+
+typedef void (*RowWant)(const float *x, const float *g, const float *b, double *y, int d);
+
+static void w_softmax(const float *x, const float *g, const float *b, double *y, int d)
+{
+    (void)g, (void)b;
+    double mx = x[0], s = 0;
+    for (int j = 1; j < d; j++) mx = x[j] > mx ? x[j] : mx;
+    for (int j = 0; j < d; j++) s += exp(x[j] - mx);
+    for (int j = 0; j < d; j++) y[j] = exp(x[j] - mx) / s;
+}
+static void w_log_softmax(const float *x, const float *g, const float *b, double *y, int d)
+{
+    (void)g, (void)b;
+    double mx = x[0], s = 0;
+    for (int j = 1; j < d; j++) mx = x[j] > mx ? x[j] : mx;
+    for (int j = 0; j < d; j++) s += exp(x[j] - mx);
+    for (int j = 0; j < d; j++) y[j] = x[j] - mx - log(s);
+}
+static void w_layernorm(const float *x, const float *g, const float *b, double *y, int d)
+{
+    double mu = 0, v = 0;
+    for (int j = 0; j < d; j++) mu += x[j];
+    mu /= d;
+    for (int j = 0; j < d; j++) v += (x[j] - mu) * (x[j] - mu);
+    double r = 1 / sqrt(v / d + 1e-5);
+    for (int j = 0; j < d; j++) y[j] = (x[j] - mu) * r * g[j] + b[j];
+}
+static void w_rmsnorm(const float *x, const float *g, const float *b, double *y, int d)
+{
+    (void)b;
+    double s = 0;
+    for (int j = 0; j < d; j++) s += (double)x[j] * x[j];
+    double r = 1 / sqrt(s / d + 1e-5);
+    for (int j = 0; j < d; j++) y[j] = x[j] * r * g[j];
+}
+/* elementwise: g is B (rows) or Z's row (add) */
+#define W_EACH(name, expr)                                                             \
+    static void name(const float *x, const float *g, const float *b, double *y, int d) \
+    {                                                                                  \
+        (void)g, (void)b;                                                              \
+        for (int j = 0; j < d; j++) {                                                  \
+            double v = x[j];                                                           \
+            y[j] = (expr);                                                             \
+        }                                                                              \
+    }
+W_EACH(w_gelu, 0.5 * v * (1 + erf(v / sqrt(2.0))))
+W_EACH(w_relu, v > 0 ? v : 0)
+W_EACH(w_sigmoid, 1 / (1 + exp(-v)))
+W_EACH(w_tanh, tanh(v))
+W_EACH(w_add, v + g[j])
+W_EACH(w_mul, v *g[j])
+
+typedef int (*Fn2)(const tdsl_tensor *, tdsl_tensor *);
+typedef int (*Fn3)(const tdsl_tensor *, const tdsl_tensor *, tdsl_tensor *);
+typedef int (*Fn4)(const tdsl_tensor *, const tdsl_tensor *, const tdsl_tensor *, tdsl_tensor *);
+
+/* args: 0 X; 1 X, G[d]; 2 X, G[d], B[d]; 3 X, Z[n, d] */
+typedef struct RowK {
+    const char *name;
+    void *fn, *ref;
+    int args;
+    bool rfactor;
+    double rtol, atol;
+    RowWant want;
+} RowK;
+
+
+static int row_call(const RowK *k, void *fn, int n, int d, float *x, float *g, float *b, float *y)
+{
+    tdsl_tensor X = TDSL_F32(x, n, d), G = TDSL_F32(g, d), B = TDSL_F32(b, d), Z = TDSL_F32(g, n, d);
+    tdsl_tensor Y = TDSL_F32(y, n, d);
+    switch (k->args) {
+    case 0: return ((Fn2)fn)(&X, &Y);
+    case 1: return ((Fn3)fn)(&X, &G, &Y);
+    case 2: return ((Fn4)fn)(&X, &G, &B, &Y);
+    default: return ((Fn3)fn)(&X, &Z, &Y);
+    }
+}
+
+static void t_row(const RowK *k, int n, int d)
+{
+    size_t nd = (size_t)n * d;
+    float *x = rnd(nd), *g = rnd(k->args == 3 ? nd : (size_t)d), *b = rnd(d);
+    float *y = ALLOC(float, nd), *y2 = ALLOC(float, nd);
+    double *want = ALLOC(double, nd);
+    for (int i = 0; i < n; i++)
+        k->want(x + (size_t)i * d, k->args == 3 ? g + (size_t)i * d : g, b, want + (size_t)i * d, d);
+    if (CHECK_OK(row_call(k, k->fn, n, d, x, g, b, y)) && CHECK_OK(row_call(k, k->ref, n, d, x, g, b, y2))) {
+        near(LABEL("%s %dx%d", k->name, n, d), y, want, nd, k->rtol, k->atol);
+        twin(LABEL("%s %dx%d vs unscheduled", k->name, n, d), y, y2, nd, k->rfactor, k->atol);
+    }
+    free(x), free(g), free(b), free(y), free(y2), free(want);
+}
+
+/* ---- pooling (I is c x 2h x 2w, passed as c x h x 2 x w x 2), transpose ---- */
+
+static void t_pool(bool avg, int c, int h, int w)
+{
+    size_t so = (size_t)c * h * w;
+    float *in = rnd(so * 4), *out = ALLOC(float, so), *out2 = ALLOC(float, so);
+    double *want = ALLOC(double, so);
+    for (int ci = 0; ci < c; ci++)
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                const float *p = in + ((size_t)ci * 2 * h + 2 * y) * 2 * w + 2 * x;
+                double a = p[0], b = p[1], e = p[2 * w], f = p[2 * w + 1];
+                double mx = fmax(fmax(a, b), fmax(e, f));
+                want[((size_t)ci * h + y) * w + x] = avg ? (a + b + e + f) / 4 : mx;
+            }
+    tdsl_tensor I = TDSL_F32(in, c, h, 2, w, 2), O = TDSL_F32(out, c, h, w), O2 = TDSL_F32(out2, c, h, w);
+    const char *name = avg ? "avgpool2x2" : "maxpool2x2";
+    int rc = avg ? avgpool2x2(&I, &O) : maxpool2x2(&I, &O);
+    int rc2 = avg ? avgpool2x2_ref(&I, &O2) : maxpool2x2_ref(&I, &O2);
+    if (CHECK_OK(rc) && CHECK_OK(rc2)) {
+        near(LABEL("%s c=%d %dx%d", name, c, 2 * h, 2 * w), out, want, so, 1e-6, 1e-7);
+        twin(LABEL("%s c=%d %dx%d vs unscheduled", name, c, 2 * h, 2 * w), out, out2, so, false, 0);
+    }
+    free(in), free(out), free(out2), free(want);
+}
+
+static void t_gap(int c, int h, int w)
+{
+    size_t hw = (size_t)h * w;
+    float *in = rnd(c * hw), *out = ALLOC(float, c), *out2 = ALLOC(float, c);
+    double *want = ALLOC(double, c);
+    for (int ci = 0; ci < c; ci++) {
+        double s = 0;
+        for (size_t p = 0; p < hw; p++) s += in[ci * hw + p];
+        want[ci] = s / (double)hw;
+    }
+    tdsl_tensor I = TDSL_F32(in, c, h, w), O = TDSL_F32(out, c), O2 = TDSL_F32(out2, c);
+    if (CHECK_OK(global_avgpool(&I, &O)) && CHECK_OK(global_avgpool_ref(&I, &O2))) {
+        near(LABEL("global_avgpool c=%d %dx%d", c, h, w), out, want, c, 1e-5, 1e-6);
+        twin(LABEL("global_avgpool c=%d %dx%d vs unscheduled", c, h, w), out, out2, c, false, 0);
+    }
+    free(in), free(out), free(out2), free(want);
+}
+
+static void t_transpose(int n, int d)
+{
+    size_t nd = (size_t)n * d;
+    float *x = rnd(nd), *y = ALLOC(float, nd), *y2 = ALLOC(float, nd);
+    double *want = ALLOC(double, nd);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < d; j++) want[(size_t)j * n + i] = x[(size_t)i * d + j];
+    tdsl_tensor X = TDSL_F32(x, n, d), Y = TDSL_F32(y, d, n), Y2 = TDSL_F32(y2, d, n);
+    if (CHECK_OK(transpose(&X, &Y)) && CHECK_OK(transpose_ref(&X, &Y2))) {
+        near(LABEL("transpose %dx%d", n, d), y, want, nd, 0, 0);
+        twin(LABEL("transpose %dx%d vs unscheduled", n, d), y, y2, nd, false, 0);
+    }
+    free(x), free(y), free(y2), free(want);
+}
+
+static void part_rest(void)
+{
+    static const int rows[][2] = { { 1, 1 }, { 7, 37 }, { 37, 1001 }, { 64, 256 } };
+    const RowK rowk[] = {
+                            /* not static: under the JIT the entry points are lookups */
+        { "softmax", (void *)softmax, (void *)softmax_ref, 0, true, 1e-5, 1e-7, w_softmax },
+        { "log_softmax", (void *)log_softmax, (void *)log_softmax_ref, 0, true, 1e-5, 1e-5, w_log_softmax },
+        { "layernorm", (void *)layernorm, (void *)layernorm_ref, 2, true, 1e-4, 1e-5, w_layernorm },
+        { "rmsnorm", (void *)rmsnorm, (void *)rmsnorm_ref, 1, true, 1e-4, 1e-5, w_rmsnorm },
+        { "gelu", (void *)gelu, (void *)gelu_ref, 0, false, 1e-5, 1e-6, w_gelu },
+        { "relu", (void *)relu, (void *)relu_ref, 0, false, 0, 0, w_relu },
+        { "sigmoid", (void *)sigmoid, (void *)sigmoid_ref, 0, false, 1e-5, 1e-6, w_sigmoid },
+        { "tanh_act", (void *)tanh_act, (void *)tanh_act_ref, 0, false, 1e-5, 1e-6, w_tanh },
+        { "add_rows", (void *)add_rows, (void *)add_rows_ref, 1, false, 1e-6, 1e-7, w_add },
+        { "mul_rows", (void *)mul_rows, (void *)mul_rows_ref, 1, false, 1e-6, 1e-7, w_mul },
+        { "add", (void *)add, (void *)add_ref, 3, false, 1e-6, 1e-7, w_add },
+    };
+    for (size_t q = 0; q < sizeof rowk / sizeof rowk[0]; q++)
+        for (size_t s = 0; s < sizeof rows / sizeof rows[0]; s++) t_row(&rowk[q], rows[s][0], rows[s][1]);
+    for (int avg = 0; avg < 2; avg++) t_pool(avg, 1, 1, 1), t_pool(avg, 3, 7, 37), t_pool(avg, 16, 14, 14);
+    t_gap(1, 1, 1), t_gap(3, 7, 37), t_gap(64, 7, 7);
+    t_transpose(1, 1), t_transpose(7, 37), t_transpose(37, 13), t_transpose(64, 128);
+}
+
+int main(int argc, char **argv)
+{
+    const char *part = argc > 1 ? argv[1] : "all";
+    harness_init();
+    if (strcmp(part, "rest")) part_gemm();
+    if (strcmp(part, "gemm")) part_rest();
+    return harness_done(LABEL("nn %s", part));
+}
