@@ -219,6 +219,17 @@ static bool widen(Lower *L, Range *acc, const Range *r, int ndim)
     return true;
 }
 
+/* The tensors of the stages that are inlined: region analysis follows reads
+ * of them into their values. */
+static const Tensor **inlined(Lower *L, int *n)
+{
+    const Tensor **t = ARENA_ARRAY(L->a, const Tensor *, L->fs->nstages + 1);
+    *n = 0;
+    for (int i = 0; i < L->fs->nstages; i++)
+        if (L->fs->stages[i]->place == PLACE_INLINE) t[(*n)++] = L->fs->stages[i]->t;
+    return t;
+}
+
 /* What one iteration of n's loop (those in `bound` fixed) reads of tensor t
  * (or of the rfactor stage rf), unclamped; false if unknown. */
 static bool raw_reads(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SStage *rf, Range *out)
@@ -238,8 +249,9 @@ static bool raw_reads(Lower *L, Nest *n, const bool *bound, const Tensor *t, con
         out[nidx].hi = aff_const(L->a, e->ival - 1);
         return true;
     }
-    if (sched_reads(L->fs, st->value, t, SCHED_READS_INLINED_ONLY)) return false;
-    return bounds_region_read(L->a, fn, st->value, idx, nidx, rv, t, out);
+    int ni;
+    const Tensor **in = inlined(L, &ni);
+    return bounds_region_read(L->a, fn, st->value, idx, nidx, rv, t, in, ni, out);
 }
 
 Box region_read(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SStage *self, Box whole)
@@ -259,7 +271,6 @@ Box region_read(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SSt
         if (!after || c == self || h->place != PLACE_AT || h->at != n->st || h->at_var != self->at_var ||
             !sched_reads(L->fs, c->value, t, SCHED_READS_ANY))
             continue;
-        if (sched_reads(L->fs, c->value, t, SCHED_READS_INLINED_ONLY)) return whole;
         /* c's region here: an rfactor stage's is its parent's plus the factored dim */
         const SStage *ct = c->t ? c : c->rf_of;
         Box cb = region_read(L, n, bound, ct->t, ct, region_whole(L, ct, ct->t));
@@ -270,7 +281,10 @@ Box region_read(Lower *L, Nest *n, const bool *bound, const Tensor *t, const SSt
             idx[k].lo = cb.amin[k];
             idx[k].hi = aff_add_const(L->a, aff_add(L->a, cb.amin[k], cb.aspan[k]), -1);
         }
-        if (!bounds_region_read(L->a, L->fn, c->value, idx, nidx, NULL, t, r) || !widen(L, acc, r, nd)) return whole;
+        int ni;
+        const Tensor **in = inlined(L, &ni);
+        if (!bounds_region_read(L->a, L->fn, c->value, idx, nidx, NULL, t, in, ni, r) || !widen(L, acc, r, nd))
+            return whole;
     }
     for (int k = 0; k < nd; k++)
         if (!acc[k].lo) return whole;

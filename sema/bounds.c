@@ -194,6 +194,8 @@ typedef struct Walk {
     bool ok;
     const Tensor *only; /* bounds_region_read: collect reads of this tensor into out, prove nothing */
     Range *out;
+    const Tensor *const *through;   /* ... following reads of these (inlined stages) into their values */
+    int nthrough;
 } Walk;
 
 static int tensor_pos(Ctx *c, const Tensor *t)
@@ -259,12 +261,43 @@ static void collect_access(Walk *w, Env *env, const Expr *e)
     }
 }
 
+static void walk(Walk *w, Env *env, const Expr *e);
+
+/* bounds_region_read: the reads inside the value of an inlined stage read
+ * here, its index vars ranging over what this access's indices reach. */
+static void walk_through(Walk *w, Env *env, const Expr *e)
+{
+    Ctx *c = w->c;
+    const Tensor *t = e->tensor;
+    Env in = env_copy(c, env);
+    in.nidx = t->ndim;
+    in.idx = ARENA_ARRAY(c->a, Range, t->ndim ? t->ndim : 1);
+    for (int k = 0; k < t->ndim; k++) {
+        bool ok = true;
+        Affine *lin = k < e->nargs ? bounds_linear(c, e->args[k], &ok) : NULL;
+        if (!ok || !lin || !eval_range(c, env, lin, &in.idx[k])) {
+            w->ok = false;
+            return;
+        }
+        add_fact(c, &in, &in.idx[k]);
+    }
+    walk(w, &in, t->def->value);
+}
+
+static bool followed(const Walk *w, const Tensor *t)
+{
+    for (int i = 0; i < w->nthrough; i++)
+        if (w->through[i] == t) return true;
+    return false;
+}
+
 static void visit_access(Walk *w, Env *env, const Expr *e)
 {
     Ctx *c = w->c;
     Tensor *t = e->tensor;
     if (w->only) {
         if (t == w->only) collect_access(w, env, e);
+        else if (t && followed(w, t)) walk_through(w, env, e);
         return;
     }
     const char *const *names = names_sizes(c);
@@ -425,10 +458,10 @@ bool bounds_prove_fn(Ctx *c)
 }
 
 bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv, const Tensor *of,
-                        Range *out)
+                        const Tensor *const *through, int nthrough, Range *out)
 {
     Ctx c = { .a = a, .fn = fn };
-    Walk w = { .c = &c, .ok = true, .only = of, .out = out };
+    Walk w = { .c = &c, .ok = true, .only = of, .out = out, .through = through, .nthrough = nthrough };
     for (int k = 0; k < of->ndim; k++) out[k] = (Range){ 0 };
     Env env = { .nidx = nidx, .nrv = fn->nrvars };
     env.idx = ARENA_ARRAY(a, Range, nidx ? nidx : 1);

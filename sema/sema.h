@@ -13,9 +13,10 @@ int sema_check(Arena *a, Program *prog, Diag *d);
  * is not pinned: the var takes its own range) over theirs. The bounds are
  * affine over size vars and any extra symbols (ids >= fn->nsizevars, each
  * >= 0) the ranges use. The same interval analysis that proves bounds.
- * False if e does not read `of` or two reads cannot be ordered. */
+ * Reads of the tensors in through[] (inlined stages) are followed into
+ * their values. False if e does not read `of` or two reads cannot be ordered. */
 bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv, const Tensor *of,
-                        Range *out);
+                        const Tensor *const *through, int nthrough, Range *out);
 /* Widens acc (empty: a NULL lo) to cover r; false, leaving acc as it was,
  * if the two cannot be ordered symbolically or r's bounds overflowed. */
 bool bounds_widen(Arena *a, Range *acc, const Range *r);

@@ -300,7 +300,7 @@ const char *sched_bad(Model *m, int kind)
         return NULL;
     case 34: {
         if (!s || !s->rf_done) return NULL;
-        const SStage *f = NULL;
+        SStage *f = NULL;
         for (int i = 0; i < m->ns; i++)
             if (m->st[i].rf_made && m->st[i].cons[0] == (int)(s - m->st)) f = &m->st[i];
         int r = -1;
@@ -308,6 +308,7 @@ const char *sched_bad(Model *m, int kind)
             if (s->loops[i].red) r = i;
         if (!f || r < 0) return NULL;
         draw_prim(m, f->name, "compute_at(%s, %s)", s->name, s->loops[r].name);
+        f->placed_at = true;    /* no later legal compute_at replaces this one */
         return "compute_at of an rfactor stage inside the loop that reduces it";
     }
     case 36:
