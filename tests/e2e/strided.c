@@ -128,6 +128,34 @@ static void run_pool_odd(int c, int h, int w)
     free(in), free(out), free(ref);
 }
 
+static void run_pool3s2_relu(int c, int h, int w)
+{
+    int oh = out_len(h, 3), ow = out_len(w, 3);
+    size_t n = (size_t)c * oh * ow;
+    float *in = ALLOC(float, c *h *w), *relu = ALLOC(float, c *h *w);
+    float *out = ALLOC(float, n), *outs = ALLOC(float, n), *ref = ALLOC(float, n);
+    fill_f32(in, (size_t)c * h * w);
+    for (size_t i = 0; i < (size_t)c * h * w; i++) relu[i] = fmaxf(in[i], 0.0f);
+    ref_maxpool(relu, ref, c, h, w, 3);
+    tdsl_tensor I = TDSL_F32(in, c, h, w), O = TDSL_F32(out, c, oh, ow), OS = TDSL_F32(outs, c, oh, ow);
+    if (CHECK_OK(pool3s2_relu(&I, &O))) check_equal_f32(LABEL("pool3s2_relu c=%d h=%d w=%d", c, h, w), out, ref, n);
+    if (CHECK_OK(pool3s2_relu_s(&I, &OS)))
+        check_equal_f32(LABEL("pool3s2_relu_s c=%d h=%d w=%d", c, h, w), outs, out, n);
+    free(in), free(relu), free(out), free(outs), free(ref);
+}
+
+static void run_halves(int n)
+{
+    float a[64], b[32], cc[32], ref[32];
+    fill_f32(a, 64);
+    fill_f32(b, 32);
+    for (int i = 0; i < n / 2; i++) ref[i] = a[2 * i + 1] + b[i];
+    tdsl_tensor A = TDSL_F32(a, n), B = TDSL_F32(b, n / 2), C = TDSL_F32(cc, n / 2);
+    if (CHECK_OK(halves(&A, &B, &C))) check_equal_f32(LABEL("halves n=%d", n), cc, ref, (size_t)(n / 2));
+    tdsl_tensor B2 = TDSL_F32(b, n / 2 + 1);
+    EXPECT_CODE(halves(&A, &B2, &C), TDSL_ERR_SHAPE, 1, 0);
+}
+
 /* dims that do not fit: an odd extent for 2 * h, a window larger than the
  * input, a result of the wrong derived extent; nothing is written */
 static void entry_errors(void)
@@ -185,6 +213,9 @@ int main(void)
     run_pool4(1, 1, 0);
     run_pool_odd(2, 1, 3);
     run_pool_odd(3, 6, 10);
+    for (int h = 3; h <= 12; h += 3) run_pool3s2_relu(2, h, 2 * h + 1);
+    run_pool3s2_relu(3, 40, 37);
+    for (int n = 0; n <= 9; n++) run_halves(n);
     entry_errors();
     return harness_done("strided");
 }
