@@ -112,7 +112,10 @@ void aff_print(FILE *out, const Affine *x, const char *const *names)
         else if (c < 0) fputc('-', out);
         int64_t m = c < 0 ? -c : c;
         if (m != 1) fprintf(out, "%lld*", (long long)m);
-        fputs(names ? names[x->var[i]] : "?", out);
+        const char *name = names ? names[x->var[i]] : "?";
+        /* a derived size var is named like "(h - 1) / 2": 2*((h - 1) / 2) */
+        bool paren = strchr(name, ' ') && (m != 1 || (first && c < 0));
+        fprintf(out, paren ? "(%s)" : "%s", name);
         first = false;
     }
     if (first) fprintf(out, "%lld", (long long)x->c);

@@ -33,7 +33,8 @@ bool aff_equal(const Affine *x, const Affine *y);
 bool aff_provably_nonneg(const Affine *x);
 /* -1: x <= y always, 1: x >= y always, 0 equal, 2 unknown */
 int aff_compare(Arena *a, const Affine *x, const Affine *y);
-/* Prints like "h - 2" using the given size var names. */
+/* Prints like "h - 2" using the given size var names (a name with a space,
+ * a derived size var like "(h - 1) / 2", is parenthesised where needed). */
 void aff_print(FILE *out, const Affine *x, const char *const *names);
 char *aff_str(Arena *a, const Affine *x, const char *const *names);
 

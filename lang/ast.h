@@ -172,9 +172,16 @@ struct Stage {
     struct Affine **call_sizes; /* ST_CALL: callee size vars in the caller's terms */
 };
 
+/* A size variable: bound from an argument's shape, or derived (div > 0): a
+ * shape wrote `num / div`, floor division by a positive constant, and the
+ * entry point computes it from the size vars num uses (all of lower id).
+ * Every size var is >= 0 wherever a kernel runs: the entry point rejects a
+ * derived one whose num is negative. */
 typedef struct SizeVar {
     const char *name;
     Span span;
+    struct Affine *num;     /* derived: the numerator, else NULL */
+    int64_t div;            /* derived: the divisor (> 0), else 0 */
 } SizeVar;
 
 struct Fn {
@@ -192,6 +199,8 @@ struct Fn {
     Tensor **locals;
     int nlocals;       /* every non-param tensor, in evaluation order */
     int nrvars;
+    struct Affine **nonneg;             /* forms over size vars the entry point checks >= 0: the */
+    int nnonneg;                        /* numerators of derived sizes of callees, in its terms */
     bool checked;                       /* passed sema */
 };
 

@@ -243,6 +243,7 @@ static const char *math_name(MathFn f)
 
 static int prec_of(const LExpr *e)
 {
+    if (e->kind == LX_VAR && strchr(e->var->name, ' ')) return 5;  /* a derived size var, "(h - 1) / 2" */
     if (e->kind != LX_BINARY) return 10;
     switch (e->op) {
     case OP_OR: return 1;

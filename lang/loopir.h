@@ -94,15 +94,21 @@ struct LStmt {
     LExpr **call_args;  /* LS_CALL: one per callee param (NULL for tensors), then one per callee size var */
 };
 
-/* How the entry point binds and checks shapes, in order. For each tensor
- * argument dim: either bind size var `bind` = shape - bind_offset (first
- * occurrence), or check that the shape equals `expect`. */
+/* How the entry point binds and checks shapes, in order. Either bind size
+ * var `bind` from argument dim (arg, dim) = bind_scale * bind + bind_offset
+ * (shape - bind_offset >= 0 and a multiple of bind_scale, else TDSL_ERR_NEGATIVE
+ * / TDSL_ERR_SHAPE at that dim); or, when div > 0, bind the derived size var
+ * `bind` = expect / div where expect >= 0 (else TDSL_ERR_NEGATIVE at (arg, dim),
+ * the dim that bound expect's first size var); or, when bind < 0 and div > 0,
+ * check that expect >= 0 (likewise); or check that the shape equals `expect`. */
 typedef struct ShapeCheck {
     int arg;            /* 0..nparams-1 params, then nparams.. results */
     int dim;
     int bind;           /* size var id, or -1 */
     int64_t bind_offset;
-    LExpr *expect;      /* when bind < 0: expected extent over bound size vars */
+    LExpr *expect;      /* bind < 0: expected extent over bound size vars; div > 0: the numerator */
+    int64_t bind_scale; /* >= 1 when binding from a dim */
+    int64_t div;        /* > 0: `bind` is derived, expect / div; with bind < 0: expect >= 0 */
 } ShapeCheck;
 
 /* A lowered fn. ABI of its kernel: i32 kernel(params in fn order (tensor: data

@@ -137,6 +137,28 @@ static void check_bytes(Entry *e, int a)
     free(dim_ovf);
 }
 
+/* Size var c->bind from its dim: (shape - offset) / scale, exact and >= 0;
+ * or, derived, numerator / div with the numerator >= 0 (floor division). */
+static void bind_size(Entry *e, const LFunc *f, const ShapeCheck *c, LLVMValueRef *sizes)
+{
+    CgModule *m = e->m;
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef big = NULL, v;
+    if (c->div > 0) v = cg_size_expr(m, e->fn, sizes, f->nsizes, c->expect, &big);
+    else v = cg_iarith_ovf(m, OP_SUB, e->shape[c->arg][c->dim], i64c(m, c->bind_offset), &big);
+    if (big) check(e, LLVMBuildNot(B, big, ""), err_code(TDSL_ERR_SIZE, c->arg, c->dim));
+    check(e, LLVMBuildICmp(B, LLVMIntSGE, v, i64c(m, 0), ""), err_code(TDSL_ERR_NEGATIVE, c->arg, c->dim));
+    if (c->div > 1) {
+        v = LLVMBuildSDiv(B, v, i64c(m, c->div), "");   /* v >= 0: floor */
+    } else if (c->bind_scale > 1) {
+        LLVMValueRef rem = LLVMBuildSRem(B, v, i64c(m, c->bind_scale), "");
+        check(e, LLVMBuildICmp(B, LLVMIntEQ, rem, i64c(m, 0), ""), err_code(TDSL_ERR_SHAPE, c->arg, c->dim));
+        v = LLVMBuildExactSDiv(B, v, i64c(m, c->bind_scale), "");
+    }
+    sizes[c->bind] = v;
+    LLVMSetValueName2(v, f->sizes[c->bind]->name, strlen(f->sizes[c->bind]->name));
+}
+
 /* Nonnegative extents whose byte counts fit, then size vars from the
  * extents, in the order lowering chose. */
 static void bind_sizes(Entry *e, const LFunc *f, LLVMValueRef *sizes)
@@ -156,20 +178,18 @@ static void bind_sizes(Entry *e, const LFunc *f, LLVMValueRef *sizes)
             cg_internal_error(m, "shape check of a non-tensor argument");
             return;
         }
-        LLVMValueRef sh = e->shape[c->arg][c->dim];
         if (c->bind >= 0) {
             if (c->bind >= f->nsizes) {
                 cg_internal_error(m, "shape check binds an unknown size var");
                 return;
             }
-            LLVMValueRef big = NULL;
-            LLVMValueRef v = cg_iarith_ovf(m, OP_SUB, sh, i64c(m, c->bind_offset), &big);
-            check(e, LLVMBuildNot(B, big, ""), err_code(TDSL_ERR_SIZE, c->arg, c->dim));
-            check(e, LLVMBuildICmp(B, LLVMIntSGE, v, i64c(m, 0), ""), err_code(TDSL_ERR_NEGATIVE, c->arg, c->dim));
-            sizes[c->bind] = v;
-            LLVMSetValueName2(v, f->sizes[c->bind]->name, strlen(f->sizes[c->bind]->name));
+            bind_size(e, f, c, sizes);
+        } else if (c->div > 0) {
+            LLVMValueRef big = NULL, x = cg_size_expr(m, e->fn, sizes, f->nsizes, c->expect, &big);
+            if (big) check(e, LLVMBuildNot(B, big, ""), err_code(TDSL_ERR_SIZE, c->arg, c->dim));
+            check(e, LLVMBuildICmp(B, LLVMIntSGE, x, i64c(m, 0), ""), err_code(TDSL_ERR_NEGATIVE, c->arg, c->dim));
         } else {
-            LLVMValueRef big = NULL;
+            LLVMValueRef big = NULL, sh = e->shape[c->arg][c->dim];
             LLVMValueRef x = cg_size_expr(m, e->fn, sizes, f->nsizes, c->expect, &big);
             if (big) check(e, LLVMBuildNot(B, big, ""), err_code(TDSL_ERR_SIZE, c->arg, c->dim));
             check(e, LLVMBuildICmp(B, LLVMIntSGE, x, i64c(m, 0), ""), err_code(TDSL_ERR_NEGATIVE, c->arg, c->dim));

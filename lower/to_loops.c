@@ -962,30 +962,63 @@ static LStmt *lower_call(Lower *L, const Stage *s)
 
 /* ---- the entry point's shape plan ---- */
 
+/* Binds of size vars still unbound from param dims that are `n + d` (pass 0)
+ * or `k * n + d`, k > 1 (pass 1); at[v] is the check that binds v. */
+static int plan_binds(Lower *L, ShapeCheck *out, int pass, const ShapeCheck **at)
+{
+    Fn *f = L->fn;
+    int n = 0;
+    for (int i = 0; i < f->nparams; i++)
+        for (int k = 0; k < f->params[i]->ndim; k++) {
+            Affine *x = f->params[i]->extent[k];
+            if (x->n != 1 || at[x->var[0]] || f->sizevars[x->var[0]].div || x->coef[0] < 1 ||
+                (x->coef[0] == 1) != (pass == 0))
+                continue;
+            out[n] = (ShapeCheck){ i, k, x->var[0], x->c, NULL, x->coef[0], 0 };
+            at[x->var[0]] = &out[n++];
+        }
+    return n;
+}
+
+/* Binds, then derived size vars in id order (a numerator uses lower ids
+ * only), then the forms that must be >= 0, then a check of every dim that
+ * bound nothing. */
 static void plan_checks(Lower *L)
 {
     Fn *f = L->fn;
-    int total = 0;
+    int total = f->nsizevars + f->nnonneg;
     for (int i = 0; i < f->nparams; i++) total += f->params[i]->ndim;
     for (int i = 0; i < f->nresults; i++) total += f->results[i]->ndim;
-    ShapeCheck *binds = ARENA_ARRAY(L->a, ShapeCheck, total + 1), *checks = ARENA_ARRAY(L->a, ShapeCheck, total + 1);
-    int nb = 0, nc = 0;
-    bool *bound = ARENA_ARRAY(L->a, bool, f->nsizevars + 1);
+    ShapeCheck *checks = ARENA_ARRAY(L->a, ShapeCheck, total + 1);
+    const ShapeCheck **at = ARENA_ARRAY(L->a, const ShapeCheck *, f->nsizevars + 1);
+    int n = plan_binds(L, checks, 0, at);
+    n += plan_binds(L, checks + n, 1, at);
+    for (int v = 0; v < f->nsizevars; v++) {
+        const SizeVar *s = &f->sizevars[v];
+        if (!s->div) continue;
+        TDSL_ASSERT(s->num->n > 0 && s->num->var[s->num->n - 1] < v && at[s->num->var[0]],
+                    "a derived size var over unbound sizes");
+        const ShapeCheck *first = at[s->num->var[0]];
+        checks[n] = (ShapeCheck){ first->arg, first->dim, v, 0, lower_affine(L, s->num), 1, s->div };
+        at[v] = &checks[n++];
+    }
+    for (int i = 0; i < f->nnonneg; i++) {
+        const ShapeCheck *first = at[f->nonneg[i]->var[0]];
+        TDSL_ASSERT(first, "a nonnegative form over unbound sizes");
+        checks[n++] = (ShapeCheck){ first->arg, first->dim, -1, 0, lower_affine(L, f->nonneg[i]), 1, 1 };
+    }
     for (int i = 0; i < f->nparams + f->nresults; i++) {
         Tensor *t = i < f->nparams ? f->params[i] : f->results[i - f->nparams];
         for (int k = 0; k < t->ndim; k++) {
             Affine *x = t->extent[k];
-            if (i < f->nparams && x->n == 1 && x->coef[0] == 1 && !bound[x->var[0]]) {
-                bound[x->var[0]] = true;
-                binds[nb++] = (ShapeCheck){ i, k, x->var[0], x->c, NULL };
-            } else {
-                checks[nc++] = (ShapeCheck){ i, k, -1, 0, lower_affine(L, x) };
-            }
+            const ShapeCheck *b = x->n == 1 ? at[x->var[0]] : NULL;
+            bool binds = b && !b->div && b->arg == i && b->dim == k;
+            if (!binds) checks[n++] = (ShapeCheck){ i, k, -1, 0, lower_affine(L, x), 1, 0 };
         }
     }
-    memcpy(binds + nb, checks, sizeof(ShapeCheck) * (size_t)nc);
-    L->lf->checks = binds;
-    L->lf->nchecks = nb + nc;
+    TDSL_ASSERT(n <= total, "more shape checks than dims and size vars");
+    L->lf->checks = checks;
+    L->lf->nchecks = n;
 }
 
 static LFunc *lower_fn(Arena *a, Fn *f, FnSched *fs, LFunc **done, int ndone)

@@ -38,7 +38,7 @@ static void note_arg(Line *ln, const Call *c, const bool *bound, int arg, const 
     defs_print_tensor(m, p);
     bool first = true;
     for (int k = 0; k < f->nsizevars; k++)
-        if (bound[k]) {
+        if (bound[k] && !f->sizevars[k].div) {
             fprintf(m, "%s%s = %lld", first ? " with " : ", ", f->sizevars[k].name, (long long)c->sizes[k]);
             first = false;
         }
@@ -106,16 +106,20 @@ static int bind_sizes(Line *ln, Call *c, const RExpr *e, bool *bound, int64_t **
         int code = (k->arg + 1) << 8 | k->dim << 16;
         if (k->bind >= 0) {
             int64_t v;
-            if (__builtin_sub_overflow(c->args[k->arg]->t->shape[k->dim], k->bind_offset, &v))
-                return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | code), -1;
+            bool big = k->div > 0 ? !cost_eval(k->expect, &env, &v)
+                                  : __builtin_sub_overflow(c->args[k->arg]->t->shape[k->dim], k->bind_offset, &v);
+            if (big) return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | code), -1;
             if (v < 0) return fail_code(ln, c, bound, e, TDSL_ERR_NEGATIVE | code), -1;
-            c->sizes[k->bind] = v;
+            if (k->div <= 0 && k->bind_scale > 1 && v % k->bind_scale)
+                return fail_code(ln, c, bound, e, TDSL_ERR_SHAPE | code), -1;
+            c->sizes[k->bind] = v / (k->div > 0 ? k->div : k->bind_scale > 1 ? k->bind_scale : 1);
             bound[k->bind] = true;
             continue;
         }
         int64_t x;
         if (!cost_eval(k->expect, &env, &x)) return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | code), -1;
         if (x < 0) return fail_code(ln, c, bound, e, TDSL_ERR_NEGATIVE | code), -1;
+        if (k->div > 0) continue;       /* only x >= 0 was asked */
         if (k->arg >= c->nparams) rshape[k->arg - c->nparams][k->dim] = x;
         else if (c->args[k->arg]->t->shape[k->dim] != x) return fail_code(ln, c, bound, e, TDSL_ERR_SHAPE | code), -1;
     }

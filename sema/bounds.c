@@ -3,7 +3,8 @@
  * stage must cover (the union of what its consumers read) and proves every
  * read of a fixed-shape tensor in bounds. Inside select(c, a, b), the
  * comparisons in c narrow the ranges of the index variables for a (and the
- * negated comparison for b), so guarded reads are proven too. */
+ * negated comparison for b), so guarded reads are proven too. A derived size
+ * var q = e / k (shapes.c) adds the facts k * q <= e <= k * q + k - 1. */
 #include "sema/sema.h"
 #include "sema/sema_int.h"
 #include "lang/check.h"
@@ -234,11 +235,29 @@ bool bounds_widen(Arena *a, Range *acc, const Range *r)
 /* x >= 0 wherever an access under env executes. Besides size vars >= 0, an
  * access runs only when every enclosing range is non-empty (hi - lo >= 0), so
  * x may also be proven as one such fact plus something provably >= 0. */
-static bool nonneg_here(Ctx *c, Env *env, const Affine *x)
+static bool nonneg_with_facts(Ctx *c, Env *env, const Affine *x)
 {
     if (aff_provably_nonneg(x)) return true;
     for (int i = 0; i < env->nfacts; i++)
         if (aff_provably_nonneg(aff_sub(c->a, x, env->facts[i]))) return true;
+    return false;
+}
+
+/* A derived size var q = floor(num / k) adds two facts that hold everywhere,
+ * num - k*q >= 0 and k*q + k - 1 - num >= 0; one of them may take part too
+ * (2*y + dy <= 2*q + 2 <= h + 1 for y <= q, dy <= 2 and q = (h - 1) / 2). */
+static bool nonneg_here(Ctx *c, Env *env, const Affine *x)
+{
+    if (nonneg_with_facts(c, env, x)) return true;
+    const Fn *f = c->fn;
+    for (int v = 0; f && v < f->nsizevars; v++) {
+        const SizeVar *s = &f->sizevars[v];
+        if (!s->div) continue;
+        Affine *lo = aff_sub(c->a, s->num, aff_scale(c->a, aff_var(c->a, v), s->div));
+        Affine *hi = aff_add_const(c->a, aff_scale(c->a, lo, -1), s->div - 1);
+        if (nonneg_with_facts(c, env, aff_sub(c->a, x, lo)) || nonneg_with_facts(c, env, aff_sub(c->a, x, hi)))
+            return true;
+    }
     return false;
 }
 

@@ -69,7 +69,22 @@ int names_size_var(Ctx *c, const char *name, Span sp, bool create)
         return -1;
     }
     vec_push(c->a, &c->sizenames, (void *)name);
+    vec_push(c->a, &c->sizedefs, NULL);
     return c->sizenames.len - 1;
+}
+
+void names_publish_sizes(Ctx *c)
+{
+    Fn *f = c->fn;
+    f->sizevars = ARENA_ARRAY(c->a, SizeVar, c->sizenames.len ? c->sizenames.len : 1);
+    f->nsizevars = c->sizenames.len;
+    for (int i = 0; i < c->sizenames.len; i++) {
+        const SizeVar *d = c->sizedefs.items[i];
+        if (d) f->sizevars[i] = *d;
+        f->sizevars[i].name = c->sizenames.items[i];
+    }
+    f->nonneg = (Affine **)c->nonneg.items;
+    f->nnonneg = c->nonneg.len;
 }
 
 static bool declare_signature(Ctx *c)
@@ -373,9 +388,7 @@ bool names_resolve_fn(Ctx *c)
                    t->name);
         ok = false;
     }
-    f->sizevars = ARENA_ARRAY(c->a, SizeVar, c->sizenames.len ? c->sizenames.len : 1);
-    f->nsizevars = c->sizenames.len;
-    for (int i = 0; i < c->sizenames.len; i++) f->sizevars[i].name = c->sizenames.items[i];
+    names_publish_sizes(c);
     f->nrvars = c->rvars.len;
     return ok;
 }

@@ -18,6 +18,8 @@ typedef struct Ctx {
     Fn *fn;
     PtrVec tensors;             /* every named tensor and scalar of fn */
     PtrVec sizenames;           /* const char*, by size var id */
+    PtrVec sizedefs;            /* SizeVar* of a derived size var (num / div), else NULL; by id */
+    PtrVec nonneg;              /* Affine*: fn->nonneg */
     PtrVec rvars;               /* RVar*, by id */
 } Ctx;
 
@@ -28,6 +30,7 @@ Tensor *names_find(Ctx *c, const char *name);
 const char *const *names_sizes(Ctx *c);
 bool is_intermediate(const Tensor *t);   /* region inferred from consumers */
 int names_size_var(Ctx *c, const char *name, Span sp, bool create);
+void names_publish_sizes(Ctx *c);        /* fn->sizevars (derived ones included) and fn->nonneg */
 
 /* dtypes.c */
 bool dtypes_check_fn(Ctx *c);
@@ -37,6 +40,7 @@ Affine *shapes_dim_affine(Ctx *c, Expr *e, bool create, const char *what);
 bool shapes_bind_sizes(Ctx *c);
 bool shapes_infer_fn(Ctx *c);
 bool shapes_check_call(Ctx *c, Stage *s);
+Affine *shapes_floordiv(Ctx *c, const Affine *x, int64_t k, Span sp);
 
 /* bounds.c */
 Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok);

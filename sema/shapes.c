@@ -1,7 +1,10 @@
 /* shapes.c - shapes as affine forms of size variables: declared dims, how each
  * size var is bound from the arguments, the natural extent of every stage
- * dim, the range of every reduction variable, and the shapes of calls. */
+ * dim, the range of every reduction variable, and the shapes of calls. A
+ * floor division `e / k` in a dim becomes a derived size var (SizeVar.div),
+ * so shapes stay affine; every size var, derived or not, is >= 0. */
 #include "sema/sema_int.h"
+#include "lang/check.h"
 #include <string.h>
 
 static Affine *dim_affine(Ctx *c, Expr *e, bool create, const char *what);
@@ -15,6 +18,75 @@ Affine *shapes_dim_affine(Ctx *c, Expr *e, bool create, const char *what)
         return NULL;
     }
     return x;
+}
+
+/* floor(x / k) for k > 0, rounding toward minus infinity */
+static int64_t floor_div(int64_t x, int64_t k) { return x / k - (x % k < 0); }
+
+/* x / k when k divides every coefficient and the constant of x, else NULL. */
+static Affine *exact_div(Ctx *c, const Affine *x, int64_t k)
+{
+    if (x->overflow || x->c % k) return NULL;
+    Affine *r = aff_const(c->a, x->c / k);
+    for (int i = 0; i < x->n; i++) {
+        if (x->coef[i] % k) return NULL;
+        r = aff_add(c->a, r, aff_scale(c->a, aff_var(c->a, x->var[i]), x->coef[i] / k));
+    }
+    return r;
+}
+
+/* "h / 2", "(h - 1) / 2": how messages, headers and loops name x / k. */
+static const char *div_name(Ctx *c, const Affine *x, int64_t k)
+{
+    const char *num = aff_str(c->a, x, names_sizes(c));
+    bool alone = x->n == 1 && x->c == 0 && x->coef[0] == 1 && !strchr(num, ' ');
+    return arena_printf(c->a, alone ? "%s / %lld" : "(%s) / %lld", num, (long long)k);
+}
+
+/* floor(x / k), k > 0: affine where k divides every coefficient of x
+ * ((2 * h + 1) / 2 is h), else the derived size var `x / k` (one per distinct
+ * x and k). Its facts k * q <= x <= k * q + k - 1 are what bounds.c proves
+ * accesses with. */
+Affine *shapes_floordiv(Ctx *c, const Affine *x, int64_t k, Span sp)
+{
+    TDSL_ASSERT(k > 0, "a shape divided by a divisor that is not positive");
+    if (x->overflow) return (Affine *)x;
+    int64_t r = x->c - floor_div(x->c, k) * k;    /* x - r: constant a multiple of k */
+    Affine *q = exact_div(c, aff_add_const(c->a, x, -r), k);
+    if (q) return q;
+    for (int i = 0; i < c->sizedefs.len; i++) {
+        const SizeVar *d = c->sizedefs.items[i];
+        if (d && d->div == k && aff_equal(d->num, x)) return aff_var(c->a, i);
+    }
+    SizeVar *d = ARENA_NEW(c->a, SizeVar);
+    *d = (SizeVar){ div_name(c, x, k), sp, (Affine *)x, k };
+    vec_push(c->a, &c->sizenames, (void *)d->name);
+    vec_push(c->a, &c->sizedefs, d);
+    return aff_var(c->a, c->sizenames.len - 1);
+}
+
+/* `x / k`: floor division by a positive integer constant. */
+static Affine *dim_div(Ctx *c, Expr *e, bool create, const char *what)
+{
+    Affine *x = dim_affine(c, e->args[0], create, what);
+    Affine *y = dim_affine(c, e->args[1], create, what);
+    if (!x || !y) return NULL;
+    if (!aff_is_const(y)) {
+        diag_error(c->d, e->args[1]->span,
+                   "dimension of '%s' divides by %s, which is not a constant; a shape may only divide by a positive "
+                   "integer",
+                   what, aff_str(c->a, y, names_sizes(c)));
+        return NULL;
+    }
+    if (y->c <= 0) {
+        if (y->c == 0) diag_error(c->d, e->args[1]->span, "dimension of '%s' divides by zero", what);
+        else
+            diag_error(c->d, e->args[1]->span,
+                       "dimension of '%s' divides by %lld; a shape may only divide by a positive integer", what,
+                       (long long)y->c);
+        return NULL;
+    }
+    return shapes_floordiv(c, x, y->c, e->span);
 }
 
 static Affine *dim_affine(Ctx *c, Expr *e, bool create, const char *what)
@@ -32,6 +104,7 @@ static Affine *dim_affine(Ctx *c, Expr *e, bool create, const char *what)
         }
         break;
     case EX_BINARY: {
+        if (e->op == OP_DIV) return dim_div(c, e, create, what);
         if (e->op != OP_ADD && e->op != OP_SUB && e->op != OP_MUL) break;
         Affine *x = dim_affine(c, e->args[0], create, what);
         Affine *y = dim_affine(c, e->args[1], create, what);
@@ -46,18 +119,31 @@ static Affine *dim_affine(Ctx *c, Expr *e, bool create, const char *what)
     }
     default: break;
     }
-    diag_error(c->d, e->span, "dimension of '%s' must be an integer, a size variable, or an affine expression of them",
+    diag_error(c->d, e->span,
+               "dimension of '%s' must be an integer, a size variable, or an affine expression of them (with floor "
+               "division by a positive integer)",
                what);
     return NULL;
 }
 
-/* Every size var must appear alone (`n` or `n + c`) as some parameter dim, so
- * the entry point can bind it from that argument's shape. */
+/* Does x use size var s, directly or inside a derived size var? */
+static bool mentions(Ctx *c, const Affine *x, int s)
+{
+    for (int j = 0; j < x->n; j++) {
+        const SizeVar *d = x->var[j] < c->sizedefs.len ? c->sizedefs.items[x->var[j]] : NULL;
+        if (x->var[j] == s || (d && mentions(c, d->num, s))) return true;
+    }
+    return false;
+}
+
+/* Every size var must appear as some parameter dim `k * n + d` (k >= 1), so the
+ * entry point can bind it from that argument's shape. Derived ones need not. */
 bool shapes_bind_sizes(Ctx *c)
 {
     Fn *f = c->fn;
     bool ok = true;
     for (int s = 0; s < c->sizenames.len; s++) {
+        if (c->sizedefs.items[s]) continue;
         bool bindable = false;
         Span first = f->span;
         bool seen = false;
@@ -66,20 +152,19 @@ bool shapes_bind_sizes(Ctx *c)
             for (int k = 0; k < t->ndim && !bindable; k++) {
                 Affine *x = t->extent[k];
                 if (!x) continue;
-                for (int j = 0; j < x->n; j++)
-                    if (x->var[j] == s && !seen) {
-                        first = t->dims[k].expr->span;
-                        seen = true;
-                    }
-                if (x->n == 1 && x->var[0] == s && x->coef[0] == 1) bindable = true;
+                if (!seen && mentions(c, x, s)) {
+                    first = t->dims[k].expr->span;
+                    seen = true;
+                }
+                if (x->n == 1 && x->var[0] == s && x->coef[0] >= 1) bindable = true;
             }
         }
         if (!bindable) {
+            const char *n = c->sizenames.items[s];
             diag_error(c->d, first,
-                       "size variable '%s' is never a whole parameter dimension (like '%s' or '%s + 1'), so it cannot "
-                       "be bound from the arguments",
-                       (const char *)c->sizenames.items[s], (const char *)c->sizenames.items[s],
-                       (const char *)c->sizenames.items[s]);
+                       "size variable '%s' is never a whole parameter dimension (like '%s', '%s + 1' or '2 * %s'), so "
+                       "it cannot be bound from the arguments",
+                       n, n, n, n);
             ok = false;
         }
     }
@@ -210,44 +295,108 @@ static Affine *in_caller_terms(Ctx *c, const Affine *x, Affine **sz)
     return w;
 }
 
+static const char *const *callee_names(Ctx *c, const Fn *f)
+{
+    const char **n = ARENA_ARRAY(c->a, const char *, f->nsizevars + 1);
+    for (int j = 0; j < f->nsizevars; j++) n[j] = f->sizevars[j].name;
+    return n;
+}
+
+/* Each param of the call has a known shape; reports the first that has not. */
+static bool args_known(Ctx *c, Stage *s)
+{
+    Fn *f = s->fn;
+    for (int i = 0; i < f->nparams; i++) {
+        Tensor *arg = s->args[i]->tensor;
+        if (f->params[i]->is_scalar) continue;
+        for (int k = 0; k < f->params[i]->ndim; k++)
+            if (!arg->extent || !arg->extent[k]) {
+                diag_error(c->d, s->args[i]->span, "the shape of '%s' is not known here; declare it, e.g. %s: %s[...]",
+                           arg->name, arg->name, dtype_name(arg->type));
+                return false;
+            }
+    }
+    return true;
+}
+
+/* Binds each callee size var still unbound from the first dim that is it
+ * alone (`n + d`: pass 0) or a multiple of it (`k * n + d`: pass 1), as the
+ * entry point does; a multiple must divide the caller's extent for every size. */
+static bool bind_callee_sizes(Ctx *c, Stage *s, Affine **sz, int pass)
+{
+    Fn *f = s->fn;
+    for (int i = 0; i < f->nparams; i++) {
+        Tensor *p = f->params[i];
+        if (p->is_scalar) continue;
+        for (int k = 0; k < p->ndim; k++) {
+            Affine *want = p->extent[k], *have = s->args[i]->tensor->extent[k];
+            if (want->n != 1 || sz[want->var[0]] || f->sizevars[want->var[0]].div) continue;
+            int64_t m = want->coef[0];
+            if (m < 1 || (m == 1) != (pass == 0)) continue;
+            Affine *rest = aff_add_const(c->a, have, -want->c);
+            sz[want->var[0]] = exact_div(c, rest, m);
+            if (sz[want->var[0]]) continue;
+            const char *const *fn_names = callee_names(c, f);
+            diag_error(c->d, s->args[i]->span,
+                       "argument '%s' of '%s': dim %d has extent %s but '%s' needs %s there; cannot settle '%s': %s "
+                       "is not a multiple of %lld for every size",
+                       s->args[i]->tensor->name, f->name, k, aff_str(c->a, have, names_sizes(c)), p->name,
+                       aff_str(c->a, want, fn_names), fn_names[want->var[0]], aff_str(c->a, rest, names_sizes(c)),
+                       (long long)m);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The callee's derived size vars in the caller's terms (derived there too).
+ * Each numerator must be >= 0, as the callee's entry point would check: a
+ * constant one is checked here, any other by the caller's entry point. */
+static bool derive_callee_sizes(Ctx *c, Stage *s, Affine **sz)
+{
+    Fn *f = s->fn;
+    for (int v = 0; v < f->nsizevars; v++) {
+        const SizeVar *d = &f->sizevars[v];
+        if (!d->div) continue;
+        Affine *num = in_caller_terms(c, d->num, sz);
+        sz[v] = shapes_floordiv(c, num, d->div, s->span);
+        if (aff_provably_nonneg(num)) continue;
+        if (aff_is_const(num) || num->overflow) {
+            diag_error(c->d, s->callee_span,
+                       "the arguments of '%s' are too small: its size %s needs %s >= 0, which is %s here", f->name,
+                       d->name, aff_str(c->a, d->num, callee_names(c, f)), aff_str(c->a, num, names_sizes(c)));
+            return false;
+        }
+        const Affine *q = sz[v];
+        bool derived = q->n == 1 && q->c == 0 && q->coef[0] == 1 && c->sizedefs.items[q->var[0]];  /* checked */
+        if (!derived) vec_push(c->a, &c->nonneg, num);
+    }
+    return true;
+}
+
 bool shapes_check_call(Ctx *c, Stage *s)
 {
     Fn *f = s->fn;
-    const char *const *n = names_sizes(c);
     Affine **sz = ARENA_ARRAY(c->a, Affine *, f->nsizevars ? f->nsizevars : 1);
+    if (!args_known(c, s) || !bind_callee_sizes(c, s, sz, 0) || !bind_callee_sizes(c, s, sz, 1)) return false;
+    if (!derive_callee_sizes(c, s, sz)) return false;
+    const char *const *n = names_sizes(c);
     bool ok = true;
-    /* first bind from dims that are a lone size var (+ constant) */
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < f->nparams; i++) {
-            Tensor *p = f->params[i];
-            Tensor *arg = s->args[i]->tensor;
-            if (p->is_scalar) continue;
-            for (int k = 0; k < p->ndim; k++) {
-                Affine *want = p->extent[k], *have = arg->extent ? arg->extent[k] : NULL;
-                if (!have) {
-                    if (pass == 0) {
-                        diag_error(c->d, s->args[i]->span,
-                                   "the shape of '%s' is not known here; declare it, e.g. %s: %s[...]", arg->name,
-                                   arg->name, dtype_name(arg->type));
-                        ok = false;
-                    }
-                    continue;
-                }
-                if (pass == 0 && want->n == 1 && want->coef[0] == 1 && !sz[want->var[0]]) {
-                    sz[want->var[0]] = aff_add_const(c->a, have, -want->c);
-                    continue;
-                }
-                if (pass == 0) continue;
-                Affine *w = in_caller_terms(c, want, sz);
-                if (!aff_equal(w, have)) {
-                    diag_error(c->d, s->args[i]->span,
-                               "argument '%s' of '%s': dim %d has extent %s but '%s' needs %s there", arg->name,
-                               f->name, k, aff_str(c->a, have, n), p->name, aff_str(c->a, w, n));
-                    ok = false;
-                }
+    for (int i = 0; i < f->nparams && ok; i++) {
+        Tensor *p = f->params[i];
+        Tensor *arg = s->args[i]->tensor;
+        if (p->is_scalar) continue;
+        for (int k = 0; k < p->ndim; k++) {
+            Affine *have = arg->extent[k], *w = in_caller_terms(c, p->extent[k], sz);
+            if (!aff_equal(w, have)) {
+                diag_error(c->d, s->args[i]->span,
+                           "argument '%s' of '%s': dim %d has extent %s but '%s' needs %s there", arg->name, f->name, k,
+                           aff_str(c->a, have, n), p->name, aff_str(c->a, w, n));
+                ok = false;
             }
-            if (!ok) return false;
         }
+    }
+    if (!ok) return false;
     s->call_sizes = sz;
     for (int i = 0; i < s->ntargets; i++) {
         Tensor *out = s->outs[i], *r = f->results[i];
@@ -284,5 +433,6 @@ bool shapes_infer_fn(Ctx *c)
             ok &= shapes_check_call(c, s);
         }
     }
+    names_publish_sizes(c);     /* calls may have derived size vars */
     return ok;
 }

@@ -68,9 +68,25 @@ static double fn_work(const Fn *f, const int64_t *sz, int depth)
     return total;
 }
 
-static bool sizes_ok(const Fn *f, const int64_t *sz, double *elems)
+/* Derived size vars (num / div) from the others, in id order as the entry
+ * point computes them; false where the entry point would reject the sizes. */
+static bool derive_sizes(const Fn *f, int64_t *sz)
+{
+    for (int v = 0; v < f->nsizevars; v++) {
+        if (!f->sizevars[v].div) continue;
+        int64_t x = eval_aff(f->sizevars[v].num, sz);
+        if (x < 0) return false;
+        sz[v] = x / f->sizevars[v].div;
+    }
+    for (int i = 0; i < f->nnonneg; i++)
+        if (eval_aff(f->nonneg[i], sz) < 0) return false;
+    return true;
+}
+
+static bool sizes_ok(const Fn *f, int64_t *sz, double *elems)
 {
     *elems = 0;
+    if (!derive_sizes(f, sz)) return false;
     for (int i = 0; i < f->nparams + f->nresults; i++) {
         const Tensor *t = i < f->nparams ? f->params[i] : f->results[i - f->nparams];
         if (t->is_scalar) continue;
@@ -101,6 +117,7 @@ static int parse_sizes(const Fn *f, const char *spec, int64_t *sz)
             if (!strcmp(f->sizevars[i].name, tok)) sz[i] = atoll(eq + 1);
     }
     free(copy);
+    derive_sizes(f, sz);
     return 0;
 }
 
