@@ -1,4 +1,4 @@
-/* codegen_math.c - f32 exp log tanh erf sigmoid as TDSL's own LLVM IR: range
+/* codegen_math.c - f32 exp log tanh erf sigmoid sin cos as TDSL's own LLVM IR: range
  * reduction and polynomials, written once over a value that is a scalar or a
  * vector, so every vector lane runs the scalar instruction sequence and a
  * schedule, or the target (x86, aarch64), never changes a result's bits.
@@ -27,8 +27,12 @@ static LLVMValueRef splat(Mb *b, LLVMTypeRef T, LLVMValueRef c)
     return LLVMConstVector(cs, w);
 }
 
-static LLVMValueRef kf(Mb *b, double v) { return splat(b, b->T, LLVMConstReal(b->m->f32, v)); }
-static LLVMValueRef ki(Mb *b, int v) { return splat(b, b->IT, LLVMConstInt(b->m->i32, (unsigned long long)v, 1)); }
+static LLVMTypeRef elem(LLVMTypeRef T) { return LLVMGetTypeKind(T) == LLVMVectorTypeKind ? LLVMGetElementType(T) : T; }
+static LLVMValueRef kf(Mb *b, double v) { return splat(b, b->T, LLVMConstReal(elem(b->T), v)); }
+static LLVMValueRef ki(Mb *b, long long v)
+{
+    return splat(b, b->IT, LLVMConstInt(elem(b->IT), (unsigned long long)v, 1));
+}
 
 static LLVMValueRef intrin(Mb *b, const char *name, LLVMValueRef *args, int n)
 {
@@ -63,6 +67,14 @@ static LLVMValueRef keep_nan(Mb *b, LLVMValueRef x, LLVMValueRef y) { return sel
 
 /* c[0] + x*(c[1] + x*(... c[n-1])) by fma */
 static LLVMValueRef horner(Mb *b, LLVMValueRef x, const float *c, int n)
+{
+    LLVMValueRef p = kf(b, c[n - 1]);
+    for (int i = n - 2; i >= 0; i--) p = fma3(b, p, x, kf(b, c[i]));
+    return p;
+}
+
+/* the same with f64 coefficients */
+static LLVMValueRef horner_d(Mb *b, LLVMValueRef x, const double *c, int n)
 {
     LLVMValueRef p = kf(b, c[n - 1]);
     for (int i = n - 2; i >= 0; i--) p = fma3(b, p, x, kf(b, c[i]));
@@ -178,17 +190,155 @@ static LLVMValueRef erf_f32(Mb *b, LLVMValueRef x)
     return keep_nan(b, x, copysign2(b, y, x)); /* erf(-0) = -0 */
 }
 
+/* Mb over f64/i64 (or f32/i32) values shaped like T */
+static Mb mb_of(CgModule *m, LLVMTypeRef T, bool f64)
+{
+    Mb b = { m, m->b, f64 ? m->f64 : m->f32, f64 ? m->i64 : m->i32 };
+    if (LLVMGetTypeKind(T) == LLVMVectorTypeKind) {
+        b.T = LLVMVectorType(b.T, LLVMGetVectorSize(T));
+        b.IT = LLVMVectorType(b.IT, LLVMGetVectorSize(T));
+    }
+    return b;
+}
+
+/* ---- sin, cos: reduced and evaluated in f64, rounded to f32 once ---- */
+
+/* Bits 8j+1 .. 8j+32 (after the binary point) of 2/pi, j = 0 .. 20. */
+static const unsigned two_over_pi[21] = {
+    0xa2f9836e, 0xf9836e4e, 0x836e4e44, 0x6e4e4415, 0x4e441529, 0x441529fc, 0x1529fc27,
+    0x29fc2757, 0xfc2757d1, 0x2757d1f5, 0x57d1f534, 0xd1f534dd, 0xf534ddc0, 0x34ddc0db,
+    0xddc0db62, 0xc0db6295, 0xdb629599, 0x6295993c, 0x95993c43, 0x993c4390, 0x3c439041,
+};
+
+/* two_over_pi[idx] per lane (idx i32, in range), zero-extended to i64 */
+static LLVMValueRef table_load(Mb *f, Mb *d, LLVMValueRef idx)
+{
+    CgModule *m = f->m;
+    LLVMValueRef g = LLVMGetNamedGlobal(m->mod, "tdsl.two_over_pi");
+    if (!g) {
+        LLVMValueRef w[21];
+        for (int j = 0; j < 21; j++) w[j] = LLVMConstInt(m->i32, two_over_pi[j], 0);
+        g = LLVMAddGlobal(m->mod, LLVMArrayType(m->i32, 21), "tdsl.two_over_pi");
+        LLVMSetInitializer(g, LLVMConstArray(m->i32, w, 21));
+        LLVMSetGlobalConstant(g, 1);
+        LLVMSetLinkage(g, LLVMPrivateLinkage);
+    }
+    bool vec = LLVMGetTypeKind(f->IT) == LLVMVectorTypeKind;
+    unsigned w = vec ? LLVMGetVectorSize(f->IT) : 1;
+    LLVMValueRef r = vec ? LLVMGetPoison(f->IT) : NULL;
+    for (unsigned i = 0; i < w; i++) {
+        LLVMValueRef k = LLVMConstInt(m->i32, i, 0);
+        LLVMValueRef ix[2] = { LLVMConstInt(m->i64, 0, 0), vec ? LLVMBuildExtractElement(f->B, idx, k, "") : idx };
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(f->B, LLVMArrayType(m->i32, 21), g, ix, 2, "");
+        LLVMValueRef v = LLVMBuildLoad2(f->B, m->i32, p, "");
+        r = vec ? LLVMBuildInsertElement(f->B, r, v, k, "") : v;
+    }
+    return LLVMBuildZExt(f->B, r, d->IT, "");
+}
+
+/* |x| >= 2^28, x = mt 2^(E-150): V = x 2/pi 2^62 mod 2^64 = M 2^(8a) 2/pi mod 2^64
+ * with s = E - 88 = 8a + c, M = mt << c, from the 96-bit window w0 w1 w2 of
+ * 2/pi at bits 8a-63 .. 8a+32 (V is low by < 2 units of 2^-62). The quadrant n is
+ * V's top two bits rounded, the rest is r = (x 2/pi - n) pi/2, with x's sign. */
+static void reduce_big(Mb *f, Mb *d, LLVMValueRef x, LLVMValueRef *n, LLVMValueRef *r)
+{
+    LLVMBuilderRef B = f->B;
+    LLVMValueRef ix = as_int(f, fabs1(f, x));
+    LLVMValueRef E = LLVMBuildLShr(B, ix, ki(f, 23), "");
+    E = sel(f, LLVMBuildICmp(B, LLVMIntUGT, E, ki(f, 155), ""), E, ki(f, 155)); /* in range for every lane */
+    E = sel(f, LLVMBuildICmp(B, LLVMIntULT, E, ki(f, 254), ""), E, ki(f, 254));
+    LLVMValueRef mt = LLVMBuildOr(B, LLVMBuildAnd(B, ix, ki(f, 0x7fffff), ""), ki(f, 0x800000), "");
+    LLVMValueRef s = LLVMBuildSub(B, E, ki(f, 88), ""), a = LLVMBuildLShr(B, s, ki(f, 3), "");
+    LLVMValueRef M = LLVMBuildShl(B, mt, LLVMBuildAnd(B, s, ki(f, 7), ""), "");
+    LLVMValueRef w0 = table_load(f, d, LLVMBuildSub(B, a, ki(f, 8), ""));
+    LLVMValueRef w1 = table_load(f, d, LLVMBuildSub(B, a, ki(f, 4), "")), w2 = table_load(f, d, a);
+    LLVMValueRef M64 = LLVMBuildZExt(B, M, d->IT, "");
+    LLVMValueRef p0 = LLVMBuildShl(B, LLVMBuildMul(B, M64, w0, ""), ki(d, 32), "");
+    LLVMValueRef p2 = LLVMBuildLShr(B, LLVMBuildMul(B, M64, w2, ""), ki(d, 32), "");
+    LLVMValueRef V = LLVMBuildAdd(B, LLVMBuildAdd(B, p0, LLVMBuildMul(B, M64, w1, ""), ""), p2, "");
+    LLVMValueRef q = LLVMBuildLShr(B, LLVMBuildAdd(B, V, ki(d, 1LL << 61), ""), ki(d, 62), "");
+    LLVMValueRef fr = LLVMBuildSub(B, V, LLVMBuildShl(B, q, ki(d, 62), ""), "");
+    LLVMValueRef rr = fmul(d, LLVMBuildSIToFP(B, fr, d->T, ""), kf(d, 0x1.921fb54442d18p-62)); /* pi/2 2^-62 */
+    LLVMValueRef neg = fcmp(f, LLVMRealOLT, x, kf(f, 0.0));
+    *n = sel(d, neg, LLVMBuildNeg(B, q, ""), q);
+    *r = sel(d, neg, LLVMBuildFNeg(B, rr, ""), rr);
+}
+
+/* true if any lane of c (i1 or a vector of i1) is */
+static LLVMValueRef any_lane(Mb *b, LLVMValueRef c)
+{
+    if (LLVMGetTypeKind(LLVMTypeOf(c)) != LLVMVectorTypeKind) return c;
+    LLVMTypeRef T = LLVMTypeOf(c);
+    return cg_call_intrinsic(b->m, "llvm.vector.reduce.or", &T, 1, &c, 1);
+}
+
+/* n and r with x = n pi/2 + r, |r| <~ pi/4, in f64: below 2^28 x - n pi/2 in
+ * two fmas (the first exact); above, reduce_big, in a block run only when some
+ * lane needs it (each lane's result is the same either way). */
+static void reduce_pio2(Mb *f, Mb *d, LLVMValueRef x, LLVMValueRef *n, LLVMValueRef *r)
+{
+    LLVMBuilderRef B = f->B;
+    LLVMValueRef big = fcmp(f, LLVMRealOGE, fabs1(f, x), kf(f, 0x1p28));
+    LLVMValueRef xd = LLVMBuildFPExt(B, sel(f, big, kf(f, 0.0), x), d->T, "");
+    LLVMValueRef nd = intrin(d, "llvm.rint", (LLVMValueRef[]){ fmul(d, xd, kf(d, 0x1.45f306dc9c883p-1)) }, 1);
+    LLVMValueRef rs = fma3(d, nd, kf(d, -0x1.921fb54442d18p+0), xd);
+    rs = fma3(d, nd, kf(d, -0x1.1a62633145c07p-54), rs);
+    LLVMValueRef ns = LLVMBuildFPToSI(B, nd, d->IT, "");
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
+    LLVMValueRef fn = LLVMGetBasicBlockParent(here);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(f->m->ctx, fn, "math.bigarg");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(f->m->ctx, fn, "math.reduced");
+    LLVMBuildCondBr(B, any_lane(f, big), slow, join);
+    LLVMPositionBuilderAtEnd(B, slow);
+    LLVMValueRef nb, rb;
+    reduce_big(f, d, x, &nb, &rb);
+    nb = sel(d, big, nb, ns), rb = sel(d, big, rb, rs);
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(B);
+    LLVMBuildBr(B, join);
+    LLVMPositionBuilderAtEnd(B, join);
+    *n = LLVMBuildPhi(B, d->IT, "");
+    LLVMAddIncoming(*n, (LLVMValueRef[]){ ns, nb }, (LLVMBasicBlockRef[]){ here, slow_end }, 2);
+    *r = LLVMBuildPhi(B, d->T, "");
+    LLVMAddIncoming(*r, (LLVMValueRef[]){ rs, rb }, (LLVMBasicBlockRef[]){ here, slow_end }, 2);
+}
+
+/* sin(x) (cos: quadrant + 1) = +-sin(r) or +-cos(r) by quadrant, in f64;
+ * infinities and NaN give NaN, sin(-0) = -0. */
+static LLVMValueRef sincos_f32(Mb *f, LLVMValueRef x, bool cosine)
+{
+    static const double sp[] = { -0.16666666663377128, 0.0083333316921524129, -0.00019839989971724554,
+                                 2.7237618200122744e-06 };
+    static const double cp[] = { 0.041666666663921756, -0.0013888887519541322, 2.4800519567948394e-05,
+                                 -2.7290681689549908e-07 };
+    Mb d = mb_of(f->m, f->T, true);
+    LLVMBuilderRef B = f->B;
+    LLVMValueRef fin = fcmp(f, LLVMRealOLT, fabs1(f, x), kf(f, __builtin_inf()));
+    LLVMValueRef n, r;
+    reduce_pio2(f, &d, sel(f, fin, x, kf(f, 0.0)), &n, &r);
+    LLVMValueRef z = fmul(&d, r, r);
+    LLVMValueRef sn = fma3(&d, fmul(&d, r, z), horner_d(&d, z, sp, 4), r);
+    LLVMValueRef cs = fma3(&d, fmul(&d, z, z), horner_d(&d, z, cp, 4), fma3(&d, z, kf(&d, -0.5), kf(&d, 1.0)));
+    if (cosine) n = LLVMBuildAdd(B, n, ki(&d, 1), "");
+    LLVMValueRef swap = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, n, ki(&d, 1), ""), ki(&d, 0), "");
+    LLVMValueRef neg = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, n, ki(&d, 2), ""), ki(&d, 0), "");
+    LLVMValueRef v = sel(&d, swap, cs, sn);
+    v = sel(&d, neg, LLVMBuildFNeg(B, v, ""), v);
+    LLVMValueRef y = sel(f, fin, LLVMBuildFPTrunc(B, v, f->T, ""), kf(f, __builtin_nan("")));
+    if (!cosine) y = sel(f, fcmp(f, LLVMRealOEQ, x, kf(f, 0.0)), x, y);
+    return y;
+}
+
 LLVMValueRef cg_math_f32(CgModule *m, MathFn fn, LLVMValueRef x)
 {
-    LLVMTypeRef T = LLVMTypeOf(x);
-    Mb b = { m, m->b, T, m->i32 };
-    if (LLVMGetTypeKind(T) == LLVMVectorTypeKind) b.IT = LLVMVectorType(m->i32, LLVMGetVectorSize(T));
+    Mb b = mb_of(m, LLVMTypeOf(x), false);
     switch (fn) {
     case MF_EXP: return exp_f32(&b, x);
     case MF_LOG: return log_f32(&b, x);
     case MF_TANH: return tanh_f32(&b, x);
     case MF_ERF: return erf_f32(&b, x);
     case MF_SIGMOID: return sigmoid_f32(&b, x);
+    case MF_SIN: return sincos_f32(&b, x, false);
+    case MF_COS: return sincos_f32(&b, x, true);
     default: return NULL;
     }
 }

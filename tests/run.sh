@@ -20,7 +20,7 @@
 #           tests/repl_values/group.sh
 #   repl    the tdsl REPL: transcripts tests/repl/NAME.in -> NAME.out, :llvm/:asm,
 #           the terminal through a pty, a long session: tests/repl/group.sh
-#   math    TDSL's own f32 exp log tanh erf sigmoid against f64 libm, scalar
+#   math    TDSL's own f32 exp log tanh erf sigmoid sin cos against f64 libm, scalar
 #           against vectorized bit for bit: tests/math/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (8 parts, 504 cases; 104 under SAN)

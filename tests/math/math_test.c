@@ -40,6 +40,8 @@ static const MathCase cases[] = {
     { "tanh", tanh, -10.0, 10.0 },
     { "erf", erf, -4.5, 4.5 },
     { "sigmoid", ref_sigmoid, -105.0, 20.0 },
+    { "sin", sin, -100.0, 100.0 },
+    { "cos", cos, -100.0, 100.0 },
 };
 enum { NCASES = sizeof cases / sizeof cases[0] };
 
@@ -206,6 +208,8 @@ static size_t fill_samples(const MathCase *c, float *x, size_t cap)
         0x00000001, 0x80000001, 0x007fffff, 0x807fffff, 0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff,
         0x3f800000, 0xbf800000, 0x3f000000, 0xbf000000, 0x42b17217, 0x42b17218, 0xc2cff1b4, 0xc2cff1b5,
         0xc2ce8ed0, 0xc2ce8ecf, 0x3f200000, 0xbf200000, 0x3f600000, 0xbf600000, 0x407c0000, 0xc07c0000,
+        0x4d800000, 0xcd800000, 0x3fc90fdb, 0x40490fdb, 0x5a7a5a8e, 0x7f7ffffe, 0x4b800000, 0x3f490fdb,
+        0x4d800000, 0xcd800000, 0x3fc90fdb, 0x40490fdb, 0x5a7a5a8e, 0x7f7ffffe, 0x4b800000, 0x3f490fdb,
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) x[n++] = bits_f(special[i]);
