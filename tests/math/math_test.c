@@ -275,6 +275,7 @@ int main(int argc, char **argv)
     bool exhaustive = false, ok = true;
     int first = 1;
     if (argc > 1 && !strcmp(argv[1], "--exhaustive")) exhaustive = true, first = 2;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* a line per function as it finishes */
     diag_init(&diag, stdout);
     arena_init(&arena);
     jit = jit_create(&diag);
