@@ -18,7 +18,7 @@ LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wi
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 REPL_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard repl/*.c))
 
-.PHONY: all deps test-deps bench-deps test-build test test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
+.PHONY: all deps test-deps bench-deps test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
@@ -130,9 +130,17 @@ REPL_VALUES_OBJ := $(B)/repl/tensor.o $(B)/repl/npy.o $(B)/repl/print.o
 $(B)/tests/repl_values/values_test: $(B)/tests/repl_values/values_test.o $(REPL_VALUES_OBJ) $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
+# TDSL's own f32 math against f64 libm (tests/math/math_test.c): sampled in make
+# test (the math group), every one of the 2^32 inputs in make test-math
+$(B)/tests/math/math_test: $(B)/tests/math/math_test.o $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
+test-math: all
+	@$(MAKE) --no-print-directory $(B)/tests/math/math_test
+	$(B)/tests/math/math_test --exhaustive
+
 TEST_BINS = $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
 	  $(B)/tests/pool/parflip $(B)/tests/pool/par_shim.o $(B)/tests/pool/par_flip.o \
-	  $(B)/tests/vector/vector_test $(B)/tests/repl_values/values_test
+	  $(B)/tests/vector/vector_test $(B)/tests/repl_values/values_test $(B)/tests/math/math_test
 # test-build: everything the suite needs, without running it (then `tests/run.sh PATTERN...`)
 test-build: all
 	@$(MAKE) --no-print-directory $(TEST_BINS)

@@ -59,7 +59,8 @@ typedef enum RefKind {
     REF_SCALAR,            /* scalar param: tensor points at it */
 } RefKind;
 
-/* Math functions and casts callable in expressions (sema: EX_CALL). */
+/* Math functions and casts callable in expressions (sema: EX_CALL).
+ * ORDER MathFn: math_name in lang/loopir.c. */
 typedef enum MathFn {
     MF_NONE,
     MF_EXP,
@@ -70,6 +71,7 @@ typedef enum MathFn {
     MF_COS,
     MF_TANH,
     MF_ERF,
+    MF_SIGMOID,
     MF_POW,
     MF_FLOOR,
     MF_CEIL,

@@ -134,6 +134,11 @@ LLVMValueRef cg_bytes_of(CgModule *m, unsigned elem, LLVMValueRef *ext, int n, L
 /* Bytes of local buffer b from its extents (cg_size_checked, then cg_bytes_of). */
 LLVMValueRef cg_alloc_bytes(CgFunc *f, const Buffer *b, LLVMValueRef *ovf);
 
+/* ---- codegen_math.c ---- */
+/* f32 math function fn of x (a float or a vector of floats) as TDSL's own IR,
+ * the same instructions for every lane; NULL where fn has none (libm then). */
+LLVMValueRef cg_math_f32(CgModule *m, MathFn fn, LLVMValueRef x);
+
 /* ---- runtime_link.c ---- */
 /* When mod calls the thread pool (a parallel loop), links the pool's bitcode
  * for mod's target into it (before optimisation). Returns 0, or -1 after reporting. */

@@ -443,6 +443,19 @@ static LLVMValueRef const_one(LLVMTypeRef T)
     return LLVMConstVector(c, w);
 }
 
+/* sigmoid(x) for f64 from llvm.exp (libm): e = exp(-|x|) never overflows;
+ * 1 / (1 + e) for x >= 0, e / (1 + e) below */
+static LLVMValueRef sigmoid_libm(CgModule *m, LLVMTypeRef T, LLVMValueRef x)
+{
+    LLVMBuilderRef B = m->b;
+    LLVMValueRef ax = cg_call_intrinsic(m, "llvm.fabs", &T, 1, &x, 1);
+    LLVMValueRef nx = LLVMBuildFNeg(B, ax, "");
+    LLVMValueRef e = cg_call_intrinsic(m, "llvm.exp", &T, 1, &nx, 1);
+    LLVMValueRef one = const_one(T);
+    LLVMValueRef pos = LLVMBuildFCmp(B, LLVMRealOGE, x, LLVMConstNull(T), "");
+    return LLVMBuildFDiv(B, LLVMBuildSelect(B, pos, one, e, ""), LLVMBuildFAdd(B, e, one, ""), "");
+}
+
 LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMValueRef *a, CgLibmFn libm, void *ctx)
 {
     bool fl = dtype_is_float(t), f32 = t == DT_F32;
@@ -462,6 +475,11 @@ LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMVa
         return cg_call_intrinsic(m, n, &T, 1, a, 2);
     }
     if (!fl) return NULL;
+    if (f32) {
+        LLVMValueRef r = cg_math_f32(m, e->fn, a[0]);
+        if (r) return r;
+    }
+    if (e->fn == MF_SIGMOID) return sigmoid_libm(m, T, a[0]);
     const char *n = NULL;
     switch (e->fn) {
     case MF_EXP: n = "llvm.exp"; break;

@@ -120,11 +120,11 @@ static const struct {
     int nargs;
     bool needs_float;
 } math_fns[] = {
-    { "exp", MF_EXP, 1, true },     { "log", MF_LOG, 1, true },   { "sqrt", MF_SQRT, 1, true },
-    { "rsqrt", MF_RSQRT, 1, true }, { "sin", MF_SIN, 1, true },   { "cos", MF_COS, 1, true },
-    { "tanh", MF_TANH, 1, true },   { "erf", MF_ERF, 1, true },   { "pow", MF_POW, 2, true },
-    { "floor", MF_FLOOR, 1, true }, { "ceil", MF_CEIL, 1, true }, { "abs", MF_ABS, 1, false },
-    { "min", MF_MIN, 2, false },    { "max", MF_MAX, 2, false },
+    { "exp", MF_EXP, 1, true },     { "log", MF_LOG, 1, true },     { "sqrt", MF_SQRT, 1, true },
+    { "rsqrt", MF_RSQRT, 1, true }, { "sin", MF_SIN, 1, true },     { "cos", MF_COS, 1, true },
+    { "tanh", MF_TANH, 1, true },   { "erf", MF_ERF, 1, true },     { "sigmoid", MF_SIGMOID, 1, true },
+    { "pow", MF_POW, 2, true },     { "floor", MF_FLOOR, 1, true }, { "ceil", MF_CEIL, 1, true },
+    { "abs", MF_ABS, 1, false },    { "min", MF_MIN, 2, false },    { "max", MF_MAX, 2, false },
 };
 
 static DType check_cast(Ctx *c, Expr *e, DType to)

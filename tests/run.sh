@@ -26,6 +26,8 @@
 #           the terminal through a pty, a long session: tests/repl/group.sh
 #   stdlib  stdlib/nn.tdsl against C loops and its own unscheduled form, AOT
 #           and JIT: tests/stdlib/group.sh
+#   math    TDSL's own f32 exp log tanh erf sigmoid sin cos against f64 libm, scalar
+#           against vectorized bit for bit: tests/math/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (8 parts, 504 cases; 104 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -40,7 +42,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector repl_values repl"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math repl_values repl"}
 unset TDSL_PATH     # modules come from -I and the in-tree stdlib only, as the cases say
 
 cd "$(dirname "$0")/.." || exit 1
@@ -329,6 +331,8 @@ source tests/modules/group.sh
 source tests/pool/group.sh
 # shellcheck source=tests/vector/group.sh
 source tests/vector/group.sh
+# shellcheck source=tests/math/group.sh
+source tests/math/group.sh
 # shellcheck source=tests/repl_values/group.sh
 source tests/repl_values/group.sh
 # shellcheck source=tests/repl/group.sh
