@@ -474,16 +474,27 @@ static LExpr **store_index(Lower *L, Nest *n)
     return idx;
 }
 
-/* to[idx] = from[idx] at the stage's point: an accumulate tile's copies */
-static LStmt *copy_store(Lower *L, Nest *n, Buffer *to, Buffer *from)
+/* idx in the layout of n->acc: a tile may have its dims permuted */
+static LExpr **acc_index(Lower *L, Nest *n, LExpr **idx)
 {
-    LExpr **idx = store_index(L, n);
-    return ls_store(L->a, to, idx, lx_load(L->a, from, idx));
+    if (!n->acc_perm) return idx;
+    LExpr **p = ARENA_ARRAY(L->a, LExpr *, n->st->npure + 1);
+    for (int d = 0; d < n->st->npure; d++) p[d] = idx[n->acc_perm[d]];
+    return p;
+}
+
+/* An accumulate tile's copy at the stage's point: into the tile from its
+ * base, or (back) from the tile into its base. */
+static LStmt *copy_store(Lower *L, Nest *n, bool back)
+{
+    LExpr **idx = store_index(L, n), **ti = acc_index(L, n, idx);
+    if (back) return ls_store(L->a, n->tile_base, idx, lx_load(L->a, n->acc, ti));
+    return ls_store(L->a, n->acc, ti, lx_load(L->a, n->tile_base, idx));
 }
 
 static LStmt *init_store(Lower *L, Nest *n)
 {
-    return ls_store(L->a, n->acc, store_index(L, n), reduce_init(L, n->st->red, n->acc->type));
+    return ls_store(L->a, n->acc, acc_index(L, n, store_index(L, n)), reduce_init(L, n->st->red, n->acc->type));
 }
 
 /* The rest of the value around a nested reduction, from its accumulated
@@ -494,7 +505,7 @@ static LStmt *final_store(Lower *L, Nest *n)
     L->idx = idx;
     L->cur = NULL;
     L->folded = n->st->reduce;
-    L->folded_val = lx_load(L->a, n->acc, idx);
+    L->folded_val = lx_load(L->a, n->acc, acc_index(L, n, idx));
     LStmt *body = ls_block(L->a);
     Pending p = { body, { 0 } };
     LExpr *x = convert(L, lower_expr(L, n->st->value, &p), n->st->type);
@@ -518,14 +529,16 @@ static LStmt *leaf(Lower *L, Nest *n)
             if (st->vars[v].how == SV_RVAR && st->vars[v].orig < 0) fi[nidx] = lower_counter(L, n, v);
         LExpr *x = lx_load(L->a, nest_of(L, st->rf)->buf, fi);
         L->cur = NULL;
-        return ls_store(L->a, n->acc, idx, reduce_update(L, st->red, lx_load(L->a, n->acc, idx), x));
+        LExpr **ai = acc_index(L, n, idx);
+        return ls_store(L->a, n->acc, ai, reduce_update(L, st->red, lx_load(L->a, n->acc, ai), x));
     }
     LStmt *body = ls_block(L->a);
     Pending p = { body, { 0 } };
     if (st->red) {
         for (int k = 0; k < st->reduce->nrvars; k++) L->rv[rvar_of(st, k)->id] = rvar_index(L, n, k);
         LExpr *x = convert(L, lower_expr(L, st->reduce->args[0], &p), n->acc->type);
-        ls_append(L->a, body, ls_store(L->a, n->acc, idx, reduce_update(L, st->red, lx_load(L->a, n->acc, idx), x)));
+        LExpr **ai = acc_index(L, n, idx);
+        ls_append(L->a, body, ls_store(L->a, n->acc, ai, reduce_update(L, st->red, lx_load(L->a, n->acc, ai), x)));
     } else {
         LExpr *x = convert(L, lower_expr(L, st->value, &p), st->type);
         ls_append(L->a, body, ls_store(L->a, n->buf, idx, x));
@@ -760,10 +773,31 @@ static LStmt *part_leaf(Lower *L, Build *b)
     switch (b->part) {
     case PART_INIT: return init_store(L, n);
     case PART_FINAL: return final_store(L, n);
-    case PART_LOAD: return copy_store(L, n, n->acc, n->tile_base);
-    case PART_STORE: return copy_store(L, n, n->tile_base, n->acc);
+    case PART_LOAD: return copy_store(L, n, false);
+    case PART_STORE: return copy_store(L, n, true);
     default: return leaf(L, n);
     }
+}
+
+/* The var of store dim k: pure dim k is var k; an rfactor stage's last dim is its factored var. */
+static int dim_var(const SStage *st, int k) { return st->rf_of && k == st->npure - 1 ? st->rf_var : k; }
+
+/* The layout of an accumulate tile: the stage's dims in order, but the dim
+ * of a vectorized loop inside last, so a vector of the tile is contiguous
+ * (NULL: in order). */
+static int *tile_layout(Lower *L, Nest *n, Build *b, int pos)
+{
+    const SStage *st = n->st;
+    int nd = st->npure, kv = -1;
+    for (int i = pos + 1; i < b->nv; i++)
+        for (int k = 0; k < nd; k++)
+            if (st->vars[b->vars[i]].kind == LOOP_VECTOR && made_from(st, b->vars[i], dim_var(st, k))) kv = k;
+    if (kv < 0 || kv == nd - 1) return NULL;
+    int *perm = ARENA_ARRAY(L->a, int, nd), m = 0;
+    for (int k = 0; k < nd; k++)
+        if (k != kv) perm[m++] = k;
+    perm[m] = kv;
+    return perm;
 }
 
 /* accumulate(v): the body of loop v (at pos) works on a tile of the points
@@ -778,8 +812,10 @@ static LStmt *tiled_body(Lower *L, Build *b, int pos, Attached *at)
     bool init_inside = b->split > pos;
     Box pts = region_points(L, n, b->bound);
     Buffer *base = n->acc;
-    Buffer *tile = box_buffer(L, arena_printf(L->a, "%s.tile", st->name), st->reduce->type, pts, NULL);
+    int *perm = tile_layout(L, n, b, pos);
+    Buffer *tile = box_buffer(L, arena_printf(L->a, "%s.tile", st->name), st->reduce->type, pts, perm);
     n->acc = tile;
+    n->acc_perm = perm;
     n->tile_base = base;
     LStmt *blk = ls_block(L->a);
     if (!init_inside) ls_append(L->a, blk, pure_nest(L, b, pos + 1, PART_LOAD));
@@ -787,6 +823,7 @@ static LStmt *tiled_body(Lower *L, Build *b, int pos, Attached *at)
     ls_append(L->a, blk, attach_wrap(L, at, build_loops(L, b, pos + 1)));
     if (store) ls_append(L->a, blk, store);
     n->acc = base;
+    n->acc_perm = NULL;
     return ls_alloc(L->a, tile, blk);
 }
 

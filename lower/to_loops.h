@@ -38,7 +38,8 @@ struct Nest {
     SStage *st;
     Buffer *buf;
     Buffer *acc;            /* where its reduction accumulates: buf, or a buffer of the reduction's dtype */
-    Buffer *tile_base;      /* under accumulate(v): what acc (the tile) is copied from and back to */
+    Buffer *tile_base;      /* under accumulate(v): what acc (the tile) is copied from and back to ... */
+    int *acc_perm;          /* ... and the tile's layout: its dim d is the stage's dim acc_perm[d] (NULL: d) */
     LExpr **min, **ext;     /* per pure dim: exact region (index values) */
     Affine **amin, **aspan; /* per pure dim: region min and max extent, affine over sizes and symbols */
     LVar **lv;              /* per var: its loop */

@@ -38,6 +38,7 @@ static void run_mm(int m, int k, int n)
         twin2("mm_acc", mm_acc, &A, &B, &G, c, nc, sz);
         twin2("mm_acc_blocked", mm_acc_blocked, &A, &B, &G, c, nc, sz);
         twin2("mm_acc_point", mm_acc_point, &A, &B, &G, c, nc, sz);
+        twin2("mm_acc_t", mm_acc_t, &A, &B, &G, c, nc, sz);
     }
     tdsl_tensor R = TDSL_F32(relu, m, n);
     if (CHECK_OK(mm_acc_relu(&A, &B, &R))) twin2("mm_acc_relu_s", mm_acc_relu_s, &A, &B, &G, relu, nc, sz);
