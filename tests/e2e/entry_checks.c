@@ -5,21 +5,6 @@
 #include "harness.h"
 #include "entry_checks.h"
 
-#define ANY (-1)
-
-/* Expects call to fail with exactly (kind, arg, dim); ANY skips a field. */
-#define EXPECT_ERR(call, kind, arg, dim) expect_err((call), #call, kind, arg, dim, __LINE__)
-static void expect_err(int rc, const char *call, int kind, int arg, int dim, int line)
-{
-    bool ok = rc != 0 && TDSL_ERR_KIND(rc) == kind && (arg == ANY || TDSL_ERR_ARG(rc) == arg) &&
-              (dim == ANY || TDSL_ERR_DIM(rc) == dim);
-    if (h_check(ok)) return;
-    char buf[160];
-    fprintf(stderr,
-            "entry_checks.c:%d: %s returned %d (kind %d, arg %d, dim %d: %s); expected kind %d (%s), arg %d, dim %d\n",
-            line, call, rc, TDSL_ERR_KIND(rc), TDSL_ERR_ARG(rc), TDSL_ERR_DIM(rc),
-            tdsl_format_error(rc, buf, sizeof buf), kind, tdsl_strerror(kind), arg, dim);
-}
 
 enum { N = 4, K = 5, M = 3, SLACK = 64 };
 static float x[N * K + SLACK], w[M * K + SLACK], b[M + SLACK], y[N * M + SLACK], yref[N * M];

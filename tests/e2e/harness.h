@@ -235,6 +235,29 @@ static inline bool check_untouched(const char *what, const void *buf, size_t byt
 }
 
 /* Seed from $TDSL_SEED (to reproduce a failure) or a fixed default. */
+/* Expects call to fail with exactly (kind, arg, dim) of an entry error code;
+ * ANY skips a field. Like CHECK_OK, the decoding macros and the message
+ * functions come from the generated header, included after this one. */
+#define ANY (-1)
+#define EXPECT_ERR(call, kind, arg, dim)                                                                               \
+    ({                                                                                                                 \
+        int rc_ = (call);                                                                                              \
+        h_expect_err(rc_, TDSL_ERR_KIND(rc_), TDSL_ERR_ARG(rc_), TDSL_ERR_DIM(rc_), #call, (int[3]){ kind, arg, dim }, \
+                     __FILE__, __LINE__, tdsl_format_error, tdsl_strerror);                                            \
+    })
+static inline void h_expect_err(int rc, int got_kind, int got_arg, int got_dim, const char *call, const int *want,
+                                const char *file, int line, const char *(*format)(int, char *, size_t),
+                                const char *(*name)(int))
+{
+    bool ok = rc != 0 && got_kind == want[0] && (want[1] == ANY || got_arg == want[1]) &&
+              (want[2] == ANY || got_dim == want[2]);
+    if (h_check(ok)) return;
+    char buf[160];
+    fprintf(stderr, "%s:%d: %s returned %d (kind %d, arg %d, dim %d: %s); expected kind %d (%s), arg %d, dim %d\n",
+            file, line, call, rc, got_kind, got_arg, got_dim, format(rc, buf, sizeof buf), want[0], name(want[0]),
+            want[1], want[2]);
+}
+
 static inline void harness_init(void)
 {
     const char *s = getenv("TDSL_SEED");

@@ -15,22 +15,7 @@ const char *__asan_default_options(void);
 const char *__asan_default_options(void) { return "allocator_may_return_null=1"; }
 #endif
 
-#define ANY (-1)
 #define P2(k) ((int64_t)1 << (k))
-
-/* Expects call to fail with exactly (kind, arg, dim); ANY skips a field. */
-#define EXPECT_ERR(call, kind, arg, dim) expect_err((call), #call, kind, arg, dim, __LINE__)
-static void expect_err(int rc, const char *call, int kind, int arg, int dim, int line)
-{
-    bool ok = rc != 0 && TDSL_ERR_KIND(rc) == kind && (arg == ANY || TDSL_ERR_ARG(rc) == arg) &&
-              (dim == ANY || TDSL_ERR_DIM(rc) == dim);
-    if (h_check(ok)) return;
-    char buf[160];
-    fprintf(stderr,
-            "size_overflow.c:%d: %s returned %d (kind %d, arg %d, dim %d: %s); expected kind %d (%s), arg %d, dim %d\n",
-            line, call, rc, TDSL_ERR_KIND(rc), TDSL_ERR_ARG(rc), TDSL_ERR_DIM(rc),
-            tdsl_format_error(rc, buf, sizeof buf), kind, tdsl_strerror(kind), arg, dim);
-}
 
 /* Address space for a tensor of `bytes`, never backed: NULL if it cannot be had. */
 static void *reserve(size_t bytes)
