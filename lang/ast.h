@@ -211,6 +211,8 @@ typedef struct SchedArg {
     bool is_int;
     int64_t ival;
     const char *name;
+    int64_t block;      /* pack layouts: ival / block (part '/') or ival % block (part '%') */
+    char part;          /* 0 for a plain name or integer */
     Span span;
 } SchedArg;
 typedef struct SchedPrim {

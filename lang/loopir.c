@@ -91,6 +91,17 @@ LExpr *ix_const(Arena *a, int64_t v) { return lx_int(a, DT_INDEX, v); }
 
 bool ix_is_const(const LExpr *x, int64_t v) { return x->kind == LX_INT && x->ival == v; }
 
+bool lx_same(const LExpr *x, const LExpr *y)
+{
+    if (x->kind != y->kind || x->nargs != y->nargs || x->op != y->op || x->fn != y->fn || x->ival != y->ival ||
+        x->var != y->var || x->buf != y->buf || x->type != y->type)
+        return false;
+    if (x->kind == LX_VAR && x->var->kind == LV_SIZE) return x->var->index == y->var->index;
+    for (int i = 0; i < x->nargs; i++)
+        if (!lx_same(x->args[i], y->args[i])) return false;
+    return x->kind != LX_FLOAT || x->fval == y->fval;
+}
+
 LExpr *ix_add(Arena *a, LExpr *x, LExpr *y)
 {
     int64_t r;

@@ -155,6 +155,8 @@ LExpr *ix_modx(Arena *a, LExpr *x, LExpr *y);
 LExpr *ix_min(Arena *a, LExpr *x, LExpr *y);
 LExpr *ix_max(Arena *a, LExpr *x, LExpr *y);
 bool ix_is_const(const LExpr *x, int64_t v);
+/* the same expression (size vars by id, other vars by identity) */
+bool lx_same(const LExpr *x, const LExpr *y);
 LStmt *ls_block(Arena *a);
 void ls_append(Arena *a, LStmt *block, LStmt *s);
 LStmt *ls_for(Arena *a, LVar *v, LExpr *min, LExpr *extent, LStmt *body);

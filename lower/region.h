@@ -5,12 +5,6 @@
 #define TDSL_REGION_H
 #include "lower/to_loops.h"
 
-/* A box of a tensor: exact min/extent, affine min/max extent for analysis. */
-typedef struct Box {
-    LExpr **min, **ext;
-    Affine **amin, **aspan;
-    int ndim;
-} Box;
 
 /* The whole region of stage st (an rfactor stage: its parent's plus the
  * factored dim) or, with st NULL, of tensor t. */

@@ -591,6 +591,52 @@ static bool prim_compute_at(Sb *s, SStage *st)
     return true;
 }
 
+/* The layout of pack arguments first.. of tensor x: each dim d whole, or as
+ * d / F and d % F (blocks of F); identity when there are none. */
+static bool pack_layout(Sb *s, const Tensor *x, int first, SPack *pk)
+{
+    int n = s->p->nargs - first, nd = x->ndim ? x->ndim : 1;
+    int64_t *block = ARENA_ARRAY(s->a, int64_t, nd);    /* per src dim: 0 unseen, -1 whole, F */
+    int *parts = ARENA_ARRAY(s->a, int, nd);            /* bit 1: d / F seen, bit 2: d % F */
+    pk->nlayout = n ? n : x->ndim;
+    pk->layout = ARENA_ARRAY(s->a, LayoutDim, pk->nlayout ? pk->nlayout : 1);
+    for (int d = 0; d < pk->nlayout; d++) {
+        if (!n) {
+            pk->layout[d] = (LayoutDim){ d, 0, false };
+            continue;
+        }
+        const SchedArg *y = arg(s, first + d);
+        if (!y->is_int || y->ival < 0 || y->ival >= x->ndim) {
+            diag_error(s->d, y->span, "pack: a layout dim is a dim 0..%d of '%s', whole or as d / F and d %% F",
+                       x->ndim - 1, x->name);
+            return false;
+        }
+        int k = (int)y->ival, bit = y->part == '/' ? 1 : y->part == '%' ? 2 : 0;
+        int64_t b = bit ? y->block : -1;
+        if (bit && (b < 2 || b > 4096)) {
+            diag_error(s->d, y->span, "pack: a block holds 2 to 4096 points, not %lld", (long long)b);
+            return false;
+        }
+        if ((block[k] && block[k] != b) || (parts[k] & (bit ? bit : 3))) {
+            diag_error(s->d, y->span, "pack: dim %d of '%s' is already in the layout%s", k, x->name,
+                       block[k] > 0 && b > 0 && block[k] != b ? " with another block size" : "");
+            return false;
+        }
+        block[k] = b;
+        parts[k] |= bit ? bit : 3;
+        pk->layout[d] = (LayoutDim){ k, bit ? (int)b : 0, bit == 2 };
+    }
+    for (int k = 0; n && k < x->ndim; k++)
+        if (parts[k] != 3) {
+            if (!parts[k]) diag_error(s->d, s->p->span, "pack: the layout of '%s' leaves out its dim %d", x->name, k);
+            else
+                diag_error(s->d, s->p->span, "pack: dim %d of '%s' in blocks needs both %d / %lld and %d %% %lld", k,
+                           x->name, k, (long long)block[k], k, (long long)block[k]);
+            return false;
+        }
+    return true;
+}
+
 static bool prim_pack(Sb *s, SStage *st)
 {
     if (!want_name(s, 0)) return false;
@@ -604,25 +650,8 @@ static bool prim_pack(Sb *s, SStage *st)
         if ((v = live_var(s, st, 1)) < 0) return false;
         first = 2;
     }
-    int n = s->p->nargs - first;
-    if (n && n != x->ndim) {
-        diag_error(s->d, s->p->span, "pack: the layout of '%s' needs %d dims, got %d", x->name, x->ndim, n);
-        return false;
-    }
-    int *perm = ARENA_ARRAY(s->a, int, x->ndim ? x->ndim : 1);
-    bool *seen = ARENA_ARRAY(s->a, bool, x->ndim ? x->ndim : 1);
-    for (int d = 0; d < x->ndim; d++) {
-        perm[d] = d;
-        if (!n) continue;
-        const SchedArg *y = arg(s, first + d);
-        if (!y->is_int || y->ival < 0 || y->ival >= x->ndim || seen[y->ival]) {
-            diag_error(s->d, y->span, "pack: the layout must be a permutation of the dims 0..%d of '%s'", x->ndim - 1,
-                       x->name);
-            return false;
-        }
-        seen[y->ival] = true;
-        perm[d] = (int)y->ival;
-    }
+    SPack pk = { x, arena_printf(s->a, "%s_pack", x->name), v, NULL, 0, s->p->span };
+    if (!pack_layout(s, x, first, &pk)) return false;
     for (int i = 0; i < st->npacks; i++)
         if (st->packs[i].src == x) {
             diag_error(s->d, arg(s, 0)->span, "'%s' already packs '%s'", st->name, x->name);
@@ -630,7 +659,7 @@ static bool prim_pack(Sb *s, SStage *st)
         }
     int cap = st->npacks;   /* packs are few: full at every push */
     ARENA_GROW(s->a, st->packs, st->npacks, cap, st->npacks + 1);
-    st->packs[st->npacks++] = (SPack){ x, arena_printf(s->a, "%s_pack", x->name), v, perm, s->p->span };
+    st->packs[st->npacks++] = pk;
     return true;
 }
 
@@ -761,9 +790,9 @@ static const SchedPrimDef prims[] = {
       "compute_at(T, v): compute the stage inside loop v of its consumer T, over what one iteration reads" },
     { "compute_root", 0, 0, "no arguments", prim_compute_root, "compute_root(): the whole stage, before its readers" },
     { "inline", 0, 0, "no arguments", prim_inline, "inline(): substitute the stage's value into every read of it" },
-    { "pack", 1, 10, "(tensor), (tensor, var) or (tensor, [var,] d0, d1, ...)", prim_pack,
+    { "pack", 1, 18, "(tensor), (tensor, var) or (tensor, [var,] d0, d1, ...)", prim_pack,
       "pack(X[, v][, d0, d1, ...]): copy what the stage (or one iteration of loop v) reads of X into X_pack, dims in "
-      "that order" },
+      "that order; d / F and d % F split dim d into blocks of F" },
     { "accumulate", 1, 1, "(var)", prim_accumulate,
       "accumulate(v): per iteration of loop v, the points the loops inside update live in a local tile, "
       "written back once" },
@@ -813,6 +842,12 @@ static bool apply(Sb *s, const SchedPrim *p)
         diag_error(s->d, p->span, "unknown schedule primitive '%s' (%s)", p->prim, list);
         return false;
     }
+    for (int i = 0; def->apply != prim_pack && i < p->nargs; i++)
+        if (p->args[i].part) {
+            diag_error(s->d, p->args[i].span, "%s: 'd %c F' is a pack layout dim, not an argument of %s", p->prim,
+                       p->args[i].part, p->prim);
+            return false;
+        }
     return want_args(s, def->min_args, def->max_args, def->args) && def->apply(s, st);
 }
 

@@ -36,11 +36,21 @@ typedef struct SVar {
 
 typedef enum Place { PLACE_ROOT, PLACE_AT, PLACE_INLINE } Place;
 
+/* One dim of a local copy's layout: source dim src whole (block 0) or, split
+ * into blocks of `block` points, the block's index (src / block) or the place
+ * in it (inner: src % block). */
+typedef struct LayoutDim {
+    int src;
+    int block;
+    bool inner;
+} LayoutDim;
+
 typedef struct SPack {
     const Tensor *src;
     const char *name;   /* "<src>_pack" */
     int at;             /* loop var of the packing stage */
-    int *perm;          /* buffer dim d holds src dim perm[d] */
+    LayoutDim *layout;  /* the buffer's dims, outermost first */
+    int nlayout;
     Span span;
 } SPack;
 

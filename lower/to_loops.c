@@ -21,6 +21,7 @@
  * Any other reduction inside an expression goes through a scalar temporary. */
 #include "lower/to_loops.h"
 #include "lower/region.h"
+#include "lower/pack.h"
 #include "lang/check.h"
 #include <string.h>
 
@@ -46,7 +47,7 @@ LExpr *lower_affine(Lower *L, const Affine *x)
     return e;
 }
 
-static Buffer *buf_of(Lower *L, const Tensor *t)
+Buffer *lower_buf_of(Lower *L, const Tensor *t)
 {
     for (int i = 0; i < L->ntensors; i++)
         if (L->tensors[i] == t) return L->bufs[i];
@@ -65,7 +66,7 @@ static void set_buf(Lower *L, const Tensor *t, Buffer *b)
     L->bufs[L->ntensors++] = b;
 }
 
-static Buffer *new_buffer(Lower *L, const char *name, BufKind kind, DType type, int ndim)
+Buffer *lower_new_buffer(Lower *L, const char *name, BufKind kind, DType type, int ndim)
 {
     Buffer *b = ARENA_NEW(L->a, Buffer);
     b->name = name;
@@ -79,7 +80,7 @@ static Buffer *new_buffer(Lower *L, const char *name, BufKind kind, DType type, 
 
 static Buffer *make_buffer(Lower *L, const Tensor *t, BufKind kind)
 {
-    Buffer *b = new_buffer(L, t->name, kind, t->type, t->ndim);
+    Buffer *b = lower_new_buffer(L, t->name, kind, t->type, t->ndim);
     b->index = t->index;
     for (int k = 0; k < t->ndim; k++) {
         b->min[k] = lower_affine(L, t->min[k]);
@@ -91,7 +92,7 @@ static Buffer *make_buffer(Lower *L, const Tensor *t, BufKind kind)
 
 static Buffer *scalar_temp(Lower *L, DType t)
 {
-    return new_buffer(L, arena_printf(L->a, "t%d", L->ntemps++), BUF_LOCAL, t, 0);
+    return lower_new_buffer(L, arena_printf(L->a, "t%d", L->ntemps++), BUF_LOCAL, t, 0);
 }
 
 static int stage_pos(Lower *L, const SStage *st)
@@ -230,11 +231,9 @@ static LExpr *lower_access(Lower *L, const Expr *e, Pending *p)
         for (int i = 0; i < n->st->npacks; i++) {
             SPack *pk = &n->st->packs[i];
             if (pk->src != e->tensor || !n->packs[i]) continue;
-            LExpr **pi = ARENA_ARRAY(a, LExpr *, e->nargs ? e->nargs : 1);
-            for (int d = 0; d < e->nargs; d++) pi[d] = idx[pk->perm[d]];
-            return lx_load(a, n->packs[i], pi);
+            return lx_load(a, n->packs[i], layout_index(L, n, n->pack_boxes[i], pk->layout, pk->nlayout, idx));
         }
-    return lx_load(a, buf_of(L, e->tensor), idx);
+    return lx_load(a, lower_buf_of(L, e->tensor), idx);
 }
 
 static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
@@ -281,7 +280,6 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
 
 const RVar *rvar_of(const SStage *st, int orig) { return st->reduce->rvars[orig]; }
 
-static LExpr *maxext(Lower *L, Nest *n, int v);
 
 /* The 0-based counter of var v (live or not). */
 LExpr *lower_counter(Lower *L, Nest *n, int v)
@@ -299,7 +297,7 @@ LExpr *lower_counter(Lower *L, Nest *n, int v)
         return ix_add(L->a, ix_mul(L->a, lower_counter(L, n, o), st->vars[o].factor),
                       lower_counter(L, n, sched_child(st, v, SV_INNER)));
     int f = sched_child(st, v, SV_FUSED);
-    LExpr *m = maxext(L, n, st->vars[f].fb);
+    LExpr *m = lower_maxext(L, n, st->vars[f].fb);
     return st->vars[f].fa == v ? ix_divx(L->a, lower_counter(L, n, f), m) : ix_modx(L->a, lower_counter(L, n, f), m);
 }
 
@@ -330,7 +328,7 @@ static LExpr *rvar_index(Lower *L, Nest *n, int orig)
 LExpr *lower_rf_extent(Lower *L, const SStage *f)
 {
     Nest tmp = { .st = (SStage *)f };
-    return maxext(L, &tmp, f->rf_var);
+    return lower_maxext(L, &tmp, f->rf_var);
 }
 
 /* ---- extents: schedule.h's rule, as index expressions ---- */
@@ -385,7 +383,7 @@ static void *max_inner(const SExtentRule *r, const SStage *st, int v, void *pare
 }
 
 /* Largest extent of var v over every iteration of the stage's own loops. */
-static LExpr *maxext(Lower *L, Nest *n, int v)
+LExpr *lower_maxext(Lower *L, Nest *n, int v)
 {
     NestAt at = { L, n };
     SExtentRule max = { max_leaf, ix_outer, max_inner, ix_fused, NULL, L->a, &at };
@@ -415,7 +413,7 @@ static void loop_deps(const Nest *n, const LExpr *e, bool *deps)
 
 /* A local buffer's extent: the region's largest extent (a constant where it
  * is one, so small buffers go on the stack), never negative. */
-static LExpr *alloc_extent(Lower *L, Affine *span, LExpr *ext)
+LExpr *lower_alloc_extent(Lower *L, Affine *span, LExpr *ext)
 {
     if (!span) return ix_max(L->a, ext, ix_const(L->a, 0));
     LExpr *e = lower_affine(L, span);
@@ -427,10 +425,10 @@ static LStmt *build_stage(Lower *L, SStage *st, Box region);
 /* A local buffer over a stage's region. */
 static Buffer *region_buffer(Lower *L, const char *name, DType type, Box region)
 {
-    Buffer *b = new_buffer(L, name, BUF_LOCAL, type, region.ndim);
+    Buffer *b = lower_new_buffer(L, name, BUF_LOCAL, type, region.ndim);
     for (int k = 0; k < region.ndim; k++) {
         b->min[k] = region.min[k];
-        b->extent[k] = alloc_extent(L, region.aspan[k], region.ext[k]);
+        b->extent[k] = lower_alloc_extent(L, region.aspan[k], region.ext[k]);
     }
     return b;
 }
@@ -449,6 +447,7 @@ static Nest *nest_new(Lower *L, SStage *st, Box region)
     n->full = ARENA_ARRAY(L->a, bool, st->nvars);
     n->tail = ARENA_ARRAY(L->a, bool, st->nvars);
     n->packs = ARENA_ARRAY(L->a, Buffer *, st->npacks + 1);
+    n->pack_boxes = ARENA_ARRAY(L->a, Box, st->npacks + 1);
     for (int v = 0; v < st->nvars; v++) {
         const SVar *x = &st->vars[v];
         n->sym[v] = -1;
@@ -477,9 +476,9 @@ static LExpr **store_index(Lower *L, Nest *n)
 /* idx in the layout of n->acc: a tile may have its dims permuted */
 static LExpr **acc_index(Lower *L, Nest *n, LExpr **idx)
 {
-    if (!n->acc_perm) return idx;
+    if (!n->acc_layout) return idx;
     LExpr **p = ARENA_ARRAY(L->a, LExpr *, n->st->npure + 1);
-    for (int d = 0; d < n->st->npure; d++) p[d] = idx[n->acc_perm[d]];
+    for (int d = 0; d < n->st->npure; d++) p[d] = idx[n->acc_layout[d].src];
     return p;
 }
 
@@ -588,47 +587,15 @@ static void attached_add(Lower *L, Attached *at, Buffer *b, LStmt *code)
     at->code[at->n++] = code;
 }
 
-/* A local buffer over box b whose dim d is box dim perm[d] (perm NULL: d). */
-static Buffer *box_buffer(Lower *L, const char *name, DType t, Box b, const int *perm)
-{
-    Buffer *buf = new_buffer(L, name, BUF_LOCAL, t, b.ndim);
-    for (int d = 0; d < b.ndim; d++) {
-        int k = perm ? perm[d] : d;
-        buf->min[d] = b.min[k];
-        buf->extent[d] = alloc_extent(L, b.aspan[k], b.ext[k]);
-    }
-    return buf;
-}
-
-/* Loops over box b copying base into its local copy `local` (box_buffer's,
- * same perm), or with back, local into base; loop vars are named var0, var1... */
-static LStmt *box_copy(Lower *L, Buffer *local, Buffer *base, Box b, const int *perm, bool back, const char *var)
-{
-    int nd = b.ndim;
-    LExpr **li = ARENA_ARRAY(L->a, LExpr *, nd + 1), **bi = ARENA_ARRAY(L->a, LExpr *, nd + 1);
-    LVar **lv = ARENA_ARRAY(L->a, LVar *, nd + 1);
-    for (int d = 0; d < nd; d++) {
-        int k = perm ? perm[d] : d;
-        lv[d] = lv_new(L->a, arena_printf(L->a, "%s%d", var, k), LV_LOOP, DT_INDEX, d);
-        li[d] = bi[k] = lx_var(L->a, lv[d]);
-    }
-    LStmt *s =
-        back ? ls_store(L->a, base, bi, lx_load(L->a, local, li)) : ls_store(L->a, local, li, lx_load(L->a, base, bi));
-    for (int d = nd - 1; d >= 0; d--) {
-        int k = perm ? perm[d] : d;
-        s = ls_for(L->a, lv[d], b.min[k], b.ext[k], s);
-    }
-    return s;
-}
-
 static void attach_pack(Lower *L, Nest *n, int i, const bool *bound, Attached *at)
 {
     SPack *pk = &n->st->packs[i];
     Box whole = region_whole(L, sched_stage_of(L->fs, pk->src), pk->src);
     Box b = region_read(L, n, bound, pk->src, NULL, whole);
-    Buffer *pb = box_buffer(L, pk->name, pk->src->type, b, pk->perm);
+    Buffer *pb = layout_buffer(L, pk->name, pk->src->type, b, pk->layout, pk->nlayout);
     n->packs[i] = pb;
-    attached_add(L, at, pb, box_copy(L, pb, buf_of(L, pk->src), b, pk->perm, false, pk->src->name));
+    n->pack_boxes[i] = b;
+    attached_add(L, at, pb, layout_copy(L, pb, lower_buf_of(L, pk->src), b, pk->layout, pk->nlayout, pk->src->name));
 }
 
 static Attached attach(Lower *L, Nest *n, int v, const bool *bound, bool packs)
@@ -679,17 +646,6 @@ typedef struct Build {
 
 static LStmt *build_loops(Lower *L, Build *b, int pos);
 
-static bool lx_same(const LExpr *x, const LExpr *y)
-{
-    if (x->kind != y->kind || x->nargs != y->nargs || x->op != y->op || x->fn != y->fn || x->ival != y->ival ||
-        x->var != y->var || x->buf != y->buf || x->type != y->type)
-        return false;
-    if (x->kind == LX_VAR && x->var->kind == LV_SIZE) return x->var->index == y->var->index;
-    for (int i = 0; i < x->nargs; i++)
-        if (!lx_same(x->args[i], y->args[i])) return false;
-    return x->kind != LX_FLOAT || x->fval == y->fval;
-}
-
 static void add_guard(Lower *L, Build *b, int var, LExpr *cond)
 {
     TDSL_ASSERT(b->nguards < MAX_GUARDS(b->n->st), "more guards than a nest has room for");
@@ -711,7 +667,7 @@ static void fuse_guards(Lower *L, Build *b)
     for (int v = 0; v < st->nvars; v++) {
         const SVar *x = &st->vars[v];
         if (x->how != SV_FUSED || (st->rf && x->is_r)) continue;     /* gone with the reduction to st->rf */
-        LExpr *e = extent(L, b->n, x->fb), *m = maxext(L, b->n, x->fb);
+        LExpr *e = extent(L, b->n, x->fb), *m = lower_maxext(L, b->n, x->fb);
         if (!lx_same(e, m)) add_guard(L, b, x->fb, lx_binary(L->a, OP_LT, lower_counter(L, b->n, x->fb), e));
     }
 }
@@ -763,7 +719,7 @@ static Buffer *acc_buffer(Lower *L, Build *b)
 {
     const SStage *st = b->n->st;
     Box pts = region_points(L, b->n, b->bound);
-    return box_buffer(L, arena_printf(L->a, "%s.acc", st->name), st->reduce->type, pts, NULL);
+    return layout_buffer(L, arena_printf(L->a, "%s.acc", st->name), st->reduce->type, pts, NULL, 0);
 }
 
 /* The statement at the bottom of a nest. */
@@ -785,7 +741,7 @@ static int dim_var(const SStage *st, int k) { return st->rf_of && k == st->npure
 /* The layout of an accumulate tile: the stage's dims in order, but the dim
  * of a vectorized loop inside last, so a vector of the tile is contiguous
  * (NULL: in order). */
-static int *tile_layout(Lower *L, Nest *n, Build *b, int pos)
+static LayoutDim *tile_layout(Lower *L, Nest *n, Build *b, int pos)
 {
     const SStage *st = n->st;
     int nd = st->npure, kv = -1;
@@ -793,11 +749,11 @@ static int *tile_layout(Lower *L, Nest *n, Build *b, int pos)
         for (int k = 0; k < nd; k++)
             if (st->vars[b->vars[i]].kind == LOOP_VECTOR && made_from(st, b->vars[i], dim_var(st, k))) kv = k;
     if (kv < 0 || kv == nd - 1) return NULL;
-    int *perm = ARENA_ARRAY(L->a, int, nd), m = 0;
-    for (int k = 0; k < nd; k++)
-        if (k != kv) perm[m++] = k;
-    perm[m] = kv;
-    return perm;
+    LayoutDim *ld = ARENA_ARRAY(L->a, LayoutDim, nd);
+    for (int k = 0, m = 0; k < nd; k++)
+        if (k != kv) ld[m++] = (LayoutDim){ k, 0, false };
+    ld[nd - 1] = (LayoutDim){ kv, 0, false };
+    return ld;
 }
 
 /* accumulate(v): the body of loop v (at pos) works on a tile of the points
@@ -812,10 +768,10 @@ static LStmt *tiled_body(Lower *L, Build *b, int pos, Attached *at)
     bool init_inside = b->split > pos;
     Box pts = region_points(L, n, b->bound);
     Buffer *base = n->acc;
-    int *perm = tile_layout(L, n, b, pos);
-    Buffer *tile = box_buffer(L, arena_printf(L->a, "%s.tile", st->name), st->reduce->type, pts, perm);
+    LayoutDim *ld = tile_layout(L, n, b, pos);
+    Buffer *tile = layout_buffer(L, arena_printf(L->a, "%s.tile", st->name), st->reduce->type, pts, ld, pts.ndim);
     n->acc = tile;
-    n->acc_perm = perm;
+    n->acc_layout = ld;
     n->tile_base = base;
     LStmt *blk = ls_block(L->a);
     if (!init_inside) ls_append(L->a, blk, pure_nest(L, b, pos + 1, PART_LOAD));
@@ -823,7 +779,7 @@ static LStmt *tiled_body(Lower *L, Build *b, int pos, Attached *at)
     ls_append(L->a, blk, attach_wrap(L, at, build_loops(L, b, pos + 1)));
     if (store) ls_append(L->a, blk, store);
     n->acc = base;
-    n->acc_perm = NULL;
+    n->acc_layout = NULL;
     return ls_alloc(L->a, tile, blk);
 }
 
@@ -900,7 +856,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     for (int w = 0; w < st->nvars; w++)
         if (deps[w] && !b->bound[w]) exact = false;
     if (!exact) {
-        LExpr *m = maxext(L, n, v);
+        LExpr *m = lower_maxext(L, n, v);
         b->bound[v] = true;
         if (!(covers_rf_dim(b->part) && in_rf_dim(st, v)))
             add_guard(L, b, v, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
@@ -945,7 +901,7 @@ static LStmt *run_nest(Lower *L, Nest *n, const int *vars, int nv, int split)
 static LStmt *stage_nests(Lower *L, SStage *st, Box region)
 {
     Nest *n = nest_new(L, st, region);
-    if (st->t && sched_home(st)->place == PLACE_ROOT) n->buf = buf_of(L, st->t);
+    if (st->t && sched_home(st)->place == PLACE_ROOT) n->buf = lower_buf_of(L, st->t);
     if (!n->buf) {      /* a buffer per placement: a partitioned loop builds its body twice */
         n->buf = region_buffer(L, st->name, st->type, region);
         if (st->t) set_buf(L, st->t, n->buf);
@@ -990,9 +946,9 @@ static LStmt *lower_call(Lower *L, const Stage *s)
     Pending p = { ls_block(L->a), { 0 } };
     for (int i = 0; i < f->nparams; i++) {
         if (f->params[i]->is_scalar) st->call_args[i] = convert(L, lower_expr(L, s->args[i], &p), f->params[i]->type);
-        else st->call_bufs[i] = buf_of(L, s->args[i]->tensor);
+        else st->call_bufs[i] = lower_buf_of(L, s->args[i]->tensor);
     }
-    for (int i = 0; i < f->nresults; i++) st->call_bufs[f->nparams + i] = buf_of(L, s->outs[i]);
+    for (int i = 0; i < f->nresults; i++) st->call_bufs[f->nparams + i] = lower_buf_of(L, s->outs[i]);
     for (int i = 0; i < f->nsizevars; i++) st->call_args[f->nparams + i] = lower_affine(L, s->call_sizes[i]);
     return st;
 }

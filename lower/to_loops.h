@@ -9,6 +9,13 @@
 
 typedef struct Nest Nest;
 
+/* A box of a tensor: exact min/extent, affine min/max extent for analysis. */
+typedef struct Box {
+    LExpr **min, **ext;
+    Affine **amin, **aspan;
+    int ndim;
+} Box;
+
 typedef struct Lower {
     Arena *a;
     Fn *fn;
@@ -39,7 +46,7 @@ struct Nest {
     Buffer *buf;
     Buffer *acc;            /* where its reduction accumulates: buf, or a buffer of the reduction's dtype */
     Buffer *tile_base;      /* under accumulate(v): what acc (the tile) is copied from and back to ... */
-    int *acc_perm;          /* ... and the tile's layout: its dim d is the stage's dim acc_perm[d] (NULL: d) */
+    LayoutDim *acc_layout;  /* ... and the tile's layout: its dims permuted (NULL: in order) */
     LExpr **min, **ext;     /* per pure dim: exact region (index values) */
     Affine **amin, **aspan; /* per pure dim: region min and max extent, affine over sizes and symbols */
     LVar **lv;              /* per var: its loop */
@@ -47,7 +54,8 @@ struct Nest {
     int *sym;               /* per var: its symbol once bound, or -1 */
     bool *full;             /* per split inner var: in a full tile here, its extent is the factor */
     bool *tail;             /* per split inner var: in the tail here, short of its factor: run serially */
-    Buffer **packs;         /* per st->packs entry, once built */
+    Buffer **packs;         /* per st->packs entry, once built ... */
+    Box *pack_boxes;        /* ... and the box of its source it holds */
 };
 
 /* a stage's nest in its fn's lowering: the context of extent rules (schedule.h) */
@@ -63,5 +71,12 @@ LExpr *lower_counter(Lower *L, Nest *n, int v);
 /* the extent of the rfactor dim of rfactor stage f: the max extent of its factored var */
 LExpr *lower_rf_extent(Lower *L, const SStage *f);
 const RVar *rvar_of(const SStage *st, int orig);
+/* the largest extent of var v of n (the extent of its loop where that is exact) */
+LExpr *lower_maxext(Lower *L, Nest *n, int v);
+/* the buffer of fn tensor t (NULL before it has one) */
+Buffer *lower_buf_of(Lower *L, const Tensor *t);
+Buffer *lower_new_buffer(Lower *L, const char *name, BufKind kind, DType type, int ndim);
+/* the extent to allocate for a dim of max extent span (NULL: unknown) and exact extent ext */
+LExpr *lower_alloc_extent(Lower *L, Affine *span, LExpr *ext);
 
 #endif

@@ -86,6 +86,7 @@ Stage *parse_tuple_call(ParseCtx *c, PtrVec targets, Expr *call, const YYLTYPE *
 Fn *parse_fn(ParseCtx *c, const char *name, PtrVec params, PtrVec results, PtrVec stmts,
              const YYLTYPE *loc);
 SchedArg *parse_sarg(ParseCtx *c, const char *name, int64_t v, const YYLTYPE *loc);
+SchedArg *parse_sarg_block(ParseCtx *c, int64_t dim, char part, int64_t block, const YYLTYPE *loc);
 SchedPrim *parse_prim(ParseCtx *c, const char *prim, PtrVec args, const YYLTYPE *first,
                       const YYLTYPE *last);
 void parse_chain_add(ParseCtx *c, PtrVec *chain, const char *stage, const YYLTYPE *stage_loc,
@@ -288,6 +289,8 @@ sarg:
     IDENT               { $$ = parse_sarg(ctx, $1, 0, &@$); }
   | INT                 { $$ = parse_sarg(ctx, NULL, $1, &@$); }
   | '-' INT             { $$ = parse_sarg(ctx, NULL, -$2, &@$); }
+  | INT '/' INT         { $$ = parse_sarg_block(ctx, $1, '/', $3, &@$); }
+  | INT '%' INT         { $$ = parse_sarg_block(ctx, $1, '%', $3, &@$); }
   ;
 
 %%

@@ -358,6 +358,15 @@ SchedArg *parse_sarg(ParseCtx *c, const char *name, int64_t v, const YYLTYPE *lo
     return a;
 }
 
+/* a dim of a pack layout split into blocks: dim / block or dim % block */
+SchedArg *parse_sarg_block(ParseCtx *c, int64_t dim, char part, int64_t block, const YYLTYPE *loc)
+{
+    SchedArg *a = parse_sarg(c, NULL, dim, loc);
+    a->part = part;
+    a->block = block;
+    return a;
+}
+
 SchedPrim *parse_prim(ParseCtx *c, const char *prim, PtrVec args, const YYLTYPE *first, const YYLTYPE *last)
 {
     SchedPrim *p = ARENA_NEW(c->arena, SchedPrim);

@@ -167,9 +167,13 @@ static void run_mm(int m, int k, int n)
     snprintf(sl, sizeof sl, "%dx%dx%d", m, k, n);
     if (CHECK_OK(mm(&A, &B, &C))) {
         check_close_f32(LABEL("mm %s", sl), c, ref, (size_t)m * n, 1e-5, 1e-5 * k);
-        Twin2 t[] = {
-            { "mm_reorder", mm_reorder }, { "mm_pack", mm_pack }, { "mm_pack_t", mm_pack_t }, { "mm_best", mm_best }
-        };
+        Twin2 t[] = { { "mm_reorder", mm_reorder },
+                      { "mm_pack", mm_pack },
+                      { "mm_pack_t", mm_pack_t },
+                      { "mm_best", mm_best },
+                      { "mm_pack_blk", mm_pack_blk },
+                      { "mm_pack_blk_odd", mm_pack_blk_odd },
+                      { "mm_pack_blk_par", mm_pack_blk_par } };
         twins2(t, NTWINS(t), &A, &B, &G, c, (size_t)m * n, true, sl);
     }
     free(a), free(b), free(c), free(g), free(ref);
@@ -193,11 +197,8 @@ static void run_blur(int oh, int ow)
     snprintf(sl, sizeof sl, "%dx%d", h, w);
     if (CHECK_OK(blur(&I, &O))) {
         check_close_f32(LABEL("blur %s", sl), o, ref, so, 1e-5, 1e-6);
-        Twin1 t[] = { { "blur_at", blur_at },
-                      { "blur_at_x", blur_at_x },
-                      { "blur_root", blur_root },
-                      { "blur_inline", blur_inline },
-                      { "blur_pack", blur_pack } };
+        Twin1 t[] = { { "blur_at", blur_at },         { "blur_at_x", blur_at_x }, { "blur_root", blur_root },
+                      { "blur_inline", blur_inline }, { "blur_pack", blur_pack }, { "blur_pack_blk", blur_pack_blk } };
         twins1(t, NTWINS(t), &I, &G, o, so, true, sl);
     }
     free(in), free(o), free(g), free(ref), free(bx);

@@ -617,6 +617,32 @@ static void shuffle(Model *m, int *a, int n)
     }
 }
 
+/* ", d0, d1, ..." for pack: a permutation of the dims 0..rank-1, some split
+ * into blocks (d / F in the dim's place, d % F anywhere); the length written */
+static int draw_layout(Model *m, int rank, char *buf, size_t cap)
+{
+    static const int blocks[] = { 2, 3, 4, 8, 16 };
+    int p[8], nd = rank < 8 ? rank : 8, n = 0, len = 0;
+    char dims[16][16];
+    for (int k = 0; k < nd; k++) p[k] = k;
+    shuffle(m, p, nd);
+    for (int k = 0; k < nd; k++) {
+        if (!rng_pct(m->r, 35)) {
+            snprintf(dims[n++], sizeof dims[0], "%d", p[k]);
+            continue;
+        }
+        int f = blocks[rng_int(m->r, 5)];
+        snprintf(dims[n++], sizeof dims[0], "%d / %d", p[k], f);
+        int at = rng_pct(m->r, 70) ? n : rng_int(m->r, n + 1);     /* 0..n */
+        for (int i = n; i > at; i--) memcpy(dims[i], dims[i - 1], sizeof dims[0]);
+        snprintf(dims[at], sizeof dims[0], "%d %% %d", p[k], f);
+        n++;
+    }
+    for (int i = 0; i < n && len < (int)cap; i++) len += snprintf(buf + len, cap - (size_t)len, ", %s", dims[i]);
+    return len < (int)cap ? len : (int)cap - 1;
+}
+
+
 static bool in_set(const int *set, int n, int x)
 {
     for (int i = 0; i < n; i++)
@@ -700,13 +726,7 @@ static void draw_placements(Model *m)
         int len = snprintf(buf, sizeof buf, "pack(%s", rd->name);
         if (fv > 0 && rng_pct(m->r, 75))
             len += snprintf(buf + len, sizeof buf - (size_t)len, ", %s", s->loops[rng_int(m->r, fv)].name);
-        if (rd->rank > 1 && rng_pct(m->r, 60)) {
-            int p[16];
-            for (int k = 0; k < rd->rank && k < 16; k++) p[k] = k;
-            shuffle(m, p, rd->rank < 16 ? rd->rank : 16);
-            for (int k = 0; k < rd->rank && k < 16; k++)
-                len += snprintf(buf + len, sizeof buf - (size_t)len, ", %d", p[k]);
-        }
+        if (rng_pct(m->r, 60)) len += draw_layout(m, rd->rank, buf + len, sizeof buf - (size_t)len);
         snprintf(buf + len, sizeof buf - (size_t)len, ")");
         draw_prim(m, s->name, "%s", buf);
         s->reshaped = true;

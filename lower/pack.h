@@ -1,0 +1,15 @@
+/* pack.h - local copies of a box of a tensor in a layout (pack.c): the packs
+ * of `pack` and the tiles of `accumulate`. Folder-private, like to_loops.h. */
+#ifndef TDSL_PACK_H
+#define TDSL_PACK_H
+#include "lower/to_loops.h"
+
+/* A local buffer over box b in layout ld of nld dims (ld NULL: b's dims in order). */
+Buffer *layout_buffer(Lower *L, const char *name, DType t, Box b, const LayoutDim *ld, int nld);
+/* Loops copying box b of base into local, its copy in layout ld (NULL: in
+ * order); loop vars are named var0, var1, ... (blocks: var1_o, var1_i). */
+LStmt *layout_copy(Lower *L, Buffer *local, Buffer *base, Box b, const LayoutDim *ld, int nld, const char *var);
+/* The index in such a copy of the point idx of the source, read in n's loops. */
+LExpr **layout_index(Lower *L, Nest *n, Box b, const LayoutDim *ld, int nld, LExpr **idx);
+
+#endif
