@@ -6,6 +6,7 @@
  * prove the remainder stays in 0 .. F-1, so the inner loops of a micro-kernel
  * index a blocked pack with no division. */
 #include "lower/pack.h"
+#include "lower/region.h"
 #include "lang/check.h"
 
 static LayoutDim *identity(Lower *L, int n)
@@ -197,4 +198,20 @@ LExpr **layout_index(Lower *L, Nest *n, Box b, const LayoutDim *ld, int nld, LEx
         }
     }
     return pi;
+}
+
+static bool box_same(Box x, Box y)
+{
+    for (int d = 0; d < x.ndim; d++)
+        if (!x.amin[d] || !y.amin[d] || !x.aspan[d] || !y.aspan[d] || !aff_equal(x.amin[d], y.amin[d]) ||
+            !aff_equal(x.aspan[d], y.aspan[d]) || !lx_same(x.min[d], y.min[d]) || !lx_same(x.ext[d], y.ext[d]))
+            return false;
+    return true;
+}
+
+bool pack_same_region(Lower *L, Nest *n, int i, const bool *outer, const bool *inner)
+{
+    const Tensor *src = n->st->packs[i].src;
+    Box whole = region_whole(L, sched_stage_of(L->fs, src), src);
+    return box_same(region_read(L, n, outer, src, NULL, whole), region_read(L, n, inner, src, NULL, whole));
 }

@@ -11,5 +11,9 @@ Buffer *layout_buffer(Lower *L, const char *name, DType t, Box b, const LayoutDi
 LStmt *layout_copy(Lower *L, Buffer *local, Buffer *base, Box b, const LayoutDim *ld, int nld, const char *var);
 /* The index in such a copy of the point idx of the source, read in n's loops. */
 LExpr **layout_index(Lower *L, Nest *n, Box b, const LayoutDim *ld, int nld, LExpr **idx);
+/* Does n read the same box of its pack i's source per iteration of the loops
+ * fixed in `outer` as per iteration of those fixed in `inner` (more)? Then
+ * the pack moves out to the outer loop: the source never changes while n runs. */
+bool pack_same_region(Lower *L, Nest *n, int i, const bool *outer, const bool *inner);
 
 #endif

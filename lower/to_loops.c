@@ -448,6 +448,8 @@ static Nest *nest_new(Lower *L, SStage *st, Box region)
     n->tail = ARENA_ARRAY(L->a, bool, st->nvars);
     n->packs = ARENA_ARRAY(L->a, Buffer *, st->npacks + 1);
     n->pack_boxes = ARENA_ARRAY(L->a, Box, st->npacks + 1);
+    n->pack_at = ARENA_ARRAY(L->a, int, st->npacks + 1);
+    for (int i = 0; i < st->npacks; i++) n->pack_at[i] = st->packs[i].at < 0 ? -1 : -2;
     for (int v = 0; v < st->nvars; v++) {
         const SVar *x = &st->vars[v];
         n->sym[v] = -1;
@@ -602,7 +604,7 @@ static Attached attach(Lower *L, Nest *n, int v, const bool *bound, bool packs)
 {
     Attached at = { 0 };
     for (int i = 0; packs && i < n->st->npacks; i++)
-        if (n->st->packs[i].at == v) attach_pack(L, n, i, bound, &at);
+        if (n->pack_at[i] == v) attach_pack(L, n, i, bound, &at);
     for (int i = 0; i < L->fs->nstages; i++) {
         SStage *p = L->fs->stages[i];
         if (p->place != PLACE_AT || p->at != n->st || p->at_var != v) continue;
@@ -785,6 +787,22 @@ static LStmt *tiled_body(Lower *L, Build *b, int pos, Attached *at)
 
 /* Loop pos of the nest over lo .. lo+ext, with what is computed at it, its
  * guards and the loops inside. */
+/* Packs made at loop pos or inside it, not yet placed: made at pos where one
+ * iteration of it reads the same box as one of the pack's own loop. */
+static void hoist_packs(Lower *L, Build *b, int pos)
+{
+    Nest *n = b->n;
+    for (int i = 0; i < n->st->npacks; i++) {
+        int p = pos;
+        while (p < b->nv && b->vars[p] != n->st->packs[i].at) p++;
+        if (n->pack_at[i] != -2 || p == b->nv) continue;
+        bool *inner = ARENA_ARRAY(L->a, bool, n->st->nvars);
+        memcpy(inner, b->bound, sizeof(bool) * (size_t)n->st->nvars);
+        for (int q = pos; q <= p; q++) inner[b->vars[q]] = true;
+        if (p == pos || pack_same_region(L, n, i, b->bound, inner)) n->pack_at[i] = b->vars[pos];
+    }
+}
+
 static LStmt *loop_at(Lower *L, Build *b, int pos, LExpr *lo, LExpr *ext, LoopKind kind)
 {
     Nest *n = b->n;
@@ -792,6 +810,7 @@ static LStmt *loop_at(Lower *L, Build *b, int pos, LExpr *lo, LExpr *ext, LoopKi
     b->bound[v] = true;
     vec_push(L->a, &L->loops, (void *)n->lv[v]->name);
     Attached at = { 0 };
+    if (b->part == PART_UPDATE) hoist_packs(L, b, pos);
     if (b->part == PART_UPDATE || b->part == PART_FINAL) at = attach(L, n, v, b->bound, b->part == PART_UPDATE);
     LStmt *body = b->part == PART_UPDATE && n->st->acc_var == v ? tiled_body(L, b, pos, &at)
                                                                 : attach_wrap(L, &at, build_loops(L, b, pos + 1));

@@ -56,6 +56,7 @@ struct Nest {
     bool *tail;             /* per split inner var: in the tail here, short of its factor: run serially */
     Buffer **packs;         /* per st->packs entry, once built ... */
     Box *pack_boxes;        /* ... and the box of its source it holds */
+    int *pack_at;           /* per pack: the loop it is made at (hoisted out, or -1), -2 until known */
 };
 
 /* a stage's nest in its fn's lowering: the context of extent rules (schedule.h) */
