@@ -43,12 +43,13 @@ static Affine *sym_extreme(Lower *L, const Affine *x, bool hi)
 static int sym_compare(Lower *L, const Affine *x, const Affine *y)
 {
     int c = aff_compare(L->a, x, y);
-    if (c != 2) return c;
+    if (c == 0) return 0;
+    /* with the symbols' largest values x >= y may still be x == y (a loop of one iteration) */
     Affine *d = aff_sub(L->a, x, y), *dh = sym_extreme(L, d, true), *dl = sym_extreme(L, d, false);
     Affine *zero = aff_const(L->a, 0);
-    if (dh && (c = aff_compare(L->a, dh, zero)) <= 0) return -1;
-    if (dl && (c = aff_compare(L->a, dl, zero)) >= 0 && c != 2) return 1;
-    return 2;
+    int ch = dh ? aff_compare(L->a, dh, zero) : 2, cl = dl ? aff_compare(L->a, dl, zero) : 2;
+    bool le = c == -1 || ch == -1 || ch == 0, ge = c == 1 || cl == 1 || cl == 0;
+    return le && ge ? 0 : le ? -1 : ge ? 1 : 2;
 }
 
 /* ---- index ranges at a loop ---- */
