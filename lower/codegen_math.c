@@ -171,23 +171,37 @@ static LLVMValueRef sigmoid_f32(Mb *b, LLVMValueRef x)
     return fadd(b, q, fdiv(b, res, d));
 }
 
+/* 2^y for y in [-125, 0] (no special cases): y = n + r, |r| <= 1/2 exactly,
+ * 2^r by a polynomial (relative error ~1 ulp), 2^n added to the exponent
+ * field (exact: the result stays normal). */
+static LLVMValueRef exp2_f32_in_range(Mb *b, LLVMValueRef y)
+{
+    static const float p[] = { 1.000000000e+00f, 6.931471825e-01f, 2.402264476e-01f, 5.550359190e-02f,
+                               9.618841112e-03f, 1.339113689e-03f, 1.523800602e-04f };
+    LLVMValueRef n = intrin(b, "llvm.rint", &y, 1);
+    LLVMValueRef e = horner(b, fsub(b, y, n), p, 7);
+    LLVMValueRef k = LLVMBuildShl(b->B, LLVMBuildFPToSI(b->B, n, b->IT, ""), ki(b, 23), "");
+    return as_float(b, LLVMBuildAdd(b->B, as_int(b, e), k, ""));
+}
+
 /* erf(x): x (c0 + z Q(z)), z = x^2, below 0.875 (c0 = 2/sqrt(pi) in two f32
- * parts); up to 3.9375 (where erf rounds to 1), 1 - exp(L(|x| - 0.875)) with L
- * a fit of log(erfc) weighted by erfc, the absolute error that matters. */
+ * parts); up to 3.9375 (where erf rounds to 1), 1 - 2^L(|x| - 0.875) with L a
+ * fit of log2(erfc) weighted by erfc, the absolute error that matters: erfc
+ * <= 0.22 there, so 2^L needs only a relative error of a few ulp, and an
+ * argument in [-26, -2] needs no clamps. A NaN takes the first branch. */
 static LLVMValueRef erf_f32(Mb *b, LLVMValueRef x)
 {
-    static const float q[] = { -3.761263788e-01f, 1.128375679e-01f,  -2.686277963e-02f,
-                               5.209538154e-03f,  -8.241697215e-04f, 8.802724187e-05f };
-    static const float l[] = { -1.532824397e+00f, -2.430221319e+00f, -8.265233040e-01f,
-                               -4.698779061e-02f, 1.155886799e-02f,  -2.483000513e-03f,
-                               4.868630494e-04f,  -8.721272752e-05f, 9.524033885e-06f };
+    static const float q[] = { -3.761257827e-01f, 1.128267348e-01f, -2.679830603e-02f, 5.041452590e-03f,
+                               -6.248546997e-04f };
+    static const float l[] = { -2.211398125e+00f, -3.506067753e+00f, -1.192441463e+00f, -6.764282286e-02f,
+                               1.625471935e-02f,  -3.001100151e-03f, 3.045567719e-04f };
     LLVMValueRef a = fabs1(b, x), z = fmul(b, x, x);
-    LLVMValueRef t = fma3(b, z, horner(b, z, q, 6), kf(b, -5.863538277e-08));
+    LLVMValueRef t = fma3(b, z, horner(b, z, q, 5), kf(b, -5.863538277e-08));
     LLVMValueRef small = fma3(b, x, kf(b, 1.128379226e+00), fmul(b, x, t));
     LLVMValueRef c = sel(b, fcmp(b, LLVMRealOLT, a, kf(b, 3.9375)), a, kf(b, 3.9375));
-    LLVMValueRef e = exp_f32(b, horner(b, fsub(b, c, kf(b, 0.875)), l, 9));
-    LLVMValueRef y = sel(b, fcmp(b, LLVMRealOLT, a, kf(b, 0.875)), small, fsub(b, kf(b, 1.0), e));
-    return keep_nan(b, x, copysign2(b, y, x)); /* erf(-0) = -0 */
+    LLVMValueRef e = exp2_f32_in_range(b, horner(b, fsub(b, c, kf(b, 0.875)), l, 7));
+    LLVMValueRef y = sel(b, fcmp(b, LLVMRealULT, a, kf(b, 0.875)), small, fsub(b, kf(b, 1.0), e));
+    return copysign2(b, y, x); /* erf(-0) = -0 */
 }
 
 /* Mb over f64/i64 (or f32/i32) values shaped like T */
