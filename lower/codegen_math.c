@@ -185,23 +185,27 @@ static LLVMValueRef exp2_f32_in_range(Mb *b, LLVMValueRef y)
 }
 
 /* erf(x): x (c0 + z Q(z)), z = x^2, below 0.875 (c0 = 2/sqrt(pi) in two f32
- * parts); up to 3.9375 (where erf rounds to 1), 1 - 2^L(|x| - 0.875) with L a
- * fit of log2(erfc) weighted by erfc, the absolute error that matters: erfc
- * <= 0.22 there, so 2^L needs only a relative error of a few ulp, and an
- * argument in [-26, -2] needs no clamps. A NaN takes the first branch. */
+ * parts); up to 3.9375 (where erf rounds to 1), 1 - 2^L(|x|) with L a fit of
+ * log2(erfc) weighted by erfc, the absolute error that matters: erfc <= 0.22
+ * there, so 2^L needs only a relative error of a few ulp, and an argument in
+ * [-26, -2] needs no clamps. Both are computed on |x|, then x's sign is or-ed
+ * in (erf(-0) = -0); a NaN takes the first branch. */
 static LLVMValueRef erf_f32(Mb *b, LLVMValueRef x)
 {
     static const float q[] = { -3.761257827e-01f, 1.128267348e-01f, -2.679830603e-02f, 5.041452590e-03f,
                                -6.248546997e-04f };
-    static const float l[] = { -2.211398125e+00f, -3.506067753e+00f, -1.192441463e+00f, -6.764282286e-02f,
-                               1.625471935e-02f,  -3.001100151e-03f, 3.045567719e-04f };
+    static const float l[] = { -1.925925026e-04f, -1.627270341e+00f, -9.186092019e-01f, -1.505248100e-01f,
+                               3.235405311e-02f,  -4.464185797e-03f, 2.903749119e-04f };
     LLVMValueRef a = fabs1(b, x), z = fmul(b, x, x);
     LLVMValueRef t = fma3(b, z, horner(b, z, q, 5), kf(b, -5.863538277e-08));
-    LLVMValueRef small = fma3(b, x, kf(b, 1.128379226e+00), fmul(b, x, t));
-    LLVMValueRef c = sel(b, fcmp(b, LLVMRealOLT, a, kf(b, 3.9375)), a, kf(b, 3.9375));
-    LLVMValueRef e = exp2_f32_in_range(b, horner(b, fsub(b, c, kf(b, 0.875)), l, 7));
+    LLVMValueRef small = fma3(b, a, kf(b, 1.128379226e+00), fmul(b, a, t));
+    /* min(a, 3.9375) on the bits (NaN -> 3.9375): an integer op, off the fma ports */
+    LLVMValueRef c = as_float(b, cg_call_intrinsic(b->m, "llvm.umin", &b->IT, 1,
+                                                   (LLVMValueRef[]){ as_int(b, a), as_int(b, kf(b, 3.9375)) }, 2));
+    LLVMValueRef e = exp2_f32_in_range(b, horner(b, c, l, 7));
     LLVMValueRef y = sel(b, fcmp(b, LLVMRealULT, a, kf(b, 0.875)), small, fsub(b, kf(b, 1.0), e));
-    return copysign2(b, y, x); /* erf(-0) = -0 */
+    LLVMValueRef sign = LLVMBuildAnd(b->B, as_int(b, x), ki(b, (long long)0x80000000u), "");
+    return as_float(b, LLVMBuildOr(b->B, as_int(b, y), sign, ""));
 }
 
 /* Mb over f64/i64 (or f32/i32) values shaped like T */
