@@ -96,8 +96,12 @@ static LLVMValueRef exp_f32_lo(Mb *b, LLVMValueRef x, LLVMValueRef *lo)
 {
     static const float q[] = { 5.000000000e-01f, 1.666666716e-01f, 4.166644812e-02f,
                                8.333198726e-03f, 1.393660088e-03f, 1.995239872e-04f };
-    LLVMValueRef c = sel(b, fcmp(b, LLVMRealOLT, x, kf(b, 89.0)), x, kf(b, 89.0)); /* NaN -> 89 */
-    c = sel(b, fcmp(b, LLVMRealOGT, c, kf(b, -104.0)), c, kf(b, -104.0));
+    /* the clamps on the bits, integer ops off the fma ports: an unsigned min
+     * with -104's bits bounds the negatives (and -NaN), then a signed min with
+     * 89's bounds the positives (and +NaN) */
+    LLVMValueRef c = cg_call_intrinsic(b->m, "llvm.umin", &b->IT, 1,
+                                       (LLVMValueRef[]){ as_int(b, x), as_int(b, kf(b, -104.0)) }, 2);
+    c = as_float(b, cg_call_intrinsic(b->m, "llvm.smin", &b->IT, 1, (LLVMValueRef[]){ c, as_int(b, kf(b, 89.0)) }, 2));
     LLVMValueRef n = intrin(b, "llvm.rint", (LLVMValueRef[]){ fmul(b, c, kf(b, 1.44269502162933349609)) }, 1);
     LLVMValueRef r = fma3(b, n, kf(b, -0x1.62e4p-1), c); /* exact: ln2's first 15 bits */
     r = fma3(b, n, kf(b, -0x1.7f7d1cp-20), r);
