@@ -1,7 +1,8 @@
-/* codegen_math.c - f32 exp log tanh erf sigmoid sin cos as TDSL's own LLVM IR: range
+/* codegen_math.c - f32 exp log tanh erf sigmoid sin cos pow as TDSL's own LLVM IR: range
  * reduction and polynomials, written once over a value that is a scalar or a
  * vector, so every vector lane runs the scalar instruction sequence and a
  * schedule, or the target (x86, aarch64), never changes a result's bits.
+ * pow is computed in f64 inside (f64 pow stays a libm call).
  * Invariant: no fast-math flags; every fused multiply-add is an explicit llvm.fma.
  * The coefficients are minimax fits (weighted least squares on Chebyshev nodes,
  * rounded to f32 from the constant term up) by tests/math/fit_coeffs.py. */
@@ -99,8 +100,8 @@ static LLVMValueRef exp_f32_lo(Mb *b, LLVMValueRef x, LLVMValueRef *lo)
     /* the clamps on the bits, integer ops off the fma ports: an unsigned min
      * with -104's bits bounds the negatives (and -NaN), then a signed min with
      * 89's bounds the positives (and +NaN) */
-    LLVMValueRef c = cg_call_intrinsic(b->m, "llvm.umin", &b->IT, 1,
-                                       (LLVMValueRef[]){ as_int(b, x), as_int(b, kf(b, -104.0)) }, 2);
+    LLVMValueRef c =
+        cg_call_intrinsic(b->m, "llvm.umin", &b->IT, 1, (LLVMValueRef[]){ as_int(b, x), as_int(b, kf(b, -104.0)) }, 2);
     c = as_float(b, cg_call_intrinsic(b->m, "llvm.smin", &b->IT, 1, (LLVMValueRef[]){ c, as_int(b, kf(b, 89.0)) }, 2));
     LLVMValueRef n = intrin(b, "llvm.rint", (LLVMValueRef[]){ fmul(b, c, kf(b, 1.44269502162933349609)) }, 1);
     LLVMValueRef r = fma3(b, n, kf(b, -0x1.62e4p-1), c); /* exact: ln2's first 15 bits */
@@ -348,6 +349,94 @@ static LLVMValueRef sincos_f32(Mb *f, LLVMValueRef x, bool cosine)
     LLVMValueRef y = sel(f, fin, LLVMBuildFPTrunc(B, v, f->T, ""), kf(f, __builtin_nan("")));
     if (!cosine) y = sel(f, fcmp(f, LLVMRealOEQ, x, kf(f, 0.0)), x, y);
     return y;
+}
+
+/* ---- pow: log2 and exp2 in f64, rounded to f32 once ---- */
+
+static LLVMValueRef as_i64(Mb *d, LLVMValueRef x) { return LLVMBuildBitCast(d->B, x, d->IT, ""); }
+static LLVMValueRef as_f64(Mb *d, LLVMValueRef i) { return LLVMBuildBitCast(d->B, i, d->T, ""); }
+
+/* log2(a) for a finite a > 0 in f64 (relative error ~2^-50): a = 2^k m, m in
+ * [sqrt(2)/2, sqrt(2)), s = (m - 1) / (m + 1), log2(m) = 2/ln2 atanh(s) =
+ * 2/ln2 s (1 + z/3 + z^2/5 + ...), z = s^2 <= 0.0295, 9 terms (to 2^-51). */
+static LLVMValueRef log2_f64(Mb *d, LLVMValueRef a)
+{
+    static const double c[] = { 1.0, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17 };
+    LLVMBuilderRef B = d->B;
+    LLVMValueRef ix = LLVMBuildAdd(B, as_i64(d, a), ki(d, 0x3ff0000000000000LL - 0x3fe6a09e667f3bcdLL), "");
+    LLVMValueRef k = LLVMBuildSub(B, LLVMBuildAShr(B, ix, ki(d, 52), ""), ki(d, 1023), "");
+    ix = LLVMBuildAdd(B, LLVMBuildAnd(B, ix, ki(d, 0x000fffffffffffffLL), ""), ki(d, 0x3fe6a09e667f3bcdLL), "");
+    LLVMValueRef f = fsub(d, as_f64(d, ix), kf(d, 1.0));
+    LLVMValueRef sv = fdiv(d, f, fadd(d, f, kf(d, 2.0)));
+    LLVMValueRef p = horner_d(d, fmul(d, sv, sv), c, 9);
+    LLVMValueRef l = fmul(d, fmul(d, sv, kf(d, 2.0 / 0.69314718055994530942)), p);
+    return fadd(d, LLVMBuildSIToFP(B, k, d->T, ""), l);
+}
+
+/* 2^t in f64 for t in [-200, 200] (relative error ~2^-50): t = n + r, |r| <=
+ * 1/2 exactly, 2^r by its Taylor series to r^11, 2^n into the exponent. */
+static LLVMValueRef exp2_f64(Mb *d, LLVMValueRef t)
+{
+    double c[12];
+    c[0] = 1.0;
+    for (int i = 1; i < 12; i++) c[i] = c[i - 1] * 0.69314718055994530942 / i;
+    LLVMValueRef n = intrin(d, "llvm.rint", &t, 1);
+    LLVMValueRef p = horner_d(d, fsub(d, t, n), c, 12);
+    LLVMValueRef e = LLVMBuildAdd(d->B, LLVMBuildFPToSI(d->B, n, d->IT, ""), ki(d, 1023), "");
+    return fmul(d, p, as_f64(d, LLVMBuildShl(d->B, e, ki(d, 52), "")));
+}
+
+/* |x|^y for x, y not NaN, y != 0, |x| != 1 (those are settled by the
+ * caller): 2^(y log2 |x|) in f64 (log2 0 = -inf, log2 inf = inf, so zeros and
+ * infinities come out right), the exponent clamped to [-200, 200] where the
+ * f32 result is already 0 or inf, rounded to f32 once (denormals included). */
+static LLVMValueRef pow_mag(Mb *f, LLVMValueRef ax, LLVMValueRef y)
+{
+    Mb d = mb_of(f->m, f->T, true);
+    LLVMBuilderRef B = f->B;
+    LLVMValueRef axd = LLVMBuildFPExt(B, ax, d.T, ""), yd = LLVMBuildFPExt(B, y, d.T, "");
+    LLVMValueRef fin = fcmp(f, LLVMRealOLT, ax, kf(f, __builtin_inf()));
+    LLVMValueRef pos = fcmp(f, LLVMRealOGT, ax, kf(f, 0.0));
+    LLVMValueRef l = log2_f64(&d, sel(&d, LLVMBuildAnd(B, fin, pos, ""), axd, kf(&d, 1.0)));
+    l = sel(&d, fin, l, kf(&d, __builtin_inf()));
+    l = sel(&d, pos, l, kf(&d, -__builtin_inf()));
+    LLVMValueRef t = fmul(&d, yd, l); /* NaN only where the caller overrides */
+    t = sel(&d, fcmp(&d, LLVMRealOLT, t, kf(&d, 200.0)), t, kf(&d, 200.0));
+    t = sel(&d, fcmp(&d, LLVMRealOGT, t, kf(&d, -200.0)), t, kf(&d, -200.0));
+    return LLVMBuildFPTrunc(B, exp2_f64(&d, t), f->T, "");
+}
+
+/* pow(x, y) with C99 Annex F's special cases: pow(x, +-0) = pow(1, y) = 1
+ * (NaN too), pow(-1, +-inf) = 1, otherwise NaN in NaN out; a negative finite x
+ * with a finite non-integer y is NaN; the result is negative where x's sign
+ * bit is set and y an odd integer (so -0 and -inf too). */
+static LLVMValueRef pow_f32(Mb *f, LLVMValueRef x, LLVMValueRef y)
+{
+    LLVMBuilderRef B = f->B;
+    LLVMValueRef ax = fabs1(f, x), ay = fabs1(f, y);
+    LLVMValueRef yint = fcmp(f, LLVMRealOEQ, intrin(f, "llvm.trunc", &y, 1), y); /* also +-inf */
+    LLVMValueRef small = fcmp(f, LLVMRealOLT, ay, kf(f, 0x1p24)); /* above, every float is even */
+    LLVMValueRef yi = LLVMBuildFPToSI(B, sel(f, small, y, kf(f, 0.0)), f->IT, "");
+    LLVMValueRef odd = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, yi, ki(f, 1), ""), ki(f, 0), "");
+    odd = LLVMBuildAnd(B, LLVMBuildAnd(B, odd, small, ""), yint, "");
+    LLVMValueRef sign = LLVMBuildAnd(B, as_int(f, x), ki(f, (long long)0x80000000u), "");
+    sign = sel(f, odd, sign, ki(f, 0));
+    LLVMValueRef r = as_float(f, LLVMBuildOr(B, as_int(f, pow_mag(f, ax, y)), sign, ""));
+    LLVMValueRef xneg =
+        LLVMBuildAnd(B, fcmp(f, LLVMRealOLT, x, kf(f, 0.0)), fcmp(f, LLVMRealOGT, x, kf(f, -__builtin_inf())), "");
+    LLVMValueRef bad = LLVMBuildAnd(B, xneg, LLVMBuildNot(B, yint, ""), ""); /* NaN y: yint false */
+    bad = LLVMBuildOr(B, bad, fcmp(f, LLVMRealUNO, x, y), "");
+    r = sel(f, bad, kf(f, __builtin_nan("")), r);
+    LLVMValueRef one = LLVMBuildOr(B, fcmp(f, LLVMRealOEQ, y, kf(f, 0.0)), fcmp(f, LLVMRealOEQ, x, kf(f, 1.0)), "");
+    LLVMValueRef m1inf =
+        LLVMBuildAnd(B, fcmp(f, LLVMRealOEQ, x, kf(f, -1.0)), fcmp(f, LLVMRealOEQ, ay, kf(f, __builtin_inf())), "");
+    return sel(f, LLVMBuildOr(B, one, m1inf, ""), kf(f, 1.0), r);
+}
+
+LLVMValueRef cg_pow_f32(CgModule *m, LLVMValueRef x, LLVMValueRef y)
+{
+    Mb b = mb_of(m, LLVMTypeOf(x), false);
+    return pow_f32(&b, x, y);
 }
 
 LLVMValueRef cg_math_f32(CgModule *m, MathFn fn, LLVMValueRef x)
