@@ -475,6 +475,7 @@ LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMVa
         return cg_call_intrinsic(m, n, &T, 1, a, 2);
     }
     if (!fl) return NULL;
+    if (f32 && e->fn == MF_POW && e->nargs == 2) return cg_pow_f32(m, a[0], a[1]);
     if (f32) {
         LLVMValueRef r = cg_math_f32(m, e->fn, a[0]);
         if (r) return r;
@@ -493,7 +494,7 @@ LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMVa
         n = "llvm.tanh";
         break;
     case MF_ERF: return libm(ctx, f32 ? "erff" : "erf", T, a[0]);
-    case MF_POW:
+    case MF_POW: /* f64: libm's pow */
         if (e->nargs != 2) return NULL;
         n = "llvm.pow";
         break;

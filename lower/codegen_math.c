@@ -1,7 +1,8 @@
-/* codegen_math.c - f32 exp log tanh erf sigmoid sin cos as TDSL's own LLVM IR: range
+/* codegen_math.c - f32 exp log tanh erf sigmoid sin cos pow as TDSL's own LLVM IR: range
  * reduction and polynomials, written once over a value that is a scalar or a
  * vector, so every vector lane runs the scalar instruction sequence and a
  * schedule, or the target (x86, aarch64), never changes a result's bits.
+ * pow is computed in f64 inside (f64 pow stays a libm call).
  * Invariant: no fast-math flags; every fused multiply-add is an explicit llvm.fma.
  * The coefficients are minimax fits (weighted least squares on Chebyshev nodes,
  * rounded to f32 from the constant term up) by tests/math/fit_coeffs.py. */
@@ -96,8 +97,12 @@ static LLVMValueRef exp_f32_lo(Mb *b, LLVMValueRef x, LLVMValueRef *lo)
 {
     static const float q[] = { 5.000000000e-01f, 1.666666716e-01f, 4.166644812e-02f,
                                8.333198726e-03f, 1.393660088e-03f, 1.995239872e-04f };
-    LLVMValueRef c = sel(b, fcmp(b, LLVMRealOLT, x, kf(b, 89.0)), x, kf(b, 89.0)); /* NaN -> 89 */
-    c = sel(b, fcmp(b, LLVMRealOGT, c, kf(b, -104.0)), c, kf(b, -104.0));
+    /* the clamps on the bits, integer ops off the fma ports: an unsigned min
+     * with -104's bits bounds the negatives (and -NaN), then a signed min with
+     * 89's bounds the positives (and +NaN) */
+    LLVMValueRef c =
+        cg_call_intrinsic(b->m, "llvm.umin", &b->IT, 1, (LLVMValueRef[]){ as_int(b, x), as_int(b, kf(b, -104.0)) }, 2);
+    c = as_float(b, cg_call_intrinsic(b->m, "llvm.smin", &b->IT, 1, (LLVMValueRef[]){ c, as_int(b, kf(b, 89.0)) }, 2));
     LLVMValueRef n = intrin(b, "llvm.rint", (LLVMValueRef[]){ fmul(b, c, kf(b, 1.44269502162933349609)) }, 1);
     LLVMValueRef r = fma3(b, n, kf(b, -0x1.62e4p-1), c); /* exact: ln2's first 15 bits */
     r = fma3(b, n, kf(b, -0x1.7f7d1cp-20), r);
@@ -171,23 +176,41 @@ static LLVMValueRef sigmoid_f32(Mb *b, LLVMValueRef x)
     return fadd(b, q, fdiv(b, res, d));
 }
 
+/* 2^y for y in [-125, 0] (no special cases): y = n + r, |r| <= 1/2 exactly,
+ * 2^r by a polynomial (relative error ~1 ulp), 2^n added to the exponent
+ * field (exact: the result stays normal). */
+static LLVMValueRef exp2_f32_in_range(Mb *b, LLVMValueRef y)
+{
+    static const float p[] = { 1.000000000e+00f, 6.931471825e-01f, 2.402264476e-01f, 5.550359190e-02f,
+                               9.618841112e-03f, 1.339113689e-03f, 1.523800602e-04f };
+    LLVMValueRef n = intrin(b, "llvm.rint", &y, 1);
+    LLVMValueRef e = horner(b, fsub(b, y, n), p, 7);
+    LLVMValueRef k = LLVMBuildShl(b->B, LLVMBuildFPToSI(b->B, n, b->IT, ""), ki(b, 23), "");
+    return as_float(b, LLVMBuildAdd(b->B, as_int(b, e), k, ""));
+}
+
 /* erf(x): x (c0 + z Q(z)), z = x^2, below 0.875 (c0 = 2/sqrt(pi) in two f32
- * parts); up to 3.9375 (where erf rounds to 1), 1 - exp(L(|x| - 0.875)) with L
- * a fit of log(erfc) weighted by erfc, the absolute error that matters. */
+ * parts); up to 3.9375 (where erf rounds to 1), 1 - 2^L(|x|) with L a fit of
+ * log2(erfc) weighted by erfc, the absolute error that matters: erfc <= 0.22
+ * there, so 2^L needs only a relative error of a few ulp, and an argument in
+ * [-26, -2] needs no clamps. Both are computed on |x|, then x's sign is or-ed
+ * in (erf(-0) = -0); a NaN takes the first branch. */
 static LLVMValueRef erf_f32(Mb *b, LLVMValueRef x)
 {
-    static const float q[] = { -3.761263788e-01f, 1.128375679e-01f,  -2.686277963e-02f,
-                               5.209538154e-03f,  -8.241697215e-04f, 8.802724187e-05f };
-    static const float l[] = { -1.532824397e+00f, -2.430221319e+00f, -8.265233040e-01f,
-                               -4.698779061e-02f, 1.155886799e-02f,  -2.483000513e-03f,
-                               4.868630494e-04f,  -8.721272752e-05f, 9.524033885e-06f };
+    static const float q[] = { -3.761257827e-01f, 1.128267348e-01f, -2.679830603e-02f, 5.041452590e-03f,
+                               -6.248546997e-04f };
+    static const float l[] = { -1.925925026e-04f, -1.627270341e+00f, -9.186092019e-01f, -1.505248100e-01f,
+                               3.235405311e-02f,  -4.464185797e-03f, 2.903749119e-04f };
     LLVMValueRef a = fabs1(b, x), z = fmul(b, x, x);
-    LLVMValueRef t = fma3(b, z, horner(b, z, q, 6), kf(b, -5.863538277e-08));
-    LLVMValueRef small = fma3(b, x, kf(b, 1.128379226e+00), fmul(b, x, t));
-    LLVMValueRef c = sel(b, fcmp(b, LLVMRealOLT, a, kf(b, 3.9375)), a, kf(b, 3.9375));
-    LLVMValueRef e = exp_f32(b, horner(b, fsub(b, c, kf(b, 0.875)), l, 9));
-    LLVMValueRef y = sel(b, fcmp(b, LLVMRealOLT, a, kf(b, 0.875)), small, fsub(b, kf(b, 1.0), e));
-    return keep_nan(b, x, copysign2(b, y, x)); /* erf(-0) = -0 */
+    LLVMValueRef t = fma3(b, z, horner(b, z, q, 5), kf(b, -5.863538277e-08));
+    LLVMValueRef small = fma3(b, a, kf(b, 1.128379226e+00), fmul(b, a, t));
+    /* min(a, 3.9375) on the bits (NaN -> 3.9375): an integer op, off the fma ports */
+    LLVMValueRef c = as_float(b, cg_call_intrinsic(b->m, "llvm.umin", &b->IT, 1,
+                                                   (LLVMValueRef[]){ as_int(b, a), as_int(b, kf(b, 3.9375)) }, 2));
+    LLVMValueRef e = exp2_f32_in_range(b, horner(b, c, l, 7));
+    LLVMValueRef y = sel(b, fcmp(b, LLVMRealULT, a, kf(b, 0.875)), small, fsub(b, kf(b, 1.0), e));
+    LLVMValueRef sign = LLVMBuildAnd(b->B, as_int(b, x), ki(b, (long long)0x80000000u), "");
+    return as_float(b, LLVMBuildOr(b->B, as_int(b, y), sign, ""));
 }
 
 /* Mb over f64/i64 (or f32/i32) values shaped like T */
@@ -326,6 +349,94 @@ static LLVMValueRef sincos_f32(Mb *f, LLVMValueRef x, bool cosine)
     LLVMValueRef y = sel(f, fin, LLVMBuildFPTrunc(B, v, f->T, ""), kf(f, __builtin_nan("")));
     if (!cosine) y = sel(f, fcmp(f, LLVMRealOEQ, x, kf(f, 0.0)), x, y);
     return y;
+}
+
+/* ---- pow: log2 and exp2 in f64, rounded to f32 once ---- */
+
+static LLVMValueRef as_i64(Mb *d, LLVMValueRef x) { return LLVMBuildBitCast(d->B, x, d->IT, ""); }
+static LLVMValueRef as_f64(Mb *d, LLVMValueRef i) { return LLVMBuildBitCast(d->B, i, d->T, ""); }
+
+/* log2(a) for a finite a > 0 in f64 (relative error ~2^-50): a = 2^k m, m in
+ * [sqrt(2)/2, sqrt(2)), s = (m - 1) / (m + 1), log2(m) = 2/ln2 atanh(s) =
+ * 2/ln2 s (1 + z/3 + z^2/5 + ...), z = s^2 <= 0.0295, 9 terms (to 2^-51). */
+static LLVMValueRef log2_f64(Mb *d, LLVMValueRef a)
+{
+    static const double c[] = { 1.0, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17 };
+    LLVMBuilderRef B = d->B;
+    LLVMValueRef ix = LLVMBuildAdd(B, as_i64(d, a), ki(d, 0x3ff0000000000000LL - 0x3fe6a09e667f3bcdLL), "");
+    LLVMValueRef k = LLVMBuildSub(B, LLVMBuildAShr(B, ix, ki(d, 52), ""), ki(d, 1023), "");
+    ix = LLVMBuildAdd(B, LLVMBuildAnd(B, ix, ki(d, 0x000fffffffffffffLL), ""), ki(d, 0x3fe6a09e667f3bcdLL), "");
+    LLVMValueRef f = fsub(d, as_f64(d, ix), kf(d, 1.0));
+    LLVMValueRef sv = fdiv(d, f, fadd(d, f, kf(d, 2.0)));
+    LLVMValueRef p = horner_d(d, fmul(d, sv, sv), c, 9);
+    LLVMValueRef l = fmul(d, fmul(d, sv, kf(d, 2.0 / 0.69314718055994530942)), p);
+    return fadd(d, LLVMBuildSIToFP(B, k, d->T, ""), l);
+}
+
+/* 2^t in f64 for t in [-200, 200] (relative error ~2^-50): t = n + r, |r| <=
+ * 1/2 exactly, 2^r by its Taylor series to r^11, 2^n into the exponent. */
+static LLVMValueRef exp2_f64(Mb *d, LLVMValueRef t)
+{
+    double c[12];
+    c[0] = 1.0;
+    for (int i = 1; i < 12; i++) c[i] = c[i - 1] * 0.69314718055994530942 / i;
+    LLVMValueRef n = intrin(d, "llvm.rint", &t, 1);
+    LLVMValueRef p = horner_d(d, fsub(d, t, n), c, 12);
+    LLVMValueRef e = LLVMBuildAdd(d->B, LLVMBuildFPToSI(d->B, n, d->IT, ""), ki(d, 1023), "");
+    return fmul(d, p, as_f64(d, LLVMBuildShl(d->B, e, ki(d, 52), "")));
+}
+
+/* |x|^y for x, y not NaN, y != 0, |x| != 1 (those are settled by the
+ * caller): 2^(y log2 |x|) in f64 (log2 0 = -inf, log2 inf = inf, so zeros and
+ * infinities come out right), the exponent clamped to [-200, 200] where the
+ * f32 result is already 0 or inf, rounded to f32 once (denormals included). */
+static LLVMValueRef pow_mag(Mb *f, LLVMValueRef ax, LLVMValueRef y)
+{
+    Mb d = mb_of(f->m, f->T, true);
+    LLVMBuilderRef B = f->B;
+    LLVMValueRef axd = LLVMBuildFPExt(B, ax, d.T, ""), yd = LLVMBuildFPExt(B, y, d.T, "");
+    LLVMValueRef fin = fcmp(f, LLVMRealOLT, ax, kf(f, __builtin_inf()));
+    LLVMValueRef pos = fcmp(f, LLVMRealOGT, ax, kf(f, 0.0));
+    LLVMValueRef l = log2_f64(&d, sel(&d, LLVMBuildAnd(B, fin, pos, ""), axd, kf(&d, 1.0)));
+    l = sel(&d, fin, l, kf(&d, __builtin_inf()));
+    l = sel(&d, pos, l, kf(&d, -__builtin_inf()));
+    LLVMValueRef t = fmul(&d, yd, l); /* NaN only where the caller overrides */
+    t = sel(&d, fcmp(&d, LLVMRealOLT, t, kf(&d, 200.0)), t, kf(&d, 200.0));
+    t = sel(&d, fcmp(&d, LLVMRealOGT, t, kf(&d, -200.0)), t, kf(&d, -200.0));
+    return LLVMBuildFPTrunc(B, exp2_f64(&d, t), f->T, "");
+}
+
+/* pow(x, y) with C99 Annex F's special cases: pow(x, +-0) = pow(1, y) = 1
+ * (NaN too), pow(-1, +-inf) = 1, otherwise NaN in NaN out; a negative finite x
+ * with a finite non-integer y is NaN; the result is negative where x's sign
+ * bit is set and y an odd integer (so -0 and -inf too). */
+static LLVMValueRef pow_f32(Mb *f, LLVMValueRef x, LLVMValueRef y)
+{
+    LLVMBuilderRef B = f->B;
+    LLVMValueRef ax = fabs1(f, x), ay = fabs1(f, y);
+    LLVMValueRef yint = fcmp(f, LLVMRealOEQ, intrin(f, "llvm.trunc", &y, 1), y); /* also +-inf */
+    LLVMValueRef small = fcmp(f, LLVMRealOLT, ay, kf(f, 0x1p24)); /* above, every float is even */
+    LLVMValueRef yi = LLVMBuildFPToSI(B, sel(f, small, y, kf(f, 0.0)), f->IT, "");
+    LLVMValueRef odd = LLVMBuildICmp(B, LLVMIntNE, LLVMBuildAnd(B, yi, ki(f, 1), ""), ki(f, 0), "");
+    odd = LLVMBuildAnd(B, LLVMBuildAnd(B, odd, small, ""), yint, "");
+    LLVMValueRef sign = LLVMBuildAnd(B, as_int(f, x), ki(f, (long long)0x80000000u), "");
+    sign = sel(f, odd, sign, ki(f, 0));
+    LLVMValueRef r = as_float(f, LLVMBuildOr(B, as_int(f, pow_mag(f, ax, y)), sign, ""));
+    LLVMValueRef xneg =
+        LLVMBuildAnd(B, fcmp(f, LLVMRealOLT, x, kf(f, 0.0)), fcmp(f, LLVMRealOGT, x, kf(f, -__builtin_inf())), "");
+    LLVMValueRef bad = LLVMBuildAnd(B, xneg, LLVMBuildNot(B, yint, ""), ""); /* NaN y: yint false */
+    bad = LLVMBuildOr(B, bad, fcmp(f, LLVMRealUNO, x, y), "");
+    r = sel(f, bad, kf(f, __builtin_nan("")), r);
+    LLVMValueRef one = LLVMBuildOr(B, fcmp(f, LLVMRealOEQ, y, kf(f, 0.0)), fcmp(f, LLVMRealOEQ, x, kf(f, 1.0)), "");
+    LLVMValueRef m1inf =
+        LLVMBuildAnd(B, fcmp(f, LLVMRealOEQ, x, kf(f, -1.0)), fcmp(f, LLVMRealOEQ, ay, kf(f, __builtin_inf())), "");
+    return sel(f, LLVMBuildOr(B, one, m1inf, ""), kf(f, 1.0), r);
+}
+
+LLVMValueRef cg_pow_f32(CgModule *m, LLVMValueRef x, LLVMValueRef y)
+{
+    Mb b = mb_of(m, LLVMTypeOf(x), false);
+    return pow_f32(&b, x, y);
 }
 
 LLVMValueRef cg_math_f32(CgModule *m, MathFn fn, LLVMValueRef x)

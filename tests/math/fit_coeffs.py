@@ -55,10 +55,11 @@ lsfit("tanh p", near0(lambda z: (mp.tanh(sq(z)) - sq(z)) / sq(z) ** 3, lambda z:
 c0 = 2 / sq(mp.pi)
 print("erf c0 = %.9ef + %.9ef" % (f32(c0), f32(c0 - mp.mpf(f32(c0)))))
 lsfit("erf q", near0(lambda z: (mp.erf(sq(z)) / sq(z) - c0) / z, lambda z: -c0 / 3 + c0 * z / 10),
-      0, mp.mpf(0.875) ** 2, 5, w=lambda z: z)
-# erf(x) = 1 - exp(l(x - 0.875)), 0.875 <= x < 3.9375, weighted by erfc (the absolute error)
-lsfit("erf l", lambda t: mp.log(mp.erfc(mp.mpf(0.875) + t)), 0, mp.mpf(3.9375 - 0.875), 8,
-      w=lambda t: mp.erfc(mp.mpf(0.875) + t))
+      0, mp.mpf(0.875) ** 2, 4, w=lambda z: z)
+# erf(x) = 1 - 2^l(x), 0.875 <= x < 3.9375, weighted by erfc (the absolute error)
+lsfit("erf l", lambda x: mp.log(mp.erfc(x), 2), mp.mpf(0.875), mp.mpf(3.9375), 6, w=lambda x: mp.erfc(x))
+# 2^r, |r| <= 1/2 (relative error), for erf's 2^l
+lsfit("exp2 p", lambda r: mp.power(2, r), mp.mpf(-0.5), mp.mpf(0.5), 6, w=lambda r: mp.power(2, -r))
 # sin(r) = r + r z s(z), cos(r) = 1 - z/2 + z^2 c(z), z = r^2, |r| <= pi/4 (2% margin), in f64
 P = mp.pi / 4 * mp.mpf(1.02)
 lsfit("sin s", near0(lambda z: (mp.sin(sq(z)) / sq(z) - 1) / z, lambda z: -mp.mpf(1) / 6 + z / 120), 0, P**2, 3,

@@ -6,7 +6,7 @@
 #             parallel) results bit-identical. `make test-math` runs all 2^32.
 #   math/asm  a vectorized exp loop is packed AVX2 code (ymm fma) with no calls
 
-MATH_FNS="exp log tanh erf sigmoid sin cos"
+MATH_FNS="exp log tanh erf sigmoid sin cos pow"
 
 list_math() {
     local f

@@ -7,6 +7,8 @@
  *            ranges of interest); all variants compared bit for bit
  *   --exhaustive: all 2^32 inputs through a parallel, vectorized schedule
  *            (TDSL_NUM_THREADS threads), checked on as many host threads
+ *   pow (two inputs): special-value pairs against C99 Annex F, then sampled
+ *            (x, y) pairs: 2^20 by default, 2^26 with --exhaustive
  * Prints per function the largest error in ulp and where it occurs. */
 #include "lang/ast.h"
 #include "lower/lower.h"
@@ -270,6 +272,135 @@ static int run_exhaustive(const MathCase *c, Entry f, int nthreads, bool *ok)
     return 0;
 }
 
+/* ---- pow: sampled (x, y) pairs against f64 pow ---- */
+
+typedef int (*Entry2)(const tdsl_tensor *, const tdsl_tensor *, tdsl_tensor *);
+
+static int compile_pow(Entry2 *out)
+{
+    for (int v = 0; v < NVARIANTS; v++) {
+        char src[512];
+        int n =
+            snprintf(src, sizeof src, "fn pow_%s(X: f32[n], P: f32[n]) -> Y: f32[n] {\n    Y[i] = pow(X[i], P[i])\n}\n",
+                     variants[v].suffix);
+        if (variants[v].schedule)
+            snprintf(src + n, sizeof src - (size_t)n, "schedule pow_%s {\n    %s\n}\n", variants[v].suffix,
+                     variants[v].schedule);
+        Source *s = ARENA_NEW(&arena, Source);
+        s->path = "<math_test>";
+        s->text = arena_strdup(&arena, src);
+        Program *prog = ARENA_NEW(&arena, Program);
+        LFunc **fns;
+        int nf;
+        if (parse_source(&arena, s, prog, &diag) || sema_check(&arena, prog, &diag) ||
+            (nf = lower_program(&arena, prog, &fns, &diag)) != 1 || jit_add(jit, fns, 1, variants[v].opt, &diag))
+            return -1;
+        char name[64];
+        snprintf(name, sizeof name, "pow_%s", variants[v].suffix);
+        out[v] = (Entry2)jit_lookup(jit, name);
+        if (!out[v]) return -1;
+    }
+    return 0;
+}
+
+static int call2(Entry2 f, float *x, float *p, float *y, int64_t n)
+{
+    int64_t sh[3] = { n, n, n };
+    tdsl_tensor X = { x, { 1, 0 }, 1, { 2, 32, 1 }, &sh[0], NULL, 0 };
+    tdsl_tensor P = { p, { 1, 0 }, 1, { 2, 32, 1 }, &sh[1], NULL, 0 };
+    tdsl_tensor Y = { y, { 1, 0 }, 1, { 2, 32, 1 }, &sh[2], NULL, 0 };
+    return f(&X, &P, &Y);
+}
+
+static float rnd_unit(void) { return (float)(rnd32() / 4294967296.0); }
+
+/* special pairs (every x of the table with every y), then random bit
+ * patterns, x in (0, 4) with y in (-40, 40), x near 1 with large y, negative x
+ * with integer y, and results spread over 2^-155 .. 2^135 (denormals, overflow) */
+static size_t fill_pow(float *x, float *y, size_t cap)
+{
+    static const float sx[] = { 0.0f,
+                                -0.0f,
+                                1.0f,
+                                -1.0f,
+                                2.0f,
+                                -2.0f,
+                                0.5f,
+                                -0.5f,
+                                3.0f,
+                                -3.0f,
+                                1e-45f,
+                                -1e-45f,
+                                1.17549435e-38f,
+                                3.40282347e38f,
+                                -3.40282347e38f,
+                                1.00000012f,
+                                0.99999994f,
+                                INFINITY,
+                                -INFINITY,
+                                NAN,
+                                -NAN,
+                                10.0f,
+                                -0.1f };
+    static const float sy[] = { 0.0f,         -0.0f,  1.0f,    -1.0f,    2.0f,      -2.0f,       3.0f,
+                                -3.0f,        0.5f,   -0.5f,   1.5f,     -1.5f,     16777215.0f, 16777216.0f,
+                                -16777215.0f, 3e38f,  -3e38f,  INFINITY, -INFINITY, NAN,         -NAN,
+                                1e-45f,       127.0f, -149.0f, 150.5f };
+    size_t n = 0, nx = sizeof sx / sizeof sx[0], ny = sizeof sy / sizeof sy[0];
+    for (size_t i = 0; i < nx; i++)
+        for (size_t j = 0; j < ny; j++) x[n] = sx[i], y[n++] = sy[j];
+    while (n < cap) {
+        switch (n % 5) {
+        case 0: x[n] = bits_f(rnd32()), y[n] = bits_f(rnd32()); break;
+        case 1: x[n] = 4 * rnd_unit(), y[n] = 80 * rnd_unit() - 40; break;
+        case 2: x[n] = 0.9f + 0.2f * rnd_unit(), y[n] = (rnd32() & 1 ? 1 : -1) * 4096 * rnd_unit(); break;
+        case 3: x[n] = -8 * rnd_unit(), y[n] = (float)((int)(rnd32() % 81) - 40); break;
+        default: {
+            float a = 4 * rnd_unit();
+            x[n] = a, y[n] = (float)((290 * rnd_unit() - 155) / log2(a));
+        }
+        }
+        n++;
+    }
+    return n;
+}
+
+static int run_pow(size_t cap, bool *ok)
+{
+    static const MathCase c = { "pow", NULL, 0, 0 };
+    Entry2 fns[NVARIANTS];
+    if (compile_pow(fns)) return -1;
+    float *x = malloc(sizeof(float) * cap), *p = malloc(sizeof(float) * cap), *y[NVARIANTS];
+    size_t n = fill_pow(x, p, cap);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int v = 0; v < NVARIANTS; v++) {
+        y[v] = malloc(sizeof(float) * cap);
+        if (call2(fns[v], x, p, y[v], (int64_t)n)) return -1;
+    }
+    for (int v = 1; v < NVARIANTS; v++)
+        for (size_t i = 0; i < n; i++)
+            if (f_bits(y[v][i]) != f_bits(y[0][i]) && !(isnan(y[v][i]) && isnan(y[0][i]))) {
+                printf("FAIL pow: pow_%s(%.9g, %.9g) = 0x%08x but pow_s0 gives 0x%08x\n", variants[v].suffix, x[i],
+                       p[i], f_bits(y[v][i]), f_bits(y[0][i]));
+                *ok = false;
+                break;
+            }
+    Worst w = { .err = 0 };
+    float wy = 0;
+    for (size_t i = 0; i < n; i++) {
+        double r = pow((double)x[i], (double)p[i]), before = w.err;
+        note(&w, x[i], y[0][i], r);
+        if (w.err != before) wy = p[i];
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    report(&c, &w, (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), ok);
+    if (w.err > 0) printf("     (worst at y = %.9g)\n", wy);
+    free(x), free(p);
+    for (int v = 0; v < NVARIANTS; v++) free(y[v]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     bool exhaustive = false, ok = true;
@@ -295,6 +426,12 @@ int main(int argc, char **argv)
             printf("FAIL %s: could not compile or call it\n", c->name);
             ok = false;
         }
+    }
+    bool want_pow = first >= argc;
+    for (int i = first; i < argc; i++) want_pow |= !strcmp(argv[i], "pow");
+    if (want_pow && run_pow(exhaustive ? (size_t)1 << 26 : (size_t)1 << 20, &ok)) {
+        printf("FAIL pow: could not compile or call it\n");
+        ok = false;
     }
     jit_destroy(jit);
     arena_free(&arena);

@@ -281,8 +281,9 @@ static void t_row(const RowK *k, int n, int d)
     free(x), free(g), free(b), free(y), free(y2), free(want);
 }
 
-/* ---- pooling (I is c x 2h x 2w, passed as c x h x 2 x w x 2), transpose ---- */
+/* ---- pooling, transpose ---- */
 
+/* 2x2 windows, stride 2: I is c x 2h x 2w */
 static void t_pool(bool avg, int c, int h, int w)
 {
     size_t so = (size_t)c * h * w;
@@ -296,13 +297,44 @@ static void t_pool(bool avg, int c, int h, int w)
                 double mx = fmax(fmax(a, b), fmax(e, f));
                 want[((size_t)ci * h + y) * w + x] = avg ? (a + b + e + f) / 4 : mx;
             }
-    tdsl_tensor I = TDSL_F32(in, c, h, 2, w, 2), O = TDSL_F32(out, c, h, w), O2 = TDSL_F32(out2, c, h, w);
+    tdsl_tensor I = TDSL_F32(in, c, 2 * h, 2 * w), O = TDSL_F32(out, c, h, w), O2 = TDSL_F32(out2, c, h, w);
     const char *name = avg ? "avgpool2x2" : "maxpool2x2";
     int rc = avg ? avgpool2x2(&I, &O) : maxpool2x2(&I, &O);
     int rc2 = avg ? avgpool2x2_ref(&I, &O2) : maxpool2x2_ref(&I, &O2);
     if (CHECK_OK(rc) && CHECK_OK(rc2)) {
         near(LABEL("%s c=%d %dx%d", name, c, 2 * h, 2 * w), out, want, so, 1e-6, 1e-7);
         twin(LABEL("%s c=%d %dx%d vs unscheduled", name, c, 2 * h, 2 * w), out, out2, so, false, 0);
+    }
+    free(in), free(out), free(out2), free(want);
+}
+
+/* 3x3 windows, stride 2, padding 1: I is c x h x w, O c x (h + 1) / 2 x (w + 1) / 2;
+ * max over the window's places inside I, average over all 9 (zeros outside) */
+static void t_pool3(bool avg, int c, int h, int w)
+{
+    int oh = (h + 1) / 2, ow = (w + 1) / 2;
+    size_t so = (size_t)c * oh * ow;
+    float *in = rnd((size_t)c * h * w), *out = ALLOC(float, so), *out2 = ALLOC(float, so);
+    double *want = ALLOC(double, so);
+    for (int ci = 0; ci < c; ci++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) {
+                double mx = -INFINITY, s = 0;
+                for (int yy = 2 * y - 1; yy <= 2 * y + 1; yy++)
+                    for (int xx = 2 * x - 1; xx <= 2 * x + 1; xx++) {
+                        if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                        double v = in[((size_t)ci * h + yy) * w + xx];
+                        mx = fmax(mx, v), s += v;
+                    }
+                want[((size_t)ci * oh + y) * ow + x] = avg ? s / 9 : mx;
+            }
+    tdsl_tensor I = TDSL_F32(in, c, h, w), O = TDSL_F32(out, c, oh, ow), O2 = TDSL_F32(out2, c, oh, ow);
+    const char *name = avg ? "avgpool3x3s2" : "maxpool3x3s2";
+    int rc = avg ? avgpool3x3s2(&I, &O) : maxpool3x3s2(&I, &O);
+    int rc2 = avg ? avgpool3x3s2_ref(&I, &O2) : maxpool3x3s2_ref(&I, &O2);
+    if (CHECK_OK(rc) && CHECK_OK(rc2)) {
+        near(LABEL("%s c=%d %dx%d", name, c, h, w), out, want, so, 1e-6, 1e-7);
+        twin(LABEL("%s c=%d %dx%d vs unscheduled", name, c, h, w), out, out2, so, false, 0);
     }
     free(in), free(out), free(out2), free(want);
 }
@@ -359,7 +391,10 @@ static void part_rest(void)
     };
     for (size_t q = 0; q < sizeof rowk / sizeof rowk[0]; q++)
         for (size_t s = 0; s < sizeof rows / sizeof rows[0]; s++) t_row(&rowk[q], rows[s][0], rows[s][1]);
-    for (int avg = 0; avg < 2; avg++) t_pool(avg, 1, 1, 1), t_pool(avg, 3, 7, 37), t_pool(avg, 16, 14, 14);
+    for (int avg = 0; avg < 2; avg++) {
+        t_pool(avg, 1, 1, 1), t_pool(avg, 3, 7, 37), t_pool(avg, 16, 14, 14);
+        t_pool3(avg, 1, 1, 1), t_pool3(avg, 3, 7, 37), t_pool3(avg, 2, 37, 8), t_pool3(avg, 16, 14, 14);
+    }
     t_gap(1, 1, 1), t_gap(3, 7, 37), t_gap(64, 7, 7);
     t_transpose(1, 1), t_transpose(7, 37), t_transpose(37, 13), t_transpose(64, 128);
 }
