@@ -150,6 +150,7 @@ static void bench_matmul(int n, int threads)
 typedef struct Lin {
     int n, k, m;
     float *x, *w, *b, *y;
+    int host;
 } Lin;
 
 static int lin_tdsl(void *p)
@@ -157,7 +158,7 @@ static int lin_tdsl(void *p)
     Lin *l = p;
     tdsl_tensor X = TDSL_F32(l->x, l->n, l->k), W = TDSL_F32(l->w, l->m, l->k), B = TDSL_F32(l->b, l->m);
     tdsl_tensor Y = TDSL_F32(l->y, l->n, l->m);
-    return linear(&X, &W, &B, &Y);
+    return l->host ? linear_host(&X, &W, &B, &Y) : linear(&X, &W, &B, &Y);
 }
 static int lin_blas(void *p)
 {
@@ -182,12 +183,15 @@ static double lin_check(const Lin *l)
 
 static void bench_linear(int n, int k, int m, int threads)
 {
-    Lin l = { n, k, m, frand((size_t)n * k, 1), frand((size_t)m * k, 2), frand(m, 3), calloc((size_t)n * m, 4) };
+    Lin l = { n, k, m, frand((size_t)n * k, 1), frand((size_t)m * k, 2), frand(m, 3), calloc((size_t)n * m, 4), 0 };
     double fl = 2.0 * n * k * m, t, e;
     char size[48];
     snprintf(size, sizeof size, "%dx%d->%d", n, k, m);
     t = time_median(lin_tdsl, &l), e = lin_check(&l);
     report("linear", size, threads, "tdsl", t, fl, 0, e);
+    l.host = 1;
+    t = time_median(lin_tdsl, &l), e = lin_check(&l);
+    report("linear", size, threads, "tdsl-host", t, fl, 0, e);
     t = time_median(lin_blas, &l), e = lin_check(&l);
     report("linear", size, threads, "OpenBLAS", t, fl, 0, e);
     free(l.x), free(l.w), free(l.b), free(l.y);

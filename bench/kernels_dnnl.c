@@ -6,6 +6,7 @@
  * A oneDNN call is a Pipe of primitives run in order on one stream. */
 #include "bench/kernels.h"
 #include "nn.h"
+#include "nn_host.h"
 #include <oneapi/dnnl/dnnl.h>
 
 #define CK(x)                                                                   \
@@ -98,6 +99,7 @@ static const char *impl_name(const_dnnl_primitive_desc_t pd)
 typedef struct Conv {
     int c, hw;
     float *in, *k, *b, *out;
+    int host;           /* the --target host object */
 } Conv;
 
 static int conv_tdsl(void *p)
@@ -105,7 +107,7 @@ static int conv_tdsl(void *p)
     Conv *v = p;
     tdsl_tensor I = TDSL_F32(v->in, v->c, v->hw, v->hw), K = TDSL_F32(v->k, v->c, v->c, 3, 3);
     tdsl_tensor B = TDSL_F32(v->b, v->c), O = TDSL_F32(v->out, v->c, v->hw, v->hw);
-    return conv3x3(&I, &K, &B, &O);
+    return v->host ? conv3x3_host(&I, &K, &B, &O) : conv3x3(&I, &K, &B, &O);
 }
 
 static double conv_check(const Conv *v)
@@ -162,12 +164,15 @@ void bench_conv3x3(int c, int hw, int threads)
 {
     dn_init();
     size_t sz = (size_t)c * hw * hw;
-    Conv v = { c, hw, frand(sz, 1), frand((size_t)c * c * 9, 2), frand(c, 3), calloc(sz, 4) };
+    Conv v = { c, hw, frand(sz, 1), frand((size_t)c * c * 9, 2), frand(c, 3), calloc(sz, 4), 0 };
     double fl = 2.0 * c * c * 9 * hw * hw, t, e;
     char size[48];
     snprintf(size, sizeof size, "%dch %dx%d", c, hw, hw);
     t = time_median(conv_tdsl, &v), e = conv_check(&v);
     report("conv3x3", size, threads, "tdsl", t, fl, 0, e);
+    v.host = 1;
+    t = time_median(conv_tdsl, &v), e = conv_check(&v);
+    report("conv3x3", size, threads, "tdsl-host", t, fl, 0, e);
     Pipe q = conv_dnnl(&v);
     memset(v.out, 0, sz * 4);
     t = time_median(pipe_run, &q), e = conv_check(&v);
@@ -181,6 +186,7 @@ void bench_conv3x3(int c, int hw, int threads)
 typedef struct Rows {
     int n, d, kind;     /* 0 softmax, 1 layernorm, 2 gelu */
     float *x, *g, *b, *y;
+    int host;           /* the --target host object */
 } Rows;
 
 static const char *const row_names[] = { "softmax", "layernorm", "gelu" };
@@ -190,6 +196,8 @@ static int rows_tdsl(void *p)
     Rows *r = p;
     tdsl_tensor X = TDSL_F32(r->x, r->n, r->d), G = TDSL_F32(r->g, r->d), B = TDSL_F32(r->b, r->d);
     tdsl_tensor Y = TDSL_F32(r->y, r->n, r->d);
+    if (r->host)
+        return r->kind == 0 ? softmax_host(&X, &Y) : r->kind == 1 ? layernorm_host(&X, &G, &B, &Y) : gelu_host(&X, &Y);
     return r->kind == 0 ? softmax(&X, &Y) : r->kind == 1 ? layernorm(&X, &G, &B, &Y) : gelu(&X, &Y);
 }
 
@@ -255,9 +263,12 @@ void bench_rows(int n, int d, int threads)
     char size[48];
     snprintf(size, sizeof size, "%dx%d", n, d);
     for (int kind = 0; kind < 3; kind++) {
-        Rows r = { n, d, kind, frand(sz, 1), frand(d, 2), frand(d, 3), calloc(sz, 4) };
+        Rows r = { n, d, kind, frand(sz, 1), frand(d, 2), frand(d, 3), calloc(sz, 4), 0 };
         double bytes = 8.0 * sz, t = time_median(rows_tdsl, &r), e = rows_check(&r);
         report(row_names[kind], size, threads, "tdsl", t, 0, bytes, e);
+        r.host = 1;
+        t = time_median(rows_tdsl, &r), e = rows_check(&r);
+        report(row_names[kind], size, threads, "tdsl-host", t, 0, bytes, e);
         Pipe q = rows_dnnl(&r);
         memset(r.y, 0, sz * 4);
         t = time_median(pipe_run, &q), e = rows_check(&r);
