@@ -127,6 +127,13 @@ static const struct {
     { "abs", MF_ABS, 1, false },    { "min", MF_MIN, 2, false },    { "max", MF_MAX, 2, false },
 };
 
+bool dtypes_is_builtin(const char *name)
+{
+    for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++)
+        if (!strcmp(math_fns[i].name, name)) return true;
+    return dtype_from_name(name) != DT_NONE;
+}
+
 static DType check_cast(Ctx *c, Expr *e, DType to)
 {
     e->fn = MF_CAST;

@@ -272,7 +272,7 @@ static bool resolve_expr(Ctx *c, Scope *sc, Expr *e, int stmt_index)
     case EX_ACCESS: return resolve_access(c, sc, e, stmt_index);
     case EX_REDUCE: return resolve_reduce(c, sc, e, stmt_index);
     case EX_CALL:
-        if (program_find_fn(c->prog, e->name)) {
+        if (program_find_fn(c->prog, e->name) && !dtypes_is_builtin(e->name)) {
             diag_error(c->d, e->span,
                        "tensor function '%s' can only be called as a whole-tensor binding, e.g. H = %s(...)", e->name,
                        e->name);

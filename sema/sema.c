@@ -44,6 +44,8 @@ int sema_check(Arena *a, Program *p, Diag *d)
                 diag_note(d, p->fns[j]->span, "first defined here");
             }
         int errs = d->nerrors;
+        const char *clash = sema_c_clash(f->name);
+        if (clash) diag_error(d, f->span, "a function cannot be named '%s': it %s", f->name, clash);
         f->checked = check_fn(a, p, f, d) && d->nerrors == errs;
     }
     for (int i = 0; i < p->nscheds; i++) check_schedule(p, p->scheds[i], d);

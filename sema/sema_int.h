@@ -34,6 +34,12 @@ void names_publish_sizes(Ctx *c);        /* fn->sizevars (derived ones included)
 
 /* dtypes.c */
 bool dtypes_check_fn(Ctx *c);
+/* a math function or a cast of the language (exp, sigmoid, f32 ...): in an
+ * expression the name means it, even where a fn has the same name */
+bool dtypes_is_builtin(const char *name);
+/* why a fn cannot be named `name` (a C keyword, a C library function, the
+ * runtime's prefix), or NULL (c_names.c) */
+const char *sema_c_clash(const char *name);
 
 /* shapes.c */
 Affine *shapes_dim_affine(Ctx *c, Expr *e, bool create, const char *what);

@@ -1,5 +1,7 @@
-/* use_nn.c - the harness of tests/modules/use_nn.tdsl: nn's matmul, twice. */
+/* use_nn.c - the harness of tests/modules/use_nn.tdsl: nn's matmul, twice;
+ * the builtin sigmoid beside nn's fn sigmoid. */
 #include "use_nn.h"
+#include <math.h>
 #include <stdio.h>
 
 int main(void)
@@ -13,6 +15,12 @@ int main(void)
             for (int r = 0; r < 3; r++) s += a[i][r] * b[r][j];
             bad |= c[i][j] != 2 * s;
         }
+    float x[2][3] = { { -3, 0, 0.5f }, { 1, 2, 40 } }, y[2][3], z[2][3];
+    tdsl_tensor X = TDSL_F32(x, 2, 3), Y = TDSL_F32(y, 2, 3), Z = TDSL_F32(z, 2, 3);
+    bad |= sig_both(&X, &Y, &Z);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            bad |= fabsf(y[i][j] - z[i][j]) > 1e-6f || fabsf(y[i][j] - 1 / (1 + expf(-x[i][j]))) > 1e-6f;
     puts(bad ? "use_nn: FAILED" : "use_nn: ok");
     return bad;
 }

@@ -1,0 +1,62 @@
+/* c_names.c - names a fn cannot take because its entry point is a C symbol
+ * declared in a C header: C keywords (the header would not compile), the C
+ * library's functions (the object's definition would replace libm's tanh in
+ * every program it links into) and the runtime's tdsl_ prefix. */
+#include "sema/sema_int.h"
+#include <string.h>
+
+static const char *const keywords[] = {
+    "auto",      "break",     "case",          "char",           "const",         "continue",   "default",  "do",
+    "double",    "else",      "enum",          "extern",         "float",         "for",        "goto",     "if",
+    "inline",    "int",       "long",          "register",       "restrict",      "return",     "short",    "signed",
+    "sizeof",    "static",    "struct",        "switch",         "typedef",       "union",      "unsigned", "void",
+    "volatile",  "while",     "bool",          "true",           "false",         "alignas",    "alignof",  "nullptr",
+    "typeof",    "constexpr", "static_assert", "thread_local",   "_Bool",         "_Complex",   "_Atomic",  "_Generic",
+    "_Noreturn", "_Alignas",  "_Alignof",      "_Static_assert", "_Thread_local", "_Imaginary",
+};
+
+/* libm, each also with an f and an l suffix */
+static const char *const libm[] = {
+    "acos",  "asin",  "atan",  "atan2",  "cos",   "sin",       "tan",  "cosh",      "sinh",   "tanh",
+    "acosh", "asinh", "atanh", "exp",    "exp2",  "expm1",     "log",  "log10",     "log2",   "log1p",
+    "logb",  "pow",   "sqrt",  "cbrt",   "hypot", "erf",       "erfc", "tgamma",    "lgamma", "ceil",
+    "floor", "trunc", "round", "lround", "rint",  "nearbyint", "fmod", "remainder", "fabs",   "fmin",
+    "fmax",  "fma",   "ldexp", "frexp",  "modf",  "copysign",  "nan",  "fdim",      "scalbn", "ilogb",
+};
+
+static const char *const libc[] = {
+    "malloc", "calloc", "realloc", "free", "memcpy", "memmove", "memset", "memcmp", "strlen",
+    "strcmp", "printf", "fprintf", "puts", "abort",  "exit",    "atexit", "qsort",  "rand",
+    "srand",  "abs",    "labs",    "div",  "time",   "clock",   "getenv", "signal", "raise",
+};
+
+#define HAS(list, x) in_list(list, sizeof list / sizeof list[0], x)
+
+static bool in_list(const char *const *list, size_t n, const char *x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i], x)) return true;
+    return false;
+}
+
+/* a libm name, or one with its f / l suffix */
+static bool is_libm(const char *x)
+{
+    if (HAS(libm, x)) return true;
+    size_t n = strlen(x);
+    if (n < 2 || (x[n - 1] != 'f' && x[n - 1] != 'l') || n > 32) return false;
+    char base[32];
+    memcpy(base, x, n - 1);
+    base[n - 1] = 0;
+    return HAS(libm, base);
+}
+
+const char *sema_c_clash(const char *name)
+{
+    if (HAS(keywords, name)) return "is a C keyword, so the generated header could not declare it";
+    if (!strcmp(name, "main")) return "is the C program's entry point";
+    if (is_libm(name) || HAS(libc, name))
+        return "is a C library function: the object's entry point would replace it in every program that links it";
+    if (!strncmp(name, "tdsl_", 5)) return "starts with tdsl_, which the runtime's symbols use";
+    return NULL;
+}
