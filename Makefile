@@ -14,7 +14,8 @@ LLVM_INC  = -I$(shell $(LLVM_CONFIG) --includedir)
 LLVM_LIBS = -L$(shell $(LLVM_CONFIG) --libdir) -lLLVM-19 -Wl,-rpath,$(shell $(LLVM_CONFIG) --libdir)
 LDLIBS   := -lm -lpthread -lffi
 
-LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c) $(wildcard runtime/*.c)
+LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c) $(wildcard runtime/*.c) \
+	   $(wildcard tune/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 REPL_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard repl/*.c))
 
@@ -84,6 +85,9 @@ $(B)/lower/%.o: lower/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LLVM_INC) -c $< -o $@
 $(B)/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LLVM_INC) -c $< -o $@
+$(B)/tune/%.o: tune/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LLVM_INC) -c $< -o $@
 $(B)/%.o: %.c
@@ -172,7 +176,7 @@ install: all
 # ---- layout: clang-format-19 with .clang-format over our C files (not the .y/.l
 # grammars, not the generated files in $(B)/); installed like deps when missing ----
 CLANG_FORMAT ?= clang-format-19
-FORMAT_SRC = $(wildcard lang/*.[ch] parser/*.[ch] sema/*.[ch] lower/*.[ch] runtime/*.[ch] repl/*.[ch] \
+FORMAT_SRC = $(wildcard lang/*.[ch] parser/*.[ch] sema/*.[ch] lower/*.[ch] runtime/*.[ch] repl/*.[ch] tune/*.[ch] \
 	       cli/*.[ch] bench/*.[ch] examples/*.[ch] tests/*.c tests/*/*.[ch])
 format-deps:
 	@if ! command -v $(CLANG_FORMAT) >/dev/null; then \

@@ -5,6 +5,7 @@
 #include "lower/lower.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
+#include "tune/tune.h"
 #include <llvm-c/Core.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,11 @@ static const char usage[] =
     "  -I DIR           look for the modules of `use NAME` (NAME.tdsl) in DIR, before the dirs\n"
     "                   of $TDSL_PATH (colon-separated) and the stdlib next to tdslc\n"
     "  --schedule FILE  schedule blocks that replace the ones the .tdsl files give for the same fn\n"
-    "  --emit loops     the loop IR after scheduling; --emit steps: after each schedule primitive\n";
+    "  --emit loops     the loop IR after scheduling; --emit steps: after each schedule primitive\n"
+    "  --tune FN --size VAR=N[,VAR=N...] [--budget SECONDS] [--seed S] [--schedule-out OUT.tdsl]\n"
+    "                   search schedules for FN at those sizes on this machine (TDSL_NUM_THREADS\n"
+    "                   threads) within the budget (default 60 s) and write the fastest block found\n"
+    "                   (default OUT: FN.sched.tdsl); compile with it: tdslc F.tdsl --schedule OUT\n";
 
 typedef struct Options {
     const char *files[64];
@@ -28,10 +33,31 @@ typedef struct Options {
     Modules mods;           /* the files named and the modules they use */
     const char *out, *header, *emit;
     CodegenOptions cg;
+    TuneOptions tune;       /* --tune FN: tune instead of compiling */
 } Options;
+
+static bool tune_arg(const char *a)
+{
+    return !strcmp(a, "--tune") || !strcmp(a, "--size") || !strcmp(a, "--budget") || !strcmp(a, "--seed") ||
+           !strcmp(a, "--schedule-out");
+}
+
+static int set_tune(TuneOptions *t, const char *a, const char *v)
+{
+    char *end = NULL;
+    if (!strcmp(a, "--tune")) t->fn = v;
+    else if (!strcmp(a, "--schedule-out")) t->out = v;
+    else if (!strcmp(a, "--size")) return tune_parse_sizes(t, v) ? 0 : -1;
+    else if (!strcmp(a, "--budget") && ((t->budget_s = strtod(v, &end)) <= 0 || *end)) {
+        fprintf(stderr, "tdslc: --budget takes a number of seconds > 0, not '%s'\n", v);
+        return -1;
+    } else if (!strcmp(a, "--seed")) t->seed = strtoull(v, NULL, 10);
+    return 0;
+}
 
 static int parse_args(int argc, char **argv, Options *o)
 {
+    o->tune.budget_s = 60;
     o->emit = "obj";
     o->cg.opt_level = 3;
     for (int i = 1; i < argc; i++) {
@@ -41,12 +67,14 @@ static int parse_args(int argc, char **argv, Options *o)
                             : !strcmp(a, "--emit")   ? &o->emit
                             : !strcmp(a, "--target") ? &o->cg.target
                                                      : NULL;
-        if (slot || !strcmp(a, "--schedule")) {
+        if (slot || !strcmp(a, "--schedule") || tune_arg(a)) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "tdslc: %s needs an argument\n%s", a, usage);
                 return -1;
             }
-            if (slot) *slot = argv[++i];
+            if (tune_arg(a)) {
+                if (set_tune(&o->tune, a, argv[++i])) return -1;
+            } else if (slot) *slot = argv[++i];
             else if (o->nfiles < 64) {
                 o->is_schedule[o->nfiles] = true;
                 o->files[o->nfiles++] = argv[++i];
@@ -199,6 +227,13 @@ static int emit(Arena *a, Options *o, Program *prog, LFunc **all, int nall, Diag
     return 0;
 }
 
+static int run_tune(Arena *a, Options *o, Program *prog, Diag *d)
+{
+    if (!o->tune.out) o->tune.out = arena_printf(a, "%s.sched.tdsl", o->tune.fn);
+    o->tune.log = stderr;
+    return tune_fn(a, prog, &o->tune, d) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     Options o = { 0 };
@@ -221,7 +256,8 @@ int main(int argc, char **argv)
     LFunc **fns = NULL;
     int n = 0;
     if (!d.nerrors && !sema_check(&a, &prog, &d)) {
-        if (!strcmp(o.emit, "ast")) rc = emit(&a, &o, &prog, NULL, 0, &d) ? 1 : 0;
+        if (o.tune.fn) rc = run_tune(&a, &o, &prog, &d);
+        else if (!strcmp(o.emit, "ast")) rc = emit(&a, &o, &prog, NULL, 0, &d) ? 1 : 0;
         else if ((n = lower_program(&a, &prog, &fns, &d)) >= 0) rc = emit(&a, &o, &prog, fns, n, &d) ? 1 : 0;
     }
     arena_free(&a);

@@ -1,0 +1,67 @@
+# tests/tune/group.sh - the `tune` group of tests/run.sh (sourced by it): the
+# autotuner, tdslc --tune (tune/), with small budgets:
+#   tune/mm      tunes tests/tune/mm.tdsl (a plain matmul) for 4 s with a seed,
+#                with trial 2 crashing and trial 3 hanging (TDSL_TUNE_FAULT): the
+#                tuner survives both, stays within its budget (+20 %), and writes a
+#                schedule block that compiles (tdslc --schedule) into an object
+#                whose results equal a C loop's at the tuning and at odd sizes
+#   tune/errors  an unknown fn, a missing size, a malformed --size: exact messages
+
+list_tune() {
+    echo tune/mm
+    echo tune/errors
+}
+
+case_tune() {
+    case $1 in
+    tune/mm) tune_mm ;;
+    tune/errors) tune_errors ;;
+    esac
+}
+
+tune_mm() {
+    local dir=$OUT/tune/mm problems="" t0 t1 log
+    # shellcheck disable=SC2206
+    local san=($SAN)
+    rm -rf "$dir" && mkdir -p "$dir" || return 1
+    t0=$(date +%s.%N)
+    if ! step "tdslc --tune" env TDSL_NUM_THREADS=1 TDSL_TUNE_FAULT=crash:2,hang:3 "$TDSLC" tests/tune/mm.tdsl \
+        --tune matmul --size m=64,k=37,n=48 --budget 4 --seed 7 --schedule-out "$dir/mm.sched.tdsl"; then
+        echo "FAIL tune/mm"
+        return
+    fi
+    t1=$(date +%s.%N)
+    log=$step_out
+    grep -q '^tune: trial 2: Segmentation fault' <<<"$log" || problems+="  trial 2 did not crash (or was not survived)"$'\n'
+    grep -q '^tune: trial 3: timed out' <<<"$log" || problems+="  trial 3 did not time out"$'\n'
+    awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a <= 4 * 1.2 + 1.5) }' ||
+        problems+="  took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s for a 4 s budget"$'\n'
+    grep -q '^schedule matmul {' "$dir/mm.sched.tdsl" || problems+="  no schedule block in the output"$'\n'
+    grep -q '^    C$' "$dir/mm.sched.tdsl" || problems+="  the block schedules nothing (no candidate beat the unscheduled fn?)"$'\n'
+    if [ -z "$problems" ] &&
+        step "tdslc --schedule" "$TDSLC" tests/tune/mm.tdsl --schedule "$dir/mm.sched.tdsl" -o "$dir/mm.o" &&
+        step "compiling the harness" "$CC" "${san[@]}" -std=c11 -O1 -Wall -I "$dir" tests/tune/mm_main.c "$dir/mm.o" \
+            -lm -lpthread -o "$dir/mm_main" &&
+        step "mm_main" "$dir/mm_main"; then
+        echo "PASS tune/mm ($(grep -c '^tune: trial' <<<"$log") trials)"
+    else
+        echo "FAIL tune/mm"
+        [ -n "$problems" ] && printf '%s' "$problems"
+        [ -n "$problems" ] || show "$step_out"
+    fi
+}
+
+tune_errors() {
+    local out problems=""
+    out=$("$TDSLC" tests/tune/mm.tdsl --tune nope --size m=1 2>&1)
+    [ "$out" = "error: --tune: no fn 'nope'" ] || problems+="  unknown fn: got: $out"$'\n'
+    out=$("$TDSLC" tests/tune/mm.tdsl --tune matmul --size m=8,k=8 2>&1)
+    [ "$out" = "error: --tune matmul: give a size for 'n' (--size n=N)" ] || problems+="  missing size: got: $out"$'\n'
+    out=$("$TDSLC" tests/tune/mm.tdsl --tune matmul --size m=8,k 2>&1)
+    [[ $out == "tdslc: --size takes NAME=N[,NAME=N...] (N >= 0), not 'm=8,k'"* ]] ||
+        problems+="  bad --size: got: $out"$'\n'
+    if [ -z "$problems" ]; then echo "PASS tune/errors"; else
+        echo "FAIL tune/errors"
+        printf '%s' "$problems"
+    fi
+}

@@ -1,0 +1,290 @@
+/* measure.c - one trial of the tuner: in a child process (fork), lower the fn
+ * under a candidate schedule, JIT it, call it on random data at the tuning
+ * sizes and time it; the parent reads one line back through a pipe and kills
+ * a child that outlives its time. A compile error, a crash or a hang is a
+ * failed trial, never the tuner's. The same child can instead compare the
+ * candidate's results with the unscheduled fn's, bit for bit. */
+#include "tune/tune_int.h"
+#include "lower/lower.h"
+#include "parser/parse.h"
+#include "runtime/tdsl_tensor.h"
+#include <ffi.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXA 32     /* params + results */
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* ---- the child: compile ---- */
+
+/* The entry point of fn under `sched` (NULL: unscheduled): the program's
+ * fns up to fn with their blocks, fn's replaced by those parsed from sched. */
+static void *compile_entry(Arena *a, Program *prog, Fn *fn, const char *sched, FILE *err)
+{
+    Diag d;
+    diag_init(&d, err);
+    Program p = *prog;
+    p.nfns = 0;
+    while (p.nfns < prog->nfns && prog->fns[p.nfns] != fn) p.nfns++;
+    p.nfns++;
+    int cap = prog->nscheds + 1;
+    p.scheds = ARENA_ARRAY(a, Schedule *, cap);
+    p.nscheds = 0;
+    for (int i = 0; i < prog->nscheds; i++)
+        if (strcmp(prog->scheds[i]->fn, fn->name)) p.scheds[p.nscheds++] = prog->scheds[i];
+    if (sched) {
+        Program extra = { 0 };
+        Source *src = ARENA_NEW(a, Source);
+        src->path = "<candidate>";
+        src->text = sched;
+        parse_source(a, src, &extra, &d);
+        ARENA_GROW(a, p.scheds, p.nscheds, cap, p.nscheds + extra.nscheds);
+        for (int i = 0; i < extra.nscheds; i++) p.scheds[p.nscheds++] = extra.scheds[i];
+    }
+    LFunc **fns = NULL;
+    int n = d.nerrors ? -1 : lower_program(a, &p, &fns, &d);
+    Jit *j = n >= 0 && !d.nerrors ? jit_create(&d) : NULL;
+    if (!j || jit_add(j, fns, n, 3, &d)) return NULL;
+    return jit_lookup(j, fn->name);     /* the JIT lives until the child exits */
+}
+
+/* ---- the child: data and calls ---- */
+
+typedef struct Args {
+    tdsl_tensor t[MAXA];
+    int64_t shape[MAXA][8];
+    union {
+        double f64;
+        float f32;
+        int64_t i64;
+        int32_t i32;
+        uint8_t u8;
+    } sc[MAXA];
+    size_t bytes[MAXA];
+} Args;
+
+static ffi_type *ffi_of(DType t)
+{
+    switch (t) {
+    case DT_F32: return &ffi_type_float;
+    case DT_F64: return &ffi_type_double;
+    case DT_I32:
+    case DT_U32: return &ffi_type_sint32;
+    case DT_I64:
+    case DT_U64: return &ffi_type_sint64;
+    case DT_I16:
+    case DT_U16: return &ffi_type_sint16;
+    default: return &ffi_type_uint8;
+    }
+}
+
+static void fill(void *p, DType t, size_t n, uint64_t *seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+        double x = (double)(*seed >> 40) / (double)(1 << 24) * 2.0 - 1.0;  /* [-1, 1) */
+        int bytes = dtype_bits(t) / 8;
+        if (t == DT_F32) ((float *)p)[i] = (float)x;
+        else if (t == DT_F64) ((double *)p)[i] = x;
+        else memset((char *)p + i * (size_t)bytes, (int)(*seed >> 56) & 7, (size_t)bytes);
+    }
+}
+
+static bool make_tensor(const Tensor *t, const int64_t *sz, Args *g, int i, uint64_t *seed)
+{
+    size_t n = 1;
+    for (int k = 0; k < t->ndim && k < 8; k++) {
+        int64_t e = tune_eval(t->extent[k], sz);
+        if (e < 0) return false;
+        g->shape[i][k] = e;
+        n *= (size_t)e;
+    }
+    g->bytes[i] = n * (size_t)(dtype_bits(t->type) / 8);
+    void *data = aligned_alloc(64, (g->bytes[i] + 64) / 64 * 64);
+    if (!data) return false;
+    fill(data, t->type, n, seed);
+    g->t[i] = (tdsl_tensor){
+        data,        { 1, 0 }, t->ndim, { (uint8_t)dtype_dlpack_code(t->type), (uint8_t)dtype_bits(t->type), 1 },
+        g->shape[i], NULL,     0
+    };
+    return true;
+}
+
+static bool make_args(const Fn *f, const int64_t *sz, Args *g)
+{
+    uint64_t seed = 12345;
+    memset(g, 0, sizeof *g);
+    if (f->nparams + f->nresults > MAXA) return false;
+    for (int i = 0; i < f->nparams; i++) {
+        if (f->params[i]->is_scalar) {
+            double one = 0.75;
+            if (f->params[i]->type == DT_F32) g->sc[i].f32 = (float)one;
+            else if (f->params[i]->type == DT_F64) g->sc[i].f64 = one;
+            else g->sc[i].i64 = 1;
+        } else if (!make_tensor(f->params[i], sz, g, i, &seed)) {
+            return false;
+        }
+    }
+    for (int i = 0; i < f->nresults; i++)
+        if (!make_tensor(f->results[i], sz, g, f->nparams + i, &seed)) return false;
+    return true;
+}
+
+static int call(const Fn *f, void *entry, Args *g)
+{
+    ffi_cif cif;
+    ffi_type *types[MAXA];
+    void *vals[MAXA];
+    tdsl_tensor *ptrs[MAXA];
+    int n = f->nparams + f->nresults;
+    for (int i = 0; i < n; i++) {
+        bool scalar = i < f->nparams && f->params[i]->is_scalar;
+        types[i] = scalar ? ffi_of(f->params[i]->type) : &ffi_type_pointer;
+        ptrs[i] = &g->t[i];
+        vals[i] = scalar ? (void *)&g->sc[i] : (void *)&ptrs[i];
+    }
+    if (ffi_prep_cif(&cif, FFI_DEFAULT_ABI, (unsigned)n, &ffi_type_sint32, types) != FFI_OK) return -1;
+    ffi_arg rc = 0;
+    ffi_call(&cif, FFI_FN(entry), &rc, vals);
+    return (int)rc;
+}
+
+/* ---- the child's jobs ---- */
+
+/* Times entry: one warm-up call, then calls until min_s has passed (at
+ * least 3 unless one call takes over 0.2 s); the fastest call. */
+static double time_entry(const Fn *f, void *entry, Args *g, double min_s)
+{
+    if (call(f, entry, g)) return -1;
+    double best = 1e30, start = now_s();
+    for (int k = 0; k < 1000; k++) {
+        double t = now_s();
+        if (call(f, entry, g)) return -1;
+        t = now_s() - t;
+        best = t < best ? t : best;
+        if (now_s() - start >= min_s && (k >= 2 || best > 0.2)) break;
+    }
+    return best;
+}
+
+/* Do the results of the two entries agree bit for bit on the same inputs? */
+static bool same_results(const Fn *f, void *ref, void *cand, Args *g)
+{
+    if (call(f, ref, g)) return false;
+    int n = f->nparams + f->nresults;
+    char *want[MAXA];
+    for (int i = f->nparams; i < n; i++) {
+        want[i] = malloc(g->bytes[i] + 1);
+        memcpy(want[i], g->t[i].data, g->bytes[i]);
+        memset(g->t[i].data, 0x5A, g->bytes[i]);
+    }
+    bool same = !call(f, cand, g);
+    for (int i = f->nparams; i < n; i++) {
+        same = same && !memcmp(want[i], g->t[i].data, g->bytes[i]);
+        free(want[i]);
+    }
+    return same;
+}
+
+/* TDSL_TUNE_FAULT=crash:N,hang:M: trial N crashes, trial M hangs (the tests' faulty candidates) */
+static void injected_fault(int trial)
+{
+    const char *f = getenv("TDSL_TUNE_FAULT");
+    const char *c = f ? strstr(f, "crash:") : NULL, *h = f ? strstr(f, "hang:") : NULL;
+    if (c && atoi(c + 6) == trial) raise(SIGSEGV);
+    if (h && atoi(h + 5) == trial)
+        for (;;) pause();
+}
+
+static void child(const TuneJob *job, int fd)
+{
+    injected_fault(job->trial);
+    Arena a;
+    arena_init(&a);
+    char *msg = NULL;
+    size_t len = 0;
+    FILE *err = open_memstream(&msg, &len);
+    Args g;
+    void *cand = compile_entry(&a, job->prog, job->fn, job->sched, err);
+    void *ref = job->check && cand ? compile_entry(&a, job->prog, job->fn, NULL, err) : NULL;
+    fclose(err);
+    char line[512];
+    if (!cand || (job->check && !ref)) {
+        char *nl = msg ? strchr(msg, '\n') : NULL;
+        if (nl) *nl = 0;
+        snprintf(line, sizeof line, "rejected %s\n", msg && *msg ? msg : "(no message)");
+    } else if (!make_args(job->fn, job->sizes, &g)) {
+        snprintf(line, sizeof line, "rejected cannot allocate the arguments\n");
+    } else if (job->check) {
+        snprintf(line, sizeof line, same_results(job->fn, ref, cand, &g) ? "same\n" : "differs\n");
+    } else {
+        double t = time_entry(job->fn, cand, &g, job->min_s);
+        snprintf(line, sizeof line, t < 0 ? "failed the call returned an error\n" : "ok %.9f\n", t);
+    }
+    if (write(fd, line, strlen(line)) < 0) _exit(2);
+    _exit(0);
+}
+
+/* ---- the parent ---- */
+
+static void read_line(int fd, double timeout_s, char *buf, size_t cap)
+{
+    size_t n = 0;
+    double end = now_s() + timeout_s;
+    buf[0] = 0;
+    while (n + 1 < cap) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        int ms = (int)((end - now_s()) * 1000);
+        if (ms <= 0 || poll(&p, 1, ms) <= 0) break;
+        ssize_t k = read(fd, buf + n, cap - 1 - n);
+        if (k <= 0) break;
+        n += (size_t)k;
+        buf[n] = 0;
+        if (strchr(buf, '\n')) break;
+    }
+}
+
+TuneResult tune_run_job(const TuneJob *job)
+{
+    TuneResult r = { TRIAL_CRASHED, 0, "" };
+    int fds[2];
+    fflush(NULL);
+    if (pipe(fds)) return r;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        child(job, fds[1]);
+    }
+    close(fds[1]);
+    char buf[512];
+    if (pid > 0) read_line(fds[0], job->timeout_s, buf, sizeof buf);
+    close(fds[0]);
+    if (pid < 0) return r;
+    int status = 0;
+    if (!strchr(buf, '\n')) kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    char *nl = strchr(buf, '\n');
+    if (!nl) {
+        r.status = WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL ? TRIAL_CRASHED : TRIAL_TIMEOUT;
+        snprintf(r.msg, sizeof r.msg, "%s", r.status == TRIAL_TIMEOUT ? "timed out" : strsignal(WTERMSIG(status)));
+        return r;
+    }
+    *nl = 0;
+    if (!strncmp(buf, "ok ", 3)) r.status = TRIAL_OK, r.seconds = atof(buf + 3);
+    else if (!strcmp(buf, "same")) r.status = TRIAL_OK;
+    else if (!strcmp(buf, "differs")) r.status = TRIAL_DIFFERS;
+    else r.status = TRIAL_REJECTED;
+    snprintf(r.msg, sizeof r.msg, "%s", buf);
+    return r;
+}

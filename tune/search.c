@@ -1,0 +1,200 @@
+/* search.c - the tuner's loop: time the unscheduled fn, then, within the
+ * budget, draw candidates (at random, or by mutating one of the fastest so
+ * far), time each in a child, keep the fastest few; check the winner against
+ * the unscheduled fn (bit for bit, at small sizes) and write its block. */
+#include "tune/tune_int.h"
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define POP 8
+
+typedef struct Member {
+    Cand c;
+    double t;
+    char *text;
+} Member;
+
+typedef struct Search {
+    Arena *a;
+    Space s;
+    const TuneOptions *o;
+    TuneJob job;
+    Member pop[POP];
+    int npop;
+    char **seen;
+    int nseen, capseen;
+    int trials, rejected, failed;
+    double start;
+} Search;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+bool tune_parse_sizes(TuneOptions *o, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *eq = strchr(p, '='), *end = strchr(p, ',');
+        if (!end) end = p + strlen(p);
+        char *num_end;
+        if (!eq || eq > end || eq == p || o->nsizes >= TUNE_MAX_SIZES) break;
+        long long v = strtoll(eq + 1, &num_end, 10);
+        if (num_end != end || v < 0) break;
+        o->size_names[o->nsizes] = strndup(p, (size_t)(eq - p));
+        o->size_values[o->nsizes++] = v;
+        p = *end ? end + 1 : end;
+        if (!*p) return true;
+    }
+    fprintf(stderr, "tdslc: --size takes NAME=N[,NAME=N...] (N >= 0), not '%s'\n", text);
+    return false;
+}
+
+/* every size var of fn from o's sizes (derived ones from theirs); false after reporting */
+static bool bind_sizes(const Fn *fn, const TuneOptions *o, int64_t *sz, Diag *d)
+{
+    for (int k = 0; k < fn->nsizevars; k++) {
+        const SizeVar *v = &fn->sizevars[k];
+        sz[k] = -1;
+        if (v->div) {
+            int64_t n = tune_eval(v->num, sz);
+            sz[k] = n < 0 ? -1 : n / v->div;
+            continue;
+        }
+        for (int i = 0; i < o->nsizes; i++)
+            if (!strcmp(o->size_names[i], v->name)) sz[k] = o->size_values[i];
+        if (sz[k] < 0) {
+            diag_plain(d, "--tune %s: give a size for '%s' (--size %s=N)", fn->name, v->name, v->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool seen_before(Search *S, const char *text)
+{
+    for (int i = 0; i < S->nseen; i++)
+        if (!strcmp(S->seen[i], text)) return true;
+    ARENA_GROW(S->a, S->seen, S->nseen, S->capseen, S->nseen + 1);
+    S->seen[S->nseen++] = (char *)text;
+    return false;
+}
+
+/* keeps the POP fastest, fastest first */
+static void keep(Search *S, const Cand *c, double t, char *text)
+{
+    int at = S->npop;
+    while (at > 0 && S->pop[at - 1].t > t) at--;
+    if (at >= POP) return;
+    int last = S->npop < POP ? S->npop : POP - 1;
+    memmove(&S->pop[at + 1], &S->pop[at], sizeof(Member) * (size_t)(last - at));
+    S->pop[at] = (Member){ *c, t, text };
+    if (S->npop < POP) S->npop++;
+}
+
+static void next_candidate(Search *S, uint64_t *rng, Cand *c)
+{
+    if (S->npop < 3 || tune_rand(rng) % 4 == 0) {
+        tune_random(&S->s, rng, c);
+        return;
+    }
+    int pick = (int)(tune_rand(rng) % (uint64_t)S->npop);
+    pick = (int)(tune_rand(rng) % (uint64_t)(pick + 1));     /* biased to the fastest */
+    *c = S->pop[pick].c;
+    tune_mutate(&S->s, rng, c);
+}
+
+static void trial(Search *S, const Cand *c, double base)
+{
+    char *text = tune_render(S->a, &S->s, c);
+    if (seen_before(S, text)) return;
+    S->job.sched = text;
+    S->job.timeout_s = 2.0 + 4 * base;
+    S->job.trial = S->trials + 1;
+    TuneResult r = tune_run_job(&S->job);
+    S->trials++;
+    if (r.status == TRIAL_OK) keep(S, c, r.seconds, text);
+    else if (r.status == TRIAL_REJECTED) S->rejected++;
+    else S->failed++;
+    if (S->o->log)
+        fprintf(S->o->log, "tune: trial %d: %s, best %.3f ms (unscheduled %.3f ms), %.0f / %.0f s\n", S->trials,
+                r.status == TRIAL_OK ? "ok" : r.msg, S->npop ? S->pop[0].t * 1e3 : base * 1e3, base * 1e3,
+                now_s() - S->start, S->o->budget_s);
+}
+
+/* the fastest member whose results equal the unscheduled fn's at small sizes; NULL: none */
+static const Member *checked_best(Search *S, const int64_t *small)
+{
+    TuneJob check = S->job;
+    check.sizes = small;
+    check.check = true;
+    check.timeout_s = 30;
+    for (int i = 0; i < S->npop; i++) {
+        check.sched = S->pop[i].text;
+        TuneResult r = tune_run_job(&check);
+        if (r.status == TRIAL_OK) return &S->pop[i];
+        if (S->o->log) fprintf(S->o->log, "tune: candidate %d set aside: %s\n", i + 1, r.msg);
+    }
+    return NULL;
+}
+
+static int write_block(const Search *S, const Member *m, double base, Diag *d)
+{
+    const TuneOptions *o = S->o;
+    FILE *f = strcmp(o->out, "-") ? fopen(o->out, "w") : stdout;
+    if (!f) {
+        diag_plain(d, "cannot write '%s'", o->out);
+        return -1;
+    }
+    char *cpu = LLVMGetHostCPUName();
+    const char *th = getenv("TDSL_NUM_THREADS");
+    fprintf(f, "# tuned by tdslc --tune %s: %.4g ms (unscheduled %.4g ms) at", o->fn, (m ? m->t : base) * 1e3,
+            base * 1e3);
+    for (int i = 0; i < o->nsizes; i++)
+        fprintf(f, "%s %s=%lld", i ? "," : "", o->size_names[i], (long long)o->size_values[i]);
+    fprintf(f, "\n# %s thread(s), CPU %s; %d trials (%d rejected, %d failed) in %.0f s, seed %llu\n",
+            th ? th : "default", cpu, S->trials, S->rejected, S->failed, now_s() - S->start,
+            (unsigned long long)o->seed);
+    LLVMDisposeMessage(cpu);
+    if (m) fputs(m->text, f);
+    else fprintf(f, "schedule %s {\n}\n", o->fn);
+    if (f != stdout) fclose(f);
+    return 0;
+}
+
+int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d)
+{
+    Fn *fn = program_find_fn(prog, o->fn);
+    if (!fn) {
+        diag_plain(d, "--tune: no fn '%s'", o->fn);
+        return -1;
+    }
+    int64_t *sz = ARENA_ARRAY(a, int64_t, fn->nsizevars + 1), *small = ARENA_ARRAY(a, int64_t, fn->nsizevars + 1);
+    if (!bind_sizes(fn, o, sz, d)) return -1;
+    TuneOptions so = *o;    /* the check: every size at most 23 (tails at every split) */
+    for (int i = 0; i < so.nsizes; i++) so.size_values[i] = so.size_values[i] < 23 ? so.size_values[i] : 23;
+    bind_sizes(fn, &so, small, d);
+    Search S = { .a = a, .o = o, .start = now_s() };
+    S.job = (TuneJob){ prog, fn, NULL, sz, 0.05, 60, false, 0 };
+    if (!tune_space_init(a, &S.s, prog, fn, sz, d)) return -1;
+    TuneResult base = tune_run_job(&S.job);
+    if (base.status != TRIAL_OK) {
+        diag_plain(d, "--tune %s: the unscheduled fn does not run at these sizes: %s", fn->name, base.msg);
+        return -1;
+    }
+    uint64_t rng = o->seed;
+    while (now_s() - S.start < o->budget_s * 0.9 - 4 * base.seconds) {
+        Cand c;
+        next_candidate(&S, &rng, &c);
+        trial(&S, &c, base.seconds);
+    }
+    const Member *best = S.npop && S.pop[0].t < base.seconds ? checked_best(&S, small) : NULL;
+    if (best && best->t >= base.seconds) best = NULL;
+    return write_block(&S, best, base.seconds, d);
+}

@@ -1,0 +1,208 @@
+/* space.c - the tuner's candidates: per stage a few genes (a BLIS-like
+ * multi-level tiling of its last two pure loops and first reduction loop, a
+ * vector width, a register tile accumulated in place, a blocked pack of the
+ * operand read as [r, j], parallelism; or, for a producer, inline or
+ * compute_at), drawn at random, mutated one gene at a time, and rendered as
+ * the text of a schedule block that the ordinary parser and legality checks
+ * take (an illegal combination is a rejected trial). */
+#include "tune/tune_int.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const int vecs[] = { 0, 8, 16, 32 };
+static const int tiles_j[] = { 0, 32, 64, 128, 256, 512, 1024, 2048 };
+static const int tiles_i[] = { 0, 8, 16, 32, 48, 64, 96, 128, 256 };
+static const int unrolls[] = { 1, 2, 3, 4, 5, 6, 8 };
+static const int tiles_r[] = { 0, 32, 64, 128, 256, 512 };
+#define PICK(rng, set) (set)[tune_rand(rng) % (sizeof(set) / sizeof((set)[0]))]
+#define NGENES 9
+
+uint64_t tune_rand(uint64_t *rng)      /* splitmix64 */
+{
+    uint64_t z = (*rng += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+int64_t tune_eval(const Affine *x, const int64_t *sz)
+{
+    if (!x || x->overflow) return -1;
+    int64_t v = x->c;
+    for (int i = 0; i < x->n; i++) v += x->coef[i] * sz[x->var[i]];
+    return v;
+}
+
+bool tune_space_init(Arena *a, Space *s, Program *prog, Fn *fn, const int64_t *sz, Diag *d)
+{
+    (void)prog;
+    s->fn = fn;
+    s->sz = sz;
+    s->fs = sched_build(a, fn, NULL, 0, -1, d);
+    if (!s->fs) return false;
+    s->nst = s->fs->nstages < TUNE_MAXST ? s->fs->nstages : TUNE_MAXST;
+    return true;
+}
+
+static void set_gene(uint64_t *rng, Genes *g, int which)
+{
+    switch (which) {
+    case 0: g->place = (int)(tune_rand(rng) % 3); break;
+    case 1: g->vec = PICK(rng, vecs); break;
+    case 2: g->tile_j = PICK(rng, tiles_j); break;
+    case 3: g->tile_i = PICK(rng, tiles_i); break;
+    case 4: g->unroll_i = PICK(rng, unrolls); break;
+    case 5: g->tile_r = PICK(rng, tiles_r); break;
+    case 6: g->par = tune_rand(rng) % 4 != 0; break;
+    case 7: g->acc = tune_rand(rng) % 3 != 0; break;
+    default: g->pack = tune_rand(rng) % 2; break;
+    }
+}
+
+void tune_random(const Space *s, uint64_t *rng, Cand *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < s->nst; i++)
+        for (int k = 0; k < NGENES; k++) set_gene(rng, &c->g[i], k);
+}
+
+void tune_mutate(const Space *s, uint64_t *rng, Cand *c)
+{
+    int n = 1 + (int)(tune_rand(rng) % 2);
+    for (int k = 0; k < n && s->nst; k++)
+        set_gene(rng, &c->g[tune_rand(rng) % (uint64_t)s->nst], (int)(tune_rand(rng) % NGENES));
+}
+
+/* ---- rendering ---- */
+
+typedef struct Loops {
+    const char *order[64];
+    int n;
+    bool red[64];
+} Loops;
+
+static void add_loop(Loops *l, const char *name, bool red)
+{
+    if (!name || l->n >= 64) return;
+    l->red[l->n] = red;
+    l->order[l->n++] = name;
+}
+
+static int64_t extent_of(const Space *s, const SStage *st, int v)
+{
+    const SVar *x = &st->vars[v];
+    if (x->how == SV_PURE && st->t && st->t->extent) return tune_eval(st->t->extent[x->orig], s->sz);
+    if (x->how == SV_RVAR && x->orig >= 0) return tune_eval(st->reduce->rvars[x->orig]->extent, s->sz);
+    return -1;
+}
+
+/* "S.split(v, v_o, v_i, f)" when f splits an extent of e into more than one
+ * block: the inner name (*outer the outer one); else v (*outer NULL) */
+static const char *split(Arena *a, FILE *out, const char *st, const char *v, const char *so, const char *si, int f,
+                         int64_t e, const char **outer)
+{
+    *outer = NULL;
+    if (f <= 1 || (e >= 0 && e <= f)) return v;
+    *outer = arena_printf(a, "%s%s", v, so);
+    const char *in = arena_printf(a, "%s%s", v, si);
+    fprintf(out, "\n     .split(%s, %s, %s, %d)", v, *outer, in, f);
+    (void)st;
+    return in;
+}
+
+/* X[R0, j] (or X[j, R0]) in e, X a rank-2 parameter: its name and whether j comes first */
+static const Tensor *find_operand(const Expr *e, const char *j, const char *r, bool *transposed)
+{
+    if (!e) return NULL;
+    if (e->kind == EX_ACCESS && e->nargs == 2 && e->tensor && e->tensor->kind == TK_PARAM) {
+        const Expr *a0 = e->args[0], *a1 = e->args[1];
+        bool n0 = a0->kind == EX_NAME, n1 = a1->kind == EX_NAME;
+        if (n0 && n1 && !strcmp(a0->name, r) && !strcmp(a1->name, j)) return *transposed = false, e->tensor;
+        if (n0 && n1 && !strcmp(a0->name, j) && !strcmp(a1->name, r)) return *transposed = true, e->tensor;
+    }
+    for (int i = 0; i < e->nargs; i++) {
+        const Tensor *t = find_operand(e->args[i], j, r, transposed);
+        if (t) return t;
+    }
+    return NULL;
+}
+
+/* The primitives of one tiled stage after its name (".split(...)..."); the
+ * loops in their new order in *l. */
+static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, const Genes *g, Loops *l)
+{
+    const char *P[16], *R[16];
+    int64_t EP[16], ER[16];
+    int k = 0, m = 0;
+    for (int v = 0; v < st->nvars; v++) {
+        if (st->vars[v].how == SV_PURE && k < 16) EP[k] = extent_of(s, st, v), P[k++] = st->vars[v].name;
+        if (st->vars[v].how == SV_RVAR && m < 16) ER[m] = extent_of(s, st, v), R[m++] = st->vars[v].name;
+    }
+    if (!k) return;
+    const char *jo, *jv = NULL, *io = NULL, *iu = NULL, *ro = NULL, *x;
+    const char *jin = split(a, out, st->name, P[k - 1], "_o", "_t", g->tile_j, EP[k - 1], &jo);
+    int64_t ej = jo ? g->tile_j : EP[k - 1];
+    /* a vector or unrolled loop only over a whole width: an extent of -1 always splits, 0 never */
+    const char *jrest = split(a, out, st->name, jin, "_r", "_v", g->vec, ej < 0 || ej >= g->vec ? -1 : 0, &x);
+    if (x) jv = jrest, jrest = x;
+    const char *irest = NULL;
+    if (k >= 2) {
+        const char *iin = split(a, out, st->name, P[k - 2], "_o", "_t", g->tile_i, EP[k - 2], &io);
+        int64_t ei = io ? g->tile_i : EP[k - 2];
+        irest = split(a, out, st->name, iin, "_r", "_u", g->unroll_i, ei < 0 || ei >= g->unroll_i ? -1 : 0, &x);
+        if (x) iu = irest, irest = x;
+    }
+    const char *r0 = m ? split(a, out, st->name, R[0], "_o", "_i", g->tile_r, ER[0], &ro) : NULL;
+    for (int q = 0; q + 2 < k; q++) add_loop(l, P[q], false);
+    if (m) {
+        add_loop(l, jo, false), add_loop(l, ro, true), add_loop(l, io, false);
+    } else {
+        add_loop(l, io, false), add_loop(l, jo, false);
+    }
+    add_loop(l, jrest, false), add_loop(l, irest, false);
+    for (int q = 0; q < m; q++) add_loop(l, q ? R[q] : r0, true);
+    add_loop(l, iu, false), add_loop(l, jv, false);
+    fprintf(out, "\n     .reorder(");
+    for (int q = 0; q < l->n; q++) fprintf(out, "%s%s", q ? ", " : "", l->order[q]);
+    fprintf(out, ")");
+    if (g->par && !l->red[0]) fprintf(out, "\n     .parallel(%s)", l->order[0]);
+    bool transposed;
+    const Tensor *op = g->pack && ro && jv ? find_operand(st->value, P[k - 1], R[0], &transposed) : NULL;
+    if (op && !transposed) fprintf(out, "\n     .pack(%s, %s, 1 / %d, 0, 1 %% %d)", op->name, ro, g->vec, g->vec);
+    if (op && transposed) fprintf(out, "\n     .pack(%s, %s, 0 / %d, 1, 0 %% %d)", op->name, ro, g->vec, g->vec);
+    const char *acc = irest ? irest : jrest;
+    if (g->acc && m && acc != jv) fprintf(out, "\n     .accumulate(%s)", acc);
+    if (iu) fprintf(out, "\n     .unroll(%s)", iu);
+    if (jv) fprintf(out, "\n     .vectorize(%s)", jv);
+}
+
+static bool is_result(const SStage *st) { return st->t && st->t->kind == TK_RESULT; }
+
+char *tune_render(Arena *a, const Space *s, const Cand *c)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    fprintf(out, "schedule %s {", s->fn->name);
+    const SStage *res = NULL;
+    Loops rl = { 0 };
+    for (int i = s->nst - 1; i >= 0 && !res; i--)
+        if (is_result(s->fs->stages[i])) {
+            res = s->fs->stages[i];
+            fprintf(out, "\n    %s", res->name);
+            render_tiled(a, out, s, res, &c->g[i], &rl);
+        }
+    for (int i = 0; i < s->nst; i++) {
+        const SStage *st = s->fs->stages[i];
+        const Genes *g = &c->g[i];
+        if (st == res || is_result(st) || !g->place) continue;
+        if (g->place == 1 && !st->reduce) fprintf(out, "\n    %s.inline()", st->name);
+        else if (g->place == 2 && res && rl.n && !rl.red[0])
+            fprintf(out, "\n    %s.compute_at(%s, %s)", st->name, res->name, rl.order[0]);
+    }
+    fprintf(out, "\n}\n");
+    fclose(out);
+    char *r = arena_strdup(a, text);
+    free(text);
+    return r;
+}

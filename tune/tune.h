@@ -1,0 +1,32 @@
+/* tune.h - automatic scheduling (issue 11): schedules for one fn drawn from
+ * rules over its stages (space.c), each compiled by the JIT and timed in a
+ * child process so a crash or a hang costs one trial (measure.c), searched
+ * by an evolutionary loop within a wall-clock budget (search.c). The winner
+ * is checked against the unscheduled fn before it is written. */
+#ifndef TDSL_TUNE_H
+#define TDSL_TUNE_H
+#include "lang/ast.h"
+#include <stdint.h>
+#include <stdio.h>
+
+#define TUNE_MAX_SIZES 16
+
+typedef struct TuneOptions {
+    const char *fn;                         /* the fn to tune */
+    const char *size_names[TUNE_MAX_SIZES]; /* --size m=1024,k=512 */
+    int64_t size_values[TUNE_MAX_SIZES];
+    int nsizes;
+    double budget_s;                        /* wall clock, compiles and runs included */
+    uint64_t seed;
+    const char *out;                        /* where the schedule block goes ("-": stdout) */
+    FILE *log;                              /* progress lines (NULL: none) */
+} TuneOptions;
+
+/* Parses "m=1024,k=512" into o's sizes; false (with a message to stderr) if malformed. */
+bool tune_parse_sizes(TuneOptions *o, const char *text);
+/* Tunes o->fn of the checked program prog (its other fns' schedules kept) and
+ * writes the best schedule block found (the unscheduled fn is a candidate) to
+ * o->out. Returns 0, or -1 after reporting to d. */
+int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d);
+
+#endif

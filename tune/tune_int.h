@@ -1,0 +1,64 @@
+/* tune_int.h - what the tuner's files share (tune/ only). */
+#ifndef TDSL_TUNE_INT_H
+#define TDSL_TUNE_INT_H
+#include "lang/affine.h"
+#include "lower/schedule.h"
+#include "tune/tune.h"
+
+/* x at the sizes sz (one value per size var of the fn, derived ones included); -1 if unknown */
+int64_t tune_eval(const Affine *x, const int64_t *sz);
+
+/* ---- measure.c: one trial in a child process ---- */
+typedef struct TuneJob {
+    Program *prog;          /* checked */
+    Fn *fn;
+    const char *sched;      /* the candidate's schedule blocks for fn; NULL: unscheduled */
+    const int64_t *sizes;   /* per size var of fn (derived ones included) */
+    double min_s;           /* time at least this long (repeating the call) */
+    double timeout_s;       /* the child is killed after this */
+    bool check;             /* compare with the unscheduled fn instead of timing */
+    int trial;              /* its number, for TDSL_TUNE_FAULT=crash:N,hang:M (the tests' faulty candidates) */
+} TuneJob;
+
+typedef enum TrialStatus { TRIAL_OK, TRIAL_REJECTED, TRIAL_CRASHED, TRIAL_TIMEOUT, TRIAL_DIFFERS } TrialStatus;
+typedef struct TuneResult {
+    TrialStatus status;
+    double seconds;         /* TRIAL_OK when timing: the fastest call */
+    char msg[256];
+} TuneResult;
+
+TuneResult tune_run_job(const TuneJob *job);
+
+/* ---- space.c: candidates as genes per stage, and their schedule text ---- */
+#define TUNE_MAXST 16
+
+typedef struct Genes {
+    int place;              /* 0 root, 1 inline, 2 at the result's outermost loop */
+    int vec;                /* vector width of the last pure loop: 0, 8, 16, 32 */
+    int tile_j, tile_i;     /* cache blocks of the last two pure loops (0: none) */
+    int unroll_i;           /* rows of the register tile (1: none) */
+    int tile_r;             /* block of the first reduction loop (0: none) */
+    bool par;               /* parallel outermost pure loop */
+    bool acc;               /* accumulate the register tile */
+    bool pack;              /* pack the operand read as [r, j] (or [j, r]) in blocks of vec */
+} Genes;
+
+typedef struct Space {
+    const Fn *fn;
+    FnSched *fs;            /* unscheduled: the stages and their loops */
+    const int64_t *sz;
+    int nst;                /* stages tuned: fs->stages[0..nst-1] */
+} Space;
+
+typedef struct Cand {
+    Genes g[TUNE_MAXST];
+} Cand;
+
+bool tune_space_init(Arena *a, Space *s, Program *prog, Fn *fn, const int64_t *sz, Diag *d);
+void tune_random(const Space *s, uint64_t *rng, Cand *c);
+void tune_mutate(const Space *s, uint64_t *rng, Cand *c);
+/* the schedule block of c (empty genes give no primitives); malloc'd */
+char *tune_render(Arena *a, const Space *s, const Cand *c);
+uint64_t tune_rand(uint64_t *rng);
+
+#endif
