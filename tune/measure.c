@@ -238,21 +238,22 @@ static void child(const TuneJob *job, int fd)
 
 /* ---- the parent ---- */
 
-static void read_line(int fd, double timeout_s, char *buf, size_t cap)
+/* reads one line from fd into buf; true if the deadline passed first */
+static bool read_line(int fd, double timeout_s, char *buf, size_t cap)
 {
     size_t n = 0;
     double end = now_s() + timeout_s;
     buf[0] = 0;
-    while (n + 1 < cap) {
+    while (n + 1 < cap && !strchr(buf, '\n')) {
         struct pollfd p = { fd, POLLIN, 0 };
         int ms = (int)((end - now_s()) * 1000);
-        if (ms <= 0 || poll(&p, 1, ms) <= 0) break;
+        if (ms <= 0 || poll(&p, 1, ms) == 0) return true;
         ssize_t k = read(fd, buf + n, cap - 1 - n);
-        if (k <= 0) break;
+        if (k <= 0) return false;   /* the child is gone */
         n += (size_t)k;
         buf[n] = 0;
-        if (strchr(buf, '\n')) break;
     }
+    return false;
 }
 
 TuneResult tune_run_job(const TuneJob *job)
@@ -267,17 +268,19 @@ TuneResult tune_run_job(const TuneJob *job)
         child(job, fds[1]);
     }
     close(fds[1]);
-    char buf[512];
-    if (pid > 0) read_line(fds[0], job->timeout_s, buf, sizeof buf);
+    char buf[512] = "";
+    bool late = pid > 0 && read_line(fds[0], job->timeout_s, buf, sizeof buf);
     close(fds[0]);
     if (pid < 0) return r;
     int status = 0;
-    if (!strchr(buf, '\n')) kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
     char *nl = strchr(buf, '\n');
+    bool killed = late && !nl && !kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
     if (!nl) {
-        r.status = WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL ? TRIAL_CRASHED : TRIAL_TIMEOUT;
-        snprintf(r.msg, sizeof r.msg, "%s", r.status == TRIAL_TIMEOUT ? "timed out" : strsignal(WTERMSIG(status)));
+        r.status = killed ? TRIAL_TIMEOUT : TRIAL_CRASHED;
+        if (killed) snprintf(r.msg, sizeof r.msg, "timed out");
+        else if (WIFSIGNALED(status)) snprintf(r.msg, sizeof r.msg, "crashed (%s)", strsignal(WTERMSIG(status)));
+        else snprintf(r.msg, sizeof r.msg, "crashed (exit status %d)", WEXITSTATUS(status));
         return r;
     }
     *nl = 0;

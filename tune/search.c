@@ -44,10 +44,10 @@ bool tune_parse_sizes(TuneOptions *o, const char *text)
         const char *eq = strchr(p, '='), *end = strchr(p, ',');
         if (!end) end = p + strlen(p);
         char *num_end;
-        if (!eq || eq > end || eq == p || o->nsizes >= TUNE_MAX_SIZES) break;
+        if (!eq || eq > end || eq == p || eq - p >= 32 || o->nsizes >= TUNE_MAX_SIZES) break;
         long long v = strtoll(eq + 1, &num_end, 10);
         if (num_end != end || v < 0) break;
-        o->size_names[o->nsizes] = strndup(p, (size_t)(eq - p));
+        snprintf(o->size_names[o->nsizes], 32, "%.*s", (int)(eq - p), p);
         o->size_values[o->nsizes++] = v;
         p = *end ? end + 1 : end;
         if (!*p) return true;

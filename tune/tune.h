@@ -13,7 +13,7 @@
 
 typedef struct TuneOptions {
     const char *fn;                         /* the fn to tune */
-    const char *size_names[TUNE_MAX_SIZES]; /* --size m=1024,k=512 */
+    char size_names[TUNE_MAX_SIZES][32];    /* --size m=1024,k=512 */
     int64_t size_values[TUNE_MAX_SIZES];
     int nsizes;
     double budget_s;                        /* wall clock, compiles and runs included */

@@ -32,7 +32,7 @@ tune_mm() {
     fi
     t1=$(date +%s.%N)
     log=$step_out
-    grep -q '^tune: trial 2: Segmentation fault' <<<"$log" || problems+="  trial 2 did not crash (or was not survived)"$'\n'
+    grep -q '^tune: trial 2: crashed' <<<"$log" || problems+="  trial 2 did not crash (or was not survived)"$'\n'
     grep -q '^tune: trial 3: timed out' <<<"$log" || problems+="  trial 3 did not time out"$'\n'
     awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a <= 4 * 1.2 + 1.5) }' ||
         problems+="  took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s for a 4 s budget"$'\n'
