@@ -12,7 +12,7 @@ CFLAGS   := -std=gnu11 $(OPT) -g -Wall -Wextra $(WERROR) $(SAN) -MMD -MP -I. -I$
 GENFLAGS := -std=gnu11 $(OPT) -g -Wall -Wno-unused-function $(SAN) -MMD -MP -I. -I$(B) -Iparser
 LLVM_INC  = -I$(shell $(LLVM_CONFIG) --includedir)
 LLVM_LIBS = -L$(shell $(LLVM_CONFIG) --libdir) -lLLVM-19 -Wl,-rpath,$(shell $(LLVM_CONFIG) --libdir)
-LDLIBS   := -lm -lpthread -lffi
+LDLIBS   := -lm -lpthread -lffi -lz
 
 LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c) $(wildcard runtime/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
@@ -24,12 +24,12 @@ all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
 
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
-APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev python3-numpy libopenblas-dev
+APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev zlib1g-dev python3-numpy libopenblas-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@if ! command -v $(LLVM_CONFIG) >/dev/null || ! command -v $(CLANG) >/dev/null || ! command -v flex >/dev/null || \
 	    ! command -v bison >/dev/null || [ ! -f /usr/include/x86_64-linux-gnu/ffi.h -a ! -f /usr/include/ffi.h ] || \
-	    [ ! -f /usr/include/editline/readline.h ]; then \
+	    [ ! -f /usr/include/editline/readline.h ] || [ ! -f /usr/include/zlib.h ]; then \
 	  echo "installing $(APT_PKGS)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS) >/dev/null; \
 	fi

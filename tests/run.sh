@@ -176,7 +176,7 @@ case_e2e() {
     local jit_ok=1
     out=$(
         step "compiling the harness for the JIT" "$CC" "${san[@]}" "${flags[@]}" -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup \
-            "$harness" "$OUT/jit_shim.o" "$B/libtdsl.a" "${ld[@]}" -lm -lpthread -lffi -o "$jexe" &&
+            "$harness" "$OUT/jit_shim.o" "$B/libtdsl.a" "${ld[@]}" -lm -lpthread -lffi -lz -rdynamic -o "$jexe" &&
         step "running against the JIT" env TDSL_JIT_FILE="$src" timeout "$TIMEOUT" "$jexe"
     ) || jit_ok=0
     if [ $jit_ok = 1 ]; then echo "PASS e2e-jit/$name"; else echo "FAIL e2e-jit/$name"; printf '%s\n' "$out"; fi
