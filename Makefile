@@ -114,7 +114,7 @@ $(B)/tests/pool/parflip: $(B)/tests/pool/parflip.o $(B)/tests/pool/par_flip.o $(
 # (tests/fuzz/triage.sh LOG minimizes every failure of a run)
 $(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(patsubst %.c,$(B)/%.o,$(wildcard tests/fuzz/*.c)) $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
-FUZZ_FILES = $(filter-out tests/e2e/entry_checks.tdsl tests/e2e/size_overflow.tdsl,$(wildcard tests/e2e/*.tdsl)) $(wildcard examples/*.tdsl)
+FUZZ_FILES = $(filter-out tests/e2e/entry_checks.tdsl tests/e2e/size_overflow.tdsl tests/e2e/externs.tdsl tests/e2e/consts.tdsl,$(wildcard tests/e2e/*.tdsl)) $(wildcard examples/*.tdsl)
 N    ?= 10000
 SEED ?= $(shell date +%s)
 fuzz-schedules: all
