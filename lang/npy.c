@@ -439,8 +439,8 @@ int npy_read_mem(const void *buf, size_t len, const char *what, NpyArray *out, c
 char *npy_header(DType t, int ndim, const int64_t *shape, size_t *len)
 {
     char descr[8], dict[128 + 24 * NPY_MAX_DIMS];
-    size_t n = (size_t)snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (",
-                                descr_of(t, descr));
+    size_t n =
+        (size_t)snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr_of(t, descr));
     for (int i = 0; i < ndim; i++)
         n += (size_t)snprintf(dict + n, sizeof dict - n, "%s%lld", i ? ", " : "", (long long)shape[i]);
     n += (size_t)snprintf(dict + n, sizeof dict - n, "%s), }", ndim == 1 ? "," : "");

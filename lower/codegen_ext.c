@@ -38,10 +38,20 @@ LLVMValueRef cg_const_data(CgModule *m, const Buffer *b)
 }
 
 /* Field offsets of tdsl_tensor (= DLTensor). */
-enum { D_DATA = 0, D_DEVTYPE = 8, D_DEVID = 12, D_NDIM = 16, D_CODE = 20, D_BITS = 21, D_LANES = 22, D_SHAPE = 24,
-       D_STRIDES = 32, D_OFFSET = 40, D_SIZE = 48 };
-_Static_assert(sizeof(tdsl_tensor) == D_SIZE && offsetof(tdsl_tensor, byte_offset) == D_OFFSET,
-               "tdsl_tensor layout");
+enum {
+    D_DATA = 0,
+    D_DEVTYPE = 8,
+    D_DEVID = 12,
+    D_NDIM = 16,
+    D_CODE = 20,
+    D_BITS = 21,
+    D_LANES = 22,
+    D_SHAPE = 24,
+    D_STRIDES = 32,
+    D_OFFSET = 40,
+    D_SIZE = 48
+};
+_Static_assert(sizeof(tdsl_tensor) == D_SIZE && offsetof(tdsl_tensor, byte_offset) == D_OFFSET, "tdsl_tensor layout");
 
 static void put(CgFunc *f, LLVMValueRef desc, unsigned off, LLVMValueRef v)
 {

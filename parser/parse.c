@@ -428,7 +428,8 @@ void parse_const(ParseCtx *c, Tensor *t, const char *fn, const YYLTYPE *fn_loc, 
         return;
     }
     if (t->is_scalar) {
-        diag_error(c->diag, t->span, "a const needs a shape, e.g. %s: %s[4]", t->name, t->type ? dtype_name(t->type) : "f32");
+        diag_error(c->diag, t->span, "a const needs a shape, e.g. %s: %s[4]", t->name,
+                   t->type ? dtype_name(t->type) : "f32");
         c->nerrors++;
         return;
     }
@@ -444,8 +445,8 @@ void parse_const(ParseCtx *c, Tensor *t, const char *fn, const YYLTYPE *fn_loc, 
     vec_push(c->arena, &c->consts, k);
 }
 
-Fn *parse_extern(ParseCtx *c, const char *name, PtrVec params, PtrVec results, const char *sym,
-                 const YYLTYPE *sym_loc, const YYLTYPE *loc)
+Fn *parse_extern(ParseCtx *c, const char *name, PtrVec params, PtrVec results, const char *sym, const YYLTYPE *sym_loc,
+                 const YYLTYPE *loc)
 {
     Fn *f = parse_fn(c, name, params, results, (PtrVec){ 0 }, loc);
     f->extern_sym = sym;

@@ -47,6 +47,9 @@ static int cmd_help(Line *ln, int at, int end)
         printf("%-18s %s\n", head, c->help);
     }
     printf("%-18s %s\n", "fn f(...) { }", "define or redefine a fn; schedule f { } sets its schedule");
+    printf("%-18s %s\n", "const W: T = load(\"w.npy\")",
+           "a read-only tensor from a .npy (or load(\"f.npz\", \"member\"))");
+    printf("%-18s %s\n", "extern fn f(..) = \"sym\"", "a C function with the entry points' ABI (:lib loads it)");
     printf("%-18s %s\n", "use m", "load the fns and schedules of module m (m.tdsl: tdsl -I DIR, $TDSL_PATH, stdlib)");
     printf("%-18s %s\n", "Y = f(X, W)", "call a fn, (Y, Z) = g(X) for several results");
     printf("%-18s %s\n", "A, A[1, 2]", "print a tensor or read one element");

@@ -183,7 +183,8 @@ Compiled *comp_get(Session *s, LFunc *lf, Diag *d)
 {
     const LFunc *ext = missing_extern(lf, NULL);
     if (ext) {
-        diag_plain(d, "extern fn '%s' calls C symbol '%s', which no library loaded defines (load one with :lib FILE.so)",
+        diag_plain(d,
+                   "extern fn '%s' calls C symbol '%s', which no library loaded defines (load one with :lib FILE.so)",
                    ext->name, ext->extern_sym);
         return NULL;
     }

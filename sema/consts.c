@@ -22,10 +22,10 @@ static int64_t const_dim(Diag *d, const Const *k, const Expr *e)
     case EX_BINARY: {
         int64_t x = const_dim(d, k, e->args[0]), y = x < 0 ? -1 : const_dim(d, k, e->args[1]), r;
         if (x < 0 || y < 0) return -1;
-        bool ovf = e->op == OP_ADD ? __builtin_add_overflow(x, y, &r)
-                 : e->op == OP_SUB ? __builtin_sub_overflow(x, y, &r)
-                 : e->op == OP_MUL ? __builtin_mul_overflow(x, y, &r)
-                                   : (r = -1, true);
+        bool ovf = e->op == OP_ADD   ? __builtin_add_overflow(x, y, &r)
+                   : e->op == OP_SUB ? __builtin_sub_overflow(x, y, &r)
+                   : e->op == OP_MUL ? __builtin_mul_overflow(x, y, &r)
+                                     : (r = -1, true);
         if (!ovf && r >= 0) return r;
         break;
     }

@@ -203,7 +203,7 @@ static bool resolve_name(Ctx *c, Scope *sc, Expr *e)
         return true;
     }
     if (t) diag_error(c->d, e->span, "'%s' is a tensor; index it, e.g. %s[...]", e->name, e->name);
-    else diag_error(c->d, e->span, "unknown name '%s'", e->name);
+    else if (!program_find_const(c->prog, e->name)) diag_error(c->d, e->span, "unknown name '%s'", e->name);
     return false;
 }
 
@@ -233,6 +233,7 @@ static bool resolve_access(Ctx *c, Scope *sc, Expr *e, int stmt_index)
     for (int i = 0; i < e->nargs; i++) ok &= resolve_expr(c, sc, e->args[i], stmt_index);
     Tensor *t = lookup(c, e->name);
     if (!t) {
+        if (program_find_const(c->prog, e->name)) return false;    /* its error came with it */
         if (sc->stage->kind == ST_STAGE && !strcmp(sc->stage->target, e->name))
             diag_error(c->d, e->span, "'%s' reads itself; a stage cannot depend on its own values", e->name);
         else if (defined_later(c->fn, e->name, stmt_index))
