@@ -12,7 +12,7 @@ CFLAGS   := -std=gnu11 $(OPT) -g -Wall -Wextra $(WERROR) $(SAN) -MMD -MP -I. -I$
 GENFLAGS := -std=gnu11 $(OPT) -g -Wall -Wno-unused-function $(SAN) -MMD -MP -I. -I$(B) -Iparser
 LLVM_INC  = -I$(shell $(LLVM_CONFIG) --includedir)
 LLVM_LIBS = -L$(shell $(LLVM_CONFIG) --libdir) -lLLVM-19 -Wl,-rpath,$(shell $(LLVM_CONFIG) --libdir)
-LDLIBS   := -lm -lpthread -lffi
+LDLIBS   := -lm -lpthread -lffi -lz
 
 LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wildcard lower/*.c) $(wildcard runtime/*.c) \
 	   $(wildcard tune/*.c)
@@ -25,12 +25,12 @@ all: deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
 
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
-APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev python3-numpy libopenblas-dev
+APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev zlib1g-dev python3-numpy libopenblas-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@if ! command -v $(LLVM_CONFIG) >/dev/null || ! command -v $(CLANG) >/dev/null || ! command -v flex >/dev/null || \
 	    ! command -v bison >/dev/null || [ ! -f /usr/include/x86_64-linux-gnu/ffi.h -a ! -f /usr/include/ffi.h ] || \
-	    [ ! -f /usr/include/editline/readline.h ]; then \
+	    [ ! -f /usr/include/editline/readline.h ] || [ ! -f /usr/include/zlib.h ]; then \
 	  echo "installing $(APT_PKGS)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS) >/dev/null; \
 	fi
@@ -118,7 +118,7 @@ $(B)/tests/pool/parflip: $(B)/tests/pool/parflip.o $(B)/tests/pool/par_flip.o $(
 # (tests/fuzz/triage.sh LOG minimizes every failure of a run)
 $(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(patsubst %.c,$(B)/%.o,$(wildcard tests/fuzz/*.c)) $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
-FUZZ_FILES = $(filter-out tests/e2e/entry_checks.tdsl tests/e2e/size_overflow.tdsl,$(wildcard tests/e2e/*.tdsl)) $(wildcard examples/*.tdsl)
+FUZZ_FILES = $(filter-out tests/e2e/entry_checks.tdsl tests/e2e/size_overflow.tdsl tests/e2e/externs.tdsl tests/e2e/consts.tdsl,$(wildcard tests/e2e/*.tdsl)) $(wildcard examples/*.tdsl)
 N    ?= 10000
 SEED ?= $(shell date +%s)
 fuzz-schedules: all

@@ -68,6 +68,13 @@ Fn *program_find_fn(const Program *p, const char *name)
     return NULL;
 }
 
+Const *program_find_const(const Program *p, const char *name)
+{
+    for (int i = p->nconsts - 1; i >= 0; i--)
+        if (!strcmp(p->consts[i]->name, name)) return p->consts[i];
+    return NULL;
+}
+
 const char *op_text(Op op)
 {
     static const char *text[] = {
@@ -283,7 +290,7 @@ static void print_stage(Printer *p, const Stage *s)
 static void print_fn(Printer *p, const Fn *f)
 {
     FILE *out = p->out;
-    fprintf(out, "fn %s(", f->name);
+    fprintf(out, "%sfn %s(", f->extern_sym ? "extern " : "", f->name);
     for (int i = 0; i < f->nparams; i++) {
         if (i) fputs(", ", out);
         print_dims(p, f->params[i]);
@@ -293,6 +300,10 @@ static void print_fn(Printer *p, const Fn *f)
     for (int i = 0; i < f->nresults; i++) {
         if (i) fputs(", ", out);
         print_dims(p, f->results[i]);
+    }
+    if (f->extern_sym) {
+        fprintf(out, "%s = \"%s\"\n", f->nresults != 1 ? ")" : "", f->extern_sym);
+        return;
     }
     fputs(f->nresults != 1 ? ") {\n" : " {\n", out);
     for (int i = 0; i < f->nstmts; i++) print_stage(p, f->stmts[i]);
@@ -344,6 +355,17 @@ void ast_print_program(FILE *out, const Program *p)
 {
     const char *sep = "";
     for (int i = 0; i < p->nuses; i++, sep = "\n") fprintf(out, "use %s\n", p->uses[i]->module);
+    for (int i = 0; i < p->nconsts; i++, sep = "\n") {
+        const Const *c = p->consts[i];
+        Printer pr = { .out = out };
+        arena_init(&pr.tmp);
+        fputs("const ", out);
+        print_dims(&pr, c->decl);
+        fprintf(out, " = load(\"%s\"", c->path);
+        if (c->member) fprintf(out, ", \"%s\"", c->member);
+        fputs(")\n", out);
+        arena_free(&pr.tmp);
+    }
     for (int i = 0; i < p->nfns; i++, sep = "\n") {
         fputs(sep, out);
         ast_print_fn(out, p->fns[i]);

@@ -122,7 +122,9 @@ typedef struct Dim {
     Expr *expr;
 } Dim;
 
-typedef enum TensorKind { TK_PARAM, TK_RESULT, TK_LOCAL } TensorKind;
+/* TK_CONST: a file-scope const as one fn reads it (each fn that names a
+ * const gets its own Tensor for it, pointing at the Const). */
+typedef enum TensorKind { TK_PARAM, TK_RESULT, TK_LOCAL, TK_CONST } TensorKind;
 
 /* Any named value in a fn: a parameter (tensor or scalar), a result, or a
  * local stage (declared with a shape, defined by a stage, or bound by a call). */
@@ -141,6 +143,7 @@ struct Tensor {
     struct Affine **extent; /* extent of each dim, affine in size vars */
     struct Affine **min;    /* first index of each dim (0 unless inferred otherwise) */
     int order;              /* position in the fn's evaluation order */
+    struct Const *konst;    /* TK_CONST: the const it reads */
 };
 
 typedef enum StmtKind {
@@ -204,7 +207,25 @@ struct Fn {
     struct Affine **nonneg;             /* forms over size vars the entry point checks >= 0: the */
     int nnonneg;                        /* numerators of derived sizes of callees, in its terms */
     bool checked;                       /* passed sema */
+    /* extern fn NAME(params) -> results = "symbol": a C function with the
+     * entry points' ABI, no stmts; calls go to the symbol */
+    const char *extern_sym;
+    Span extern_span;
 };
+
+/* const NAME: dtype[dims] = load("file.npy") or load("file.npz", "member"):
+ * read at compile time (the path is relative to the source file's directory)
+ * and embedded read-only in the object. */
+typedef struct Const {
+    const char *name;
+    Span span;
+    Tensor *decl;           /* its declared dtype and shape (constant dims) */
+    const char *path, *member;  /* member: NULL for a .npy file */
+    Span path_span, member_span;
+    /* sema (or given by a REPL that read the file before): */
+    struct NpyArray *arr;   /* the file's array, checked against decl */
+    bool checked;
+} Const;
 
 /* schedule NAME { T.split(i, io, ii, 8).parallel(io)  ... } : parsed, kept. */
 typedef struct SchedArg {
@@ -245,6 +266,8 @@ typedef struct Program {
     int nscheds;
     Use **uses;         /* in source order; the loader resolves them */
     int nuses;
+    Const **consts;     /* file-scope consts, visible in every fn of the program */
+    int nconsts;
 } Program;
 
 /* Node constructors (allocate from the arena, set kind/span). */
@@ -256,6 +279,7 @@ Expr *ex_unary(Arena *a, Op op, Expr *x, Span sp);
 Expr *ex_binary(Arena *a, Op op, Expr *l, Expr *r, Span sp);
 
 Fn *program_find_fn(const Program *p, const char *name);
+Const *program_find_const(const Program *p, const char *name);
 const char *op_text(Op op);     /* "+", "&&", "sum" */
 
 /* Prints the (checked) AST readably: --emit ast and the REPL's :ast. */

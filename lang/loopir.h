@@ -23,7 +23,8 @@ typedef struct LVar {
     int index;          /* LV_SIZE: size var id; LV_SCALAR: position in fn params */
 } LVar;
 
-typedef enum BufKind { BUF_PARAM, BUF_RESULT, BUF_LOCAL } BufKind;
+/* BUF_CONST: a file-scope const, read-only data embedded in the code */
+typedef enum BufKind { BUF_PARAM, BUF_RESULT, BUF_LOCAL, BUF_CONST } BufKind;
 typedef struct Buffer {
     const char *name;
     BufKind kind;
@@ -32,6 +33,8 @@ typedef struct Buffer {
     LExpr **min;        /* per dim, over size vars */
     LExpr **extent;
     int index;          /* BUF_PARAM / BUF_RESULT: position among the fn's params / results */
+    const void *data;   /* BUF_CONST: its bytes (host order, compact row-major) */
+    size_t nbytes;
 } Buffer;
 
 typedef enum LExprKind {
@@ -127,6 +130,9 @@ struct LFunc {
     ShapeCheck *checks;
     int nchecks;
     LStmt *body;
+    Buffer **consts;    /* the file-scope consts its body reads */
+    int nconsts;
+    const char *extern_sym; /* an extern fn: its kernel passes descriptors to this C symbol; body is empty */
 };
 
 /* Constructors. */

@@ -3,6 +3,7 @@
  * libc, libm and pthreads (a parallel loop brings its own copy of the thread
  * pool); every LLVM object made here is disposed here. */
 #include "lower/codegen.h"
+#include <stdlib.h>
 #include <string.h>
 
 static int write_out(const char *path, const char *data, size_t len, Diag *d)
@@ -52,7 +53,14 @@ int aot_emit(LFunc **fns, int n, const CodegenOptions *opt, EmitKind kind, const
     LLVMContextRef ctx = LLVMContextCreate();
     tgt_set_diag_handler(ctx, d);
     int errs = d->nerrors, r = -1;
-    LLVMModuleRef mod = cg_build_module(ctx, tm, path, fns, n, d);
+    /* an extern fn gets no entry point here (its symbol is the user's): its
+     * callers' modules define its kernel as they do any callee's */
+    LFunc **own = calloc((size_t)n + 1, sizeof *own);
+    int nown = 0;
+    for (int i = 0; i < n && own; i++)
+        if (!fns[i]->extern_sym) own[nown++] = fns[i];
+    LLVMModuleRef mod = own ? cg_build_module(ctx, tm, path, own, nown, d) : NULL;
+    free(own);
     if (mod && rt_link_pool(mod, d) == 0 && tgt_optimize(mod, tm, level, d) == 0) r = emit(mod, tm, kind, path, d);
     if (d->nerrors > errs) r = -1;
     if (mod) LLVMDisposeModule(mod);

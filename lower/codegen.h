@@ -19,6 +19,9 @@ typedef struct CgModule {
     int failed;             /* an internal error was reported */
     const LFunc **pending;  /* callees declared by LS_CALL, to define here too */
     int npending, cappending;
+    const void **const_data;        /* the consts' data emitted so far ... */
+    LLVMValueRef *const_globals;    /* ... and their globals */
+    int nconsts, capconsts, capglobals;
     LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, ptr, voidt;
 } CgModule;
 
@@ -115,6 +118,13 @@ void cg_unroll_for(CgFunc *f, const LStmt *s);
 /* A serial loop, versioned on whether the vector/unroll loops inside it whose
  * extents it does not change are full (codegen_vector.c). */
 void cg_versioned_for(CgFunc *f, const LStmt *s);
+
+/* ---- codegen_ext.c ---- */
+/* The private constant global holding BUF_CONST b's data (one per data and module). */
+LLVMValueRef cg_const_data(CgModule *m, const Buffer *b);
+/* The body of extern fn lf's kernel: descriptors of its buffers, the call of
+ * lf->extern_sym, and a return of its nonzero code. */
+void cg_extern_call(CgFunc *f, const LFunc *lf);
 
 /* ---- codegen_size.c ---- */
 /* Sizes in i64 with overflow checks: each ORs into *ovf (an i1; left NULL where

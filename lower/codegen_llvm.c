@@ -817,7 +817,9 @@ static void emit_kernel(CgModule *m, const LFunc *lf)
         LLVMSetValueName2(v, lf->results[i]->name, strlen(lf->results[i]->name));
         cg_bind_buf(&f, lf->results[i], v);
     }
-    cg_stmt(&f, lf->body);
+    for (int i = 0; i < lf->nconsts; i++) cg_bind_buf(&f, lf->consts[i], cg_const_data(m, lf->consts[i]));
+    if (lf->extern_sym) cg_extern_call(&f, lf);
+    else cg_stmt(&f, lf->body);
     cg_func_finish(&f, body);
 }
 
@@ -861,6 +863,8 @@ LLVMModuleRef cg_build_module(LLVMContextRef ctx, LLVMTargetMachineRef tm, const
     }
     for (int i = 0; i < m.npending && !m.failed; i++) emit_kernel(&m, m.pending[i]);
     free(m.pending);
+    free(m.const_data);
+    free(m.const_globals);
     LLVMDisposeBuilder(m.b);
     if (m.failed) {
         LLVMDisposeModule(m.mod);

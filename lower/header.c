@@ -1,6 +1,7 @@
 /* header.c - the generated C header: the tdsl_tensor definition (embedded from
  * runtime/tdsl_tensor.h, guarded so several headers coexist), then one commented
- * prototype per fn, or with TDSL_JIT_LOOKUP defined, a macro that calls the JIT. */
+ * prototype per fn, or with TDSL_JIT_LOOKUP defined, a macro that calls the JIT;
+ * an extern fn's C symbol is declared for the program that defines it. */
 #include "lower/codegen.h"
 #include "lang/affine.h"
 #include <ctype.h>
@@ -91,6 +92,13 @@ int header_emit(FILE *out, LFunc **fns, int n, const char *guard)
     for (int i = 0; i < n; i++) {
         const LFunc *f = fns[i];
         fputc('\n', out);
+        if (f->extern_sym) {     /* the object calls it; the user's program defines it */
+            fprintf(out, "/* extern fn %s: called with shapes checked, returns 0 or an error code */\n", f->name);
+            fprintf(out, "int %s(", f->extern_sym);
+            print_params(out, f, true);
+            fputs(");\n", out);
+            continue;
+        }
         print_comment(out, f);
         fputs("#ifdef TDSL_JIT_LOOKUP\n", out);
         fprintf(out, "#define %s ((int (*)(", f->name);

@@ -23,6 +23,7 @@
 #include "lower/region.h"
 #include "lower/pack.h"
 #include "lang/check.h"
+#include "lang/npy.h"
 #include <string.h>
 
 typedef struct Guard {
@@ -87,6 +88,14 @@ static Buffer *make_buffer(Lower *L, const Tensor *t, BufKind kind)
         b->extent[k] = lower_affine(L, t->extent[k]);
     }
     set_buf(L, t, b);
+    return b;
+}
+
+static Buffer *const_buffer(Lower *L, const Tensor *t)
+{
+    Buffer *b = make_buffer(L, t, BUF_CONST);
+    b->data = t->konst->arr->data;
+    b->nbytes = t->konst->arr->nbytes;
     return b;
 }
 
@@ -1058,13 +1067,17 @@ static LFunc *lower_fn(Arena *a, Fn *f, FnSched *fs, LFunc **done, int ndone)
     lf->nresults = f->nresults;
     lf->results = ARENA_ARRAY(a, Buffer *, f->nresults + 1);
     for (int i = 0; i < f->nresults; i++) lf->results[i] = make_buffer(&L, f->results[i], BUF_RESULT);
-    PtrVec allocs = { 0 };
+    PtrVec allocs = { 0 }, consts = { 0 };
     for (int i = 0; i < f->nlocals; i++) {      /* call results and root stages live for the whole call */
         Tensor *t = f->locals[i];
         SStage *st = sched_stage_of(fs, t);
         if (t->kind == TK_LOCAL && t->order >= 0 && (!st || st->place == PLACE_ROOT))
             vec_push(a, &allocs, make_buffer(&L, t, BUF_LOCAL));
+        if (t->kind == TK_CONST) vec_push(a, &consts, const_buffer(&L, t));
     }
+    lf->consts = (Buffer **)consts.items;
+    lf->nconsts = consts.len;
+    lf->extern_sym = f->extern_sym;
     LStmt *body = ls_block(a);
     for (int i = 0; i < f->nstmts; i++) {
         Stage *s = f->stmts[i];

@@ -46,7 +46,7 @@ struct ParseCtx {
     Diag *diag;
     void *scanner;
     int nerrors;
-    PtrVec fns, scheds, uses;
+    PtrVec fns, scheds, uses, consts;
     int line, col;          /* scanner position: next char is at line, col + 1 */
     int prev;               /* last token handed to the parser */
     int depth;              /* ( [ nesting: newlines inside are ignored */
@@ -93,6 +93,10 @@ void parse_chain_add(ParseCtx *c, PtrVec *chain, const char *stage, const YYLTYP
                      SchedPrim *p);
 Schedule *parse_schedule(ParseCtx *c, const char *fn, PtrVec prims, const YYLTYPE *loc);
 void parse_use(ParseCtx *c, const char *module, const YYLTYPE *name_loc, const YYLTYPE *loc);
+void parse_const(ParseCtx *c, Tensor *t, const char *fn, const YYLTYPE *fn_loc, const char *path,
+                 const YYLTYPE *path_loc, const char *member, const YYLTYPE *member_loc, const YYLTYPE *loc);
+Fn *parse_extern(ParseCtx *c, const char *name, PtrVec params, PtrVec results, const char *sym,
+                 const YYLTYPE *sym_loc, const YYLTYPE *loc);
 }
 
 /* Declaration order is the order of the "expected ..." lists. */
@@ -102,7 +106,9 @@ void parse_use(ParseCtx *c, const char *module, const YYLTYPE *name_loc, const Y
 %token KW_TRUE "true" KW_FALSE "false"
 %token '(' '-' '!' '[' ']' ')' ',' '=' ':' '.' '{' '}' ';'
 %token NEWLINE "newline"
-%token KW_FN "fn" KW_SCHEDULE "schedule" KW_USE "use" KW_OVER "over" KW_IN "in"
+%token KW_FN "fn" KW_SCHEDULE "schedule" KW_USE "use" KW_CONST "const" KW_EXTERN "extern"
+%token KW_OVER "over" KW_IN "in"
+%token <str> STRING "string"
 %token ARROW "->" DOTDOT ".."
 %token LE "<=" GE ">=" EQ "==" NE "!=" AND "&&" OR "||"
 
@@ -119,7 +125,7 @@ void parse_use(ParseCtx *c, const char *module, const YYLTYPE *name_loc, const Y
 %type <rvar> rvar
 %type <tensor> tensor
 %type <stage> stmt item_opt
-%type <fn> fn_def
+%type <fn> fn_def extern_def
 %type <sched> sched_def
 %type <sarg> sarg
 
@@ -130,6 +136,8 @@ program:
   | program fn_def      { if ($2) vec_push(ctx->arena, &ctx->fns, $2); }
   | program sched_def   { if ($2) vec_push(ctx->arena, &ctx->scheds, $2); }
   | program use_def
+  | program const_def
+  | program extern_def  { if ($2) vec_push(ctx->arena, &ctx->fns, $2); }
   | program sep
   | program error sep
   | program error '}'    { ctx->recovering = false; }
@@ -139,6 +147,20 @@ sep: NEWLINE { yyerrok; ctx->recovering = false; } | ';' { yyerrok; ctx->recover
 
 /* use NAME: parse_use checks that it comes before the first fn or schedule */
 use_def: KW_USE IDENT     { parse_use(ctx, $2, &@2, &@$); } ;
+
+/* const W: f32[4, 8] = load("w.npy")  or  load("w.npz", "member") */
+const_def:
+    KW_CONST tensor '=' IDENT '(' STRING ')'
+        { parse_const(ctx, $2, $4, &@4, $6, &@6, NULL, NULL, &@$); }
+  | KW_CONST tensor '=' IDENT '(' STRING ',' STRING ')'
+        { parse_const(ctx, $2, $4, &@4, $6, &@6, $8, &@8, &@$); }
+  ;
+
+/* extern fn f(X: f32[n]) -> Y: f32[n] = "c_symbol" */
+extern_def:
+    KW_EXTERN KW_FN IDENT '(' params_opt ')' ARROW results '=' STRING
+        { $$ = parse_extern(ctx, $3, $5, $8, $10, &@10, &@$); }
+  ;
 
 /* ---- functions ---- */
 
@@ -305,6 +327,7 @@ static const char *tok_name(yysymbol_kind_t k, char *buf, size_t cap)
     case YYSYMBOL_INT: return "integer";
     case YYSYMBOL_FLOAT: return "float";
     case YYSYMBOL_NEWLINE: return "newline";
+    case YYSYMBOL_STRING: return "string";
     default: break;
     }
     const char *n = yysymbol_name(k);

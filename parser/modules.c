@@ -255,10 +255,11 @@ static void add_fns(Modules *m, ModFile *f, PtrVec *fns)
 int modules_program(Modules *m, Program *prog)
 {
     int errs = m->d->nerrors;
-    PtrVec fns = { 0 }, all = { 0 }, keep = { 0 };
+    PtrVec fns = { 0 }, all = { 0 }, keep = { 0 }, consts = { 0 };
     for (int i = 0; i < m->files.len; i++) {
         ModFile *f = m->files.items[i];
         add_fns(m, f, &fns);
+        for (int k = 0; k < f->prog.nconsts; k++) vec_push(m->a, &consts, f->prog.consts[k]);
         for (int k = 0; k < f->prog.nscheds; k++) vec_push(m->a, &all, f->prog.scheds[k]);
     }
     for (int i = 0; i < all.len; i++) {
@@ -274,5 +275,7 @@ int modules_program(Modules *m, Program *prog)
     prog->nfns = fns.len;
     prog->scheds = (Schedule **)keep.items;
     prog->nscheds = keep.len;
+    prog->consts = (Const **)consts.items;
+    prog->nconsts = consts.len;
     return m->d->nerrors - errs;
 }

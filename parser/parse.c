@@ -78,6 +78,7 @@ static bool can_end(int kind)
     case FLOAT:
     case KW_TRUE:
     case KW_FALSE:
+    case STRING:
     case ')':
     case ']':
     case '}':
@@ -118,7 +119,7 @@ static void track_nesting(ParseCtx *c, int kind)
     case KW_FN:
     case KW_SCHEDULE:
         c->depth = 0;
-        c->in_item = true;
+        c->in_item = c->prev != KW_EXTERN;  /* an extern fn has no body */
         c->body_open = false;
         break;
     default: break;
@@ -419,6 +420,44 @@ void parse_use(ParseCtx *c, const char *module, const YYLTYPE *name_loc, const Y
     vec_push(c->arena, &c->uses, u);
 }
 
+void parse_const(ParseCtx *c, Tensor *t, const char *fn, const YYLTYPE *fn_loc, const char *path,
+                 const YYLTYPE *path_loc, const char *member, const YYLTYPE *member_loc, const YYLTYPE *loc)
+{
+    if (strcmp(fn, "load")) {
+        parse_error(c, fn_loc, "a const is read from a file: load(\"file.npy\") or load(\"file.npz\", \"member\")");
+        return;
+    }
+    if (t->is_scalar) {
+        diag_error(c->diag, t->span, "a const needs a shape, e.g. %s: %s[4]", t->name,
+                   t->type ? dtype_name(t->type) : "f32");
+        c->nerrors++;
+        return;
+    }
+    t->kind = TK_CONST;
+    Const *k = ARENA_NEW(c->arena, Const);
+    k->name = t->name;
+    k->span = parse_span(c, loc);
+    k->decl = t;
+    k->path = path;
+    k->path_span = parse_span(c, path_loc);
+    k->member = member;
+    if (member) k->member_span = parse_span(c, member_loc);
+    vec_push(c->arena, &c->consts, k);
+}
+
+Fn *parse_extern(ParseCtx *c, const char *name, PtrVec params, PtrVec results, const char *sym, const YYLTYPE *sym_loc,
+                 const YYLTYPE *loc)
+{
+    Fn *f = parse_fn(c, name, params, results, (PtrVec){ 0 }, loc);
+    f->extern_sym = sym;
+    f->extern_span = parse_span(c, sym_loc);
+    bool ident = sym[0] && !(sym[0] >= '0' && sym[0] <= '9');
+    for (const char *p = sym; *p; p++)
+        ident &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+    if (!ident) parse_error(c, sym_loc, "the C symbol of an extern fn must be a C identifier, not \"%s\"", sym);
+    return f;
+}
+
 /* ---- entry point ---- */
 
 /* Returns old[0..n) followed by add's items, in a fresh arena array. */
@@ -473,6 +512,10 @@ int parse_source(Arena *a, const Source *src, Program *prog, Diag *d)
     if (c.scheds.len) {
         prog->scheds = (Schedule **)append_items(a, (void **)prog->scheds, prog->nscheds, &c.scheds);
         prog->nscheds += c.scheds.len;
+    }
+    if (c.consts.len) {
+        prog->consts = (Const **)append_items(a, (void **)prog->consts, prog->nconsts, &c.consts);
+        prog->nconsts += c.consts.len;
     }
     if (c.uses.len) {
         prog->uses = (Use **)append_items(a, (void **)prog->uses, prog->nuses, &c.uses);

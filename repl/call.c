@@ -538,7 +538,9 @@ int call_run(Line *ln, Call *c, Compiled *comp, Timing *tm)
     job_free(j);
     if (rc) {
         char msg[200];
-        tdsl_format_error(rc, msg, sizeof msg);
+        if (TDSL_ERR_KIND(rc) > TDSL_ERR_SIZE || rc < 0)    /* not one of ours: an extern fn's own code */
+            snprintf(msg, sizeof msg, "error code %d (not a TDSL error: an extern fn's)", rc);
+        else tdsl_format_error(rc, msg, sizeof msg);
         line_error(ln, 0, (int)strlen(ln->text), "%s failed: %s", c->lf->name, msg);
         return -1;
     }

@@ -3,6 +3,7 @@
 #include "repl/repl_int.h"
 #include "lower/schedule.h"
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 static int cmd_help(Line *ln, int at, int end);
 static int cmd_load(Line *ln, int at, int end);
+static int cmd_lib(Line *ln, int at, int end);
 static int cmd_reset(Line *ln, int at, int end);
 static int cmd_vars(Line *ln, int at, int end);
 static int cmd_ast(Line *ln, int at, int end);
@@ -22,6 +24,7 @@ static int cmd_quit(Line *ln, int at, int end);
 const Command commands[] = {
     { ":help", "", "this list", { NULL }, cmd_help },
     { ":load", "FILE", "load the fns and schedules of a .tdsl file", { NULL }, cmd_load },
+    { ":lib", "FILE.so", "load a shared library whose C functions extern fns name", { NULL }, cmd_lib },
     { ":reset", "", "forget every fn, schedule and tensor", { NULL }, cmd_reset },
     { ":vars", "", "list the tensors and fns", { NULL }, cmd_vars },
     { ":ast", "f", "the checked syntax tree of fn f", { NULL }, cmd_ast },
@@ -44,6 +47,9 @@ static int cmd_help(Line *ln, int at, int end)
         printf("%-18s %s\n", head, c->help);
     }
     printf("%-18s %s\n", "fn f(...) { }", "define or redefine a fn; schedule f { } sets its schedule");
+    printf("%-18s %s\n", "const W: T = load(\"w.npy\")",
+           "a read-only tensor from a .npy (or load(\"f.npz\", \"member\"))");
+    printf("%-18s %s\n", "extern fn f(..) = \"sym\"", "a C function with the entry points' ABI (:lib loads it)");
     printf("%-18s %s\n", "use m", "load the fns and schedules of module m (m.tdsl: tdsl -I DIR, $TDSL_PATH, stdlib)");
     printf("%-18s %s\n", "Y = f(X, W)", "call a fn, (Y, Z) = g(X) for several results");
     printf("%-18s %s\n", "A, A[1, 2]", "print a tensor or read one element");
@@ -131,6 +137,26 @@ static int cmd_load(Line *ln, int at, int end)
     int r = defs_add(ln->s, path, text, 1, true, ln->d);
     free(text);
     return r;
+}
+
+/* RTLD_GLOBAL: the JIT finds an extern fn's symbol by searching the process */
+static int cmd_lib(Line *ln, int at, int end)
+{
+    while (at < end && isspace((unsigned char)ln->text[at])) at++;
+    while (end > at && isspace((unsigned char)ln->text[end - 1])) end--;
+    if (at < end && ln->text[at] == '"' && ln->text[end - 1] == '"' && end - at >= 2) at++, end--;
+    if (at >= end) {
+        line_error(ln, at, at, ":lib needs a shared library, e.g. :lib ./libfoo.so");
+        return -1;
+    }
+    char *path = arena_strndup(ln->a, ln->text + at, (size_t)(end - at));
+    if (!dlopen(path, RTLD_NOW | RTLD_GLOBAL)) {
+        const char *why = dlerror();
+        line_error(ln, at, end, "cannot load library '%s': %s", path, why ? why : "unknown error");
+        return -1;
+    }
+    printf("loaded library %s\n", path);
+    return 0;
 }
 
 static int cmd_vars(Line *ln, int at, int end)

@@ -5,6 +5,7 @@
  * definitions; a change that fails leaves everything as it was. A callee's
  * new signature may break its callers: they are dropped, with their errors. */
 #include "repl/repl_int.h"
+#include "lang/npy.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
 #include <stdio.h>
@@ -68,6 +69,13 @@ static void live_free(LiveSet *ls)
     *ls = (LiveSet){ 0 };
 }
 
+/* A const's entry among the definitions: its name behind a prefix no fn name has. */
+static const char *const_key(char *buf, size_t cap, const char *name)
+{
+    snprintf(buf, cap, "const %s", name);
+    return buf;
+}
+
 /* ---- units ---- */
 
 static Unit *unit_new(Session *s, const char *path, const char *text, int first_line)
@@ -86,6 +94,13 @@ static Unit *unit_new(Session *s, const char *path, const char *text, int first_
 
 static void unit_free(Unit *u)
 {
+    for (int i = 0; i < u->nc; i++) {
+        npy_free(u->carr[i]);
+        free(u->carr[i]);
+        free(u->cname[i]);
+    }
+    free(u->carr);
+    free(u->cname);
     free(u->path);
     free(u->text);
     free(u->module);
@@ -138,7 +153,7 @@ static bool build(Session *s, const LiveSet *ls, Build *b, Diag *d)
     memset(&b->prog, 0, sizeof b->prog);
     b->lfns = NULL;
     b->n = 0;
-    PtrVec fns = { 0 }, scheds = { 0 };
+    PtrVec fns = { 0 }, scheds = { 0 }, consts = { 0 };
     for (int i = 0; i < s->nunits; i++) {
         Unit *u = s->units[i];
         bool used = false;
@@ -154,6 +169,14 @@ static bool build(Session *s, const LiveSet *ls, Build *b, Diag *d)
             Live *l = live_find(ls, up.scheds[k]->fn);
             if (l && l->sched == u) vec_push(&b->a, &scheds, up.scheds[k]);
         }
+        for (int k = 0; k < up.nconsts; k++) {
+            char key[300];
+            Live *l = live_find(ls, const_key(key, sizeof key, up.consts[k]->name));
+            if (!l || l->def != u) continue;
+            for (int c = 0; c < u->nc; c++)     /* read when it was entered, not again */
+                if (!strcmp(u->cname[c], up.consts[k]->name)) up.consts[k]->arr = u->carr[c];
+            vec_push(&b->a, &consts, up.consts[k]);
+        }
     }
     int n = fns.len, nout = 0;
     Fn **order = ARENA_ARRAY(&b->a, Fn *, n + 1);
@@ -163,6 +186,8 @@ static bool build(Session *s, const LiveSet *ls, Build *b, Diag *d)
     b->prog.nfns = n;
     b->prog.scheds = (Schedule **)scheds.items;
     b->prog.nscheds = scheds.len;
+    b->prog.consts = (Const **)consts.items;
+    b->prog.nconsts = consts.len;
     if (sema_check(&b->a, &b->prog, d)) return false;
     b->lfns = ARENA_ARRAY(&b->a, LFunc *, n + 1);
     for (int i = 0; i < n; i++) {
@@ -194,6 +219,12 @@ static void ident_rec(Session *s, const Fn *f, FILE *out)
     LiveSet ls = { s->live, s->nlive, s->nlive };
     Live *l = live_find(&ls, f->name);
     fprintf(out, "%s#%d/%d(", f->name, l && l->def ? l->def->id : 0, l && l->sched ? l->sched->id : 0);
+    for (int k = 0; k < f->nlocals; k++) {
+        if (f->locals[k]->kind != TK_CONST) continue;
+        char key[300];
+        Live *c = live_find(&ls, const_key(key, sizeof key, f->locals[k]->name));
+        fprintf(out, "%s#%d,", key, c && c->def ? c->def->id : 0);
+    }
     for (int k = 0; k < f->nstmts; k++)
         if (f->stmts[k]->kind == ST_CALL && f->stmts[k]->fn) ident_rec(s, f->stmts[k]->fn, out);
     fputc(')', out);
@@ -222,6 +253,33 @@ LFunc *defs_find(Session *s, const char *name, int *index)
     return NULL;
 }
 
+/* Keeps the data of consts read by this build with their units, so that
+ * later builds use it rather than read the files again. */
+static void cache_consts(Session *s)
+{
+    for (int i = 0; i < s->prog.nconsts; i++) {
+        const Const *k = s->prog.consts[i];
+        for (int j = 0; j < s->nunits; j++) {
+            Unit *u = s->units[j];
+            if (k->span.src != &u->src) continue;
+            bool have = false;
+            for (int c = 0; c < u->nc && !have; c++) have = !strcmp(u->cname[c], k->name);
+            if (have || !k->arr) break;
+            NpyArray *copy = xmalloc(sizeof *copy);
+            *copy = *k->arr;
+            copy->data = xmalloc(k->arr->nbytes ? k->arr->nbytes : 1);
+            memcpy(copy->data, k->arr->data, k->arr->nbytes);
+            int cap = u->nc;
+            u->carr = xgrow(u->carr, &cap, u->nc + 1, sizeof *u->carr);
+            cap = u->nc;
+            u->cname = xgrow(u->cname, &cap, u->nc + 1, sizeof *u->cname);
+            u->carr[u->nc] = copy;
+            u->cname[u->nc++] = xstrdup(k->name);
+            break;
+        }
+    }
+}
+
 static void accept(Session *s, LiveSet *cand, Build *b)
 {
     LiveSet old = { s->live, s->nlive, s->nlive };
@@ -234,6 +292,7 @@ static void accept(Session *s, LiveSet *cand, Build *b)
     s->prog = b->prog;
     s->lfns = b->lfns;
     s->nlfns = b->n;
+    cache_consts(s);
     units_prune(s);
     /* code for a fn whose definition, schedule or callees changed is stale */
     Arena a;
@@ -293,8 +352,17 @@ static void print_changes(Session *s, const Program *p, const LiveSet *before, b
             for (int j = 0; j < i; j++) dup |= !strcmp(p->scheds[j]->fn, p->scheds[i]->fn);
             if (!dup) printf("%s%s", k++ ? ", " : " (schedules: ", p->scheds[i]->fn);
         }
-        printf("%s\n", k ? ")" : "");
+        printf("%s", k ? ")" : "");
+        for (int i = 0; i < p->nconsts; i++) printf("%s%s", i ? ", " : " (consts: ", p->consts[i]->name);
+        printf("%s\n", p->nconsts ? ")" : "");
         return;
+    }
+    for (int i = 0; i < p->nconsts; i++) {
+        char key[300];
+        Live *old = live_find(before, const_key(key, sizeof key, p->consts[i]->name));
+        printf("%s const ", old && old->def ? "redefined" : "defined");
+        defs_print_tensor(stdout, p->consts[i]->decl);
+        putchar('\n');
     }
     for (int i = 0; i < p->nfns; i++) {
         const char *name = p->fns[i]->name;
@@ -330,6 +398,8 @@ static int dependents(Session *s, const Program *p, char **out)
         Fn *f = s->prog.fns[i];
         if (find_fn(p->fns, p->nfns, f->name)) continue;
         bool dep = false;
+        for (int k = 0; k < f->nlocals && !dep; k++)
+            dep = f->locals[k]->kind == TK_CONST && program_find_const(p, f->locals[k]->name);
         for (int k = 0; k < f->nstmts && !dep; k++) {
             if (f->stmts[k]->kind != ST_CALL) continue;
             const char *c = f->stmts[k]->callee;
@@ -501,6 +571,8 @@ static LiveSet candidate(Session *s, const NewMods *nm, Unit *u, const Program *
         Unit *v = i < nm->n ? nm->units[i] : u;
         for (int k = 0; k < q->nfns; k++) live_set(&cand, q->fns[k]->name, v, NULL);
         for (int k = 0; k < q->nscheds; k++) live_add(&cand, q->scheds[k]->fn)->sched = v;
+        char key[300];
+        for (int k = 0; k < q->nconsts; k++) live_set(&cand, const_key(key, sizeof key, q->consts[k]->name), v, NULL);
         units_push(s, v);
     }
     return cand;
@@ -512,7 +584,7 @@ static void report(Session *s, const NewMods *nm, const Program *p, const LiveSe
 {
     fflush(stdout);
     for (int i = 0; i < nm->n; i++) print_changes(s, &nm->files[i]->prog, before, true, nm->units[i]->path);
-    if (file || p->nfns || p->nscheds) print_changes(s, p, before, file, u->path);
+    if (file || p->nfns || p->nscheds || p->nconsts) print_changes(s, p, before, file, u->path);
     fflush(stdout);
     for (int i = 0; i < ndrop; i++) {
         fprintf(d->out, "warning: %s was removed: it no longer checks against the new definitions:\n", drop[i].fn);

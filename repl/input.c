@@ -21,11 +21,12 @@
 
 /* ---- statements ---- */
 
-/* fn NAME, schedule NAME and use NAME go to defs.c */
+/* fn NAME, schedule NAME, use NAME, const NAME and extern fn go to defs.c */
 static bool is_definition(const char *t)
 {
     while (isspace((unsigned char)*t)) t++;
     int n = !strncmp(t, "fn", 2) ? 2 : !strncmp(t, "schedule", 8) ? 8 : !strncmp(t, "use", 3) ? 3 : 0;
+    if (!n) n = !strncmp(t, "const", 5) ? 5 : !strncmp(t, "extern", 6) ? 6 : 0;
     if (!n || !isspace((unsigned char)t[n])) return false;
     t += n;
     while (isspace((unsigned char)*t)) t++;
@@ -162,7 +163,7 @@ static char *next_primitive(const char *text, int *i)
     return NULL;
 }
 
-static const char *const keywords[] = { "fn", "schedule", "use", NULL };
+static const char *const keywords[] = { "fn", "schedule", "use", "const", "extern", NULL };
 
 static char *next_candidate(const char *text, int state)
 {

@@ -1,6 +1,5 @@
-/* npy.h - NumPy .npy files for REPL tensors (load("x.npy"), save(A, "y.npy")).
- * Reads format versions 1.0, 2.0 and 3.0, C order, the dtypes the language has,
- * either byte order; writes what np.save writes (1.0, or 2.0 for a header over 64 KiB). */
+/* npy.h - NumPy .npy files for REPL tensors (load("x.npy"), save(A, "y.npy")): the
+ * format is lang/npy.h; these move the data in and out of RTensors. */
 #ifndef TDSL_REPL_NPY_H
 #define TDSL_REPL_NPY_H
 #include <stddef.h>

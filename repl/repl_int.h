@@ -43,6 +43,9 @@ typedef struct Unit {
     Source src;
     char *path, *text;                  /* owned */
     char *module, *real;                /* a module's name and resolved path (owned), or NULL */
+    struct NpyArray **carr;             /* the files of its consts, read once: when it was */
+    char **cname;                       /* first built (owned), by const name */
+    int nc;
 } Unit;
 
 /* Where a fn's definition and its schedule blocks come from. */

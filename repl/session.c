@@ -2,6 +2,7 @@
  * JIT resource under a versioned entry symbol; superseded code stays until no
  * call runs it (an interrupted call may still), then comp_sweep removes it. */
 #include "repl/repl_int.h"
+#include <dlfcn.h>
 #include "runtime/tdsl_tensor.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,8 +163,31 @@ static bool prep_cif(Compiled *c, const LFunc *lf)
     return ffi_prep_cif(&c->cif, FFI_DEFAULT_ABI, (unsigned)c->nargs, &ffi_type_sint32, c->types) == FFI_OK;
 }
 
+/* The first extern fn lf runs (itself or a callee, at any depth) whose C
+ * symbol this process does not define, or NULL. */
+static const LFunc *missing_extern(const LFunc *lf, const LStmt *st)
+{
+    if (!st) {
+        if (lf->extern_sym && !dlsym(RTLD_DEFAULT, lf->extern_sym)) return lf;
+        return lf->extern_sym ? NULL : missing_extern(lf, lf->body);
+    }
+    if (st->kind == LS_CALL) return missing_extern(st->callee, NULL);
+    for (int i = 0; i < st->nbody; i++) {
+        const LFunc *m = st->body[i] ? missing_extern(lf, st->body[i]) : NULL;
+        if (m) return m;
+    }
+    return NULL;
+}
+
 Compiled *comp_get(Session *s, LFunc *lf, Diag *d)
 {
+    const LFunc *ext = missing_extern(lf, NULL);
+    if (ext) {
+        diag_plain(d,
+                   "extern fn '%s' calls C symbol '%s', which no library loaded defines (load one with :lib FILE.so)",
+                   ext->name, ext->extern_sym);
+        return NULL;
+    }
     Arena a;
     arena_init(&a);
     char *ident = defs_ident(s, lf->fn, &a);

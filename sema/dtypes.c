@@ -289,6 +289,11 @@ static bool check_call_stage(Ctx *c, Stage *s)
             if (!e->tensor || e->ref != REF_NONE) {
                 diag_error(c->d, e->span, "argument %d of '%s' must be a tensor (%s)", i + 1, f->name, p->name);
                 ok = false;
+            } else if (e->tensor->ndim != p->ndim) {
+                diag_error(c->d, e->span, "argument '%s' has %d dimension%s but '%s' expects %d for %s",
+                           e->tensor->name, e->tensor->ndim, e->tensor->ndim == 1 ? "" : "s", f->name, p->ndim,
+                           p->name);
+                ok = false;
             } else if (e->tensor->type && e->tensor->type != p->type) {
                 diag_error(c->d, e->span, "argument '%s' has dtype %s but '%s' expects %s for %s", e->tensor->name,
                            dtype_name(e->tensor->type), f->name, dtype_name(p->type), p->name);

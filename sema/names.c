@@ -41,6 +41,22 @@ static bool add_tensor(Ctx *c, Tensor *t)
     return true;
 }
 
+/* The tensor named name: one of the fn's, or a checked const (imported into
+ * the fn's table as a TK_CONST Tensor of its own on first use). */
+static Tensor *lookup(Ctx *c, const char *name)
+{
+    Tensor *t = names_find(c, name);
+    Const *k = t || find_size(c, name) >= 0 ? NULL : program_find_const(c->prog, name);
+    if (!k || !k->checked) return t;
+    t = ARENA_NEW(c->a, Tensor);
+    *t = *k->decl;
+    t->kind = TK_CONST;
+    t->konst = k;
+    t->def = NULL;
+    vec_push(c->a, &c->tensors, t);
+    return t;
+}
+
 /* Shapes of params create size vars; result and local shapes may only use them. */
 static bool declare_shape(Ctx *c, Tensor *t, bool create)
 {
@@ -126,6 +142,12 @@ static Tensor *new_local(Ctx *c, const char *name, Span sp)
 static Tensor *define_target(Ctx *c, Stage *s, const char *name, Span sp)
 {
     Tensor *t = names_find(c, name);
+    Const *k = program_find_const(c->prog, name);
+    if (!t && k && find_size(c, name) < 0) {
+        diag_error(c->d, sp, "cannot define '%s': it is a const (consts are read-only)", name);
+        diag_note(c->d, k->span, "'%s' is defined here", name);
+        return NULL;
+    }
     if (!t) {
         if (find_size(c, name) >= 0) {
             diag_error(c->d, sp, "'%s' is a size variable and cannot be defined", name);
@@ -174,20 +196,20 @@ static bool resolve_name(Ctx *c, Scope *sc, Expr *e)
         e->ref_id = id;
         return true;
     }
-    Tensor *t = names_find(c, e->name);
+    Tensor *t = lookup(c, e->name);
     if (t && t->is_scalar) {
         e->ref = REF_SCALAR;
         e->tensor = t;
         return true;
     }
     if (t) diag_error(c->d, e->span, "'%s' is a tensor; index it, e.g. %s[...]", e->name, e->name);
-    else diag_error(c->d, e->span, "unknown name '%s'", e->name);
+    else if (!program_find_const(c->prog, e->name)) diag_error(c->d, e->span, "unknown name '%s'", e->name);
     return false;
 }
 
 static bool defined_before(const Tensor *t, int stmt_index, const Fn *f)
 {
-    if (t->kind == TK_PARAM) return true;
+    if (t->kind == TK_PARAM || t->kind == TK_CONST) return true;
     if (!t->def) return false;
     for (int i = 0; i < stmt_index; i++)
         if (f->stmts[i] == t->def) return true;
@@ -209,8 +231,9 @@ static bool resolve_access(Ctx *c, Scope *sc, Expr *e, int stmt_index)
 {
     bool ok = true;
     for (int i = 0; i < e->nargs; i++) ok &= resolve_expr(c, sc, e->args[i], stmt_index);
-    Tensor *t = names_find(c, e->name);
+    Tensor *t = lookup(c, e->name);
     if (!t) {
+        if (program_find_const(c->prog, e->name)) return false;    /* its error came with it */
         if (sc->stage->kind == ST_STAGE && !strcmp(sc->stage->target, e->name))
             diag_error(c->d, e->span, "'%s' reads itself; a stage cannot depend on its own values", e->name);
         else if (defined_later(c->fn, e->name, stmt_index))
@@ -349,8 +372,8 @@ static bool resolve_call(Ctx *c, Stage *s, int index)
     Scope sc = { .stage = s };
     for (int i = 0; i < s->nargs; i++) {
         Expr *e = s->args[i];
-        if (e->kind == EX_NAME && names_find(c, e->name) && !names_find(c, e->name)->is_scalar) {
-            Tensor *t = names_find(c, e->name);
+        Tensor *t = e->kind == EX_NAME ? lookup(c, e->name) : NULL;
+        if (t && !t->is_scalar) {
             if (!defined_before(t, index, c->fn)) {
                 diag_error(c->d, e->span, "'%s' is used before it is defined", e->name);
                 ok = false;
@@ -381,9 +404,9 @@ bool names_resolve_fn(Ctx *c)
         else if (s->kind == ST_STAGE) ok &= resolve_stage(c, s, i);
         else ok &= resolve_call(c, s, i);
     }
-    for (int i = 0; i < c->tensors.len; i++) {
+    for (int i = 0; i < c->tensors.len && !f->extern_sym; i++) {
         Tensor *t = c->tensors.items[i];
-        if (t->kind == TK_PARAM || t->def) continue;
+        if (t->kind == TK_PARAM || t->kind == TK_CONST || t->def) continue;
         diag_error(c->d, t->span, "%s '%s' is declared but never defined", t->kind == TK_RESULT ? "result" : "local",
                    t->name);
         ok = false;

@@ -1,5 +1,6 @@
 /* sema.c - the semantic pass list, run on each fn in program order:
- * names -> size binding -> dtypes -> shapes -> bounds. A pass that reports
+ * names -> size binding -> dtypes -> shapes -> bounds, after the file-scope
+ * consts (consts.c). A pass that reports
  * errors stops the fn (later passes would only repeat them). */
 #include "sema/sema.h"
 #include "sema/sema_int.h"
@@ -35,6 +36,7 @@ static bool check_schedule(Program *p, Schedule *s, Diag *d)
 int sema_check(Arena *a, Program *p, Diag *d)
 {
     int before = d->nerrors;
+    consts_check(a, p, d);
     for (int i = 0; i < p->nfns; i++) {
         Fn *f = p->fns[i];
         if (f->checked) continue;

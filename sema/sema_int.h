@@ -32,6 +32,9 @@ bool is_intermediate(const Tensor *t);   /* region inferred from consumers */
 int names_size_var(Ctx *c, const char *name, Span sp, bool create);
 void names_publish_sizes(Ctx *c);        /* fn->sizevars (derived ones included) and fn->nonneg */
 
+/* consts.c: checks the consts not checked yet (their files are read here) */
+int consts_check(Arena *a, Program *p, Diag *d);
+
 /* dtypes.c */
 bool dtypes_check_fn(Ctx *c);
 /* a math function or a cast of the language (exp, sigmoid, f32 ...): in an

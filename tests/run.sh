@@ -177,7 +177,7 @@ case_e2e() {
     local jit_ok=1
     out=$(
         step "compiling the harness for the JIT" "$CC" "${san[@]}" "${flags[@]}" -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup \
-            "$harness" "$OUT/jit_shim.o" "$B/libtdsl.a" "${ld[@]}" -lm -lpthread -lffi -o "$jexe" &&
+            "$harness" "$OUT/jit_shim.o" "$B/libtdsl.a" "${ld[@]}" -lm -lpthread -lffi -lz -rdynamic -o "$jexe" &&
         step "running against the JIT" env TDSL_JIT_FILE="$src" timeout "$TIMEOUT" "$jexe"
     ) || jit_ok=0
     if [ $jit_ok = 1 ]; then echo "PASS e2e-jit/$name"; else echo "FAIL e2e-jit/$name"; printf '%s\n' "$out"; fi
@@ -297,10 +297,47 @@ list_link() {
         f=${f##*/}
         echo "link/${f%.c}"
     done
+    echo link/objcheck
+}
+
+# link/objcheck: tests/link/objcheck/model.tdsl's object is self-contained: no
+# trace of its weight file's path, the weights' bytes in .rodata, the extern's
+# symbol undefined (nm -u); linked with a C file defining it, it runs where the
+# weight file is not.
+link_objcheck() {
+    local dir=$OUT/link/objcheck src=tests/link/objcheck
+    rm -rf "$dir" && mkdir -p "$dir/build" "$dir/run" || return 1
+    cp "$src/model.tdsl" "$dir/build/" &&
+        python3 -c 'import struct, sys
+d = "{'"'"'descr'"'"': '"'"'<f4'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (64, 100), }"
+h = d + " " * (64 - (10 + len(d) + 1) % 64) + "\n"
+w = [float((i % 9) - 4) for i in range(6400)]
+sys.stdout.buffer.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + struct.pack("<6400f", *w))' \
+        >"$dir/build/model_w.npy" || { echo "  cannot write model_w.npy"; return 1; }
+    step "tdslc" timeout "$TIMEOUT" "$TDSLC" "$dir/build/model.tdsl" -o "$dir/build/model.o" || return 1
+    if grep -q "model_w" "$dir/build/model.o"; then echo "  model.o names its weight file"; return 1; fi
+    if ! nm -u "$dir/build/model.o" | grep -qw objcheck_post; then
+        echo "  objcheck_post is not an undefined symbol of model.o:"; show "$(nm "$dir/build/model.o")"; return 1
+    fi
+    objcopy -O binary --only-section=.rodata "$dir/build/model.o" "$dir/rodata.bin" || return 1
+    local want have
+    want=$(tail -c 25600 "$dir/build/model_w.npy" | od -An -v -tx1 | tr -d ' \n')
+    have=$(od -An -v -tx1 "$dir/rodata.bin" | tr -d ' \n')
+    if [[ $have != *"$want"* ]]; then echo "  the weights are not in model.o's .rodata"; return 1; fi
+    # shellcheck disable=SC2086
+    step "compiling" "$CC" $SAN -std=c11 -O1 -Wall -I "$dir/build" "$src/main.c" "$dir/build/model.o" -lm -lpthread \
+        -o "$dir/run/main" || return 1
+    rm -f "$dir/build/model_w.npy"
+    (cd "$dir/run" && step "running" timeout "$TIMEOUT" ./main) || return 1
 }
 
 case_link() {
     local name=${1#link/}
+    if [ "$name" = objcheck ]; then
+        local out
+        if out=$(link_objcheck 2>&1); then echo "PASS link/objcheck"; else echo "FAIL link/objcheck"; printf '%s\n' "$out"; fi
+        return
+    fi
     local dir=$OUT/link/$name objs=() f out
     mkdir -p "$dir"
     # shellcheck disable=SC2206
@@ -380,7 +417,9 @@ case_schedfuzz() {
     local k=${1#schedfuzz/} n=63 out rc f files=() args
     [ -n "$SAN" ] && n=13
     for f in tests/e2e/*.tdsl examples/*.tdsl; do
-        case $f in tests/e2e/entry_checks.tdsl | tests/e2e/size_overflow.tdsl) ;; *) files+=("$f") ;; esac
+        # externs.tdsl needs its harness's C functions; consts.tdsl stays out so the parts draw as before
+        case $f in tests/e2e/entry_checks.tdsl | tests/e2e/size_overflow.tdsl | tests/e2e/externs.tdsl | \
+            tests/e2e/consts.tdsl) ;; *) files+=("$f") ;; esac
     done
     args=(-q --strict --part "$k/8" -n "$n" --seed 1)
     [ -n "$SCHEDFUZZ_WITHOUT" ] && args+=(--without "$SCHEDFUZZ_WITHOUT")
@@ -390,7 +429,7 @@ case_schedfuzz() {
         echo "PASS schedfuzz/$k ($(printf '%s\n' "$out" | tail -n 1))"
     else
         echo "FAIL schedfuzz/$k (exit $rc)"
-        echo "  \$ $B/tests/sched_fuzz ${args[*]} tests/e2e/*.tdsl examples/*.tdsl (all but entry_checks, size_overflow)"
+        echo "  \$ $B/tests/sched_fuzz ${args[*]} tests/e2e/*.tdsl examples/*.tdsl (all but entry_checks, size_overflow, externs, consts)"
         show "$out"
         printf '%s\n' "$out" | tail -n 2 | sed 's/^/  | /'
     fi

@@ -83,7 +83,7 @@ pool_par() {
         step "running (AOT)" env TDSL_NUM_THREADS=3 timeout "$TIMEOUT" "$dir/$n" || exit 1
         step "compiling the harness for the JIT" "$CC" "${san[@]}" "${flags[@]}" -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup \
             "tests/e2e/$n.c" "$OUT/jit_shim.o" "$OUT/pool/par_shim.o" "$OUT/pool/par_flip.o" "$B/libtdsl.a" "${ld[@]}" \
-            -lm -lpthread -lffi -o "$dir/$n.jit" || exit 1
+            -lm -lpthread -lffi -lz -o "$dir/$n.jit" || exit 1
         step "running (JIT, nested parallel loops)" env TDSL_NUM_THREADS=2 PAR_NEST=1 TDSL_JIT_FILE="tests/e2e/$n.tdsl" \
             timeout "$TIMEOUT" "$dir/$n.jit" || exit 1
     ) || ok=0
@@ -105,7 +105,7 @@ pool_sched() {
             -lm -lpthread -o "$dir/par_sched" || exit 1
         step "running (AOT)" env TDSL_NUM_THREADS=3 timeout "$TIMEOUT" "$dir/par_sched" || exit 1
         step "compiling the harness for the JIT" "$CC" "${san[@]}" "${flags[@]}" -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup \
-            tests/pool/par_sched.c "$OUT/jit_shim.o" "$B/libtdsl.a" "${ld[@]}" -lm -lpthread -lffi -o "$dir/par_sched.jit" || exit 1
+            tests/pool/par_sched.c "$OUT/jit_shim.o" "$B/libtdsl.a" "${ld[@]}" -lm -lpthread -lffi -lz -o "$dir/par_sched.jit" || exit 1
         step "running (JIT)" env TDSL_NUM_THREADS=2 TDSL_JIT_FILE=tests/pool/par_sched.tdsl \
             timeout "$TIMEOUT" "$dir/par_sched.jit" || exit 1
     )

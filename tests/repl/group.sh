@@ -1,8 +1,10 @@
 # tests/repl/group.sh - the `repl` group of tests/run.sh (sourced by it): the tdsl REPL.
 #   repl/NAME     tests/repl/NAME.in piped into $B/tdsl (stdout and stderr together)
 #                 must print exactly NAME.out; run in a scratch directory that
-#                 links examples/ and tests/modules/ (as modtests/, with
-#                 TDSL_PATH=modtests/lib), so relative paths and saved files stay
+#                 links examples/, tests/e2e/ (as e2e/: weight files) and
+#                 tests/modules/ (as modtests/, with TDSL_PATH=modtests/lib); a
+#                 tests/repl/NAME.c is built there as libNAME.so (for :lib). So
+#                 relative paths and saved files stay
 #                 there; the repository's path prints as ROOT.
 #                 Lines of :time have their measured numbers masked (<T>, <N>, <R>);
 #                 UPDATE_GOLDEN=1 rewrites the .out files.
@@ -24,7 +26,7 @@ repl_tdsl() {
 repl_scratch() {      # a fresh directory with examples/ linked; prints its path
     local dir=$OUT/repl/$1
     rm -rf "$dir" && mkdir -p "$dir" && ln -s "$PWD/examples" "$dir/examples" &&
-        ln -s "$PWD/tests/modules" "$dir/modtests" && echo "$dir"
+        ln -s "$PWD/tests/modules" "$dir/modtests" && ln -s "$PWD/tests/e2e" "$dir/e2e" && echo "$dir"
 }
 
 # the numbers :time measures vary from run to run; its counts do not. ASan
@@ -68,6 +70,13 @@ case_repl() {
 repl_transcript() {
     local name=$1 tdsl=$2 dir=$3 in=$PWD/tests/repl/$1.in want=$PWD/tests/repl/$1.out got d
     got=$dir/$name.out
+    # tests/repl/NAME.c: C functions for extern fns, built as ./libNAME.so for :lib
+    if [ -f "tests/repl/$name.c" ] && ! "$CC" -shared -fPIC -o "$dir/lib$name.so" "tests/repl/$name.c" 2>"$got"; then
+        echo "FAIL repl/$name"
+        echo "  cannot build tests/repl/$name.c:"
+        show "$(cat "$got")"
+        return
+    fi
     (cd "$dir" && TDSL_PATH=modtests/lib repl_tdsl timeout "$TIMEOUT" "$tdsl" <"$in" 2>&1) | repl_mask |
         sed "s|$PWD|ROOT|g" >"$got"
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then

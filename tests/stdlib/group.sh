@@ -57,7 +57,7 @@ case_stdlib() {
                 -o "$dir/nn_all.h" || exit 1
             step "compiling the harness for the JIT" "$CC" "${san[@]}" "${flags[@]}" \
                 -DTDSL_JIT_LOOKUP=tdsl_test_jit_lookup tests/stdlib/nn_test.c "$OUT/jit_shim.o" "$B/libtdsl.a" \
-                "${ld[@]}" -lm -lpthread -lffi -o "$dir/nn_test" || exit 1
+                "${ld[@]}" -lm -lpthread -lffi -lz -o "$dir/nn_test" || exit 1
             step "running against the JIT" env TDSL_JIT_FILE="$dir/nn_all.tdsl" timeout "$TIMEOUT" "$dir/nn_test" ||
                 exit 1
             printf '%s\n' "$step_out" | tail -n 1
