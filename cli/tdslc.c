@@ -22,7 +22,9 @@ static const char usage[] =
     "  --tune FN --size VAR=N[,VAR=N...] [--budget SECONDS] [--seed S] [--schedule-out OUT.tdsl]\n"
     "                   search schedules for FN at those sizes on this machine (TDSL_NUM_THREADS\n"
     "                   threads) within the budget (default 60 s) and write the fastest block found\n"
-    "                   (default OUT: FN.sched.tdsl); compile with it: tdslc F.tdsl --schedule OUT\n";
+    "                   (default OUT: FN.sched.tdsl); compile with it: tdslc F.tdsl --schedule OUT.\n"
+    "                   Results are cached (--tune-cache FILE, default ~/.cache/tdsl/tune.tsv) by the\n"
+    "                   fn's text, the sizes, the threads and the CPU: a second run answers at once\n";
 
 typedef struct Options {
     const char *files[64];
@@ -39,7 +41,7 @@ typedef struct Options {
 static bool tune_arg(const char *a)
 {
     return !strcmp(a, "--tune") || !strcmp(a, "--size") || !strcmp(a, "--budget") || !strcmp(a, "--seed") ||
-           !strcmp(a, "--schedule-out");
+           !strcmp(a, "--schedule-out") || !strcmp(a, "--tune-cache");
 }
 
 static int set_tune(TuneOptions *t, const char *a, const char *v)
@@ -47,6 +49,7 @@ static int set_tune(TuneOptions *t, const char *a, const char *v)
     char *end = NULL;
     if (!strcmp(a, "--tune")) t->fn = v;
     else if (!strcmp(a, "--schedule-out")) t->out = v;
+    else if (!strcmp(a, "--tune-cache")) t->cache = v;
     else if (!strcmp(a, "--size")) return tune_parse_sizes(t, v) ? 0 : -1;
     else if (!strcmp(a, "--budget") && ((t->budget_s = strtod(v, &end)) <= 0 || *end)) {
         fprintf(stderr, "tdslc: --budget takes a number of seconds > 0, not '%s'\n", v);

@@ -164,8 +164,33 @@ static int write_block(const Search *S, const Member *m, double base, Diag *d)
     LLVMDisposeMessage(cpu);
     if (m) fputs(m->text, f);
     else fprintf(f, "schedule %s {\n}\n", o->fn);
+    if (o->log && f != stdout) fprintf(o->log, "tune: wrote %s\n", o->out);
     if (f != stdout) fclose(f);
     return 0;
+}
+
+/* A schedule the cache holds for this key that still compiles and still
+ * gives the unscheduled results: written as the answer (true). */
+static bool from_cache(Search *S, uint64_t key, const int64_t *small, double base, Diag *d)
+{
+    char *block = tune_cache_get(S->a, S->o, key);
+    if (!block) return false;
+    TuneJob j = S->job;
+    j.sched = block;
+    j.sizes = small, j.check = true, j.timeout_s = 30;
+    TuneResult r = tune_run_job(&j);
+    if (r.status == TRIAL_OK) {
+        j.sizes = S->job.sizes, j.check = false, j.timeout_s = 2 + 4 * base;
+        r = tune_run_job(&j);
+    }
+    if (r.status != TRIAL_OK) {
+        if (S->o->log) fprintf(S->o->log, "tune: the cached schedule fails now (%s): tuning again\n", r.msg);
+        return false;
+    }
+    if (S->o->log) fprintf(S->o->log, "tune: from the cache: %.4g ms\n", r.seconds * 1e3);
+    Member m = { { { { 0 } } }, r.seconds, block };
+    write_block(S, strstr(block, "{\n}") ? NULL : &m, base, d);
+    return true;
 }
 
 int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d)
@@ -188,6 +213,8 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d)
         diag_plain(d, "--tune %s: the unscheduled fn does not run at these sizes: %s", fn->name, base.msg);
         return -1;
     }
+    uint64_t key = tune_cache_key(prog, fn, o);
+    if (from_cache(&S, key, small, base.seconds, d)) return 0;
     uint64_t rng = o->seed;
     while (now_s() - S.start < o->budget_s * 0.9 - 4 * base.seconds) {
         Cand c;
@@ -196,5 +223,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d)
     }
     const Member *best = S.npop && S.pop[0].t < base.seconds ? checked_best(&S, small) : NULL;
     if (best && best->t >= base.seconds) best = NULL;
+    char *empty = arena_printf(a, "schedule %s {\n}\n", fn->name);
+    tune_cache_put(o, key, best ? best->t : base.seconds, best ? best->text : empty);
     return write_block(&S, best, base.seconds, d);
 }

@@ -19,6 +19,7 @@ typedef struct TuneOptions {
     double budget_s;                        /* wall clock, compiles and runs included */
     uint64_t seed;
     const char *out;                        /* where the schedule block goes ("-": stdout) */
+    const char *cache;                      /* --tune-cache FILE (NULL: ~/.cache/tdsl/tune.tsv) */
     FILE *log;                              /* progress lines (NULL: none) */
 } TuneOptions;
 

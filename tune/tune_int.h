@@ -8,6 +8,11 @@
 /* x at the sizes sz (one value per size var of the fn, derived ones included); -1 if unknown */
 int64_t tune_eval(const Affine *x, const int64_t *sz);
 
+/* ---- cache.c: what earlier runs found ---- */
+uint64_t tune_cache_key(const Program *prog, const Fn *fn, const TuneOptions *o);
+char *tune_cache_get(Arena *a, const TuneOptions *o, uint64_t key);  /* the block, or NULL */
+void tune_cache_put(const TuneOptions *o, uint64_t key, double seconds, const char *block);
+
 /* ---- measure.c: one trial in a child process ---- */
 typedef struct TuneJob {
     Program *prog;          /* checked */

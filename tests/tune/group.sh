@@ -5,18 +5,53 @@
 #                tuner survives both, stays within its budget (+20 %), and writes a
 #                schedule block that compiles (tdslc --schedule) into an object
 #                whose results equal a C loop's at the tuning and at odd sizes
+#   tune/cache   a second run answers from the cache at once with the same block;
+#                a cached block that no longer compiles is tuned again; another
+#                size misses
 #   tune/errors  an unknown fn, a missing size, a malformed --size: exact messages
 
 list_tune() {
     echo tune/mm
+    echo tune/cache
     echo tune/errors
 }
 
 case_tune() {
     case $1 in
     tune/mm) tune_mm ;;
+    tune/cache) tune_cache ;;
     tune/errors) tune_errors ;;
     esac
+}
+
+# tune_run DIR SIZES OUT: a 2 s tuning of mm.tdsl with DIR/cache.tsv; its log in tune_log
+tune_run() {
+    tune_log=$(env TDSL_NUM_THREADS=1 "$TDSLC" tests/tune/mm.tdsl --tune matmul --size "$2" --budget 2 --seed 3 \
+        --tune-cache "$1/cache.tsv" --schedule-out "$3" 2>&1)
+}
+
+tune_cache() {
+    local dir=$OUT/tune/cache problems="" t0 t1
+    rm -rf "$dir" && mkdir -p "$dir" || return 1
+    tune_run "$dir" m=40,k=40,n=40 "$dir/a.tdsl" || problems+="  the first run failed"$'\n'
+    grep -q 'from the cache' <<<"$tune_log" && problems+="  the first run hit an empty cache"$'\n'
+    t0=$(date +%s.%N)
+    tune_run "$dir" m=40,k=40,n=40 "$dir/b.tdsl" || problems+="  the second run failed"$'\n'
+    t1=$(date +%s.%N)
+    grep -q '^tune: from the cache' <<<"$tune_log" || problems+="  the second run missed the cache"$'\n'
+    awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.5) }' || problems+="  the cached answer took over 1.5 s"$'\n'
+    cmp -s <(grep -v '^#' "$dir/a.tdsl") <(grep -v '^#' "$dir/b.tdsl") || problems+="  the cached block differs"$'\n'
+    tune_run "$dir" m=41,k=40,n=40 "$dir/c.tdsl"
+    grep -q 'from the cache' <<<"$tune_log" && problems+="  another size hit the cache"$'\n'
+    sed -i 's/\.split(/.splitt(/g; s/schedule matmul {\\n}/schedule matmul {\\n    C.splitt(i)\\n}/' "$dir/cache.tsv"
+    tune_run "$dir" m=40,k=40,n=40 "$dir/d.tdsl"
+    grep -q '^tune: the cached schedule fails now' <<<"$tune_log" || problems+="  a broken cached block was used"$'\n'
+    grep -q '^schedule matmul {' "$dir/d.tdsl" || problems+="  no block after tuning again"$'\n'
+    if [ -z "$problems" ]; then echo "PASS tune/cache"; else
+        echo "FAIL tune/cache"
+        printf '%s' "$problems"
+        show "$tune_log"
+    fi
 }
 
 tune_mm() {
@@ -26,7 +61,8 @@ tune_mm() {
     rm -rf "$dir" && mkdir -p "$dir" || return 1
     t0=$(date +%s.%N)
     if ! step "tdslc --tune" env TDSL_NUM_THREADS=1 TDSL_TUNE_FAULT=crash:2,hang:3 "$TDSLC" tests/tune/mm.tdsl \
-        --tune matmul --size m=64,k=37,n=48 --budget 4 --seed 7 --schedule-out "$dir/mm.sched.tdsl"; then
+        --tune matmul --size m=64,k=37,n=48 --budget 4 --seed 7 --tune-cache "$dir/cache.tsv" \
+        --schedule-out "$dir/mm.sched.tdsl"; then
         echo "FAIL tune/mm"
         return
     fi
