@@ -35,6 +35,7 @@ typedef struct OnnxValue {
     OnnxDtype dtype;
     OnnxShape shape;
     bool is_input, is_output, is_init;
+    int id;             /* index in OnnxGraph.values */
     int producer;       /* node index, -1 for graph inputs and initializers */
     /* constant data (initializers, Constant outputs), numel elements:
      * f for float tensors, i for integer ones (int64/int32/...), else neither */

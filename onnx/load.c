@@ -62,6 +62,7 @@ static OnnxValue *new_value(Loader *L, const char *name)
     v->name = arena_strdup(L->g->arena, name ? name : "");
     v->shape.rank = -1;
     v->producer = -1;
+    v->id = L->values.len;
     if (v->name[0]) *slot_of(L, v->name) = v;
     vec_push(L->g->arena, &L->values, v);
     return v;
