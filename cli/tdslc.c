@@ -215,8 +215,10 @@ static bool is_onnx(const char *path)
 static int main_onnx(Options *o)
 {
     if (o->nfiles != 1 || (strcmp(o->emit, "graph") && strcmp(o->emit, "tdsl"))) {
-        fprintf(stderr, "tdslc: an .onnx model is read alone, with --emit graph or --emit tdsl (compiling it to an "
-                        "object is not implemented yet)\n%s", usage);
+        fprintf(stderr,
+                "tdslc: an .onnx model is read alone, with --emit graph or --emit tdsl (compiling it to an "
+                "object is not implemented yet)\n%s",
+                usage);
         return 2;
     }
     Arena a;
@@ -236,7 +238,8 @@ static int main_onnx(Options *o)
     } else if (g) {
         const char *name = o->name ? o->name : onnx_fn_name(&a, o->files[0]);
         bool to_file = out != stdout;
-        const char *dir = to_file && strrchr(o->out, '/') ? arena_strndup(&a, o->out, strrchr(o->out, '/') - o->out) : ".";
+        const char *dir =
+            to_file && strrchr(o->out, '/') ? arena_strndup(&a, o->out, strrchr(o->out, '/') - o->out) : ".";
         const char *prefix = onnx_fn_name(&a, to_file ? o->out : o->files[0]);
         rc = onnx_emit_tdsl(out, g, name, to_file ? dir : NULL, prefix) ? 1 : 0;
     }

@@ -7,15 +7,9 @@
 
 #define P(...) fprintf(e->body, __VA_ARGS__)
 
-static bool is(const OnnxNode *n, const char *op)
-{
-    return !strcmp(n->op, op);
-}
+static bool is(const OnnxNode *n, const char *op) { return !strcmp(n->op, op); }
 
-static bool known(const OnnxDim d, int64_t v)
-{
-    return !d.sym && d.n == v;
-}
+static bool known(const OnnxDim d, int64_t v) { return !d.sym && d.n == v; }
 
 /* the only node that reads v, when v is not a graph output */
 static OnnxNode *sole_consumer(Emitter *e, const OnnxValue *v)
@@ -31,8 +25,14 @@ static OnnxNode *sole_consumer(Emitter *e, const OnnxValue *v)
 
 static const char *unary_expr(Emitter *e, OnnxNode *n, const char *x)
 {
-    const char *fn = is(n, "Relu") ? NULL : is(n, "Tanh") ? "tanh" : is(n, "Erf") ? "erf" : is(n, "Exp") ? "exp"
-                     : is(n, "Log") ? "log" : is(n, "Sqrt") ? "sqrt" : is(n, "Abs") ? "abs" : NULL;
+    const char *fn = is(n, "Relu")   ? NULL
+                     : is(n, "Tanh") ? "tanh"
+                     : is(n, "Erf")  ? "erf"
+                     : is(n, "Exp")  ? "exp"
+                     : is(n, "Log")  ? "log"
+                     : is(n, "Sqrt") ? "sqrt"
+                     : is(n, "Abs")  ? "abs"
+                                     : NULL;
     if (fn) return arena_printf(e->a, "%s(%s)", fn, x);
     if (is(n, "Relu")) return arena_printf(e->a, "max(%s, 0.0)", x);
     if (is(n, "Neg")) return arena_printf(e->a, "-%s", x);
@@ -91,13 +91,14 @@ static int emit_gemm_view(Emitter *e, OnnxNode *n, const OnnxValue *x)
         xa = arena_printf(e->a, "%s, r%d", xa, k - 1);
         over = arena_printf(e->a, "%s%sr%d in 0..%lld", over, k > 1 ? ", " : "", k - 1, (long long)x->shape.d[k].n);
     }
-    const char *eb = arena_printf(e->a, "%s[%s]", em_name(e, b), q->tb ? arena_printf(e->a, "i1, %s", flat)
-                                                                         : arena_printf(e->a, "%s, i1", flat));
+    const char *eb = arena_printf(e->a, "%s[%s]", em_name(e, b),
+                                  q->tb ? arena_printf(e->a, "i1, %s", flat) : arena_printf(e->a, "%s, i1", flat));
     const char *expr = arena_printf(e->a, "sum(%s[%s] * %s over %s)", em_name(e, x), xa, eb, over);
     if (q->alpha != 1.0f) expr = arena_printf(e->a, "%s * %s", em_float(e, q->alpha), expr);
     if (c && q->beta != 0.0f) {
         const char *ec = em_at(e, c, 2);
-        expr = arena_printf(e->a, "%s + %s", expr, q->beta == 1.0f ? ec : arena_printf(e->a, "%s * %s", em_float(e, q->beta), ec));
+        expr = arena_printf(e->a, "%s + %s", expr,
+                            q->beta == 1.0f ? ec : arena_printf(e->a, "%s * %s", em_float(e, q->beta), ec));
     }
     P("    %s[i0, i1] = %s\n", em_out(e, n, 0), expr);
     return 0;
@@ -139,7 +140,8 @@ static int emit_gemm(Emitter *e, OnnxNode *n)
     if (q->alpha != 1.0f) expr = arena_printf(e->a, "%s * %s", em_float(e, q->alpha), expr);
     if (c && q->beta != 0.0f) {
         const char *ec = em_at(e, c, 2);
-        expr = arena_printf(e->a, "%s + %s", expr, q->beta == 1.0f ? ec : arena_printf(e->a, "%s * %s", em_float(e, q->beta), ec));
+        expr = arena_printf(e->a, "%s + %s", expr,
+                            q->beta == 1.0f ? ec : arena_printf(e->a, "%s * %s", em_float(e, q->beta), ec));
     }
     P("    %s[i0, i1] = %s\n", em_out(e, n, 0), expr);
     return 0;
@@ -198,9 +200,15 @@ static const char *padded(Emitter *e, OnnxNode *n, const char *fill, int64_t *ro
     ps.d[2].n = ext[0], ps.d[3].n = ext[1];
     const char *p = em_stage(e, arena_printf(e->a, "T%d_pad", e->ntemp + 1), &ps);
     int64_t h = x->shape.d[2].n, w = x->shape.d[3].n;
-    P("    %s[i0, i1, i2, i3] = select(i2 >= %lld && i2 < %lld && i3 >= %lld && i3 < %lld, %s[i0, i1, i2 - %lld, i3 - %lld], %s)\n",
-      p, (long long)q->pb[0], (long long)(q->pb[0] + h), (long long)q->pb[1], (long long)(q->pb[1] + w),
-      em_name(e, x), (long long)q->pb[0], (long long)q->pb[1], fill);
+    const char *cond = "", *at[2];
+    for (int k = 0; k < 2; k++) {
+        const char *i = k ? "i3" : "i2";
+        int64_t lo = q->pb[k], hi = q->pb[k] + (k ? w : h);
+        if (lo) cond = arena_printf(e->a, "%s%s%s >= %lld", cond, cond[0] ? " && " : "", i, (long long)lo);
+        cond = arena_printf(e->a, "%s%s%s < %lld", cond, cond[0] ? " && " : "", i, (long long)hi);
+        at[k] = lo ? arena_printf(e->a, "%s - %lld", i, (long long)lo) : i;
+    }
+    P("    %s[i0, i1, i2, i3] = select(%s, %s[i0, i1, %s, %s], %s)\n", p, cond, em_name(e, x), at[0], at[1], fill);
     return p;
 }
 
@@ -246,9 +254,9 @@ static int emit_conv(Emitter *e, OnnxNode *n)
     if (conv3x3_fits(n)) return emit_conv3x3(e, n);
     const char *p = padded(e, n, "0.0", &rows, &cols);
     const char *ci = depthwise ? "i1" : "r0";
-    const char *expr = arena_printf(e->a, "%s[i0, %s, %s, %s] * %s[i1, %s, r1, r2]", p, ci,
-                                    win(e, q->s[0], "i2", q->d[0], "r1"), win(e, q->s[1], "i3", q->d[1], "r2"),
-                                    em_name(e, w), depthwise ? "0" : "r0");
+    const char *expr =
+        arena_printf(e->a, "%s[i0, %s, %s, %s] * %s[i1, %s, r1, r2]", p, ci, win(e, q->s[0], "i2", q->d[0], "r1"),
+                     win(e, q->s[1], "i3", q->d[1], "r2"), em_name(e, w), depthwise ? "0" : "r0");
     const char *over = arena_printf(e->a, "r1 in 0..%lld, r2 in 0..%lld", (long long)q->k[0], (long long)q->k[1]);
     if (!depthwise) over = arena_printf(e->a, "r0 in 0..%lld, %s", (long long)c, over);
     expr = arena_printf(e->a, "sum(%s over %s)", expr, over);
@@ -283,8 +291,8 @@ static int emit_pool(Emitter *e, OnnxNode *n)
         OnnxShape cs = { .rank = 2, .d = { n->out[0]->shape.d[2], n->out[0]->shape.d[3] } };
         const char *cnt = em_stage(e, arena_printf(e->a, "T%d_count", e->ntemp + 1), &cs);
         const char *y = win(e, q->s[0], "i0", 1, "r0"), *x = win(e, q->s[1], "i1", 1, "r1");
-        P("    %s[i0, i1] = sum(select(%s >= %lld && %s < %lld && %s >= %lld && %s < %lld, 1.0, 0.0) over %s)\n", cnt, y,
-          (long long)lo0, y, (long long)hi0, x, (long long)lo1, x, (long long)hi1, over);
+        P("    %s[i0, i1] = sum(select(%s >= %lld && %s < %lld && %s >= %lld && %s < %lld, 1.0, 0.0) over %s)\n", cnt,
+          y, (long long)lo0, y, (long long)hi0, x, (long long)lo1, x, (long long)hi1, over);
         div = arena_printf(e->a, "%s[i2, i3]", cnt);
     }
     P("    %s[i0, i1, i2, i3] = sum(%s over %s) / %s\n", em_out(e, n, 0), at, over, div);
@@ -297,8 +305,7 @@ static int emit_pool(Emitter *e, OnnxNode *n)
  * all dims when keep: the reduced ones then stay as unused index vars) and
  * the reduction vars r0.. over the dims in mask; *over gets their ranges and
  * *count the number of elements reduced */
-static const char *reduce_at(Emitter *e, const OnnxValue *x, uint32_t mask, bool keep, const char **over,
-                             double *count)
+static const char *reduce_at(Emitter *e, const OnnxValue *x, uint32_t mask, bool keep, const char **over, double *count)
 {
     char *at = "", *ov = "";
     int o = 0, r = 0;
@@ -307,7 +314,8 @@ static const char *reduce_at(Emitter *e, const OnnxValue *x, uint32_t mask, bool
         const char *v;
         if (mask & (1u << k)) {
             v = arena_printf(e->a, "r%d", r);
-            ov = arena_printf(e->a, "%s%sr%d in 0..%s", ov, r ? ", " : "", r, em_dims(e, &(OnnxShape){ 1, { x->shape.d[k] } }));
+            ov = arena_printf(e->a, "%s%sr%d in 0..%s", ov, r ? ", " : "", r,
+                              em_dims(e, &(OnnxShape){ 1, { x->shape.d[k] } }));
             *count *= x->shape.d[k].sym ? 0 : (double)x->shape.d[k].n;
             r++;
             if (keep) o++;
@@ -424,8 +432,8 @@ static int emit_layernorm(Emitter *e, OnnxNode *n)
     const char *r = em_stage(e, arena_printf(e->a, "T%d_rstd", e->ntemp + 1), &rs);
     P("    %s[%s] = 1.0 / sqrt(sum((%s - %s[%s]) * (%s - %s[%s]) over %s) / %s + %s)\n", r, lhs, at, mu, lhs, at, mu,
       lhs, over, em_float(e, cnt), em_float(e, n->geo.eps));
-    const char *expr = arena_printf(e->a, "(%s[%s] - %s[%s]) * %s[%s] * %s", em_name(e, x), all, mu, kv, r, kv,
-                                    em_at(e, sc, rank));
+    const char *expr =
+        arena_printf(e->a, "(%s[%s] - %s[%s]) * %s[%s] * %s", em_name(e, x), all, mu, kv, r, kv, em_at(e, sc, rank));
     if (b) expr = arena_printf(e->a, "%s + %s", expr, em_at(e, b, rank));
     P("    %s[%s] = %s\n", em_out(e, n, 0), all, expr);
     return 0;
@@ -482,9 +490,10 @@ static int emit_reshape(Emitter *e, OnnxNode *n)
         return 0;
     }
     char b1[256], b2[256];
-    return em_fail(e, n, "reshaping %s to %s needs non-affine indices; only a flatten read by a Gemm, or adding or "
-                   "dropping dims of extent 1, is supported yet", onnx_shape_str(&x->shape, b1, 256),
-                   onnx_shape_str(y, b2, 256));
+    return em_fail(e, n,
+                   "reshaping %s to %s needs non-affine indices; only a flatten read by a Gemm, or adding or "
+                   "dropping dims of extent 1, is supported yet",
+                   onnx_shape_str(&x->shape, b1, 256), onnx_shape_str(y, b2, 256));
 }
 
 static int emit_transpose(Emitter *e, OnnxNode *n)
@@ -513,7 +522,9 @@ static int emit_concat(Emitter *e, OnnxNode *n)
             at = arena_printf(e->a, "%s%si%d%s", at, j ? ", " : "", j,
                               j == ax && off ? arena_printf(e->a, " - %lld", (long long)off) : "");
         const char *v = arena_printf(e->a, "%s[%s]", em_name(e, n->in[k]), at);
-        expr = !expr ? v : arena_printf(e->a, "select(i%d < %lld, %s, %s)", ax, (long long)(off + n->in[k]->shape.d[ax].n), v, expr);
+        expr = !expr ? v
+                     : arena_printf(e->a, "select(i%d < %lld, %s, %s)", ax, (long long)(off + n->in[k]->shape.d[ax].n),
+                                    v, expr);
     }
     P("    %s[%s] = %s\n", em_out(e, n, 0), em_vars(e, "i", rank), expr);
     return 0;

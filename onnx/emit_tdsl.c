@@ -8,14 +8,69 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *reserved[] = {
-    "fn", "schedule", "use", "over", "in", "true", "false", "const", "extern", "select", "sum", "prod", "max",
-    "min", "abs", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "erf", "pow", "floor", "ceil", "load",
-    "f32", "f64", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "bool", "matmul", "linear", "linear_relu",
-    "conv3x3", "softmax", "layernorm", "gelu", "bmm", "conv1x1", "depthwise3x3", "maxpool2x2", "avgpool2x2",
-    "maxpool3x3s2", "avgpool3x3s2", "global_avgpool", "relu", "sigmoid", "tanh_act", "add_rows", "mul_rows", "add",
-    "log_softmax", "rmsnorm", "transpose", NULL
-};
+static const char *reserved[] = { "fn",
+                                  "schedule",
+                                  "use",
+                                  "over",
+                                  "in",
+                                  "true",
+                                  "false",
+                                  "const",
+                                  "extern",
+                                  "select",
+                                  "sum",
+                                  "prod",
+                                  "max",
+                                  "min",
+                                  "abs",
+                                  "exp",
+                                  "log",
+                                  "sqrt",
+                                  "rsqrt",
+                                  "sin",
+                                  "cos",
+                                  "tanh",
+                                  "erf",
+                                  "pow",
+                                  "floor",
+                                  "ceil",
+                                  "load",
+                                  "f32",
+                                  "f64",
+                                  "i8",
+                                  "i16",
+                                  "i32",
+                                  "i64",
+                                  "u8",
+                                  "u16",
+                                  "u32",
+                                  "u64",
+                                  "bool",
+                                  "matmul",
+                                  "linear",
+                                  "linear_relu",
+                                  "conv3x3",
+                                  "softmax",
+                                  "layernorm",
+                                  "gelu",
+                                  "bmm",
+                                  "conv1x1",
+                                  "depthwise3x3",
+                                  "maxpool2x2",
+                                  "avgpool2x2",
+                                  "maxpool3x3s2",
+                                  "avgpool3x3s2",
+                                  "global_avgpool",
+                                  "relu",
+                                  "sigmoid",
+                                  "tanh_act",
+                                  "add_rows",
+                                  "mul_rows",
+                                  "add",
+                                  "log_softmax",
+                                  "rmsnorm",
+                                  "transpose",
+                                  NULL };
 
 static bool taken(Emitter *e, const char *s)
 {
@@ -64,8 +119,7 @@ const char *em_float(Emitter *e, double x)
     if (isinf(x)) return x > 0 ? "(1.0 / 0.0)" : "(-1.0 / 0.0)";
     char *s = arena_printf(e->a, "%.9g", fabs(x));
     if (!strpbrk(s, ".e")) s = arena_printf(e->a, "%s.0", s);
-    else if (!strchr(s, '.')) {     /* 1e-05 -> 1.0e-05 */
-        char *ex = strchr(s, 'e');
+    else if (!strchr(s, '.')) { /* 1e-05 -> 1.0e-05 */ char *ex = strchr(s, 'e');
         s = arena_printf(e->a, "%.*s.0%s", (int)(ex - s), s, ex);
     }
     return x < 0 ? arena_printf(e->a, "(-%s)", s) : s;

@@ -11,9 +11,21 @@
 
 /* ONNX TensorProto.DataType numbering (onnx.proto), kept as is */
 typedef enum {
-    OD_UNDEFINED = 0, OD_FLOAT = 1, OD_UINT8 = 2, OD_INT8 = 3, OD_UINT16 = 4, OD_INT16 = 5,
-    OD_INT32 = 6, OD_INT64 = 7, OD_STRING = 8, OD_BOOL = 9, OD_FLOAT16 = 10, OD_DOUBLE = 11,
-    OD_UINT32 = 12, OD_UINT64 = 13, OD_BFLOAT16 = 16
+    OD_UNDEFINED = 0,
+    OD_FLOAT = 1,
+    OD_UINT8 = 2,
+    OD_INT8 = 3,
+    OD_UINT16 = 4,
+    OD_INT16 = 5,
+    OD_INT32 = 6,
+    OD_INT64 = 7,
+    OD_STRING = 8,
+    OD_BOOL = 9,
+    OD_FLOAT16 = 10,
+    OD_DOUBLE = 11,
+    OD_UINT32 = 12,
+    OD_UINT64 = 13,
+    OD_BFLOAT16 = 16
 } OnnxDtype;
 
 #define ONNX_MAX_RANK 8

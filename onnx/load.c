@@ -51,10 +51,7 @@ static OnnxValue **slot_of(Loader *L, const char *name)
     return &L->tab[k];
 }
 
-static OnnxValue *find_value(Loader *L, const char *name)
-{
-    return *slot_of(L, name);
-}
+static OnnxValue *find_value(Loader *L, const char *name) { return *slot_of(L, name); }
 
 static OnnxValue *new_value(Loader *L, const char *name)
 {
@@ -108,10 +105,19 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errsize)
 static int elem_size(int dt)
 {
     switch (dt) {
-    case OD_FLOAT: case OD_INT32: case OD_UINT32: return 4;
-    case OD_INT64: case OD_UINT64: case OD_DOUBLE: return 8;
-    case OD_INT8: case OD_UINT8: case OD_BOOL: return 1;
-    case OD_INT16: case OD_UINT16: case OD_FLOAT16: case OD_BFLOAT16: return 2;
+    case OD_FLOAT:
+    case OD_INT32:
+    case OD_UINT32: return 4;
+    case OD_INT64:
+    case OD_UINT64:
+    case OD_DOUBLE: return 8;
+    case OD_INT8:
+    case OD_UINT8:
+    case OD_BOOL: return 1;
+    case OD_INT16:
+    case OD_UINT16:
+    case OD_FLOAT16:
+    case OD_BFLOAT16: return 2;
     default: return 0;
     }
 }
@@ -140,8 +146,8 @@ static float raw_float(const uint8_t *p)
 
 static bool is_int_type(int dt)
 {
-    return dt == OD_INT8 || dt == OD_INT16 || dt == OD_INT32 || dt == OD_INT64 || dt == OD_UINT8 ||
-           dt == OD_UINT16 || dt == OD_UINT32 || dt == OD_UINT64 || dt == OD_BOOL;
+    return dt == OD_INT8 || dt == OD_INT16 || dt == OD_INT32 || dt == OD_INT64 || dt == OD_UINT8 || dt == OD_UINT16 ||
+           dt == OD_UINT32 || dt == OD_UINT64 || dt == OD_BOOL;
 }
 
 /* raw bytes of `len` from the external file named by the tensor's
@@ -168,7 +174,7 @@ static uint8_t *read_external(Loader *L, const Onnx__TensorProto *t, size_t want
     char *path = arena_printf(L->g->arena, "%s/%s", L->dir, loc);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, es, "cannot open external data '%s': %s", path, strerror(errno));
+        snprintf(err, es, "cannot open external data '%s' (beside the model): %s", loc, strerror(errno));
         return NULL;
     }
     uint8_t *buf = malloc(want ? want : 1);
@@ -189,7 +195,8 @@ static size_t typed_count(const Onnx__TensorProto *t, int dt)
     case OD_FLOAT: return t->n_float_data;
     case OD_INT64: return t->n_int64_data;
     case OD_DOUBLE: return t->n_double_data;
-    case OD_UINT32: case OD_UINT64: return t->n_uint64_data;
+    case OD_UINT32:
+    case OD_UINT64: return t->n_uint64_data;
     case OD_STRING: return t->n_string_data;
     default: return t->n_int32_data;
     }
@@ -269,8 +276,8 @@ static int load_type(Loader *L, OnnxValue *v, const Onnx__ValueInfoProto *vi, co
     v->dtype = (OnnxDtype)tt->elem_type;
     if (!tt->shape) return 0;   /* rank unknown */
     if (tt->shape->n_dim > ONNX_MAX_RANK) {
-        onnx_error(L->g, NULL, "graph %s '%s' has rank %zu; at most %d is supported", what, v->name,
-                   tt->shape->n_dim, ONNX_MAX_RANK);
+        onnx_error(L->g, NULL, "graph %s '%s' has rank %zu; at most %d is supported", what, v->name, tt->shape->n_dim,
+                   ONNX_MAX_RANK);
         return -1;
     }
     v->shape.rank = (int)tt->shape->n_dim;
@@ -297,9 +304,9 @@ static int load_type(Loader *L, OnnxValue *v, const Onnx__ValueInfoProto *vi, co
 
 static const char *attr_type_name(int t)
 {
-    static const char *names[] = { "UNDEFINED", "FLOAT", "INT", "STRING", "TENSOR", "GRAPH", "FLOATS", "INTS",
-                                   "STRINGS", "TENSORS", "GRAPHS", "SPARSE_TENSOR", "SPARSE_TENSORS", "TYPE_PROTO",
-                                   "TYPE_PROTOS" };
+    static const char *names[] = { "UNDEFINED",      "FLOAT",      "INT",        "STRING",  "TENSOR", "GRAPH",
+                                   "FLOATS",         "INTS",       "STRINGS",    "TENSORS", "GRAPHS", "SPARSE_TENSOR",
+                                   "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS" };
     return t >= 0 && t < (int)(sizeof names / sizeof *names) ? names[t] : "UNKNOWN";
 }
 
@@ -357,8 +364,10 @@ static int link_node(Loader *L, OnnxNode *n, const Onnx__NodeProto *p)
         const char *s = p->input[k];
         if (!s || !s[0]) continue;
         if (!(n->in[k] = find_value(L, s))) {
-            onnx_error(L->g, n, "input '%s' is not defined before this node (the graph is not in topological order, "
-                       "or has a cycle)", s);
+            onnx_error(L->g, n,
+                       "input '%s' is not defined before this node (the graph is not in topological order, "
+                       "or has a cycle)",
+                       s);
             return -1;
         }
     }

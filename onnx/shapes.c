@@ -33,9 +33,9 @@ float onnx_attr_float(const OnnxNode *n, const char *name, float dflt)
 
 const char *onnx_dtype_name(OnnxDtype t)
 {
-    static const char *names[] = { "undefined", "float32", "uint8", "int8", "uint16", "int16", "int32", "int64",
-                                   "string", "bool", "float16", "float64", "uint32", "uint64", "complex64",
-                                   "complex128", "bfloat16" };
+    static const char *names[] = { "undefined", "float32", "uint8",     "int8",       "uint16",  "int16",
+                                   "int32",     "int64",   "string",    "bool",       "float16", "float64",
+                                   "uint32",    "uint64",  "complex64", "complex128", "bfloat16" };
     return (unsigned)t < sizeof names / sizeof *names ? names[t] : "unknown";
 }
 
@@ -64,15 +64,13 @@ const char *onnx_shape_str(const OnnxShape *s, char *buf, size_t size)
 const char *onnx_ints_str(const int64_t *v, int n, char *buf, size_t size)
 {
     size_t k = (size_t)snprintf(buf, size, "[");
-    for (int i = 0; i < n && k < size; i++) k += (size_t)snprintf(buf + k, size - k, "%s%lld", i ? ", " : "", (long long)v[i]);
+    for (int i = 0; i < n && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, "%s%lld", i ? ", " : "", (long long)v[i]);
     if (k < size) snprintf(buf + k, size - k, "]");
     return buf;
 }
 
-static const char *shp(const OnnxValue *v, char *buf)
-{
-    return onnx_shape_str(&v->shape, buf, 256);
-}
+static const char *shp(const OnnxValue *v, char *buf) { return onnx_shape_str(&v->shape, buf, 256); }
 
 /* input k, present, float32, with a known shape of rank in [lo, hi] */
 static int need_input(OnnxGraph *g, OnnxNode *n, int k, int lo, int hi)
@@ -93,7 +91,8 @@ static int need_input(OnnxGraph *g, OnnxNode *n, int k, int lo, int hi)
 static int set_out(OnnxGraph *g, OnnxNode *n, int k, OnnxDtype dt, const OnnxShape *s)
 {
     if (k >= n->nout || !n->out[k]) return 0;
-    if (s->rank > ONNX_MAX_RANK) return ERR("output %d has rank %d; at most %d is supported", k, s->rank, ONNX_MAX_RANK);
+    if (s->rank > ONNX_MAX_RANK)
+        return ERR("output %d has rank %d; at most %d is supported", k, s->rank, ONNX_MAX_RANK);
     n->out[k]->dtype = dt;
     n->out[k]->shape = *s;
     return 0;
@@ -123,8 +122,10 @@ static const OnnxValue *const_ints(OnnxGraph *g, OnnxNode *n, int k, const char 
         return NULL;
     }
     if (!v->is_const || !v->i) {
-        onnx_error(g, n, "input %d '%s' (%s) must be a constant integer tensor (an initializer or a Constant); "
-                   "one computed at run time is not supported", k, v->name, what);
+        onnx_error(g, n,
+                   "input %d '%s' (%s) must be a constant integer tensor (an initializer or a Constant); "
+                   "one computed at run time is not supported",
+                   k, v->name, what);
         return NULL;
     }
     return v;
@@ -160,6 +161,7 @@ static int infer_clip(OnnxGraph *g, OnnxNode *n)
     return set_out(g, n, 0, OD_FLOAT, &n->in[0]->shape);
 }
 
+/* out may not alias a or b */
 static int broadcast(OnnxGraph *g, OnnxNode *n, const OnnxShape *a, const OnnxShape *b, OnnxShape *out)
 {
     out->rank = a->rank > b->rank ? a->rank : b->rank;
@@ -184,8 +186,10 @@ static int infer_binary(OnnxGraph *g, OnnxNode *n)
     if (n->nin < 1) return ERR("has no inputs");
     OnnxShape s = { 0 };
     for (int k = 0; k < n->nin; k++) {
+        OnnxShape t;
         if (need_input(g, n, k, 0, ONNX_MAX_RANK)) return -1;
-        if (broadcast(g, n, &s, &n->in[k]->shape, &s)) return -1;
+        if (broadcast(g, n, &s, &n->in[k]->shape, &t)) return -1;
+        s = t;
     }
     return set_out(g, n, 0, OD_FLOAT, &s);
 }
@@ -351,7 +355,8 @@ static int infer_conv(OnnxGraph *g, OnnxNode *n)
     s.d[1] = m;
     if (n->nin > 2 && n->in[2]) {
         if (need_input(g, n, 2, 1, 1)) return -1;
-        if (!onnx_dim_eq(n->in[2]->shape.d[0], m)) return ERR("bias %s does not have %lld values", shp(n->in[2], b1), (long long)m.n);
+        if (!onnx_dim_eq(n->in[2]->shape.d[0], m))
+            return ERR("bias %s does not have %lld values", shp(n->in[2], b1), (long long)m.n);
     }
     return set_out(g, n, 0, OD_FLOAT, &s);
 }
@@ -377,7 +382,8 @@ static int infer_global_pool(OnnxGraph *g, OnnxNode *n)
     if (need_input(g, n, 0, 3, ONNX_MAX_RANK)) return -1;
     OnnxShape s = n->in[0]->shape;
     for (int k = 2; k < s.rank; k++) {
-        if (s.d[k].sym) return ERR("spatial dim '%s' is symbolic; only known spatial extents are supported", s.d[k].sym);
+        if (s.d[k].sym)
+            return ERR("spatial dim '%s' is symbolic; only known spatial extents are supported", s.d[k].sym);
         s.d[k] = (OnnxDim){ .n = 1 };
         n->geo.mask |= 1u << k;
     }
@@ -395,7 +401,8 @@ static int infer_batchnorm(OnnxGraph *g, OnnxNode *n)
     for (int k = 1; k <= 4; k++) {
         if (need_input(g, n, k, 1, 1)) return -1;
         if (!onnx_dim_eq(n->in[k]->shape.d[0], n->in[0]->shape.d[1]))
-            return ERR("input %d '%s' has shape %s; it needs one value per channel", k, n->in[k]->name, shp(n->in[k], b1));
+            return ERR("input %d '%s' has shape %s; it needs one value per channel", k, n->in[k]->name,
+                       shp(n->in[k], b1));
     }
     return set_out(g, n, 0, OD_FLOAT, &n->in[0]->shape);
 }
@@ -441,7 +448,8 @@ static int infer_reshape(OnnxGraph *g, OnnxNode *n)
     const OnnxValue *sv = const_ints(g, n, 1, "shape");
     if (!sv) return -1;
     const OnnxShape *x = &n->in[0]->shape;
-    if (sv->shape.rank != 1 || sv->numel > ONNX_MAX_RANK) return ERR("shape '%s' must be 1-D with at most %d values", sv->name, ONNX_MAX_RANK);
+    if (sv->shape.rank != 1 || sv->numel > ONNX_MAX_RANK)
+        return ERR("shape '%s' must be 1-D with at most %d values", sv->name, ONNX_MAX_RANK);
     bool allowzero = onnx_attr_int(n, "allowzero", 0) != 0;
     OnnxShape s = { .rank = (int)sv->numel };
     int infer = -1;
@@ -467,7 +475,8 @@ static int infer_reshape(OnnxGraph *g, OnnxNode *n)
         if (!x->d[k].sym) total *= x->d[k].n;
     }
     if (infer >= 0) {
-        if (!known || total % known) return ERR("cannot reshape %s to %s", shp(n->in[0], b1), onnx_ints_str(sv->i, s.rank, b2, 256));
+        if (!known || total % known)
+            return ERR("cannot reshape %s to %s", shp(n->in[0], b1), onnx_ints_str(sv->i, s.rank, b2, 256));
         s.d[infer].n = total / known;
     } else if (known != total) {
         return ERR("cannot reshape %s to %s", shp(n->in[0], b1), onnx_ints_str(sv->i, s.rank, b2, 256));
@@ -591,24 +600,42 @@ typedef struct OpRule {
 } OpRule;
 
 static const OpRule ops[] = {
-    { "Relu", infer_unary, "" }, { "Sigmoid", infer_unary, "" }, { "Tanh", infer_unary, "" },
-    { "Erf", infer_unary, "" }, { "Exp", infer_unary, "" }, { "Log", infer_unary, "" },
-    { "Sqrt", infer_unary, "" }, { "Neg", infer_unary, "" }, { "Abs", infer_unary, "" },
-    { "LeakyRelu", infer_unary, "alpha" }, { "Clip", infer_clip, "min,max" },
-    { "Identity", infer_identity, "" }, { "Constant", infer_constant, "value,value_float,value_floats,value_int,value_ints" },
-    { "Add", infer_binary, "" }, { "Sub", infer_binary, "" }, { "Mul", infer_binary, "" },
-    { "Div", infer_binary, "" }, { "Max", infer_binary, "" }, { "Min", infer_binary, "" },
-    { "Gemm", infer_gemm, "alpha,beta,transA,transB" }, { "MatMul", infer_matmul, "" },
+    { "Relu", infer_unary, "" },
+    { "Sigmoid", infer_unary, "" },
+    { "Tanh", infer_unary, "" },
+    { "Erf", infer_unary, "" },
+    { "Exp", infer_unary, "" },
+    { "Log", infer_unary, "" },
+    { "Sqrt", infer_unary, "" },
+    { "Neg", infer_unary, "" },
+    { "Abs", infer_unary, "" },
+    { "LeakyRelu", infer_unary, "alpha" },
+    { "Clip", infer_clip, "min,max" },
+    { "Identity", infer_identity, "" },
+    { "Constant", infer_constant, "value,value_float,value_floats,value_int,value_ints" },
+    { "Add", infer_binary, "" },
+    { "Sub", infer_binary, "" },
+    { "Mul", infer_binary, "" },
+    { "Div", infer_binary, "" },
+    { "Max", infer_binary, "" },
+    { "Min", infer_binary, "" },
+    { "Gemm", infer_gemm, "alpha,beta,transA,transB" },
+    { "MatMul", infer_matmul, "" },
     { "Conv", infer_conv, "auto_pad,dilations,group,kernel_shape,pads,strides" },
     { "MaxPool", infer_pool, "auto_pad,ceil_mode,dilations,kernel_shape,pads,storage_order,strides" },
     { "AveragePool", infer_pool, "auto_pad,ceil_mode,count_include_pad,kernel_shape,pads,strides" },
-    { "GlobalAveragePool", infer_global_pool, "" }, { "GlobalMaxPool", infer_global_pool, "" },
+    { "GlobalAveragePool", infer_global_pool, "" },
+    { "GlobalMaxPool", infer_global_pool, "" },
     { "BatchNormalization", infer_batchnorm, "epsilon,momentum,training_mode,spatial" },
-    { "Flatten", infer_flatten, "axis" }, { "Reshape", infer_reshape, "allowzero" },
-    { "Transpose", infer_transpose, "perm" }, { "Concat", infer_concat, "axis" },
-    { "Softmax", infer_softmax, "axis" }, { "LogSoftmax", infer_softmax, "axis" },
+    { "Flatten", infer_flatten, "axis" },
+    { "Reshape", infer_reshape, "allowzero" },
+    { "Transpose", infer_transpose, "perm" },
+    { "Concat", infer_concat, "axis" },
+    { "Softmax", infer_softmax, "axis" },
+    { "LogSoftmax", infer_softmax, "axis" },
     { "LayerNormalization", infer_layernorm, "axis,epsilon,stash_type" },
-    { "ReduceMean", infer_reduce, "axes,keepdims" }, { "ReduceSum", infer_reduce, "axes,keepdims,noop_with_empty_axes" },
+    { "ReduceMean", infer_reduce, "axes,keepdims" },
+    { "ReduceSum", infer_reduce, "axes,keepdims,noop_with_empty_axes" },
 };
 
 static bool listed(const char *list, const char *name)
