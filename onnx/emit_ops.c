@@ -52,7 +52,7 @@ static int emit_elementwise(Emitter *e, OnnxNode *n)
 {
     int rank = n->out[0]->shape.rank;
     const char *expr;
-    if (n->nin == 1 || is(n, "Clip")) {
+    if ((n->nin == 1 && !is(n, "Max") && !is(n, "Min")) || is(n, "Clip")) {
         expr = unary_expr(e, n, em_at(e, n->in[0], rank));
     } else {
         const char *op = is(n, "Add") ? "+" : is(n, "Sub") ? "-" : is(n, "Mul") ? "*" : is(n, "Div") ? "/" : NULL;

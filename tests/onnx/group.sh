@@ -79,7 +79,7 @@ case_onnx() {
         done
         # until `const` lands: the consts as params, and the program must compile
         awk '/^const / { sub(/^const /, ""); sub(/ = load\(.*\)$/, ""); extra = extra ", " $0; next }
-             /^fn / && extra != "" { sub(/\(/, "(" substr(extra, 3) ", ") } { print }' "$tdsl" >"$OUT/onnx/$name/params.tdsl"
+             /^fn / && extra != "" { sub(/\(/, "(" substr(extra, 3) ", "); sub(/, \)/, ")") } { print }' "$tdsl" >"$OUT/onnx/$name/params.tdsl"
         out=$(timeout "$TIMEOUT" "$TDSLC" "$OUT/onnx/$name/params.tdsl" -o "$OUT/onnx/$name/params.o" 2>&1) ||
             { echo "  the emitted program (consts as params) does not compile:"; echo "  \$ $TDSLC $OUT/onnx/$name/params.tdsl"; show "$out"; problems=1; }
     fi
