@@ -11,7 +11,7 @@ typedef struct Emitter {
     FILE *body;             /* the fn's statements (an open_memstream) */
     FILE *consts;           /* the const lines */
     const char *npy_dir, *prefix;
-    const char **names;     /* per value index (OnnxValue.producer is per node, so values are numbered here) */
+    const char **names;     /* per value id: its TDSL name */
     PtrVec used;            /* every name given out, for collisions */
     PtrVec syms;            /* pairs: dim_param, its identifier */
     int *uses;              /* per value: how many node inputs read it */
@@ -21,7 +21,6 @@ typedef struct Emitter {
     bool failed;
 } Emitter;
 
-int em_index(const Emitter *e, const OnnxValue *v);
 const char *em_name(Emitter *e, const OnnxValue *v);  /* the value as a whole tensor (a const is declared) */
 const char *em_dims(Emitter *e, const OnnxShape *s); /* "1, 3, N, 224" */
 const char *em_vars(Emitter *e, const char *p, int n); /* "i0, i1, ..." */

@@ -107,12 +107,6 @@ int em_fail(Emitter *e, OnnxNode *n, const char *fmt, ...)
     return -1;
 }
 
-int em_index(const Emitter *e, const OnnxValue *v)
-{
-    (void)e;
-    return v->id;
-}
-
 const char *em_float(Emitter *e, double x)
 {
     if (isnan(x)) return "(0.0 / 0.0)";
