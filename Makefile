@@ -18,10 +18,15 @@ LIB_SRC := $(wildcard lang/*.c) $(wildcard parser/*.c) $(wildcard sema/*.c) $(wi
 	   $(wildcard tune/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser/lexer.o $(B)/parser/grammar.o
 REPL_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard repl/*.c))
+# ONNX import (onnx/): its own archive, linked with -lprotobuf-c; onnx.pb-c.c/.h
+# are generated into $(B)/onnx/ from the onnx.proto Debian's libonnx-dev ships
+ONNX_PROTO = $(or $(shell dpkg -L libonnx-dev 2>/dev/null | grep '/onnx\.proto$$' | head -n 1),/usr/include/onnx/onnx.proto)
+ONNX_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard onnx/*.c)) $(B)/onnx/onnx.pb-c.o
+ONNX_LIBS := -lprotobuf-c
 
-.PHONY: all deps test-deps bench-deps test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
+.PHONY: all deps onnx-deps test-deps bench-deps test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
-all: deps
+all: deps onnx-deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
 
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
@@ -33,6 +38,16 @@ deps:
 	    [ ! -f /usr/include/editline/readline.h ] || [ ! -f /usr/include/zlib.h ]; then \
 	  echo "installing $(APT_PKGS)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS) >/dev/null; \
+	fi
+
+# ONNX import: protobuf-c (library and protoc-c) and onnx.proto; make test also
+# wants the ONNX backend test suite (libonnx-testdata) for the onnx sweep
+ONNX_PKGS := libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
+onnx-deps:
+	@if [ ! -f /usr/include/protobuf-c/protobuf-c.h ] || ! command -v protoc-c >/dev/null || \
+	    ! dpkg -L libonnx-dev 2>/dev/null | grep -q '/onnx\.proto$$' || [ ! -d /usr/share/libonnx-testdata/data ]; then \
+	  echo "installing $(ONNX_PKGS)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(ONNX_PKGS) >/dev/null; \
 	fi
 
 # only for make bench: OpenBLAS (cblas_sgemm), oneDNN (bench/kernels.c), gnuplot (its chart)
@@ -96,8 +111,18 @@ $(B)/%.o: %.c
 
 $(B)/libtdsl.a: $(LIB_OBJ)
 	ar rcs $@ $^
-$(B)/tdslc: $(B)/cli/tdslc.o $(B)/libtdsl.a
-	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
+
+$(B)/onnx/onnx.pb-c.c $(B)/onnx/onnx.pb-c.h: $(ONNX_PROTO)
+	@mkdir -p $(B)/onnx
+	protoc-c --c_out=$(B)/onnx -I$(dir $(ONNX_PROTO)) $(ONNX_PROTO)
+$(B)/onnx/onnx.pb-c.o: $(B)/onnx/onnx.pb-c.c
+	$(CC) $(GENFLAGS) -c $< -o $@
+$(filter-out $(B)/onnx/onnx.pb-c.o,$(ONNX_OBJ)): $(B)/onnx/onnx.pb-c.h
+$(B)/libtdsl_onnx.a: $(ONNX_OBJ)
+	ar rcs $@ $^
+
+$(B)/tdslc: $(B)/cli/tdslc.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
 # the REPL: repl/ (session, statements, calls through libffi) over libtdsl.a; libedit for the terminal
 $(B)/tdsl: $(B)/cli/tdsl.o $(REPL_OBJ) $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) -ledit
@@ -142,7 +167,12 @@ test-math: all
 	@$(MAKE) --no-print-directory $(B)/tests/math/math_test
 	$(B)/tests/math/math_test --exhaustive
 
-TEST_BINS = $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
+# the ONNX fixture models, built with protobuf-c (tests/onnx/gen_models.c)
+$(B)/tests/onnx/gen_models: $(B)/tests/onnx/gen_models.o $(B)/onnx/onnx.pb-c.o
+	$(CC) $(SAN) -o $@ $^ $(ONNX_LIBS)
+$(B)/tests/onnx/gen_models.o: $(B)/onnx/onnx.pb-c.h
+
+TEST_BINS = $(B)/tests/onnx/gen_models $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
 	  $(B)/tests/pool/parflip $(B)/tests/pool/par_shim.o $(B)/tests/pool/par_flip.o \
 	  $(B)/tests/vector/vector_test $(B)/tests/repl_values/values_test $(B)/tests/math/math_test
 # test-build: everything the suite needs, without running it (then `tests/run.sh PATTERN...`)
@@ -176,7 +206,7 @@ install: all
 # ---- layout: clang-format-19 with .clang-format over our C files (not the .y/.l
 # grammars, not the generated files in $(B)/); installed like deps when missing ----
 CLANG_FORMAT ?= clang-format-19
-FORMAT_SRC = $(wildcard lang/*.[ch] parser/*.[ch] sema/*.[ch] lower/*.[ch] runtime/*.[ch] repl/*.[ch] tune/*.[ch] \
+FORMAT_SRC = $(wildcard lang/*.[ch] parser/*.[ch] sema/*.[ch] lower/*.[ch] runtime/*.[ch] repl/*.[ch] tune/*.[ch] onnx/*.[ch] \
 	       cli/*.[ch] bench/*.[ch] examples/*.[ch] tests/*.c tests/*/*.[ch])
 format-deps:
 	@if ! command -v $(CLANG_FORMAT) >/dev/null; then \

@@ -3,6 +3,7 @@
 #include "lang/ast.h"
 #include "lang/loopir.h"
 #include "lower/lower.h"
+#include "onnx/onnx.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
 #include "tune/tune.h"
@@ -24,7 +25,11 @@ static const char usage[] =
     "                   threads) within the budget (default 60 s) and write the fastest block found\n"
     "                   (default OUT: FN.sched.tdsl); compile with it: tdslc F.tdsl --schedule OUT.\n"
     "                   Results are cached (--tune-cache FILE, default ~/.cache/tdsl/tune.tsv) by the\n"
-    "                   fn's text, the sizes, the threads and the CPU: a second run answers at once\n";
+    "                   fn's text, the sizes, the threads and the CPU: a second run answers at once\n"
+    "       tdslc MODEL.onnx --emit graph|tdsl [-o OUT] [--name NAME]\n"
+    "  Imports an ONNX model: --emit graph prints its graph with inferred shapes; --emit tdsl\n"
+    "  prints it as a TDSL program (fn NAME, default the file stem), its float initializers\n"
+    "  written as STEM_NAME.npy beside OUT\n";
 
 typedef struct Options {
     const char *files[64];
@@ -33,7 +38,7 @@ typedef struct Options {
     const char *inc[64];    /* -I DIR, in order */
     int ninc;
     Modules mods;           /* the files named and the modules they use */
-    const char *out, *header, *emit;
+    const char *out, *header, *emit, *name;
     CodegenOptions cg;
     TuneOptions tune;       /* --tune FN: tune instead of compiling */
 } Options;
@@ -69,6 +74,7 @@ static int parse_args(int argc, char **argv, Options *o)
                             : !strcmp(a, "--header") ? &o->header
                             : !strcmp(a, "--emit")   ? &o->emit
                             : !strcmp(a, "--target") ? &o->cg.target
+                            : !strcmp(a, "--name")   ? &o->name
                                                      : NULL;
         if (slot || !strcmp(a, "--schedule") || tune_arg(a)) {
             if (i + 1 >= argc) {
@@ -237,10 +243,54 @@ static int run_tune(Arena *a, Options *o, Program *prog, Diag *d)
     return tune_fn(a, prog, &o->tune, d) ? 1 : 0;
 }
 
+static bool is_onnx(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 5 && !strcmp(path + n - 5, ".onnx");
+}
+
+/* tdslc MODEL.onnx --emit graph|tdsl: the importer (onnx/) alone */
+static int main_onnx(Options *o)
+{
+    if (o->nfiles != 1 || (strcmp(o->emit, "graph") && strcmp(o->emit, "tdsl"))) {
+        fprintf(stderr,
+                "tdslc: an .onnx model is read alone, with --emit graph or --emit tdsl (compiling it to an "
+                "object is not implemented yet)\n%s",
+                usage);
+        return 2;
+    }
+    Arena a;
+    arena_init(&a);
+    Diag d;
+    diag_init(&d, stderr);
+    int rc = 1;
+    OnnxGraph *g = onnx_load(&a, o->files[0], &d);
+    FILE *out = stdout;
+    if (g && o->out && strcmp(o->out, "-") && !(out = fopen(o->out, "w"))) {
+        fprintf(stderr, "error: cannot write '%s'\n", o->out);
+        g = NULL;
+    }
+    if (g && !strcmp(o->emit, "graph")) {
+        onnx_print_graph(out, g);
+        rc = 0;
+    } else if (g) {
+        const char *name = o->name ? o->name : onnx_fn_name(&a, o->files[0]);
+        bool to_file = out != stdout;
+        const char *dir =
+            to_file && strrchr(o->out, '/') ? arena_strndup(&a, o->out, strrchr(o->out, '/') - o->out) : ".";
+        const char *prefix = onnx_fn_name(&a, to_file ? o->out : o->files[0]);
+        rc = onnx_emit_tdsl(out, g, name, to_file ? dir : NULL, prefix) ? 1 : 0;
+    }
+    if (out && out != stdout) fclose(out);
+    arena_free(&a);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     Options o = { 0 };
     if (parse_args(argc, argv, &o)) return 2;
+    if (o.nfiles && is_onnx(o.files[0])) return main_onnx(&o);
     if (strcmp(o.emit, "obj") && strcmp(o.emit, "asm") && strcmp(o.emit, "llvm") && strcmp(o.emit, "loops") &&
         strcmp(o.emit, "steps") && strcmp(o.emit, "ast") && strcmp(o.emit, "header")) {
         fprintf(stderr, "tdslc: unknown --emit kind '%s'\n%s", o.emit, usage);

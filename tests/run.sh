@@ -29,6 +29,9 @@
 #   math    TDSL's own f32 exp log tanh erf sigmoid sin cos against f64 libm, scalar
 #           against vectorized bit for bit: tests/math/group.sh
 #   tune    tdslc --tune with small budgets: tests/tune/group.sh
+#   onnx    ONNX import: fixture models (tests/onnx/gen_models.c) against golden
+#           --emit graph / --emit tdsl / error text, and a sweep over the ONNX
+#           backend test suite: tests/onnx/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (8 parts, 504 cases; 104 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -43,7 +46,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx"}
 unset TDSL_PATH     # modules come from -I and the in-tree stdlib only, as the cases say
 
 cd "$(dirname "$0")/.." || exit 1
@@ -379,6 +382,8 @@ source tests/repl/group.sh
 source tests/stdlib/group.sh
 # shellcheck source=tests/tune/group.sh
 source tests/tune/group.sh
+# shellcheck source=tests/onnx/group.sh
+source tests/onnx/group.sh
 
 # ---- driver: cases run JOBS at a time, results print in order ----
 

@@ -1,0 +1,333 @@
+/* emit_tdsl.c - --emit tdsl: the graph as a TDSL program. `use nn`, one
+ * const per float tensor the program reads (its data written as .npy), one fn
+ * whose params are the graph inputs and whose results are the graph outputs;
+ * the per-op statements come from emit_ops.c. Shapes come from shapes.c. */
+#include "onnx/emit.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *reserved[] = { "fn",
+                                  "schedule",
+                                  "use",
+                                  "over",
+                                  "in",
+                                  "true",
+                                  "false",
+                                  "const",
+                                  "extern",
+                                  "select",
+                                  "sum",
+                                  "prod",
+                                  "max",
+                                  "min",
+                                  "abs",
+                                  "exp",
+                                  "log",
+                                  "sqrt",
+                                  "rsqrt",
+                                  "sin",
+                                  "cos",
+                                  "tanh",
+                                  "erf",
+                                  "pow",
+                                  "floor",
+                                  "ceil",
+                                  "load",
+                                  "f32",
+                                  "f64",
+                                  "i8",
+                                  "i16",
+                                  "i32",
+                                  "i64",
+                                  "u8",
+                                  "u16",
+                                  "u32",
+                                  "u64",
+                                  "bool",
+                                  "matmul",
+                                  "linear",
+                                  "linear_relu",
+                                  "conv3x3",
+                                  "softmax",
+                                  "layernorm",
+                                  "gelu",
+                                  "bmm",
+                                  "conv1x1",
+                                  "depthwise3x3",
+                                  "maxpool2x2",
+                                  "avgpool2x2",
+                                  "maxpool3x3s2",
+                                  "avgpool3x3s2",
+                                  "global_avgpool",
+                                  "relu",
+                                  "sigmoid",
+                                  "tanh_act",
+                                  "add_rows",
+                                  "mul_rows",
+                                  "add",
+                                  "log_softmax",
+                                  "rmsnorm",
+                                  "transpose",
+                                  NULL };
+
+static bool taken(Emitter *e, const char *s)
+{
+    for (const char **r = reserved; *r; r++)
+        if (!strcmp(*r, s)) return true;
+    if ((s[0] == 'i' || s[0] == 'r') && s[1] >= '0' && s[1] <= '9') return true;   /* index variables */
+    for (int k = 0; k < e->used.len; k++)
+        if (!strcmp(e->used.items[k], s)) return true;
+    return false;
+}
+
+/* an identifier from an ONNX name, unique in the program */
+static const char *fresh(Emitter *e, const char *raw)
+{
+    char *s = arena_printf(e->a, "%s", raw[0] ? raw : "t");
+    for (char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')) *p = '_';
+    if (s[0] >= '0' && s[0] <= '9') s = arena_printf(e->a, "t%s", s);
+    const char *u = s;
+    for (int k = 2; taken(e, u); k++) u = arena_printf(e->a, "%s_%d", s, k);
+    vec_push(e->a, &e->used, (void *)u);
+    return u;
+}
+
+int em_fail(Emitter *e, OnnxNode *n, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    onnx_error(e->g, n, "--emit tdsl: %s", msg);
+    e->failed = true;
+    return -1;
+}
+
+const char *em_float(Emitter *e, double x)
+{
+    if (isnan(x)) return "(0.0 / 0.0)";
+    if (isinf(x)) return x > 0 ? "(1.0 / 0.0)" : "(-1.0 / 0.0)";
+    char *s = arena_printf(e->a, "%.9g", fabs(x));
+    if (!strpbrk(s, ".e")) s = arena_printf(e->a, "%s.0", s);
+    else if (!strchr(s, '.')) { /* 1e-05 -> 1.0e-05 */ char *ex = strchr(s, 'e');
+        s = arena_printf(e->a, "%.*s.0%s", (int)(ex - s), s, ex);
+    }
+    return x < 0 ? arena_printf(e->a, "(-%s)", s) : s;
+}
+
+/* a size variable's identifier: named once, before any tensor (sym_name) */
+static const char *sym_id(Emitter *e, const char *sym)
+{
+    for (int k = 0; k < e->syms.len; k += 2)
+        if (!strcmp(e->syms.items[k], sym)) return e->syms.items[k + 1];
+    const char *id = fresh(e, sym);
+    vec_push(e->a, &e->syms, (void *)sym);
+    vec_push(e->a, &e->syms, (void *)id);
+    return id;
+}
+
+const char *em_dims(Emitter *e, const OnnxShape *s)
+{
+    char *out = "";
+    for (int k = 0; k < s->rank; k++) {
+        const char *d = s->d[k].sym ? sym_id(e, s->d[k].sym) : arena_printf(e->a, "%lld", (long long)s->d[k].n);
+        out = arena_printf(e->a, "%s%s%s", out, k ? ", " : "", d);
+    }
+    return out;
+}
+
+const char *em_vars(Emitter *e, const char *p, int n)
+{
+    char *out = "";
+    for (int k = 0; k < n; k++) out = arena_printf(e->a, "%s%s%s%d", out, k ? ", " : "", p, k);
+    return out;
+}
+
+/* ---- constants: .npy files and const lines ---- */
+
+static int write_npy(Emitter *e, const char *path, const OnnxValue *v)
+{
+    char shape[512] = "(";
+    size_t k = 1;
+    for (int d = 0; d < v->shape.rank && k < sizeof shape; d++)
+        k += (size_t)snprintf(shape + k, sizeof shape - k, "%lld,%s", (long long)v->shape.d[d].n,
+                              d + 1 < v->shape.rank ? " " : "");
+    if (v->shape.rank > 1) k--;    /* (2, 3) but (5,) */
+    snprintf(shape + k, sizeof shape - k, ")");
+    char hdr[640];
+    int n = snprintf(hdr, sizeof hdr, "{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", shape);
+    int total = (10 + n + 1 + 63) / 64 * 64;
+    FILE *f = fopen(path, "wb");
+    if (!f) return em_fail(e, NULL, "cannot write '%s'", path);
+    fwrite("\x93NUMPY\x01\x00", 1, 8, f);
+    unsigned hl = (unsigned)(total - 10);
+    fputc((int)(hl & 0xff), f), fputc((int)(hl >> 8), f);
+    fputs(hdr, f);
+    for (int p = 10 + n; p < total - 1; p++) fputc(' ', f);
+    fputc('\n', f);
+    fwrite(v->f, sizeof(float), (size_t)v->numel, f);   /* little-endian hosts only, as the .npy says */
+    return fclose(f) ? em_fail(e, NULL, "cannot write '%s'", path) : 0;
+}
+
+/* a float constant read as a whole tensor: declared as a const the first time */
+static const char *const_name(Emitter *e, const OnnxValue *v)
+{
+    const char *nm = fresh(e, v->name[0] ? v->name : "c");
+    e->names[v->id] = nm;
+    if (!v->f) {
+        em_fail(e, NULL, "constant '%s' has dtype %s; only float32 constants are supported", v->name,
+                onnx_dtype_name(v->dtype));
+        return nm;
+    }
+    const char *file = arena_printf(e->a, "%s_%s.npy", e->prefix, nm);
+    fprintf(e->consts, "const %s: f32[%s] = load(\"%s\")\n", nm, em_dims(e, &v->shape), file);
+    if (e->npy_dir) write_npy(e, arena_printf(e->a, "%s/%s", e->npy_dir, file), v);
+    return nm;
+}
+
+const char *em_name(Emitter *e, const OnnxValue *v)
+{
+    if (e->names[v->id]) return e->names[v->id];
+    if (v->is_const) return const_name(e, v);
+    em_fail(e, NULL, "value '%s' is read before it is computed", v->name);
+    return "?";
+}
+
+const char *em_at(Emitter *e, const OnnxValue *v, int rank)
+{
+    if (v->is_const && v->f && v->numel == 1) return em_float(e, v->f[0]);
+    const char *nm = em_name(e, v);
+    char *out = arena_printf(e->a, "%s[", nm);
+    for (int k = 0; k < v->shape.rank; k++) {
+        int o = k + rank - v->shape.rank;
+        bool one = !v->shape.d[k].sym && v->shape.d[k].n == 1;
+        out = arena_printf(e->a, "%s%s%s", out, k ? ", " : "", one ? "0" : arena_printf(e->a, "i%d", o));
+    }
+    return arena_printf(e->a, "%s]", out);
+}
+
+const char *em_stage(Emitter *e, const char *base, const OnnxShape *s)
+{
+    const char *nm = fresh(e, base);
+    fprintf(e->body, "    %s: f32[%s]\n", nm, em_dims(e, s));
+    return nm;
+}
+
+const char *em_out(Emitter *e, OnnxNode *n, int k)
+{
+    OnnxValue *v = n->out[k];
+    if (e->names[v->id]) return e->names[v->id];     /* a graph output, named in the signature */
+    const char *nm = em_stage(e, arena_printf(e->a, "T%d", ++e->ntemp), &v->shape);
+    return e->names[v->id] = nm;
+}
+
+/* ---- the program ---- */
+
+static void name_signature(Emitter *e)
+{
+    OnnxGraph *g = e->g;
+    for (int k = 0; k < g->ninputs; k++)
+        for (int d = 0; d < g->inputs[k]->shape.rank; d++)
+            if (g->inputs[k]->shape.d[d].sym) sym_id(e, g->inputs[k]->shape.d[d].sym);
+    for (int k = 0; k < g->ninputs; k++) e->names[g->inputs[k]->id] = fresh(e, g->inputs[k]->name);
+    for (int k = 0; k < g->noutputs; k++)
+        if (!e->names[g->outputs[k]->id]) e->names[g->outputs[k]->id] = fresh(e, g->outputs[k]->name);
+}
+
+static int print_signature(Emitter *e, FILE *out, const char *fn)
+{
+    OnnxGraph *g = e->g;
+    fprintf(out, "fn %s(", fn);
+    for (int k = 0; k < g->ninputs; k++) {
+        OnnxValue *v = g->inputs[k];
+        if (v->dtype != OD_FLOAT || v->shape.rank < 1)
+            return em_fail(e, NULL, "graph input '%s' is %s of rank %d; only float32 tensors are supported", v->name,
+                           onnx_dtype_name(v->dtype), v->shape.rank);
+        fprintf(out, "%s%s: f32[%s]", k ? ", " : "", e->names[v->id], em_dims(e, &v->shape));
+    }
+    fprintf(out, ") -> %s", g->noutputs > 1 ? "(" : "");
+    for (int k = 0; k < g->noutputs; k++) {
+        OnnxValue *v = g->outputs[k];
+        if (v->dtype != OD_FLOAT || v->shape.rank < 1)
+            return em_fail(e, NULL, "graph output '%s' is %s of rank %d; only float32 tensors are supported", v->name,
+                           onnx_dtype_name(v->dtype), v->shape.rank);
+        fprintf(out, "%s%s: f32[%s]", k ? ", " : "", e->names[v->id], em_dims(e, &v->shape));
+    }
+    fprintf(out, "%s {\n", g->noutputs > 1 ? ")" : "");
+    return 0;
+}
+
+/* a graph output that no node computes here (an input, a constant, or a
+ * value an alias folded away) gets a copy stage */
+static void copy_outputs(Emitter *e, const char **src)
+{
+    for (int k = 0; k < e->g->noutputs; k++) {
+        OnnxValue *v = e->g->outputs[k];
+        if (!src[k] || !strcmp(src[k], e->names[v->id])) continue;
+        const char *vars = em_vars(e, "i", v->shape.rank);
+        fprintf(e->body, "    %s[%s] = %s[%s]\n", e->names[v->id], vars, src[k], vars);
+    }
+}
+
+static int emit_body(Emitter *e)
+{
+    OnnxGraph *g = e->g;
+    const char **src = ARENA_ARRAY(e->a, const char *, g->noutputs + 1);
+    for (int k = 0; k < g->noutputs; k++) {
+        OnnxValue *v = g->outputs[k];
+        if (v->is_input || v->is_init || v->is_const) src[k] = v->is_input ? e->names[v->id] : NULL;
+    }
+    for (int k = 0; k < g->nnodes && !e->failed; k++) {
+        OnnxNode *n = &g->nodes[k];
+        for (int j = 0; j < n->nin; j++)
+            if (n->in[j]) e->uses[n->in[j]->id]++;
+    }
+    for (int k = 0; k < g->nnodes && !e->failed; k++)
+        if (!e->done[k]) em_node(e, &g->nodes[k]);
+    for (int k = 0; k < g->noutputs && !e->failed; k++) {
+        OnnxValue *v = g->outputs[k];
+        if (v->is_const && !v->is_input) {
+            const OnnxValue c = *v;
+            OnnxValue tmp = c;
+            tmp.name = arena_printf(e->a, "%s_value", v->name);
+            const char *keep = e->names[v->id];
+            e->names[v->id] = NULL;
+            src[k] = const_name(e, &tmp);
+            e->names[v->id] = keep;
+        }
+    }
+    copy_outputs(e, src);
+    return e->failed ? -1 : 0;
+}
+
+int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy_dir, const char *prefix)
+{
+    Emitter e = { .g = g, .a = g->arena, .npy_dir = npy_dir, .prefix = prefix };
+    e.names = ARENA_ARRAY(e.a, const char *, g->nvalues + 1);
+    e.uses = ARENA_ARRAY(e.a, int, g->nvalues + 1);
+    e.done = ARENA_ARRAY(e.a, bool, g->nnodes + 1);
+    e.view = ARENA_ARRAY(e.a, const OnnxValue *, g->nvalues + 1);
+    char *body = NULL, *consts = NULL;
+    size_t nb = 0, nc = 0;
+    e.body = open_memstream(&body, &nb);
+    e.consts = open_memstream(&consts, &nc);
+    vec_push(e.a, &e.used, (void *)fn_name);
+    name_signature(&e);
+    int rc = emit_body(&e);
+    fclose(e.body);
+    fclose(e.consts);
+    if (!rc) {
+        const char *base = strrchr(g->path, '/') ? strrchr(g->path, '/') + 1 : g->path;
+        fprintf(out, "# %s (opset %lld, producer '%s'), imported by tdslc --emit tdsl\nuse nn\n\n%s%s", base,
+                (long long)g->opset, g->producer, consts, nc ? "\n" : "");
+        rc = print_signature(&e, out, fn_name);
+        if (!rc) fprintf(out, "%s}\n", body);
+    }
+    free(body);
+    free(consts);
+    return rc;
+}

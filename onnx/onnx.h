@@ -1,0 +1,27 @@
+/* onnx.h - ONNX import: a .onnx file (protobuf, read with protobuf-c) into
+ * the graph IR of onnx/graph.h, shape inference over it, and its two printed
+ * forms (--emit graph, --emit tdsl). Errors go to the Diag, one per problem. */
+#ifndef TDSL_ONNX_H
+#define TDSL_ONNX_H
+#include "onnx/graph.h"
+#include <stdio.h>
+
+/* Reads and checks PATH; NULL (with one error) when it is not a model this
+ * importer takes. Shapes of every value are inferred before it returns. */
+OnnxGraph *onnx_load(Arena *a, const char *path, Diag *d);
+
+/* infers every node's output shapes (onnx_load runs it); 0 or -1 */
+int onnx_infer_shapes(OnnxGraph *g);
+
+/* --emit graph: inputs, initializers, nodes with their output shapes */
+void onnx_print_graph(FILE *out, const OnnxGraph *g);
+
+/* --emit tdsl: the model as a TDSL program named fn_name. Each float
+ * initializer becomes `const NAME: f32[...] = load("PREFIX_NAME.npy")`, the
+ * file written into npy_dir (NULL: no files are written). 0 or -1. */
+int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy_dir, const char *prefix);
+
+/* "my-model.v2" -> "my_model_v2": the stem of PATH as an identifier */
+char *onnx_fn_name(Arena *a, const char *path);
+
+#endif

@@ -1,0 +1,114 @@
+# tests/onnx/group.sh - the `onnx` group of tests/run.sh (sourced by it): ONNX import.
+#   onnx/NAME    a fixture model NAME.onnx written by $B/tests/onnx/gen_models
+#                (protobuf-c, tests/onnx/gen_models.c): `tdslc --emit graph` must
+#                print tests/onnx/NAME.graph; for a model with NAME.tdsl,
+#                `--emit tdsl` must print it, write one .npy per const, and the
+#                program, its consts turned into params (until `const` lands),
+#                must compile; for one with NAME.err, tdslc must exit 1 with
+#                exactly that stderr (MODEL for the path). UPDATE_GOLDEN=1 rewrites.
+#   onnx/sweep   every model of /usr/share/libonnx-testdata (node, pytorch-converted,
+#                pytorch-operator, simple): tdslc --emit graph exits 0, or 1 with one
+#                line `PATH: error: ...`; never a signal, a hang or a sanitizer
+#                report. Prints the supported / unsupported counts.
+ONNX_TESTDATA=${ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}
+
+list_onnx() {
+    local f
+    for f in tests/onnx/*.graph tests/onnx/*.err; do
+        [ -e "$f" ] || continue
+        f=${f##*/}
+        echo "onnx/${f%.*}"
+    done | sort -u
+    echo "onnx/sweep"
+}
+
+# the fixtures, written once per run into the run's private $RES (cases may
+# run in parallel: mkdir is the lock)
+onnx_models() {
+    local dir=$RES/onnx_models
+    if mkdir "$RES/onnx.lock" 2>/dev/null; then
+        mkdir -p "$dir" && "$B/tests/onnx/gen_models" "$dir" && touch "$dir/.done"
+    fi
+    local k
+    for k in $(seq 1 100); do
+        [ -e "$dir/.done" ] && break
+        sleep 0.1
+    done
+    echo "$dir"
+}
+
+# onnx_golden ID WANT GOT CMD: compares (or rewrites) a golden file
+onnx_golden() {
+    if [ -n "${UPDATE_GOLDEN:-}" ]; then
+        printf '%s\n' "$3" >"$2"
+        return 0
+    fi
+    if [ "$3" != "$(cat "$2" 2>/dev/null)" ]; then
+        echo "  \$ $4"
+        echo "  output differs from $2 (< expected, > got):"
+        show "$(diff <(cat "$2" 2>/dev/null) <(printf '%s\n' "$3"))"
+        return 1
+    fi
+}
+
+case_onnx() {
+    local name=${1#onnx/}
+    [ "$name" = sweep ] && { onnx_sweep; return; }
+    mkdir -p "$OUT/onnx"
+    local dir model out rc problems=0
+    dir=$(onnx_models)
+    model=$dir/$name.onnx
+    rm -rf "$OUT/onnx/$name" && mkdir -p "$OUT/onnx/$name"
+    if [ -f "tests/onnx/$name.err" ]; then
+        out=$(timeout "$TIMEOUT" "$TDSLC" "$model" --emit tdsl -o "$OUT/onnx/$name/$name.tdsl" 2>&1 >/dev/null)
+        rc=$?
+        [ $rc -eq 1 ] || { echo "  tdslc exited $rc; expected 1"; problems=1; }
+        onnx_golden "$1" "tests/onnx/$name.err" "${out//$model/MODEL}" "$TDSLC $model --emit tdsl" || problems=1
+    fi
+    if [ -f "tests/onnx/$name.graph" ]; then
+        out=$(timeout "$TIMEOUT" "$TDSLC" "$model" --emit graph 2>&1) || { echo "  --emit graph exited $?"; problems=1; }
+        onnx_golden "$1" "tests/onnx/$name.graph" "$out" "$TDSLC $model --emit graph" || problems=1
+    fi
+    if [ -f "tests/onnx/$name.tdsl" ]; then
+        local tdsl=$OUT/onnx/$name/$name.tdsl
+        out=$(timeout "$TIMEOUT" "$TDSLC" "$model" --emit tdsl -o "$tdsl" 2>&1) || { echo "  --emit tdsl failed:"; show "$out"; problems=1; }
+        onnx_golden "$1" "tests/onnx/$name.tdsl" "$(cat "$tdsl")" "$TDSLC $model --emit tdsl -o $tdsl" || problems=1
+        local c
+        for c in $(sed -n 's/^const .*load("\(.*\)")$/\1/p' "$tdsl"); do
+            [ -s "$OUT/onnx/$name/$c" ] || { echo "  --emit tdsl wrote no $c"; problems=1; }
+        done
+        # until `const` lands: the consts as params, and the program must compile
+        awk '/^const / { sub(/^const /, ""); sub(/ = load\(.*\)$/, ""); extra = extra ", " $0; next }
+             /^fn / && extra != "" { sub(/\(/, "(" substr(extra, 3) ", "); sub(/, \)/, ")") } { print }' "$tdsl" >"$OUT/onnx/$name/params.tdsl"
+        out=$(timeout "$TIMEOUT" "$TDSLC" "$OUT/onnx/$name/params.tdsl" -o "$OUT/onnx/$name/params.o" 2>&1) ||
+            { echo "  the emitted program (consts as params) does not compile:"; echo "  \$ $TDSLC $OUT/onnx/$name/params.tdsl"; show "$out"; problems=1; }
+    fi
+    if [ $problems = 0 ]; then echo "PASS onnx/$name"; else echo "FAIL onnx/$name"; fi
+}
+
+onnx_sweep() {
+    if [ ! -d "$ONNX_TESTDATA" ]; then
+        echo "SKIP onnx/sweep (no $ONNX_TESTDATA: apt-get install libonnx-testdata)"
+        return
+    fi
+    local m out rc ok=0 bad=0 problems="" n=0
+    for m in "$ONNX_TESTDATA"/{node,pytorch-converted,pytorch-operator,simple}/*/model.onnx; do
+        n=$((n + 1))
+        out=$(timeout 10 "$TDSLC" "$m" --emit graph 2>&1 >/dev/null)
+        rc=$?
+        if [ $rc -eq 0 ] && [ -z "$out" ]; then
+            ok=$((ok + 1))
+        elif [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ $out == "$m: error: "* ]] &&
+             [[ $out != *"internal error"* ]]; then
+            bad=$((bad + 1))
+        else
+            problems+="  $m: exit $rc"$'\n'"$(printf '%s\n' "$out" | head -n 5 | sed 's/^/  | /')"$'\n'
+        fi
+    done
+    if [ -z "$problems" ]; then
+        echo "PASS onnx/sweep ($n models: $ok supported, $bad unsupported with a one-line error)"
+    else
+        echo "FAIL onnx/sweep ($n models: $ok supported, $bad unsupported)"
+        printf '%s' "$problems" | head -n 60
+    fi
+}
