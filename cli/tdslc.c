@@ -240,7 +240,7 @@ static int run_tune(Arena *a, Options *o, Program *prog, Diag *d)
 {
     if (!o->tune.out) o->tune.out = arena_printf(a, "%s.sched.tdsl", o->tune.fn);
     o->tune.log = stderr;
-    return tune_fn(a, prog, &o->tune, d) ? 1 : 0;
+    return tune_fn(a, prog, &o->tune, NULL, d) ? 1 : 0;
 }
 
 static bool is_onnx(const char *path)

@@ -32,6 +32,11 @@ const Command commands[] = {
     { ":llvm", "f", "the optimised LLVM IR of f, as the JIT compiles it", { NULL }, cmd_llvm },
     { ":asm", "f", "the machine code of f for this CPU", { NULL }, cmd_asm },
     { ":time", "f(X, ...)", "run f repeatedly: median, min, runs, GFLOP/s and GB/s", { NULL }, cmd_time },
+    { ":tune",
+      "f(X, ...) [S]",
+      "search a schedule for f at these shapes for S seconds (20), and install it",
+      { NULL },
+      cmd_tune },
     { ":quit", "", "leave (also :q, :exit, Ctrl-D)", { ":q", ":exit" }, cmd_quit },
     { NULL, NULL, NULL, { NULL }, NULL },
 };

@@ -268,5 +268,7 @@ typedef struct Command {
 } Command;
 extern const Command commands[];            /* ends with a NULL name */
 int commands_run(Line *ln);
+/* :tune f(X, ...) [SECONDS] (tune_cmd.c) */
+int cmd_tune(Line *ln, int at, int end);
 
 #endif

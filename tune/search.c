@@ -28,6 +28,8 @@ typedef struct Search {
     int nseen, capseen;
     int trials, rejected, failed;
     double start;
+    char *block;            /* the answer's text */
+    bool cached;            /* ... from the cache */
 } Search;
 
 static double now_s(void)
@@ -144,28 +146,38 @@ static const Member *checked_best(Search *S, const int64_t *small)
     return NULL;
 }
 
-static int write_block(const Search *S, const Member *m, double base, Diag *d)
+/* The answer: a comment (times, sizes, threads, CPU, trials) and the block,
+ * into S->block and to o->out (when set; "-": stdout). */
+static int write_block(Search *S, const Member *m, double base, Diag *d)
 {
     const TuneOptions *o = S->o;
-    FILE *f = strcmp(o->out, "-") ? fopen(o->out, "w") : stdout;
-    if (!f) {
-        diag_plain(d, "cannot write '%s'", o->out);
-        return -1;
-    }
-    char *cpu = LLVMGetHostCPUName();
+    char *text = NULL, *cpu = LLVMGetHostCPUName();
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
     const char *th = getenv("TDSL_NUM_THREADS");
     fprintf(f, "# tuned by tdslc --tune %s: %.4g ms (unscheduled %.4g ms) at", o->fn, (m ? m->t : base) * 1e3,
             base * 1e3);
     for (int i = 0; i < o->nsizes; i++)
         fprintf(f, "%s %s=%lld", i ? "," : "", o->size_names[i], (long long)o->size_values[i]);
-    fprintf(f, "\n# %s thread(s), CPU %s; %d trials (%d rejected, %d failed) in %.0f s, seed %llu\n",
-            th ? th : "default", cpu, S->trials, S->rejected, S->failed, now_s() - S->start,
-            (unsigned long long)o->seed);
+    if (S->cached) fprintf(f, "\n# %s thread(s), CPU %s; from the tuning cache\n", th ? th : "default", cpu);
+    else
+        fprintf(f, "\n# %s thread(s), CPU %s; %d trials (%d rejected, %d failed) in %.0f s, seed %llu\n",
+                th ? th : "default", cpu, S->trials, S->rejected, S->failed, now_s() - S->start,
+                (unsigned long long)o->seed);
     LLVMDisposeMessage(cpu);
     if (m) fputs(m->text, f);
     else fprintf(f, "schedule %s {\n}\n", o->fn);
-    if (o->log && f != stdout) fprintf(o->log, "tune: wrote %s\n", o->out);
-    if (f != stdout) fclose(f);
+    fclose(f);
+    S->block = arena_strdup(S->a, text);
+    free(text);
+    FILE *out = !o->out ? NULL : strcmp(o->out, "-") ? fopen(o->out, "w") : stdout;
+    if (o->out && !out) {
+        diag_plain(d, "cannot write '%s'", o->out);
+        return -1;
+    }
+    if (out) fputs(S->block, out);
+    if (out && o->log && out != stdout) fprintf(o->log, "tune: wrote %s\n", o->out);
+    if (out && out != stdout) fclose(out);
     return 0;
 }
 
@@ -189,11 +201,12 @@ static bool from_cache(Search *S, uint64_t key, const int64_t *small, double bas
     }
     if (S->o->log) fprintf(S->o->log, "tune: from the cache: %.4g ms\n", r.seconds * 1e3);
     Member m = { { { { 0 } } }, r.seconds, block };
+    S->cached = true;
     write_block(S, strstr(block, "{\n}") ? NULL : &m, base, d);
     return true;
 }
 
-int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d)
+int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d)
 {
     Fn *fn = program_find_fn(prog, o->fn);
     if (!fn) {
@@ -214,7 +227,10 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d)
         return -1;
     }
     uint64_t key = tune_cache_key(prog, fn, o);
-    if (from_cache(&S, key, small, base.seconds, d)) return 0;
+    if (from_cache(&S, key, small, base.seconds, d)) {
+        if (block) *block = S.block;
+        return 0;
+    }
     uint64_t rng = o->seed;
     while (now_s() - S.start < o->budget_s * 0.9 - 4 * base.seconds) {
         Cand c;
@@ -225,5 +241,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d)
     if (best && best->t >= base.seconds) best = NULL;
     char *empty = arena_printf(a, "schedule %s {\n}\n", fn->name);
     tune_cache_put(o, key, best ? best->t : base.seconds, best ? best->text : empty);
-    return write_block(&S, best, base.seconds, d);
+    int rc = write_block(&S, best, base.seconds, d);
+    if (block) *block = S.block;
+    return rc;
 }

@@ -18,16 +18,17 @@ typedef struct TuneOptions {
     int nsizes;
     double budget_s;                        /* wall clock, compiles and runs included */
     uint64_t seed;
-    const char *out;                        /* where the schedule block goes ("-": stdout) */
+    const char *out;                        /* where the schedule block goes ("-": stdout, NULL: nowhere) */
     const char *cache;                      /* --tune-cache FILE (NULL: ~/.cache/tdsl/tune.tsv) */
     FILE *log;                              /* progress lines (NULL: none) */
 } TuneOptions;
 
 /* Parses "m=1024,k=512" into o's sizes; false (with a message to stderr) if malformed. */
 bool tune_parse_sizes(TuneOptions *o, const char *text);
-/* Tunes o->fn of the checked program prog (its other fns' schedules kept) and
- * writes the best schedule block found (the unscheduled fn is a candidate) to
- * o->out. Returns 0, or -1 after reporting to d. */
-int tune_fn(Arena *a, Program *prog, const TuneOptions *o, Diag *d);
+/* Tunes o->fn of the checked program prog (its other fns' schedules kept):
+ * the best schedule block found (the unscheduled fn is a candidate), with a
+ * comment line or two, goes to o->out (unless NULL) and into *block (unless
+ * NULL; in a). Returns 0, or -1 after reporting to d. */
+int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d);
 
 #endif

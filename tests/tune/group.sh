@@ -8,11 +8,14 @@
 #   tune/cache   a second run answers from the cache at once with the same block;
 #                a cached block that no longer compiles is tuned again; another
 #                size misses
+#   tune/repl    :tune mm(A, B) 3 in the REPL installs a schedule; mm's results are
+#                the same before and after; bad :tune lines get exact errors
 #   tune/errors  an unknown fn, a missing size, a malformed --size: exact messages
 
 list_tune() {
     echo tune/mm
     echo tune/cache
+    echo tune/repl
     echo tune/errors
 }
 
@@ -20,6 +23,7 @@ case_tune() {
     case $1 in
     tune/mm) tune_mm ;;
     tune/cache) tune_cache ;;
+    tune/repl) tune_repl ;;
     tune/errors) tune_errors ;;
     esac
 }
@@ -84,6 +88,32 @@ tune_mm() {
         echo "FAIL tune/mm"
         [ -n "$problems" ] && printf '%s' "$problems"
         [ -n "$problems" ] || show "$step_out"
+    fi
+}
+
+tune_repl() {
+    local dir=$OUT/tune/repl out problems="" want
+    rm -rf "$dir" && mkdir -p "$dir" || return 1
+    out=$(printf '%s\n' 'fn mm(A: f32[m, k], B: f32[k, n]) -> C: f32[m, n] {' \
+        '    C[i, j] = sum(A[i, r] * B[r, j] over r)' '}' 'seed(3)' 'A = rand(f32[40, 24])' 'B = rand(f32[24, 37])' \
+        'C = mm(A, B)' ':tune mm(A, B) 3' 'D = mm(A, B)' 'C[5, 7]' 'D[5, 7]' 'C[39, 36]' 'D[39, 36]' \
+        ':tune mm(A) 2' ':tune nope(A)' ':tune mm(A, B) x' |
+        env XDG_CACHE_HOME="$dir" TDSL_NUM_THREADS=1 timeout "$TIMEOUT" "$B/tdsl" 2>&1)
+    grep -q '^tuning mm for 3 s' <<<"$out" || problems+="  no 'tuning mm for 3 s'"$'\n'
+    grep -q '^schedule mm {' <<<"$out" || problems+="  no schedule block printed"$'\n'
+    grep -q '^scheduled mm' <<<"$out" || problems+="  the schedule was not installed"$'\n'
+    mapfile -t vals < <(grep '^f32 ' <<<"$out")
+    [ "${#vals[@]}" = 4 ] && [ "${vals[0]}" = "${vals[1]}" ] && [ "${vals[2]}" = "${vals[3]}" ] ||
+        problems+="  results before and after differ: ${vals[*]}"$'\n'
+    want="<stdin>:14:9: error: mm takes 2 arguments, not 1
+<stdin>:15:7: error: unknown function 'nope'
+<stdin>:16:16: error: :tune takes a budget in seconds (0 to 3600) after the call"
+    [ "$(grep '^<stdin>' <<<"$out")" = "$want" ] || problems+="  errors: $(grep '^<stdin>' <<<"$out")"$'\n'
+    [ -s "$dir/tdsl/tune.tsv" ] || problems+="  nothing cached under XDG_CACHE_HOME"$'\n'
+    if [ -z "$problems" ]; then echo "PASS tune/repl"; else
+        echo "FAIL tune/repl"
+        printf '%s' "$problems"
+        show "$out"
     fi
 }
 
