@@ -9,6 +9,7 @@
 #include "parser/parse.h"
 #include "runtime/tdsl_tensor.h"
 #include <ffi.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -179,7 +180,22 @@ static double time_entry(const Fn *f, void *entry, Args *g, double min_s)
 }
 
 /* Do the results of the two entries agree bit for bit on the same inputs? */
-static bool same_results(const Fn *f, void *ref, void *cand, Args *g)
+/* equal bits, or with tol (a reassociated reduction) floats within 1e-4 relative */
+static bool close_enough(const Tensor *t, const char *want, const char *got, size_t bytes, bool tol)
+{
+    if (!memcmp(want, got, bytes)) return true;
+    if (!tol || (t->type != DT_F32 && t->type != DT_F64)) return false;
+    bool f32 = t->type == DT_F32;
+    for (size_t i = 0; i < bytes / (f32 ? 4 : 8); i++) {
+        double x = f32 ? ((const float *)want)[i] : ((const double *)want)[i];
+        double y = f32 ? ((const float *)got)[i] : ((const double *)got)[i];
+        double m = fabs(x) > fabs(y) ? fabs(x) : fabs(y);
+        if (!(fabs(x - y) <= 1e-4 * m + 1e-6) && !(isnan(x) && isnan(y)) && x != y) return false;
+    }
+    return true;
+}
+
+static bool same_results(const Fn *f, void *ref, void *cand, Args *g, bool tol)
 {
     if (call(f, ref, g)) return false;
     int n = f->nparams + f->nresults;
@@ -191,7 +207,7 @@ static bool same_results(const Fn *f, void *ref, void *cand, Args *g)
     }
     bool same = !call(f, cand, g);
     for (int i = f->nparams; i < n; i++) {
-        same = same && !memcmp(want[i], g->t[i].data, g->bytes[i]);
+        same = same && close_enough(f->results[i - f->nparams], want[i], g->t[i].data, g->bytes[i], tol);
         free(want[i]);
     }
     return same;
@@ -227,7 +243,7 @@ static void child(const TuneJob *job, int fd)
     } else if (!make_args(job->fn, job->sizes, &g)) {
         snprintf(line, sizeof line, "rejected cannot allocate the arguments\n");
     } else if (job->check) {
-        snprintf(line, sizeof line, same_results(job->fn, ref, cand, &g) ? "same\n" : "differs\n");
+        snprintf(line, sizeof line, same_results(job->fn, ref, cand, &g, job->tol) ? "same\n" : "differs\n");
     } else {
         double t = time_entry(job->fn, cand, &g, job->min_s);
         snprintf(line, sizeof line, t < 0 ? "failed the call returned an error\n" : "ok %.9f\n", t);

@@ -139,6 +139,7 @@ static const Member *checked_best(Search *S, const int64_t *small)
     check.timeout_s = 30;
     for (int i = 0; i < S->npop; i++) {
         check.sched = S->pop[i].text;
+        check.tol = strstr(check.sched, ".rfactor(") != NULL;
         TuneResult r = tune_run_job(&check);
         if (r.status == TRIAL_OK) return &S->pop[i];
         if (S->o->log) fprintf(S->o->log, "tune: candidate %d set aside: %s\n", i + 1, r.msg);
@@ -189,7 +190,7 @@ static bool from_cache(Search *S, uint64_t key, const int64_t *small, double bas
     if (!block) return false;
     TuneJob j = S->job;
     j.sched = block;
-    j.sizes = small, j.check = true, j.timeout_s = 30;
+    j.sizes = small, j.check = true, j.timeout_s = 30, j.tol = strstr(block, ".rfactor(") != NULL;
     TuneResult r = tune_run_job(&j);
     if (r.status == TRIAL_OK) {
         j.sizes = S->job.sizes, j.check = false, j.timeout_s = 2 + 4 * base;
@@ -219,7 +220,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     for (int i = 0; i < so.nsizes; i++) so.size_values[i] = so.size_values[i] < 23 ? so.size_values[i] : 23;
     bind_sizes(fn, &so, small, d);
     Search S = { .a = a, .o = o, .start = now_s() };
-    S.job = (TuneJob){ prog, fn, NULL, sz, 0.05, 60, false, 0 };
+    S.job = (TuneJob){ prog, fn, NULL, sz, 0.05, 60, false, false, 0 };
     if (!tune_space_init(a, &S.s, prog, fn, sz, d)) return -1;
     TuneResult base = tune_run_job(&S.job);
     if (base.status != TRIAL_OK) {

@@ -14,8 +14,9 @@ static const int tiles_j[] = { 0, 32, 64, 128, 256, 512, 1024, 2048 };
 static const int tiles_i[] = { 0, 8, 16, 32, 48, 64, 96, 128, 256 };
 static const int unrolls[] = { 1, 2, 3, 4, 5, 6, 8 };
 static const int tiles_r[] = { 0, 32, 64, 128, 256, 512 };
+static const int lanes[] = { 0, 8, 16, 32 };
 #define PICK(rng, set) (set)[tune_rand(rng) % (sizeof(set) / sizeof((set)[0]))]
-#define NGENES 9
+#define NGENES 10
 
 uint64_t tune_rand(uint64_t *rng)      /* splitmix64 */
 {
@@ -55,7 +56,8 @@ static void set_gene(uint64_t *rng, Genes *g, int which)
     case 5: g->tile_r = PICK(rng, tiles_r); break;
     case 6: g->par = tune_rand(rng) % 4 != 0; break;
     case 7: g->acc = tune_rand(rng) % 3 != 0; break;
-    default: g->pack = tune_rand(rng) % 2; break;
+    case 8: g->pack = tune_rand(rng) % 2; break;
+    default: g->rf = PICK(rng, lanes); break;
     }
 }
 
@@ -176,6 +178,27 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     if (jv) fprintf(out, "\n     .vectorize(%s)", jv);
 }
 
+/* A producer's own loops: its last pure loop in vectors of g->vec (no
+ * reduction) or its reduction's last loop rfactored into g->rf vector lanes
+ * (a row max or sum reduced 8 to 32 lanes at a time, then across them). */
+static void render_producer(Arena *a, FILE *out, const Space *s, const SStage *st, const Genes *g)
+{
+    int pure = -1, red = -1;
+    for (int v = 0; v < st->nvars; v++) {
+        if (st->vars[v].how == SV_PURE) pure = v;
+        if (st->vars[v].how == SV_RVAR && st->vars[v].orig >= 0) red = v;
+    }
+    int64_t e = red >= 0 ? extent_of(s, st, red) : pure >= 0 ? extent_of(s, st, pure) : -1;
+    if (red < 0 && pure >= 0 && g->vec && (e < 0 || e >= g->vec))
+        fprintf(out, "\n    %s.vectorize(%s, %d)", st->name, st->vars[pure].name, g->vec);
+    if (red >= 0 && g->rf && (e < 0 || e >= 2 * g->rf)) {
+        const char *r = st->vars[red].name, *ro = arena_printf(a, "%s_o", r), *rl = arena_printf(a, "%s_l", r);
+        const char *f = arena_printf(a, "%s_rf", st->name);
+        fprintf(out, "\n    %s.split(%s, %s, %s, %d).rfactor(%s, %s)\n    %s.vectorize(%s)", st->name, r, ro, rl, g->rf,
+                rl, f, f, rl);
+    }
+}
+
 static bool is_result(const SStage *st) { return st->t && st->t->kind == TK_RESULT; }
 
 char *tune_render(Arena *a, const Space *s, const Cand *c)
@@ -195,10 +218,14 @@ char *tune_render(Arena *a, const Space *s, const Cand *c)
     for (int i = 0; i < s->nst; i++) {
         const SStage *st = s->fs->stages[i];
         const Genes *g = &c->g[i];
-        if (st == res || is_result(st) || !g->place) continue;
-        if (g->place == 1 && !st->reduce) fprintf(out, "\n    %s.inline()", st->name);
-        else if (g->place == 2 && res && rl.n && !rl.red[0])
+        if (st == res || is_result(st)) continue;
+        if (g->place == 1 && !st->reduce) {
+            fprintf(out, "\n    %s.inline()", st->name);
+            continue;
+        }
+        if (g->place == 2 && res && rl.n && !rl.red[0])
             fprintf(out, "\n    %s.compute_at(%s, %s)", st->name, res->name, rl.order[0]);
+        render_producer(a, out, s, st, g);
     }
     fprintf(out, "\n}\n");
     fclose(out);

@@ -22,6 +22,7 @@ typedef struct TuneJob {
     double min_s;           /* time at least this long (repeating the call) */
     double timeout_s;       /* the child is killed after this */
     bool check;             /* compare with the unscheduled fn instead of timing */
+    bool tol;               /* the check allows rounding (the candidate reassociates: rfactor) */
     int trial;              /* its number, for TDSL_TUNE_FAULT=crash:N,hang:M (the tests' faulty candidates) */
 } TuneJob;
 
@@ -46,6 +47,7 @@ typedef struct Genes {
     bool par;               /* parallel outermost pure loop */
     bool acc;               /* accumulate the register tile */
     bool pack;              /* pack the operand read as [r, j] (or [j, r]) in blocks of vec */
+    int rf;                 /* a producer's reduction: its last loop rfactored into rf vector lanes (0: not) */
 } Genes;
 
 typedef struct Space {
