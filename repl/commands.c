@@ -292,18 +292,20 @@ static void print_timing(Line *ln, Call *c, Timing *tm)
     printf(" %.0f bytes in and out: %.3g GB/s\n", bytes, bytes / med * 1e-9);
 }
 
+LFunc *command_callee(Line *ln, const RExpr *e, const char *need)
+{
+    LFunc *lf = e->kind == RX_CALL ? defs_find(ln->s, e->str, NULL) : NULL;
+    if (!lf && e->kind == RX_CALL) line_error(ln, e->start, e->name_end, "unknown function '%s'", e->str);
+    else if (!lf) line_error(ln, e->start, e->end, "%s", need);
+    return lf;
+}
+
 static int cmd_time(Line *ln, int at, int end)
 {
     (void)end;
-    int stop;
-    RExpr *e = stmt_parse_expr(ln, at, &stop);
-    if (!e) return -1;
-    LFunc *lf = e->kind == RX_CALL ? defs_find(ln->s, e->str, NULL) : NULL;
-    if (!lf) {
-        if (e->kind == RX_CALL) line_error(ln, e->start, e->name_end, "unknown function '%s'", e->str);
-        else line_error(ln, e->start, e->end, ":time needs a call of a fn, like :time f(X, W)");
-        return -1;
-    }
+    RExpr *e = stmt_parse_expr(ln, at, NULL);
+    LFunc *lf = e ? command_callee(ln, e, ":time needs a call of a fn, like :time f(X, W)") : NULL;
+    if (!lf) return -1;
     Call c;
     if (call_prepare(ln, lf, e, &c)) return -1;
     if (__atomic_load_n(&ln->s->running, __ATOMIC_ACQUIRE))

@@ -268,6 +268,8 @@ typedef struct Command {
 } Command;
 extern const Command commands[];            /* ends with a NULL name */
 int commands_run(Line *ln);
+/* the fn e calls (a : command's argument), or NULL after reporting: not a call (need), unknown */
+LFunc *command_callee(Line *ln, const RExpr *e, const char *need);
 /* :tune f(X, ...) [SECONDS] (tune_cmd.c) */
 int cmd_tune(Line *ln, int at, int end);
 

@@ -44,13 +44,8 @@ int cmd_tune(Line *ln, int at, int end)
     Line call = *ln;
     call.text = arena_printf(ln->a, "%.*s", stop, ln->text);
     RExpr *e = stmt_parse_expr(&call, at, NULL);
-    if (!e) return -1;
-    LFunc *lf = e->kind == RX_CALL ? defs_find(ln->s, e->str, NULL) : NULL;
-    if (!lf) {
-        if (e->kind == RX_CALL) line_error(ln, e->start, e->name_end, "unknown function '%s'", e->str);
-        else line_error(ln, e->start, e->end, ":tune needs a call of a fn, like :tune f(X, W) 30");
-        return -1;
-    }
+    LFunc *lf = e ? command_callee(ln, e, ":tune needs a call of a fn, like :tune f(X, W) 30") : NULL;
+    if (!lf) return -1;
     TuneOptions o = { .fn = lf->fn->name, .seed = 1 };
     Call c;
     if (!budget_after(ln, stop, &o.budget_s) || call_prepare(ln, lf, e, &c)) return -1;
