@@ -304,6 +304,6 @@ TuneResult tune_run_job(const TuneJob *job)
     else if (!strcmp(buf, "same")) r.status = TRIAL_OK;
     else if (!strcmp(buf, "differs")) r.status = TRIAL_DIFFERS;
     else r.status = TRIAL_REJECTED;
-    snprintf(r.msg, sizeof r.msg, "%s", buf);
+    snprintf(r.msg, sizeof r.msg, "%.255s", buf);
     return r;
 }
