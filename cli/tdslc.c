@@ -240,6 +240,7 @@ static int run_tune(Arena *a, Options *o, Program *prog, Diag *d)
 {
     if (!o->tune.out) o->tune.out = arena_printf(a, "%s.sched.tdsl", o->tune.fn);
     o->tune.log = stderr;
+    o->tune.target = o->cg.target;      /* tune for the CPU the object is for */
     return tune_fn(a, prog, &o->tune, NULL, d) ? 1 : 0;
 }
 

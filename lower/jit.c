@@ -31,16 +31,24 @@ static void report(Diag *d, const char *what, LLVMErrorRef e)
     LLVMDisposeErrorMessage(s);
 }
 
-Jit *jit_create(Diag *d)
+Jit *jit_create(Diag *d) { return jit_create_for("host", d); }
+
+Jit *jit_create_for(const char *target, Diag *d)
 {
     tgt_init();
     Jit *j = calloc(1, sizeof *j);
     if (!j) return NULL;
     j->d = d;
-    LLVMOrcJITTargetMachineBuilderRef jtmb;
-    LLVMErrorRef e = LLVMOrcJITTargetMachineBuilderDetectHost(&jtmb);
-    if (e) {
-        report(d, "cannot detect the host", e);
+    LLVMOrcJITTargetMachineBuilderRef jtmb = NULL;
+    LLVMErrorRef e = NULL;
+    if (!strcmp(target, "host")) {
+        e = LLVMOrcJITTargetMachineBuilderDetectHost(&jtmb);
+    } else {
+        LLVMTargetMachineRef tm = tgt_create(target, 3, d);
+        if (tm) jtmb = LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(tm);  /* takes tm */
+    }
+    if (e || !jtmb) {
+        if (e) report(d, "cannot detect the host", e);
         free(j);
         return NULL;
     }
@@ -65,7 +73,7 @@ Jit *jit_create(Diag *d)
         report(d, "cannot define the thread pool's symbol", e);
         LLVMOrcDisposeMaterializationUnit(mu);
     }
-    j->tm = tgt_create("host", 3, d);
+    j->tm = tgt_create(target, 3, d);
     if (!j->tm) {
         jit_destroy(j);
         return NULL;

@@ -32,6 +32,8 @@ int header_emit(FILE *out, LFunc **fns, int n, const char *guard);
  * as in the object file. Each jit_add is its own resource (replaceable later). */
 typedef struct Jit Jit;
 Jit *jit_create(Diag *d);
+/* the same for target ("host", "x86-64-v3", ...: a CPU this one can run; the tuner's trials) */
+Jit *jit_create_for(const char *target, Diag *d);
 int jit_add(Jit *j, LFunc **fns, int n, int opt_level, Diag *d);
 void *jit_lookup(Jit *j, const char *name);
 /* Releases the code of the jit_add that defined entry point `name` (and of the

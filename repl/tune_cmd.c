@@ -46,7 +46,7 @@ int cmd_tune(Line *ln, int at, int end)
     RExpr *e = stmt_parse_expr(&call, at, NULL);
     LFunc *lf = e ? command_callee(ln, e, ":tune needs a call of a fn, like :tune f(X, W) 30") : NULL;
     if (!lf) return -1;
-    TuneOptions o = { .fn = lf->fn->name, .seed = 1 };
+    TuneOptions o = { .fn = lf->fn->name, .seed = 1, .target = "host" };  /* the REPL's JIT runs host code */
     Call c;
     if (!budget_after(ln, stop, &o.budget_s) || call_prepare(ln, lf, e, &c)) return -1;
     sizes_of(lf->fn, &c, &o);

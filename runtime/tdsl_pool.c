@@ -200,3 +200,10 @@ int tdsl_rt_parallel_for(int64_t n, int (*body)(void *env, int64_t i), void *env
     __atomic_store_n(&p->busy, 0, __ATOMIC_RELEASE);
     return r;
 }
+
+void tdsl_rt_pool_after_fork(void)
+{
+    TdslPool *p = &tdsl_rt_pool_v1;
+    char *b = (char *)p;
+    for (unsigned long i = 0; i < sizeof *p; i++) b[i] = 0;     /* no libc here: it may be bitcode */
+}

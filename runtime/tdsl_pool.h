@@ -24,4 +24,8 @@ typedef __INT64_TYPE__ int64_t;     /* compiled to bitcode for any target: no sy
  * pool, runs serially in the calling thread. */
 int tdsl_rt_parallel_for(int64_t n, int (*body)(void *env, int64_t i), void *env);
 
+/* In a child process just forked (the tuner's trials): the parent's workers do
+ * not exist here; forget them, so the next parallel loop starts fresh ones. */
+void tdsl_rt_pool_after_fork(void);
+
 #endif

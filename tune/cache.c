@@ -1,6 +1,6 @@
 /* cache.c - the tuning cache: one line per tuned (fn, sizes, threads, CPU)
  * in ~/.cache/tdsl/tune.tsv ($XDG_CACHE_HOME/tdsl/, or --tune-cache FILE):
- * "KEY<TAB>fn<TAB>ms<TAB>schedule block with \n as \\n". The key hashes the
+ * "KEY<TAB>fn<TAB>ms<TAB>unscheduled ms<TAB>schedule block with \n as \\n". The key hashes the
  * fn's text and its callees', the sizes, TDSL_NUM_THREADS and the CPU's name
  * and features, so a change to any of them misses. The last line of a key wins. */
 #include "tune/tune_int.h"
@@ -40,7 +40,8 @@ uint64_t tune_cache_key(const Program *prog, const Fn *fn, const TuneOptions *o)
         int n = snprintf(buf, sizeof buf, "%s=%lld;", o->size_names[i], (long long)o->size_values[i]);
         h = fnv(h, buf, (size_t)n);
     }
-    const char *th = getenv("TDSL_NUM_THREADS");
+    const char *th = getenv("TDSL_NUM_THREADS"), *tg = o->target ? o->target : "x86-64-v3";
+    h = fnv(h, tg, strlen(tg));
     h = fnv(h, th ? th : "-", strlen(th ? th : "-"));
     char *cpu = LLVMGetHostCPUName(), *feat = LLVMGetHostCPUFeatures();
     h = fnv(fnv(h, cpu, strlen(cpu)), feat, strlen(feat));
@@ -66,7 +67,7 @@ static char *cache_path(const TuneOptions *o)
     return p;
 }
 
-char *tune_cache_get(Arena *a, const TuneOptions *o, uint64_t key)
+char *tune_cache_get(Arena *a, const TuneOptions *o, uint64_t key, double *t, double *base)
 {
     char *path = cache_path(o), *line = NULL, *found = NULL;
     size_t cap = 0;
@@ -74,7 +75,9 @@ char *tune_cache_get(Arena *a, const TuneOptions *o, uint64_t key)
     char want[32];
     snprintf(want, sizeof want, "%016llx\t", (unsigned long long)key);
     while (f && getline(&line, &cap, f) > 0) {
-        if (strncmp(line, want, 17)) continue;
+        char *f2 = strchr(line + 17, '\t');
+        if (strncmp(line, want, 17) || !f2 || sscanf(f2 + 1, "%lf\t%lf", t, base) != 2) continue;
+        *t *= 1e-3, *base *= 1e-3;
         char *block = strrchr(line, '\t') + 1, *w = block;
         for (char *r = block; *r && *r != '\n'; r++) *w++ = r[0] == '\\' && r[1] == 'n' ? (r++, '\n') : *r;
         *w = 0;
@@ -86,12 +89,12 @@ char *tune_cache_get(Arena *a, const TuneOptions *o, uint64_t key)
     return found;
 }
 
-void tune_cache_put(const TuneOptions *o, uint64_t key, double seconds, const char *block)
+void tune_cache_put(const TuneOptions *o, uint64_t key, double seconds, double base, const char *block)
 {
     char *path = cache_path(o);
     FILE *f = path ? fopen(path, "a") : NULL;
     if (f) {
-        fprintf(f, "%016llx\t%s\t%.6g\t", (unsigned long long)key, o->fn, seconds * 1e3);
+        fprintf(f, "%016llx\t%s\t%.6g\t%.6g\t", (unsigned long long)key, o->fn, seconds * 1e3, base * 1e3);
         for (const char *p = block; *p; p++) {
             if (*p == '\n') fputs("\\n", f);
             else if (*p != '\t') fputc(*p, f);

@@ -7,6 +7,7 @@
 #include "tune/tune_int.h"
 #include "lower/lower.h"
 #include "parser/parse.h"
+#include "runtime/tdsl_pool.h"
 #include "runtime/tdsl_tensor.h"
 #include <ffi.h>
 #include <math.h>
@@ -31,10 +32,12 @@ static double now_s(void)
 
 /* The entry point of fn under `sched` (NULL: unscheduled): the program's
  * fns up to fn with their blocks, fn's replaced by those parsed from sched. */
-static void *compile_entry(Arena *a, Program *prog, Fn *fn, const char *sched, FILE *err)
+static void *compile_entry(Arena *a, const TuneJob *job, const char *sched, FILE *err)
 {
     Diag d;
     diag_init(&d, err);
+    Program *prog = job->prog;
+    Fn *fn = job->fn;
     Program p = *prog;
     p.nfns = 0;
     while (p.nfns < prog->nfns && prog->fns[p.nfns] != fn) p.nfns++;
@@ -55,7 +58,7 @@ static void *compile_entry(Arena *a, Program *prog, Fn *fn, const char *sched, F
     }
     LFunc **fns = NULL;
     int n = d.nerrors ? -1 : lower_program(a, &p, &fns, &d);
-    Jit *j = n >= 0 && !d.nerrors ? jit_create(&d) : NULL;
+    Jit *j = n >= 0 && !d.nerrors ? jit_create_for(job->target, &d) : NULL;
     if (!j || jit_add(j, fns, n, 3, &d)) return NULL;
     return jit_lookup(j, fn->name);     /* the JIT lives until the child exits */
 }
@@ -163,11 +166,14 @@ static int call(const Fn *f, void *entry, Args *g)
 
 /* ---- the child's jobs ---- */
 
-/* Times entry: one warm-up call, then calls until min_s has passed (at
- * least 3 unless one call takes over 0.2 s); the fastest call. */
+/* Times entry: one warm-up call (the answer, if it took over 0.5 s), then
+ * calls until min_s has passed (at least 3 unless one call takes over 0.2
+ * s); the fastest call. */
 static double time_entry(const Fn *f, void *entry, Args *g, double min_s)
 {
+    double first = now_s();
     if (call(f, entry, g)) return -1;
+    if ((first = now_s() - first) > 0.5) return first;     /* slow: one call says enough */
     double best = 1e30, start = now_s();
     for (int k = 0; k < 1000; k++) {
         double t = now_s();
@@ -225,6 +231,7 @@ static void injected_fault(int trial)
 
 static void child(const TuneJob *job, int fd)
 {
+    tdsl_rt_pool_after_fork();
     injected_fault(job->trial);
     Arena a;
     arena_init(&a);
@@ -232,8 +239,8 @@ static void child(const TuneJob *job, int fd)
     size_t len = 0;
     FILE *err = open_memstream(&msg, &len);
     Args g;
-    void *cand = compile_entry(&a, job->prog, job->fn, job->sched, err);
-    void *ref = job->check && cand ? compile_entry(&a, job->prog, job->fn, NULL, err) : NULL;
+    void *cand = compile_entry(&a, job, job->sched, err);
+    void *ref = job->check && cand ? compile_entry(&a, job, NULL, err) : NULL;
     fclose(err);
     char line[512];
     if (!cand || (job->check && !ref)) {

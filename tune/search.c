@@ -117,7 +117,10 @@ static void trial(Search *S, const Cand *c, double base)
     char *text = tune_render(S->a, &S->s, c);
     if (seen_before(S, text)) return;
     S->job.sched = text;
-    S->job.timeout_s = 2.0 + 4 * base;
+    /* a candidate over twice the best so far is not worth waiting for, nor one past the budget */
+    double slow = S->npop && 2 * S->pop[0].t < base ? 2 * S->pop[0].t : base,
+           left = S->o->budget_s - (now_s() - S->start);
+    S->job.timeout_s = 1.0 + 4 * slow < left ? 1.0 + 4 * slow : left > 0.5 ? left : 0.5;
     S->job.trial = S->trials + 1;
     TuneResult r = tune_run_job(&S->job);
     S->trials++;
@@ -160,11 +163,11 @@ static int write_block(Search *S, const Member *m, double base, Diag *d)
             base * 1e3);
     for (int i = 0; i < o->nsizes; i++)
         fprintf(f, "%s %s=%lld", i ? "," : "", o->size_names[i], (long long)o->size_values[i]);
-    if (S->cached) fprintf(f, "\n# %s thread(s), CPU %s; from the tuning cache\n", th ? th : "default", cpu);
+    fprintf(f, "\n# target %s, %s thread(s), CPU %s", S->job.target, th ? th : "default", cpu);
+    if (S->cached) fprintf(f, "; from the tuning cache\n");
     else
-        fprintf(f, "\n# %s thread(s), CPU %s; %d trials (%d rejected, %d failed) in %.0f s, seed %llu\n",
-                th ? th : "default", cpu, S->trials, S->rejected, S->failed, now_s() - S->start,
-                (unsigned long long)o->seed);
+        fprintf(f, "; %d trials (%d rejected, %d failed) in %.0f s, seed %llu\n", S->trials, S->rejected, S->failed,
+                now_s() - S->start, (unsigned long long)o->seed);
     LLVMDisposeMessage(cpu);
     if (m) fputs(m->text, f);
     else fprintf(f, "schedule %s {\n}\n", o->fn);
@@ -184,24 +187,23 @@ static int write_block(Search *S, const Member *m, double base, Diag *d)
 
 /* A schedule the cache holds for this key that still compiles and still
  * gives the unscheduled results: written as the answer (true). */
-static bool from_cache(Search *S, uint64_t key, const int64_t *small, double base, Diag *d)
+/* A schedule the cache holds for this key that still compiles and still
+ * gives the unscheduled results: written as the answer (true). */
+static bool from_cache(Search *S, uint64_t key, const int64_t *small, Diag *d)
 {
-    char *block = tune_cache_get(S->a, S->o, key);
+    double t, base;
+    char *block = tune_cache_get(S->a, S->o, key, &t, &base);
     if (!block) return false;
     TuneJob j = S->job;
     j.sched = block;
     j.sizes = small, j.check = true, j.timeout_s = 30, j.tol = strstr(block, ".rfactor(") != NULL;
     TuneResult r = tune_run_job(&j);
-    if (r.status == TRIAL_OK) {
-        j.sizes = S->job.sizes, j.check = false, j.timeout_s = 2 + 4 * base;
-        r = tune_run_job(&j);
-    }
     if (r.status != TRIAL_OK) {
         if (S->o->log) fprintf(S->o->log, "tune: the cached schedule fails now (%s): tuning again\n", r.msg);
         return false;
     }
-    if (S->o->log) fprintf(S->o->log, "tune: from the cache: %.4g ms\n", r.seconds * 1e3);
-    Member m = { { { { 0 } } }, r.seconds, block };
+    if (S->o->log) fprintf(S->o->log, "tune: from the cache: %.4g ms\n", t * 1e3);
+    Member m = { { { { 0 } } }, t, block };
     S->cached = true;
     write_block(S, strstr(block, "{\n}") ? NULL : &m, base, d);
     return true;
@@ -220,20 +222,20 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     for (int i = 0; i < so.nsizes; i++) so.size_values[i] = so.size_values[i] < 23 ? so.size_values[i] : 23;
     bind_sizes(fn, &so, small, d);
     Search S = { .a = a, .o = o, .start = now_s() };
-    S.job = (TuneJob){ prog, fn, NULL, sz, 0.05, 60, false, false, 0 };
+    S.job = (TuneJob){ prog, fn, NULL, o->target ? o->target : "x86-64-v3", sz, 0.05, 60, false, false, 0 };
     if (!tune_space_init(a, &S.s, prog, fn, sz, d)) return -1;
+    uint64_t key = tune_cache_key(prog, fn, o);
+    if (from_cache(&S, key, small, d)) {
+        if (block) *block = S.block;
+        return 0;
+    }
     TuneResult base = tune_run_job(&S.job);
     if (base.status != TRIAL_OK) {
         diag_plain(d, "--tune %s: the unscheduled fn does not run at these sizes: %s", fn->name, base.msg);
         return -1;
     }
-    uint64_t key = tune_cache_key(prog, fn, o);
-    if (from_cache(&S, key, small, base.seconds, d)) {
-        if (block) *block = S.block;
-        return 0;
-    }
     uint64_t rng = o->seed;
-    while (now_s() - S.start < o->budget_s * 0.9 - 4 * base.seconds) {
+    while (now_s() - S.start < o->budget_s * 0.9) {
         Cand c;
         next_candidate(&S, &rng, &c);
         trial(&S, &c, base.seconds);
@@ -241,7 +243,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     const Member *best = S.npop && S.pop[0].t < base.seconds ? checked_best(&S, small) : NULL;
     if (best && best->t >= base.seconds) best = NULL;
     char *empty = arena_printf(a, "schedule %s {\n}\n", fn->name);
-    tune_cache_put(o, key, best ? best->t : base.seconds, best ? best->text : empty);
+    tune_cache_put(o, key, best ? best->t : base.seconds, base.seconds, best ? best->text : empty);
     int rc = write_block(&S, best, base.seconds, d);
     if (block) *block = S.block;
     return rc;

@@ -48,7 +48,7 @@ bool tune_space_init(Arena *a, Space *s, Program *prog, Fn *fn, const int64_t *s
 static void set_gene(uint64_t *rng, Genes *g, int which)
 {
     switch (which) {
-    case 0: g->place = (int)(tune_rand(rng) % 3); break;
+    case 0: g->place = (int)(tune_rand(rng) % 5); break;
     case 1: g->vec = PICK(rng, vecs); break;
     case 2: g->tile_j = PICK(rng, tiles_j); break;
     case 3: g->tile_i = PICK(rng, tiles_i); break;
@@ -223,8 +223,9 @@ char *tune_render(Arena *a, const Space *s, const Cand *c)
             fprintf(out, "\n    %s.inline()", st->name);
             continue;
         }
-        if (g->place == 2 && res && rl.n && !rl.red[0])
-            fprintf(out, "\n    %s.compute_at(%s, %s)", st->name, res->name, rl.order[0]);
+        int at = g->place - 2;      /* compute_at the result's loop at that depth, a pure one */
+        if (at >= 0 && res && at < rl.n && !rl.red[at])
+            fprintf(out, "\n    %s.compute_at(%s, %s)", st->name, res->name, rl.order[at]);
         render_producer(a, out, s, st, g);
     }
     fprintf(out, "\n}\n");

@@ -20,6 +20,7 @@ typedef struct TuneOptions {
     uint64_t seed;
     const char *out;                        /* where the schedule block goes ("-": stdout, NULL: nowhere) */
     const char *cache;                      /* --tune-cache FILE (NULL: ~/.cache/tdsl/tune.tsv) */
+    const char *target;                     /* the CPU the code is for (NULL: x86-64-v3, tdslc's default) */
     FILE *log;                              /* progress lines (NULL: none) */
 } TuneOptions;
 

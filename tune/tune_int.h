@@ -10,14 +10,16 @@ int64_t tune_eval(const Affine *x, const int64_t *sz);
 
 /* ---- cache.c: what earlier runs found ---- */
 uint64_t tune_cache_key(const Program *prog, const Fn *fn, const TuneOptions *o);
-char *tune_cache_get(Arena *a, const TuneOptions *o, uint64_t key);  /* the block, or NULL */
-void tune_cache_put(const TuneOptions *o, uint64_t key, double seconds, const char *block);
+/* the block cached for key (NULL: none), its time and the unscheduled fn's (seconds) */
+char *tune_cache_get(Arena *a, const TuneOptions *o, uint64_t key, double *t, double *base);
+void tune_cache_put(const TuneOptions *o, uint64_t key, double seconds, double base, const char *block);
 
 /* ---- measure.c: one trial in a child process ---- */
 typedef struct TuneJob {
     Program *prog;          /* checked */
     Fn *fn;
     const char *sched;      /* the candidate's schedule blocks for fn; NULL: unscheduled */
+    const char *target;     /* the JIT's CPU: "x86-64-v3", "host", ... */
     const int64_t *sizes;   /* per size var of fn (derived ones included) */
     double min_s;           /* time at least this long (repeating the call) */
     double timeout_s;       /* the child is killed after this */
@@ -39,7 +41,7 @@ TuneResult tune_run_job(const TuneJob *job);
 #define TUNE_MAXST 16
 
 typedef struct Genes {
-    int place;              /* 0 root, 1 inline, 2 at the result's outermost loop */
+    int place;              /* 0 root, 1 inline, 2..4 at the result's loop of depth place - 2 */
     int vec;                /* vector width of the last pure loop: 0, 8, 16, 32 */
     int tile_j, tile_i;     /* cache blocks of the last two pure loops (0: none) */
     int unroll_i;           /* rows of the register tile (1: none) */
