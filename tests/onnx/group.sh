@@ -3,8 +3,9 @@
 #                (protobuf-c, tests/onnx/gen_models.c): `tdslc --emit graph` must
 #                print tests/onnx/NAME.graph; for a model with NAME.tdsl,
 #                `--emit tdsl` must print it, write one .npy per const, and the
-#                program, its consts turned into params (until `const` lands),
-#                must compile; for one with NAME.err, tdslc must exit 1 with
+#                program must compile with its consts; `tdslc NAME.onnx -o NAME.o`
+#                must give an object that needs only libc/libm/pthreads and a
+#                header with one entry point NAME; for one with NAME.err, tdslc must exit 1 with
 #                exactly that stderr (MODEL for the path). UPDATE_GOLDEN=1 rewrites.
 #   onnx/sweep   every model of /usr/share/libonnx-testdata (node, pytorch-converted,
 #                pytorch-operator, simple): tdslc --emit graph exits 0, or 1 with one
@@ -77,11 +78,19 @@ case_onnx() {
         for c in $(sed -n 's/^const .*load("\(.*\)")$/\1/p' "$tdsl"); do
             [ -s "$OUT/onnx/$name/$c" ] || { echo "  --emit tdsl wrote no $c"; problems=1; }
         done
-        # until `const` lands: the consts as params, and the program must compile
-        awk '/^const / { sub(/^const /, ""); sub(/ = load\(.*\)$/, ""); extra = extra ", " $0; next }
-             /^fn / && extra != "" { sub(/\(/, "(" substr(extra, 3) ", "); sub(/, \)/, ")") } { print }' "$tdsl" >"$OUT/onnx/$name/params.tdsl"
-        out=$(timeout "$TIMEOUT" "$TDSLC" "$OUT/onnx/$name/params.tdsl" -o "$OUT/onnx/$name/params.o" 2>&1) ||
-            { echo "  the emitted program (consts as params) does not compile:"; echo "  \$ $TDSLC $OUT/onnx/$name/params.tdsl"; show "$out"; problems=1; }
+        out=$(timeout "$TIMEOUT" "$TDSLC" "$tdsl" -o "$OUT/onnx/$name/emitted.o" 2>&1) ||
+            { echo "  the emitted program does not compile:"; echo "  \$ $TDSLC $tdsl"; show "$out"; problems=1; }
+        # the model compiled directly: a self-contained object, one entry point named after the stem
+        local obj=$OUT/onnx/$name/$name.o
+        out=$(timeout "$TIMEOUT" "$TDSLC" "$model" -o "$obj" 2>&1) ||
+            { echo "  \$ $TDSLC $model -o $obj"; show "$out"; problems=1; }
+        if [ -s "$obj" ]; then
+            [ "$(grep -c '^int ' "${obj%.o}.h")" = 1 ] && grep -q "^int $name(" "${obj%.o}.h" ||
+                { echo "  ${obj%.o}.h does not declare exactly one entry point $name:"; show "$(grep '^int ' "${obj%.o}.h")"; problems=1; }
+            local undef
+            undef=$(nm -u "$obj" | awk '{ print $2 }' | grep -Ev '^(free|malloc|memcpy|memset|getenv|sysconf|sched_yield|pthread_.*|[a-z0-9]+f?)$')
+            [ -z "$undef" ] || { echo "  $obj leaves undefined: $undef"; problems=1; }
+        fi
     fi
     if [ $problems = 0 ]; then echo "PASS onnx/$name"; else echo "FAIL onnx/$name"; fi
 }
