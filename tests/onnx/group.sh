@@ -11,6 +11,11 @@
 #                pytorch-operator, simple): tdslc --emit graph exits 0, or 1 with one
 #                line `PATH: error: ...`; never a signal, a hang or a sanitizer
 #                report. Prints the supported / unsupported counts.
+#   onnx/conformance  the backend node tests the issue lists ($ONNX_CONF_OPS, not
+#                *_expanded) through $B/tests/onnx/conformance: import, compile
+#                (JIT), run on every test_data_set and compare (rtol 1e-3, atol
+#                1e-5). PASS / FAIL lines per test (a FAIL fails the group);
+#                UNSUPPORTED lines with the importer's error are listed, not failed.
 ONNX_TESTDATA=${ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}
 
 list_onnx() {
@@ -21,6 +26,28 @@ list_onnx() {
         echo "onnx/${f%.*}"
     done | sort -u
     echo "onnx/sweep"
+    echo "onnx/conformance"
+}
+
+ONNX_CONF_OPS="gemm matmul_ conv_ relu sigmoid tanh add sub mul div maxpool_2d averagepool_2d globalaveragepool
+globalmaxpool batchnorm_epsilon batchnorm_example flatten transpose softmax logsoftmax layer_normalization erf exp
+log sqrt concat clip identity leakyrelu neg abs max_ min_ reduce_mean reduce_sum"
+
+onnx_conformance() {
+    if [ ! -d "$ONNX_TESTDATA/node" ]; then
+        echo "SKIP onnx/conformance (no $ONNX_TESTDATA: apt-get install libonnx-testdata)"
+        return
+    fi
+    local pat dirs=() d
+    pat="^test_($(echo $ONNX_CONF_OPS | tr ' ' '|'))"
+    for d in "$ONNX_TESTDATA"/node/test_*; do
+        [[ ${d##*/} =~ $pat ]] && [[ $d != *_expanded ]] && dirs+=("$d")
+    done
+    local out rc
+    out=$(timeout 300 "$B/tests/onnx/conformance" -I stdlib -j 2 "${dirs[@]}" 2>&1)
+    rc=$?
+    printf '%s\n' "$out"
+    [ $rc -le 1 ] || echo "FAIL onnx/conformance (the runner exited $rc)"
 }
 
 # the fixtures, written once per run into the run's private $RES (cases may
@@ -55,6 +82,7 @@ onnx_golden() {
 case_onnx() {
     local name=${1#onnx/}
     [ "$name" = sweep ] && { onnx_sweep; return; }
+    [ "$name" = conformance ] && { onnx_conformance; return; }
     mkdir -p "$OUT/onnx"
     local dir model out rc problems=0
     dir=$(onnx_models)
