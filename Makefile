@@ -117,15 +117,15 @@ $(B)/onnx/onnx.pb-c.c $(B)/onnx/onnx.pb-c.h: $(ONNX_PROTO)
 	protoc-c --c_out=$(B)/onnx -I$(dir $(ONNX_PROTO)) $(ONNX_PROTO)
 $(B)/onnx/onnx.pb-c.o: $(B)/onnx/onnx.pb-c.c
 	$(CC) $(GENFLAGS) -c $< -o $@
-$(filter-out $(B)/onnx/onnx.pb-c.o,$(ONNX_OBJ)): $(B)/onnx/onnx.pb-c.h
+$(filter-out $(B)/onnx/onnx.pb-c.o,$(ONNX_OBJ)) $(B)/repl/commands.o: $(B)/onnx/onnx.pb-c.h
 $(B)/libtdsl_onnx.a: $(ONNX_OBJ)
 	ar rcs $@ $^
 
 $(B)/tdslc: $(B)/cli/tdslc.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
 # the REPL: repl/ (session, statements, calls through libffi) over libtdsl.a; libedit for the terminal
-$(B)/tdsl: $(B)/cli/tdsl.o $(REPL_OBJ) $(B)/libtdsl.a
-	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) -ledit
+$(B)/tdsl: $(B)/cli/tdsl.o $(REPL_OBJ) $(B)/libtdsl_onnx.a $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS) -ledit
 
 # ---- tests ----
 $(B)/tests/%.o: tests/%.c

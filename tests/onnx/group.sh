@@ -11,6 +11,9 @@
 #                pytorch-operator, simple): tdslc --emit graph exits 0, or 1 with one
 #                line `PATH: error: ...`; never a signal, a hang or a sanitizer
 #                report. Prints the supported / unsupported counts.
+#   onnx/repl    tests/onnx/repl.in piped into $B/tdsl in a directory holding the
+#                fixtures as onnx/NAME.onnx must print tests/onnx/repl.out (:load
+#                MODEL.onnx; the repository's path prints as ROOT)
 #   onnx/conformance  the backend node tests the issue lists ($ONNX_CONF_OPS, not
 #                *_expanded) through $B/tests/onnx/conformance: import, compile
 #                (JIT), run on every test_data_set and compare (rtol 1e-3, atol
@@ -26,7 +29,22 @@ list_onnx() {
         echo "onnx/${f%.*}"
     done | sort -u
     echo "onnx/sweep"
+    echo "onnx/repl"
     echo "onnx/conformance"
+}
+
+onnx_repl() {
+    local dir=$OUT/onnx/repl want=tests/onnx/repl.out got
+    rm -rf "$dir" && mkdir -p "$dir/onnx" && cp "$(onnx_models)"/*.onnx "$dir/onnx/" ||
+        { echo "FAIL onnx/repl"; echo "  cannot set up $dir"; return; }
+    got=$(cd "$dir" && ASAN_OPTIONS="allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+          timeout "$TIMEOUT" "$OLDPWD/$B/tdsl" <"$OLDPWD/tests/onnx/repl.in" 2>&1)
+    got=${got//$PWD/ROOT}
+    if onnx_golden onnx/repl "$want" "$got" "(cd $dir && $PWD/$B/tdsl < $PWD/tests/onnx/repl.in)"; then
+        echo "PASS onnx/repl"
+    else
+        echo "FAIL onnx/repl"
+    fi
 }
 
 ONNX_CONF_OPS="gemm matmul_ conv_ relu sigmoid tanh add sub mul div maxpool_2d averagepool_2d globalaveragepool
@@ -83,6 +101,7 @@ case_onnx() {
     local name=${1#onnx/}
     [ "$name" = sweep ] && { onnx_sweep; return; }
     [ "$name" = conformance ] && { onnx_conformance; return; }
+    [ "$name" = repl ] && { onnx_repl; return; }
     mkdir -p "$OUT/onnx"
     local dir model out rc problems=0
     dir=$(onnx_models)
