@@ -250,6 +250,10 @@ static char *result(const char *dir, int status, int fd, int *count)
     return n < 0 ? NULL : out;
 }
 
+/* the results in the order given; a global, so that a forked child's copy is
+ * no leak to LeakSanitizer */
+static char **lines;
+
 int main(int argc, char **argv)
 {
     const char *stdlib = "stdlib";
@@ -259,7 +263,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[first], "-j")) jobs = atoi(argv[first + 1]) > 0 ? atoi(argv[first + 1]) : 1;
     int count[4] = { 0 }, ndirs = argc - first, next = 0, running = 0, shown = 0;
     Slot slots[64] = { 0 };
-    char **lines = calloc((size_t)ndirs + 1, sizeof *lines);
+    lines = calloc((size_t)ndirs + 1, sizeof *lines);
     if (jobs > 64) jobs = 64;
     while (next < ndirs || running) {
         while (running < jobs && next < ndirs) {
