@@ -117,15 +117,15 @@ $(B)/onnx/onnx.pb-c.c $(B)/onnx/onnx.pb-c.h: $(ONNX_PROTO)
 	protoc-c --c_out=$(B)/onnx -I$(dir $(ONNX_PROTO)) $(ONNX_PROTO)
 $(B)/onnx/onnx.pb-c.o: $(B)/onnx/onnx.pb-c.c
 	$(CC) $(GENFLAGS) -c $< -o $@
-$(filter-out $(B)/onnx/onnx.pb-c.o,$(ONNX_OBJ)): $(B)/onnx/onnx.pb-c.h
+$(filter-out $(B)/onnx/onnx.pb-c.o,$(ONNX_OBJ)) $(B)/repl/commands.o: $(B)/onnx/onnx.pb-c.h
 $(B)/libtdsl_onnx.a: $(ONNX_OBJ)
 	ar rcs $@ $^
 
 $(B)/tdslc: $(B)/cli/tdslc.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
 # the REPL: repl/ (session, statements, calls through libffi) over libtdsl.a; libedit for the terminal
-$(B)/tdsl: $(B)/cli/tdsl.o $(REPL_OBJ) $(B)/libtdsl.a
-	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) -ledit
+$(B)/tdsl: $(B)/cli/tdsl.o $(REPL_OBJ) $(B)/libtdsl_onnx.a $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS) -ledit
 
 # ---- tests ----
 $(B)/tests/%.o: tests/%.c
@@ -171,8 +171,12 @@ test-math: all
 $(B)/tests/onnx/gen_models: $(B)/tests/onnx/gen_models.o $(B)/onnx/onnx.pb-c.o
 	$(CC) $(SAN) -o $@ $^ $(ONNX_LIBS)
 $(B)/tests/onnx/gen_models.o: $(B)/onnx/onnx.pb-c.h
+# the ONNX backend node tests through the importer and the JIT (tests/onnx/conformance.c)
+$(B)/tests/onnx/conformance: $(B)/tests/onnx/conformance.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
+$(B)/tests/onnx/conformance.o: $(B)/onnx/onnx.pb-c.h
 
-TEST_BINS = $(B)/tests/onnx/gen_models $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
+TEST_BINS = $(B)/tests/onnx/gen_models $(B)/tests/onnx/conformance $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
 	  $(B)/tests/pool/parflip $(B)/tests/pool/par_shim.o $(B)/tests/pool/par_flip.o \
 	  $(B)/tests/vector/vector_test $(B)/tests/repl_values/values_test $(B)/tests/math/math_test
 # test-build: everything the suite needs, without running it (then `tests/run.sh PATTERN...`)

@@ -26,9 +26,11 @@ static const char usage[] =
     "                   (default OUT: FN.sched.tdsl); compile with it: tdslc F.tdsl --schedule OUT.\n"
     "                   Results are cached (--tune-cache FILE, default ~/.cache/tdsl/tune.tsv) by the\n"
     "                   fn's text, the sizes, the threads and the CPU: a second run answers at once\n"
-    "       tdslc MODEL.onnx --emit graph|tdsl [-o OUT] [--name NAME]\n"
-    "  Imports an ONNX model: --emit graph prints its graph with inferred shapes; --emit tdsl\n"
-    "  prints it as a TDSL program (fn NAME, default the file stem), its float initializers\n"
+    "       tdslc MODEL.onnx [-o OUT] [--header OUT.h] [--name NAME] [--emit graph|tdsl|...] [--target T] [-O0..3]\n"
+    "  Imports an ONNX model and compiles it to an object and header (default MODEL.o, MODEL.h)\n"
+    "  with one entry point NAME (default the file stem): the graph inputs that are not\n"
+    "  initializers, then the outputs; the weights are embedded. --emit graph prints its graph\n"
+    "  with inferred shapes; --emit tdsl prints it as a TDSL program, its float initializers\n"
     "  written as STEM_NAME.npy beside OUT\n";
 
 typedef struct Options {
@@ -250,13 +252,91 @@ static bool is_onnx(const char *path)
     return n > 5 && !strcmp(path + n - 5, ".onnx");
 }
 
-/* tdslc MODEL.onnx --emit graph|tdsl: the importer (onnx/) alone */
-static int main_onnx(Options *o)
+/* modules, sema, lower, then the output (or tuning): the one pipeline of
+ * every program. Errors up to lowering go to front (for an imported model
+ * they are the importer's bugs); writing the output reports to stderr. */
+static int compile(Arena *a, Options *o, const char *argv0, Diag *front)
 {
-    if (o->nfiles != 1 || (strcmp(o->emit, "graph") && strcmp(o->emit, "tdsl"))) {
-        fprintf(stderr,
-                "tdslc: an .onnx model is read alone, with --emit graph or --emit tdsl (compiling it to an "
-                "object is not implemented yet)\n%s",
+    Diag d;
+    diag_init(&d, stderr);
+    Program prog = { 0 };
+    modules_init(&o->mods, a, front, o->inc, o->ninc, getenv("TDSL_PATH"), modules_exe_path(a, argv0));
+    for (int i = 0; i < o->nfiles; i++)
+        modules_load_file(&o->mods, o->files[i], o->is_schedule[i] ? MOD_SCHEDULE : MOD_NAMED);
+    if (!front->nerrors) modules_program(&o->mods, &prog);
+    int rc = 1, n = 0;
+    LFunc **fns = NULL;
+    if (!front->nerrors && !sema_check(a, &prog, front)) {
+        if (o->tune.fn) rc = run_tune(a, o, &prog, &d);
+        else if (!strcmp(o->emit, "ast")) rc = emit(a, o, &prog, NULL, 0, &d) ? 1 : 0;
+        else if ((n = lower_program(a, &prog, &fns, front)) >= 0) rc = emit(a, o, &prog, fns, n, &d) ? 1 : 0;
+    }
+    return rc;
+}
+
+static bool known_emit(const char *e)
+{
+    return !strcmp(e, "obj") || !strcmp(e, "asm") || !strcmp(e, "llvm") || !strcmp(e, "loops") || !strcmp(e, "steps") ||
+           !strcmp(e, "ast") || !strcmp(e, "header");
+}
+
+/* --emit graph|tdsl: the importer alone */
+static int onnx_print(Arena *a, Options *o, OnnxGraph *g)
+{
+    FILE *out = stdout;
+    if (o->out && strcmp(o->out, "-") && !(out = fopen(o->out, "w"))) {
+        fprintf(stderr, "error: cannot write '%s'\n", o->out);
+        return 1;
+    }
+    int rc = 0;
+    if (!strcmp(o->emit, "graph")) onnx_print_graph(out, g);
+    else {
+        const char *name = o->name ? o->name : onnx_fn_name(a, o->files[0]);
+        bool to_file = out != stdout;
+        const char *dir =
+            to_file && strrchr(o->out, '/') ? arena_strndup(a, o->out, strrchr(o->out, '/') - o->out) : ".";
+        const char *prefix = onnx_fn_name(a, to_file ? o->out : o->files[0]);
+        rc = onnx_emit_tdsl(out, g, name, to_file ? dir : NULL, prefix) ? 1 : 0;
+    }
+    if (out != stdout) fclose(out);
+    return rc;
+}
+
+/* tdslc MODEL.onnx [-o OUT]: the model as a TDSL program in a private
+ * directory, compiled like a .tdsl file, then the directory removed. The
+ * importer writes only programs that check, so an error there is its bug. */
+static int onnx_compile(Arena *a, Options *o, OnnxGraph *g, const char *argv0)
+{
+    const char *model = o->files[0], *dir = NULL;
+    const char *name = o->name ? o->name : onnx_fn_name(a, model);
+    const char *ext = !strcmp(o->emit, "obj") ? ".o" : !strcmp(o->emit, "asm") ? ".s" : ".ll";
+    if (!o->out && (!strcmp(o->emit, "obj") || !strcmp(o->emit, "asm") || !strcmp(o->emit, "llvm")))
+        o->out = with_ext(a, model, ext);
+    const char *path = onnx_emit_tdsl_tmp(g, name, &dir);
+    int rc = 1;
+    if (path) {
+        char *msgs = NULL;
+        size_t len = 0;
+        Diag front;
+        diag_init(&front, open_memstream(&msgs, &len));
+        o->files[0] = path;
+        rc = compile(a, o, argv0, &front);
+        fclose(front.out);
+        if (front.nerrors)
+            fprintf(stderr, "%s: internal error: the TDSL program imported from it does not compile:\n%s", model, msgs);
+        else fputs(msgs, stderr);
+        free(msgs);
+        o->files[0] = model;
+    }
+    onnx_remove_dir(dir);
+    return rc;
+}
+
+static int main_onnx(Options *o, const char *argv0)
+{
+    bool print = !strcmp(o->emit, "graph") || !strcmp(o->emit, "tdsl");
+    if (o->nfiles != 1 || (!print && !known_emit(o->emit))) {
+        fprintf(stderr, "tdslc: an .onnx model is compiled alone (--emit graph|tdsl|obj|asm|llvm|header|loops)\n%s",
                 usage);
         return 2;
     }
@@ -264,26 +344,10 @@ static int main_onnx(Options *o)
     arena_init(&a);
     Diag d;
     diag_init(&d, stderr);
-    int rc = 1;
     OnnxGraph *g = onnx_load(&a, o->files[0], &d);
-    FILE *out = stdout;
-    if (g && o->out && strcmp(o->out, "-") && !(out = fopen(o->out, "w"))) {
-        fprintf(stderr, "error: cannot write '%s'\n", o->out);
-        g = NULL;
-    }
-    if (g && !strcmp(o->emit, "graph")) {
-        onnx_print_graph(out, g);
-        rc = 0;
-    } else if (g) {
-        const char *name = o->name ? o->name : onnx_fn_name(&a, o->files[0]);
-        bool to_file = out != stdout;
-        const char *dir =
-            to_file && strrchr(o->out, '/') ? arena_strndup(&a, o->out, strrchr(o->out, '/') - o->out) : ".";
-        const char *prefix = onnx_fn_name(&a, to_file ? o->out : o->files[0]);
-        rc = onnx_emit_tdsl(out, g, name, to_file ? dir : NULL, prefix) ? 1 : 0;
-    }
-    if (out && out != stdout) fclose(out);
+    int rc = !g ? 1 : print ? onnx_print(&a, o, g) : onnx_compile(&a, o, g, argv0);
     arena_free(&a);
+    if (!print) LLVMShutdown();
     return rc;
 }
 
@@ -291,9 +355,8 @@ int main(int argc, char **argv)
 {
     Options o = { 0 };
     if (parse_args(argc, argv, &o)) return 2;
-    if (o.nfiles && is_onnx(o.files[0])) return main_onnx(&o);
-    if (strcmp(o.emit, "obj") && strcmp(o.emit, "asm") && strcmp(o.emit, "llvm") && strcmp(o.emit, "loops") &&
-        strcmp(o.emit, "steps") && strcmp(o.emit, "ast") && strcmp(o.emit, "header")) {
+    if (o.nfiles && is_onnx(o.files[0])) return main_onnx(&o, argv[0]);
+    if (!known_emit(o.emit)) {
         fprintf(stderr, "tdslc: unknown --emit kind '%s'\n%s", o.emit, usage);
         return 2;
     }
@@ -301,19 +364,7 @@ int main(int argc, char **argv)
     arena_init(&a);
     Diag d;
     diag_init(&d, stderr);
-    Program prog = { 0 };
-    modules_init(&o.mods, &a, &d, o.inc, o.ninc, getenv("TDSL_PATH"), modules_exe_path(&a, argv[0]));
-    for (int i = 0; i < o.nfiles; i++)
-        modules_load_file(&o.mods, o.files[i], o.is_schedule[i] ? MOD_SCHEDULE : MOD_NAMED);
-    if (!d.nerrors) modules_program(&o.mods, &prog);
-    int rc = 1;
-    LFunc **fns = NULL;
-    int n = 0;
-    if (!d.nerrors && !sema_check(&a, &prog, &d)) {
-        if (o.tune.fn) rc = run_tune(&a, &o, &prog, &d);
-        else if (!strcmp(o.emit, "ast")) rc = emit(&a, &o, &prog, NULL, 0, &d) ? 1 : 0;
-        else if ((n = lower_program(&a, &prog, &fns, &d)) >= 0) rc = emit(&a, &o, &prog, fns, n, &d) ? 1 : 0;
-    }
+    int rc = compile(&a, &o, argv[0], &d);
     arena_free(&a);
     LLVMShutdown();
     return rc;

@@ -3,10 +3,12 @@
  * whose params are the graph inputs and whose results are the graph outputs;
  * the per-op statements come from emit_ops.c. Shapes come from shapes.c. */
 #include "onnx/emit.h"
+#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *reserved[] = { "fn",
                                   "schedule",
@@ -315,6 +317,13 @@ int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy
     size_t nb = 0, nc = 0;
     e.body = open_memstream(&body, &nb);
     e.consts = open_memstream(&consts, &nc);
+    if (taken(&e, fn_name)) {
+        onnx_error(g, NULL,
+                   "the entry point's name '%s' is taken (a keyword, a stdlib nn fn or an index variable); "
+                   "choose another with --name",
+                   fn_name);
+        return -1;
+    }
     vec_push(e.a, &e.used, (void *)fn_name);
     name_signature(&e);
     int rc = emit_body(&e);
@@ -330,4 +339,45 @@ int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy
     free(body);
     free(consts);
     return rc;
+}
+
+/* ---- the program in a private directory, for compiling it ---- */
+
+const char *onnx_emit_tdsl_tmp(OnnxGraph *g, const char *fn_name, const char **dir)
+{
+    const char *tmp = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+    char *d = arena_printf(g->arena, "%s/tdsl-onnx.XXXXXX", tmp);
+    *dir = NULL;
+    if (!mkdtemp(d)) {
+        onnx_error(g, NULL, "cannot create a temporary directory in '%s'", tmp);
+        return NULL;
+    }
+    *dir = d;
+    const char *path = arena_printf(g->arena, "%s/model.tdsl", d);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        onnx_error(g, NULL, "cannot write '%s'", path);
+        return NULL;
+    }
+    int rc = onnx_emit_tdsl(f, g, fn_name, d, "model");
+    if (fclose(f) && !rc) {
+        onnx_error(g, NULL, "cannot write '%s'", path);
+        rc = -1;
+    }
+    return rc ? NULL : path;
+}
+
+void onnx_remove_dir(const char *dir)
+{
+    if (!dir) return;
+    DIR *dp = opendir(dir);
+    struct dirent *ent;
+    char path[4096];
+    while (dp && (ent = readdir(dp))) {
+        if (!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, "..")) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+        unlink(path);
+    }
+    if (dp) closedir(dp);
+    rmdir(dir);
 }

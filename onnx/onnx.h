@@ -21,6 +21,14 @@ void onnx_print_graph(FILE *out, const OnnxGraph *g);
  * file written into npy_dir (NULL: no files are written). 0 or -1. */
 int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy_dir, const char *prefix);
 
+/* The program of onnx_emit_tdsl written into a new private directory (under
+ * $TMPDIR or /tmp): DIR/model.tdsl and its .npy files. Returns the .tdsl's
+ * path, or NULL after an error; *dir is the directory (NULL when none was
+ * made), which the caller removes with onnx_remove_dir once compiled. */
+const char *onnx_emit_tdsl_tmp(OnnxGraph *g, const char *fn_name, const char **dir);
+/* removes dir and the files in it (not subdirectories) */
+void onnx_remove_dir(const char *dir);
+
 /* "my-model.v2" -> "my_model_v2": the stem of PATH as an identifier */
 char *onnx_fn_name(Arena *a, const char *path);
 

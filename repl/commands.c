@@ -2,6 +2,7 @@
  * a fn (AST, loop IR, LLVM IR, assembly) and :time. */
 #include "repl/repl_int.h"
 #include "lower/schedule.h"
+#include "onnx/onnx.h"
 #include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
@@ -23,7 +24,7 @@ static int cmd_quit(Line *ln, int at, int end);
 
 const Command commands[] = {
     { ":help", "", "this list", { NULL }, cmd_help },
-    { ":load", "FILE", "load the fns and schedules of a .tdsl file", { NULL }, cmd_load },
+    { ":load", "FILE", "load the fns and schedules of a .tdsl file (a .onnx model: its fn)", { NULL }, cmd_load },
     { ":lib", "FILE.so", "load a shared library whose C functions extern fns name", { NULL }, cmd_lib },
     { ":reset", "", "forget every fn, schedule and tensor", { NULL }, cmd_reset },
     { ":vars", "", "list the tensors and fns", { NULL }, cmd_vars },
@@ -107,10 +108,51 @@ static char *slurp(const char *path, int *err)
     return buf;
 }
 
+static bool is_onnx(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 5 && !strcmp(path + n - 5, ".onnx");
+}
+
+/* text with every `load("` followed by dir and '/' */
+static const char *with_dir(Arena *a, const char *text, const char *dir)
+{
+    const char *out = "", *p = text, *at;
+    while ((at = strstr(p, "load(\""))) {
+        out = arena_printf(a, "%s%.*s%s/", out, (int)(at + 6 - p), p, dir);
+        p = at + 6;
+    }
+    return arena_printf(a, "%s%s", out, p);
+}
+
+/* A model: the importer's program, written with its .npy files into a
+ * private directory, defined like a loaded file (its consts are read now,
+ * once), then the directory removed. Its fn is named after the file stem. */
+static int load_onnx(Session *s, const char *path, Diag *d)
+{
+    Arena a;
+    arena_init(&a);
+    const char *dir = NULL, *tdsl = NULL;
+    OnnxGraph *g = onnx_load(&a, path, d);
+    if (g) tdsl = onnx_emit_tdsl_tmp(g, onnx_fn_name(&a, path), &dir);
+    int r = -1, err;
+    char *text = tdsl ? slurp(tdsl, &err) : NULL;
+    if (tdsl && !text) diag_plain(d, "cannot read '%s': %s", tdsl, strerror(err));
+    if (text) {
+        /* the .npy paths made absolute, so the unit can bear the model's name */
+        r = defs_add(s, path, with_dir(&a, text, dir), 1, true, d);
+    }
+    free(text);
+    onnx_remove_dir(dir);
+    arena_free(&a);
+    return r;
+}
+
 int repl_load_file(Session *s, const char *path)
 {
     Diag d;
     diag_init(&d, stderr);
+    if (is_onnx(path)) return load_onnx(s, path, &d);
     int err;
     char *text = slurp(path, &err);
     if (!text) {
@@ -133,6 +175,7 @@ static int cmd_load(Line *ln, int at, int end)
         return -1;
     }
     char *path = arena_strndup(ln->a, ln->text + at, (size_t)(end - at));
+    if (is_onnx(path)) return load_onnx(ln->s, path, ln->d);
     int err;
     char *text = slurp(path, &err);
     if (!text) {

@@ -3,13 +3,22 @@
 #                (protobuf-c, tests/onnx/gen_models.c): `tdslc --emit graph` must
 #                print tests/onnx/NAME.graph; for a model with NAME.tdsl,
 #                `--emit tdsl` must print it, write one .npy per const, and the
-#                program, its consts turned into params (until `const` lands),
-#                must compile; for one with NAME.err, tdslc must exit 1 with
+#                program must compile with its consts; `tdslc NAME.onnx -o NAME.o`
+#                must give an object that needs only libc/libm/pthreads and a
+#                header with one entry point NAME; for one with NAME.err, tdslc must exit 1 with
 #                exactly that stderr (MODEL for the path). UPDATE_GOLDEN=1 rewrites.
 #   onnx/sweep   every model of /usr/share/libonnx-testdata (node, pytorch-converted,
 #                pytorch-operator, simple): tdslc --emit graph exits 0, or 1 with one
 #                line `PATH: error: ...`; never a signal, a hang or a sanitizer
 #                report. Prints the supported / unsupported counts.
+#   onnx/repl    tests/onnx/repl.in piped into $B/tdsl in a directory holding the
+#                fixtures as onnx/NAME.onnx must print tests/onnx/repl.out (:load
+#                MODEL.onnx; the repository's path prints as ROOT)
+#   onnx/conformance  the backend node tests the issue lists ($ONNX_CONF_OPS, not
+#                *_expanded) through $B/tests/onnx/conformance: import, compile
+#                (JIT), run on every test_data_set and compare (rtol 1e-3, atol
+#                1e-5). PASS / FAIL lines per test (a FAIL fails the group);
+#                UNSUPPORTED lines with the importer's error are listed, not failed.
 ONNX_TESTDATA=${ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}
 
 list_onnx() {
@@ -20,6 +29,43 @@ list_onnx() {
         echo "onnx/${f%.*}"
     done | sort -u
     echo "onnx/sweep"
+    echo "onnx/repl"
+    echo "onnx/conformance"
+}
+
+onnx_repl() {
+    local dir=$OUT/onnx/repl want=tests/onnx/repl.out got
+    rm -rf "$dir" && mkdir -p "$dir/onnx" && cp "$(onnx_models)"/*.onnx "$dir/onnx/" ||
+        { echo "FAIL onnx/repl"; echo "  cannot set up $dir"; return; }
+    got=$(cd "$dir" && ASAN_OPTIONS="allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+          timeout "$TIMEOUT" "$OLDPWD/$B/tdsl" <"$OLDPWD/tests/onnx/repl.in" 2>&1)
+    got=${got//$PWD/ROOT}
+    if onnx_golden onnx/repl "$want" "$got" "(cd $dir && $PWD/$B/tdsl < $PWD/tests/onnx/repl.in)"; then
+        echo "PASS onnx/repl"
+    else
+        echo "FAIL onnx/repl"
+    fi
+}
+
+ONNX_CONF_OPS="gemm matmul_ conv_ relu sigmoid tanh add sub mul div maxpool_2d averagepool_2d globalaveragepool
+globalmaxpool batchnorm_epsilon batchnorm_example flatten transpose softmax logsoftmax layer_normalization erf exp
+log sqrt concat clip identity leakyrelu neg abs max_ min_ reduce_mean reduce_sum"
+
+onnx_conformance() {
+    if [ ! -d "$ONNX_TESTDATA/node" ]; then
+        echo "SKIP onnx/conformance (no $ONNX_TESTDATA: apt-get install libonnx-testdata)"
+        return
+    fi
+    local pat dirs=() d
+    pat="^test_($(echo $ONNX_CONF_OPS | tr ' ' '|'))"
+    for d in "$ONNX_TESTDATA"/node/test_*; do
+        [[ ${d##*/} =~ $pat ]] && [[ $d != *_expanded ]] && dirs+=("$d")
+    done
+    local out rc
+    out=$(timeout 300 "$B/tests/onnx/conformance" -I stdlib -j 2 "${dirs[@]}" 2>&1)
+    rc=$?
+    printf '%s\n' "$out"
+    [ $rc -le 1 ] || echo "FAIL onnx/conformance (the runner exited $rc)"
 }
 
 # the fixtures, written once per run into the run's private $RES (cases may
@@ -54,6 +100,8 @@ onnx_golden() {
 case_onnx() {
     local name=${1#onnx/}
     [ "$name" = sweep ] && { onnx_sweep; return; }
+    [ "$name" = conformance ] && { onnx_conformance; return; }
+    [ "$name" = repl ] && { onnx_repl; return; }
     mkdir -p "$OUT/onnx"
     local dir model out rc problems=0
     dir=$(onnx_models)
@@ -77,11 +125,19 @@ case_onnx() {
         for c in $(sed -n 's/^const .*load("\(.*\)")$/\1/p' "$tdsl"); do
             [ -s "$OUT/onnx/$name/$c" ] || { echo "  --emit tdsl wrote no $c"; problems=1; }
         done
-        # until `const` lands: the consts as params, and the program must compile
-        awk '/^const / { sub(/^const /, ""); sub(/ = load\(.*\)$/, ""); extra = extra ", " $0; next }
-             /^fn / && extra != "" { sub(/\(/, "(" substr(extra, 3) ", "); sub(/, \)/, ")") } { print }' "$tdsl" >"$OUT/onnx/$name/params.tdsl"
-        out=$(timeout "$TIMEOUT" "$TDSLC" "$OUT/onnx/$name/params.tdsl" -o "$OUT/onnx/$name/params.o" 2>&1) ||
-            { echo "  the emitted program (consts as params) does not compile:"; echo "  \$ $TDSLC $OUT/onnx/$name/params.tdsl"; show "$out"; problems=1; }
+        out=$(timeout "$TIMEOUT" "$TDSLC" "$tdsl" -o "$OUT/onnx/$name/emitted.o" 2>&1) ||
+            { echo "  the emitted program does not compile:"; echo "  \$ $TDSLC $tdsl"; show "$out"; problems=1; }
+        # the model compiled directly: a self-contained object, one entry point named after the stem
+        local obj=$OUT/onnx/$name/$name.o
+        out=$(timeout "$TIMEOUT" "$TDSLC" "$model" -o "$obj" 2>&1) ||
+            { echo "  \$ $TDSLC $model -o $obj"; show "$out"; problems=1; }
+        if [ -s "$obj" ]; then
+            [ "$(grep -c '^int ' "${obj%.o}.h")" = 1 ] && grep -q "^int $name(" "${obj%.o}.h" ||
+                { echo "  ${obj%.o}.h does not declare exactly one entry point $name:"; show "$(grep '^int ' "${obj%.o}.h")"; problems=1; }
+            local undef
+            undef=$(nm -u "$obj" | awk '{ print $2 }' | grep -Ev '^(free|malloc|memcpy|memset|getenv|sysconf|sched_yield|pthread_.*|[a-z0-9]+f?)$')
+            [ -z "$undef" ] || { echo "  $obj leaves undefined: $undef"; problems=1; }
+        fi
     fi
     if [ $problems = 0 ]; then echo "PASS onnx/$name"; else echo "FAIL onnx/$name"; fi
 }
