@@ -24,7 +24,7 @@ ONNX_PROTO = $(or $(shell dpkg -L libonnx-dev 2>/dev/null | grep '/onnx\.proto$$
 ONNX_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard onnx/*.c)) $(B)/onnx/onnx.pb-c.o
 ONNX_LIBS := -lprotobuf-c
 
-.PHONY: all deps onnx-deps test-deps bench-deps test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
+.PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps onnx-deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
@@ -57,6 +57,15 @@ bench-deps:
 	  echo "installing libopenblas-dev libdnnl-dev gnuplot-nox"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev \
 	    libdnnl-dev gnuplot-nox >/dev/null; \
+	fi
+
+# only for make bench-tune: Halide 14 (its autoschedulers are the peers) and gnuplot
+bench-tune-deps:
+	@if [ ! -f /usr/include/halide14/Halide.h ] || \
+	    [ ! -f /usr/lib/x86_64-linux-gnu/halide14/libautoschedule_adams2019.so ] || ! command -v gnuplot >/dev/null; then \
+	  echo "installing libhalide14-0-dev gnuplot-nox"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libhalide14-0-dev \
+	    gnuplot-nox >/dev/null; \
 	fi
 
 # NumPy for the .npy and printing tests (tests/repl_values): make test installs it
@@ -286,6 +295,22 @@ KERNELS_SRC := bench/kernels.c bench/kernels_dnnl.c bench/kernels_table.c
 $(B)/bench/kernels: $(KERNELS_SRC) bench/kernels.h $(B)/bench/nn.o $(B)/bench/nn_host.o
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -fopenmp -I. -I$(B)/bench -o $@ $(KERNELS_SRC) $(B)/bench/nn.o \
 	  $(B)/bench/nn_host.o -ldnnl -lopenblas -lm -lpthread
+
+# make bench-tune: tdslc --tune (TUNE_BUDGET seconds per pipeline, default 60;
+# TUNE_SEED, default 1) on the plain fns of bench/tune/ against Halide 14's
+# Mullapudi2016, Adams2019 and Li2018 autoschedulers, 1 thread, side by side in
+# one process (bench/tune_halide.cpp, run by bench/tune_bench.sh):
+# build/bench/tune.md and tune.png; about 4 x TUNE_BUDGET + 2 minutes
+TUNE_BUDGET ?= 60
+TUNE_SEED   ?= 1
+bench-tune: all bench-tune-deps
+	@mkdir -p $(B)/bench
+	@$(MAKE) --no-print-directory $(B)/bench/tune_halide.o $(B)/bench/nn.o
+	B=$(B) CXX=$(CXX) TUNE_BUDGET=$(TUNE_BUDGET) TUNE_SEED=$(TUNE_SEED) sh bench/tune_bench.sh
+
+$(B)/bench/tune_halide.o: bench/tune_halide.cpp runtime/tdsl_tensor.h
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 -O2 -Wall -I. -I/usr/include/halide14 -c $< -o $@
 
 $(B)/bench/jit_time: bench/jit_time.c $(B)/libtdsl.a
 	$(CC) $(CFLAGS) $(LLVM_INC) -o $@ $< $(B)/libtdsl.a $(LLVM_LIBS) $(LDLIBS)
