@@ -5,7 +5,7 @@
 #                tuner survives both, stays within its budget (+20 %), and writes a
 #                schedule block that compiles (tdslc --schedule) into an object
 #                whose results equal a C loop's at the tuning and at odd sizes
-#   tune/cache   a second run answers from the cache at once with the same block;
+#   tune/cache   a second run answers from the cache (no trials) with the same block;
 #                a cached block that no longer compiles is tuned again; another
 #                size misses
 #   tune/repl    :tune mm(A, B) 3 in the REPL installs a schedule; mm's results are
@@ -35,15 +35,13 @@ tune_run() {
 }
 
 tune_cache() {
-    local dir=$OUT/tune/cache problems="" t0 t1
+    local dir=$OUT/tune/cache problems=""
     rm -rf "$dir" && mkdir -p "$dir" || return 1
     tune_run "$dir" m=40,k=40,n=40 "$dir/a.tdsl" || problems+="  the first run failed"$'\n'
     grep -q 'from the cache' <<<"$tune_log" && problems+="  the first run hit an empty cache"$'\n'
-    t0=$(date +%s.%N)
     tune_run "$dir" m=40,k=40,n=40 "$dir/b.tdsl" || problems+="  the second run failed"$'\n'
-    t1=$(date +%s.%N)
     grep -q '^tune: from the cache' <<<"$tune_log" || problems+="  the second run missed the cache"$'\n'
-    awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.5) }' || problems+="  the cached answer took over 1.5 s"$'\n'
+    grep -q '^tune: trial' <<<"$tune_log" && problems+="  the second run searched (trials) despite the cache"$'\n'
     cmp -s <(grep -v '^#' "$dir/a.tdsl") <(grep -v '^#' "$dir/b.tdsl") || problems+="  the cached block differs"$'\n'
     tune_run "$dir" m=41,k=40,n=40 "$dir/c.tdsl"
     grep -q 'from the cache' <<<"$tune_log" && problems+="  another size hit the cache"$'\n'
