@@ -16,7 +16,7 @@ static const int unrolls[] = { 1, 2, 3, 4, 5, 6, 8 };
 static const int tiles_r[] = { 0, 32, 64, 128, 256, 512 };
 static const int lanes[] = { 0, 8, 16, 32 };
 #define PICK(rng, set) (set)[tune_rand(rng) % (sizeof(set) / sizeof((set)[0]))]
-#define NGENES 10
+#define NGENES 11
 
 uint64_t tune_rand(uint64_t *rng)      /* splitmix64 */
 {
@@ -57,6 +57,7 @@ static void set_gene(uint64_t *rng, Genes *g, int which)
     case 6: g->par = tune_rand(rng) % 4 != 0; break;
     case 7: g->acc = tune_rand(rng) % 3 != 0; break;
     case 8: g->pack = tune_rand(rng) % 2; break;
+    case 9: g->irow = (int)(tune_rand(rng) % 3); break;
     default: g->rf = PICK(rng, lanes); break;
     }
 }
@@ -148,14 +149,16 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     const char *jrest = split(a, out, st->name, jin, "_r", "_v", g->vec, ej < 0 || ej >= g->vec ? -1 : 0, &x);
     if (x) jv = jrest, jrest = x;
     const char *irest = NULL;
+    int ii = k - 2 - g->irow >= 0 ? k - 2 - g->irow : k - 2;    /* the register tile's rows: this pure dim */
     if (k >= 2) {
-        const char *iin = split(a, out, st->name, P[k - 2], "_o", "_t", g->tile_i, EP[k - 2], &io);
-        int64_t ei = io ? g->tile_i : EP[k - 2];
+        const char *iin = split(a, out, st->name, P[ii], "_o", "_t", g->tile_i, EP[ii], &io);
+        int64_t ei = io ? g->tile_i : EP[ii];
         irest = split(a, out, st->name, iin, "_r", "_u", g->unroll_i, ei < 0 || ei >= g->unroll_i ? -1 : 0, &x);
         if (x) iu = irest, irest = x;
     }
     const char *r0 = m ? split(a, out, st->name, R[0], "_o", "_i", g->tile_r, ER[0], &ro) : NULL;
-    for (int q = 0; q + 2 < k; q++) add_loop(l, P[q], false);
+    for (int q = 0; q + 1 < k; q++)
+        if (q != ii) add_loop(l, P[q], false);
     if (m) {
         add_loop(l, jo, false), add_loop(l, ro, true), add_loop(l, io, false);
     } else {

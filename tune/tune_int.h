@@ -44,7 +44,8 @@ typedef struct Genes {
     int place;              /* 0 root, 1 inline, 2..4 at the result's loop of depth place - 2 */
     int vec;                /* vector width of the last pure loop: 0, 8, 16, 32 */
     int tile_j, tile_i;     /* cache blocks of the last two pure loops (0: none) */
-    int unroll_i;           /* rows of the register tile (1: none) */
+    int unroll_i;           /* rows of the register tile (1: none) ... */
+    int irow;               /* ... along the pure dim this far before the second-to-last (conv: channels) */
     int tile_r;             /* block of the first reduction loop (0: none) */
     bool par;               /* parallel outermost pure loop */
     bool acc;               /* accumulate the register tile */
