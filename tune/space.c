@@ -204,6 +204,40 @@ static void render_producer(Arena *a, FILE *out, const Space *s, const SStage *s
 
 static bool is_result(const SStage *st) { return st->t && st->t->kind == TK_RESULT; }
 
+static bool expr_reads(const Expr *e, const Tensor *t)
+{
+    if (!e) return false;
+    if (e->kind == EX_ACCESS && e->tensor == t) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (expr_reads(e->args[i], t)) return true;
+    return false;
+}
+
+/* The producers' places made consistent, as compute_at requires: a producer
+ * computed at a loop of the result is read only by the result, by stages
+ * inlined, or by stages computed at the same loop; else it moves out (to the
+ * shallower of two loops, or to the root). */
+static void settle_places(const Space *s, const Cand *c, int *place)
+{
+    for (int i = 0; i < s->nst; i++) {
+        const SStage *st = s->fs->stages[i];
+        place[i] = is_result(st) ? -1 : c->g[i].place == 1 && st->reduce ? 0 : c->g[i].place;
+    }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int p = 0; p < s->nst; p++)
+            for (int q = 0; q < s->nst && place[p] >= 2; q++) {
+                const SStage *sq = s->fs->stages[q];
+                if (q == p || place[q] == -1 || place[q] == 1 || !sq->t || !expr_reads(sq->value, s->fs->stages[p]->t))
+                    continue;
+                int m = place[q] < place[p] ? place[q] : place[p];
+                if (m == 1) m = 0;
+                changed |= place[p] != m || place[q] != m;
+                place[p] = place[q] = m;
+            }
+    }
+}
+
 char *tune_render(Arena *a, const Space *s, const Cand *c)
 {
     char *text = NULL;
@@ -218,15 +252,17 @@ char *tune_render(Arena *a, const Space *s, const Cand *c)
             fprintf(out, "\n    %s", res->name);
             render_tiled(a, out, s, res, &c->g[i], &rl);
         }
+    int place[TUNE_MAXST];
+    settle_places(s, c, place);
     for (int i = 0; i < s->nst; i++) {
         const SStage *st = s->fs->stages[i];
         const Genes *g = &c->g[i];
         if (st == res || is_result(st)) continue;
-        if (g->place == 1 && !st->reduce) {
+        if (place[i] == 1) {
             fprintf(out, "\n    %s.inline()", st->name);
             continue;
         }
-        int at = g->place - 2;      /* compute_at the result's loop at that depth, a pure one */
+        int at = place[i] - 2;      /* compute_at the result's loop at that depth, a pure one */
         if (at >= 0 && res && at < rl.n && !rl.red[at])
             fprintf(out, "\n    %s.compute_at(%s, %s)", st->name, res->name, rl.order[at]);
         render_producer(a, out, s, st, g);
