@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define POP 8
 
@@ -112,6 +113,26 @@ static void next_candidate(Search *S, uint64_t *rng, Cand *c)
     tune_mutate(&S->s, rng, c);
 }
 
+/* A line per trial; on a terminal, one line redrawn: a bar of the budget spent,
+ * trials, the best so far against the unscheduled fn. */
+static void progress(const Search *S, const TuneResult *r, double base)
+{
+    FILE *f = S->o->log;
+    double best = S->npop ? S->pop[0].t : base, spent = now_s() - S->start, frac = spent / S->o->budget_s;
+    if (!f) return;
+    if (!isatty(fileno(f))) {
+        fprintf(f, "tune: trial %d: %s, best %.3f ms (unscheduled %.3f ms), %.0f / %.0f s\n", S->trials,
+                r->status == TRIAL_OK ? "ok" : r->msg, best * 1e3, base * 1e3, spent, S->o->budget_s);
+        return;
+    }
+    char bar[21];
+    for (int i = 0; i < 20; i++) bar[i] = i < (int)(frac * 20) ? '#' : '.';
+    bar[20] = 0;
+    fprintf(f, "\rtune %s [%s] %3.0f / %.0f s, %d trials, best %.4g ms (unscheduled %.4g ms, %.1fx) \033[K", S->o->fn,
+            bar, spent, S->o->budget_s, S->trials, best * 1e3, base * 1e3, base / best);
+    fflush(f);
+}
+
 static void trial(Search *S, const Cand *c, double base)
 {
     char *text = tune_render(S->a, &S->s, c);
@@ -127,10 +148,7 @@ static void trial(Search *S, const Cand *c, double base)
     if (r.status == TRIAL_OK) keep(S, c, r.seconds, text);
     else if (r.status == TRIAL_REJECTED) S->rejected++;
     else S->failed++;
-    if (S->o->log)
-        fprintf(S->o->log, "tune: trial %d: %s, best %.3f ms (unscheduled %.3f ms), %.0f / %.0f s\n", S->trials,
-                r.status == TRIAL_OK ? "ok" : r.msg, S->npop ? S->pop[0].t * 1e3 : base * 1e3, base * 1e3,
-                now_s() - S->start, S->o->budget_s);
+    progress(S, &r, base);
 }
 
 /* the fastest member whose results equal the unscheduled fn's at small sizes; NULL: none */
@@ -244,6 +262,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     if (best && best->t >= base.seconds) best = NULL;
     char *empty = arena_printf(a, "schedule %s {\n}\n", fn->name);
     tune_cache_put(o, key, best ? best->t : base.seconds, base.seconds, best ? best->text : empty);
+    if (o->log && isatty(fileno(o->log))) fputc('\n', o->log);      /* after the progress line */
     int rc = write_block(&S, best, base.seconds, d);
     if (block) *block = S.block;
     return rc;
