@@ -133,3 +133,11 @@ char *aff_str(Arena *a, const Affine *x, const char *const *names)
     free(buf);
     return r;
 }
+
+int64_t aff_eval(const Affine *x, const int64_t *vals)
+{
+    if (!x || x->overflow) return -1;
+    int64_t v = x->c;
+    for (int i = 0; i < x->n; i++) v += x->coef[i] * vals[x->var[i]];
+    return v;
+}

@@ -28,6 +28,8 @@ Affine *aff_sub(Arena *a, const Affine *x, const Affine *y);
 Affine *aff_scale(Arena *a, const Affine *x, int64_t k);
 Affine *aff_add_const(Arena *a, const Affine *x, int64_t k);
 bool aff_is_const(const Affine *x);      /* false for an overflowed form */
+/* x with size var k at vals[k]; -1 for NULL or an overflowed form */
+int64_t aff_eval(const Affine *x, const int64_t *vals);
 bool aff_equal(const Affine *x, const Affine *y);
 /* true if x >= 0 for every assignment of size vars >= 0 */
 bool aff_provably_nonneg(const Affine *x);

@@ -2,6 +2,7 @@
  * JIT resource under a versioned entry symbol; superseded code stays until no
  * call runs it (an interrupted call may still), then comp_sweep removes it. */
 #include "repl/repl_int.h"
+#include "lower/entry_ffi.h"
 #include <dlfcn.h>
 #include "runtime/tdsl_tensor.h"
 #include <stdio.h>
@@ -108,22 +109,6 @@ Jit *session_jit(Session *s, Diag *d)
     return s->jit;
 }
 
-static ffi_type *ffi_of(DType t)
-{
-    switch (t) {
-    case DT_F32: return &ffi_type_float;
-    case DT_F64: return &ffi_type_double;
-    case DT_I8: return &ffi_type_sint8;
-    case DT_I16: return &ffi_type_sint16;
-    case DT_I32: return &ffi_type_sint32;
-    case DT_I64: return &ffi_type_sint64;
-    case DT_U16: return &ffi_type_uint16;
-    case DT_U32: return &ffi_type_uint32;
-    case DT_U64: return &ffi_type_uint64;
-    default: return &ffi_type_uint8;       /* u8, and bool (zero-extended i1) */
-    }
-}
-
 static void comp_free(Session *s, Compiled *c)
 {
     if (c->addr && s->jit) jit_remove(s->jit, c->sym);
@@ -158,7 +143,7 @@ static bool prep_cif(Compiled *c, const LFunc *lf)
     c->nargs = lf->nparams + lf->nresults;
     c->types = xcalloc((size_t)c->nargs + 1, sizeof(ffi_type *));
     for (int i = 0; i < lf->nparams; i++)
-        c->types[i] = lf->params[i] ? &ffi_type_pointer : ffi_of(lf->scalars[i]->type);
+        c->types[i] = lf->params[i] ? &ffi_type_pointer : entry_ffi_type(lf->scalars[i]->type);
     for (int i = 0; i < lf->nresults; i++) c->types[lf->nparams + i] = &ffi_type_pointer;
     return ffi_prep_cif(&c->cif, FFI_DEFAULT_ABI, (unsigned)c->nargs, &ffi_type_sint32, c->types) == FFI_OK;
 }

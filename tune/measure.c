@@ -5,6 +5,7 @@
  * failed trial, never the tuner's. The same child can instead compare the
  * candidate's results with the unscheduled fn's, bit for bit. */
 #include "tune/tune_int.h"
+#include "lower/entry_ffi.h"
 #include "lower/lower.h"
 #include "parser/parse.h"
 #include "runtime/tdsl_pool.h"
@@ -21,7 +22,7 @@
 
 #define MAXA 32     /* params + results */
 
-static double now_s(void)
+double tune_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -78,21 +79,6 @@ typedef struct Args {
     size_t bytes[MAXA];
 } Args;
 
-static ffi_type *ffi_of(DType t)
-{
-    switch (t) {
-    case DT_F32: return &ffi_type_float;
-    case DT_F64: return &ffi_type_double;
-    case DT_I32:
-    case DT_U32: return &ffi_type_sint32;
-    case DT_I64:
-    case DT_U64: return &ffi_type_sint64;
-    case DT_I16:
-    case DT_U16: return &ffi_type_sint16;
-    default: return &ffi_type_uint8;
-    }
-}
-
 static void fill(void *p, DType t, size_t n, uint64_t *seed)
 {
     for (size_t i = 0; i < n; i++) {
@@ -109,7 +95,7 @@ static bool make_tensor(const Tensor *t, const int64_t *sz, Args *g, int i, uint
 {
     size_t n = 1;
     for (int k = 0; k < t->ndim && k < 8; k++) {
-        int64_t e = tune_eval(t->extent[k], sz);
+        int64_t e = aff_eval(t->extent[k], sz);
         if (e < 0) return false;
         g->shape[i][k] = e;
         n *= (size_t)e;
@@ -154,7 +140,7 @@ static int call(const Fn *f, void *entry, Args *g)
     int n = f->nparams + f->nresults;
     for (int i = 0; i < n; i++) {
         bool scalar = i < f->nparams && f->params[i]->is_scalar;
-        types[i] = scalar ? ffi_of(f->params[i]->type) : &ffi_type_pointer;
+        types[i] = scalar ? entry_ffi_type(f->params[i]->type) : &ffi_type_pointer;
         ptrs[i] = &g->t[i];
         vals[i] = scalar ? (void *)&g->sc[i] : (void *)&ptrs[i];
     }
@@ -171,16 +157,16 @@ static int call(const Fn *f, void *entry, Args *g)
  * s); the fastest call. */
 static double time_entry(const Fn *f, void *entry, Args *g, double min_s)
 {
-    double first = now_s();
+    double first = tune_now();
     if (call(f, entry, g)) return -1;
-    if ((first = now_s() - first) > 0.5) return first;     /* slow: one call says enough */
-    double best = 1e30, start = now_s();
+    if ((first = tune_now() - first) > 0.5) return first;     /* slow: one call says enough */
+    double best = 1e30, start = tune_now();
     for (int k = 0; k < 1000; k++) {
-        double t = now_s();
+        double t = tune_now();
         if (call(f, entry, g)) return -1;
-        t = now_s() - t;
+        t = tune_now() - t;
         best = t < best ? t : best;
-        if (now_s() - start >= min_s && (k >= 2 || best > 0.2)) break;
+        if (tune_now() - start >= min_s && (k >= 2 || best > 0.2)) break;
     }
     return best;
 }
@@ -265,11 +251,11 @@ static void child(const TuneJob *job, int fd)
 static bool read_line(int fd, double timeout_s, char *buf, size_t cap)
 {
     size_t n = 0;
-    double end = now_s() + timeout_s;
+    double end = tune_now() + timeout_s;
     buf[0] = 0;
     while (n + 1 < cap && !strchr(buf, '\n')) {
         struct pollfd p = { fd, POLLIN, 0 };
-        int ms = (int)((end - now_s()) * 1000);
+        int ms = (int)((end - tune_now()) * 1000);
         if (ms <= 0 || poll(&p, 1, ms) == 0) return true;
         ssize_t k = read(fd, buf + n, cap - 1 - n);
         if (k <= 0) return false;   /* the child is gone */

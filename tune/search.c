@@ -33,13 +33,6 @@ typedef struct Search {
     bool cached;            /* ... from the cache */
 } Search;
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 bool tune_parse_sizes(TuneOptions *o, const char *text)
 {
     const char *p = text;
@@ -66,7 +59,7 @@ static bool bind_sizes(const Fn *fn, const TuneOptions *o, int64_t *sz, Diag *d)
         const SizeVar *v = &fn->sizevars[k];
         sz[k] = -1;
         if (v->div) {
-            int64_t n = tune_eval(v->num, sz);
+            int64_t n = aff_eval(v->num, sz);
             sz[k] = n < 0 ? -1 : n / v->div;
             continue;
         }
@@ -118,7 +111,7 @@ static void next_candidate(Search *S, uint64_t *rng, Cand *c)
 static void progress(const Search *S, const TuneResult *r, double base)
 {
     FILE *f = S->o->log;
-    double best = S->npop ? S->pop[0].t : base, spent = now_s() - S->start, frac = spent / S->o->budget_s;
+    double best = S->npop ? S->pop[0].t : base, spent = tune_now() - S->start, frac = spent / S->o->budget_s;
     if (!f) return;
     if (!isatty(fileno(f))) {
         fprintf(f, "tune: trial %d: %s, best %.3f ms (unscheduled %.3f ms), %.0f / %.0f s\n", S->trials,
@@ -140,7 +133,7 @@ static void trial(Search *S, const Cand *c, double base)
     S->job.sched = text;
     /* a candidate over twice the best so far is not worth waiting for, nor one past the budget */
     double slow = S->npop && 2 * S->pop[0].t < base ? 2 * S->pop[0].t : base,
-           left = S->o->budget_s - (now_s() - S->start);
+           left = S->o->budget_s - (tune_now() - S->start);
     S->job.timeout_s = 1.0 + 4 * slow < left ? 1.0 + 4 * slow : left > 0.5 ? left : 0.5;
     S->job.trial = S->trials + 1;
     TuneResult r = tune_run_job(&S->job);
@@ -185,7 +178,7 @@ static int write_block(Search *S, const Member *m, double base, Diag *d)
     if (S->cached) fprintf(f, "; from the tuning cache\n");
     else
         fprintf(f, "; %d trials (%d rejected, %d failed) in %.0f s, seed %llu\n", S->trials, S->rejected, S->failed,
-                now_s() - S->start, (unsigned long long)o->seed);
+                tune_now() - S->start, (unsigned long long)o->seed);
     LLVMDisposeMessage(cpu);
     if (m) fputs(m->text, f);
     else fprintf(f, "schedule %s {\n}\n", o->fn);
@@ -239,7 +232,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     TuneOptions so = *o;    /* the check: every size at most 23 (tails at every split) */
     for (int i = 0; i < so.nsizes; i++) so.size_values[i] = so.size_values[i] < 23 ? so.size_values[i] : 23;
     bind_sizes(fn, &so, small, d);
-    Search S = { .a = a, .o = o, .start = now_s() };
+    Search S = { .a = a, .o = o, .start = tune_now() };
     S.job = (TuneJob){ prog, fn, NULL, o->target ? o->target : "x86-64-v3", sz, 0.05, 60, false, false, 0 };
     if (!tune_space_init(a, &S.s, prog, fn, sz, d)) return -1;
     uint64_t key = tune_cache_key(prog, fn, o);
@@ -253,7 +246,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
         return -1;
     }
     uint64_t rng = o->seed;
-    while (now_s() - S.start < o->budget_s * 0.9) {
+    while (tune_now() - S.start < o->budget_s * 0.9) {
         Cand c;
         next_candidate(&S, &rng, &c);
         trial(&S, &c, base.seconds);

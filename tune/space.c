@@ -26,14 +26,6 @@ uint64_t tune_rand(uint64_t *rng)      /* splitmix64 */
     return z ^ (z >> 31);
 }
 
-int64_t tune_eval(const Affine *x, const int64_t *sz)
-{
-    if (!x || x->overflow) return -1;
-    int64_t v = x->c;
-    for (int i = 0; i < x->n; i++) v += x->coef[i] * sz[x->var[i]];
-    return v;
-}
-
 bool tune_space_init(Arena *a, Space *s, Program *prog, Fn *fn, const int64_t *sz, Diag *d)
 {
     (void)prog;
@@ -94,22 +86,21 @@ static void add_loop(Loops *l, const char *name, bool red)
 static int64_t extent_of(const Space *s, const SStage *st, int v)
 {
     const SVar *x = &st->vars[v];
-    if (x->how == SV_PURE && st->t && st->t->extent) return tune_eval(st->t->extent[x->orig], s->sz);
-    if (x->how == SV_RVAR && x->orig >= 0) return tune_eval(st->reduce->rvars[x->orig]->extent, s->sz);
+    if (x->how == SV_PURE && st->t && st->t->extent) return aff_eval(st->t->extent[x->orig], s->sz);
+    if (x->how == SV_RVAR && x->orig >= 0) return aff_eval(st->reduce->rvars[x->orig]->extent, s->sz);
     return -1;
 }
 
 /* "S.split(v, v_o, v_i, f)" when f splits an extent of e into more than one
  * block: the inner name (*outer the outer one); else v (*outer NULL) */
-static const char *split(Arena *a, FILE *out, const char *st, const char *v, const char *so, const char *si, int f,
-                         int64_t e, const char **outer)
+static const char *split(Arena *a, FILE *out, const char *v, const char *so, const char *si, int f, int64_t e,
+                         const char **outer)
 {
     *outer = NULL;
     if (f <= 1 || (e >= 0 && e <= f)) return v;
     *outer = arena_printf(a, "%s%s", v, so);
     const char *in = arena_printf(a, "%s%s", v, si);
     fprintf(out, "\n     .split(%s, %s, %s, %d)", v, *outer, in, f);
-    (void)st;
     return in;
 }
 
@@ -143,20 +134,20 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     }
     if (!k) return;
     const char *jo, *jv = NULL, *io = NULL, *iu = NULL, *ro = NULL, *x;
-    const char *jin = split(a, out, st->name, P[k - 1], "_o", "_t", g->tile_j, EP[k - 1], &jo);
+    const char *jin = split(a, out, P[k - 1], "_o", "_t", g->tile_j, EP[k - 1], &jo);
     int64_t ej = jo ? g->tile_j : EP[k - 1];
     /* a vector or unrolled loop only over a whole width: an extent of -1 always splits, 0 never */
-    const char *jrest = split(a, out, st->name, jin, "_r", "_v", g->vec, ej < 0 || ej >= g->vec ? -1 : 0, &x);
+    const char *jrest = split(a, out, jin, "_r", "_v", g->vec, ej < 0 || ej >= g->vec ? -1 : 0, &x);
     if (x) jv = jrest, jrest = x;
     const char *irest = NULL;
     int ii = k - 2 - g->irow >= 0 ? k - 2 - g->irow : k - 2;    /* the register tile's rows: this pure dim */
     if (k >= 2) {
-        const char *iin = split(a, out, st->name, P[ii], "_o", "_t", g->tile_i, EP[ii], &io);
+        const char *iin = split(a, out, P[ii], "_o", "_t", g->tile_i, EP[ii], &io);
         int64_t ei = io ? g->tile_i : EP[ii];
-        irest = split(a, out, st->name, iin, "_r", "_u", g->unroll_i, ei < 0 || ei >= g->unroll_i ? -1 : 0, &x);
+        irest = split(a, out, iin, "_r", "_u", g->unroll_i, ei < 0 || ei >= g->unroll_i ? -1 : 0, &x);
         if (x) iu = irest, irest = x;
     }
-    const char *r0 = m ? split(a, out, st->name, R[0], "_o", "_i", g->tile_r, ER[0], &ro) : NULL;
+    const char *r0 = m ? split(a, out, R[0], "_o", "_i", g->tile_r, ER[0], &ro) : NULL;
     for (int q = 0; q + 1 < k; q++)
         if (q != ii) add_loop(l, P[q], false);
     if (m) {

@@ -5,8 +5,8 @@
 #include "lower/schedule.h"
 #include "tune/tune.h"
 
-/* x at the sizes sz (one value per size var of the fn, derived ones included); -1 if unknown */
-int64_t tune_eval(const Affine *x, const int64_t *sz);
+/* seconds on the monotonic clock (measure.c) */
+double tune_now(void);
 
 /* ---- cache.c: what earlier runs found ---- */
 uint64_t tune_cache_key(const Program *prog, const Fn *fn, const TuneOptions *o);

@@ -3,6 +3,7 @@
  * bytes around them and random values of each dtype, the libffi call of an
  * entry point, and the comparison of two result sets. */
 #include "fuzz.h"
+#include "lower/entry_ffi.h"
 #include "lang/affine.h"
 #include "runtime/tdsl_tensor.h"
 #include <ffi.h>
@@ -17,20 +18,12 @@ volatile const char *fz_phase = "";
 
 /* ---- sizes ---- */
 
-static int64_t eval_aff(const Affine *a, const int64_t *sz)
-{
-    if (!a || a->overflow) return -1;
-    int64_t v = a->c;
-    for (int i = 0; i < a->n; i++) v += a->coef[i] * sz[a->var[i]];
-    return v;
-}
-
 static void reduce_work(const Expr *e, const int64_t *sz, double *w)
 {
     if (!e) return;
     if (e->kind == EX_REDUCE)
         for (int i = 0; i < e->nrvars; i++) {
-            int64_t x = eval_aff(e->rvars[i]->extent, sz);
+            int64_t x = aff_eval(e->rvars[i]->extent, sz);
             *w *= x > 0 ? (double)x : 1.0;
         }
     for (int i = 0; i < e->nargs; i++) reduce_work(e->args[i], sz, w);
@@ -43,14 +36,14 @@ static double fn_work(const Fn *f, const int64_t *sz, int depth)
     for (int i = 0; i < f->nlocals; i++) {
         const Tensor *t = f->locals[i];
         for (int k = 0; t->extent && k < t->ndim; k++)
-            if (t->extent[k] && eval_aff(t->extent[k], sz) < 0) return -1;
+            if (t->extent[k] && aff_eval(t->extent[k], sz) < 0) return -1;
     }
     for (int i = 0; i < f->nstmts; i++) {
         const Stage *s = f->stmts[i];
         if (s->kind == ST_STAGE && s->tensor) {
             double w = 1;
             for (int k = 0; s->tensor->extent && k < s->tensor->ndim; k++) {
-                int64_t x = eval_aff(s->tensor->extent[k], sz);
+                int64_t x = aff_eval(s->tensor->extent[k], sz);
                 if (x < 0) return -1;
                 w *= (double)x;
             }
@@ -59,7 +52,7 @@ static double fn_work(const Fn *f, const int64_t *sz, int depth)
             total += w * r + w;
         } else if (s->kind == ST_CALL && s->fn && s->call_sizes && depth < 8) {
             int64_t csz[64] = { 0 };
-            for (int k = 0; k < s->fn->nsizevars && k < 64; k++) csz[k] = eval_aff(s->call_sizes[k], sz);
+            for (int k = 0; k < s->fn->nsizevars && k < 64; k++) csz[k] = aff_eval(s->call_sizes[k], sz);
             double w = fn_work(s->fn, csz, depth + 1);
             if (w < 0) return -1;
             total += w;
@@ -74,12 +67,12 @@ static bool derive_sizes(const Fn *f, int64_t *sz)
 {
     for (int v = 0; v < f->nsizevars; v++) {
         if (!f->sizevars[v].div) continue;
-        int64_t x = eval_aff(f->sizevars[v].num, sz);
+        int64_t x = aff_eval(f->sizevars[v].num, sz);
         if (x < 0) return false;
         sz[v] = x / f->sizevars[v].div;
     }
     for (int i = 0; i < f->nnonneg; i++)
-        if (eval_aff(f->nonneg[i], sz) < 0) return false;
+        if (aff_eval(f->nonneg[i], sz) < 0) return false;
     return true;
 }
 
@@ -92,7 +85,7 @@ static bool sizes_ok(const Fn *f, int64_t *sz, double *elems)
         if (t->is_scalar) continue;
         double e = 1;
         for (int k = 0; k < t->ndim; k++) {
-            int64_t x = eval_aff(t->extent[k], sz);
+            int64_t x = aff_eval(t->extent[k], sz);
             if (x < 0) return false;
             e *= (double)x;
         }
@@ -181,7 +174,7 @@ static void buf_alloc(Buf *b, const Tensor *t, const int64_t *sz, int misalign)
     memset(b, 0, sizeof *b);
     size_t n = 1;
     for (int k = 0; k < t->ndim; k++) {
-        b->shape[k] = eval_aff(t->extent[k], sz);
+        b->shape[k] = aff_eval(t->extent[k], sz);
         n *= (size_t)b->shape[k];
     }
     b->bytes = n * (size_t)elem_size(t->type);
@@ -245,24 +238,6 @@ static int draw_mode(Rng *r, DType t)
     return rng_pct(r, 25) ? 1 : 0;
 }
 
-static ffi_type *ffi_of(DType t)
-{
-    switch (t) {
-    case DT_BOOL:
-    case DT_U8: return &ffi_type_uint8;
-    case DT_I8: return &ffi_type_sint8;
-    case DT_I16: return &ffi_type_sint16;
-    case DT_U16: return &ffi_type_uint16;
-    case DT_I32: return &ffi_type_sint32;
-    case DT_U32: return &ffi_type_uint32;
-    case DT_I64: return &ffi_type_sint64;
-    case DT_U64: return &ffi_type_uint64;
-    case DT_F32: return &ffi_type_float;
-    case DT_F64: return &ffi_type_double;
-    default: return NULL;
-    }
-}
-
 /* One set of arguments: inputs shared by both calls, results per call. */
 typedef struct Args {
     int np, nr;
@@ -320,7 +295,7 @@ static int call(const Fn *f, void *entry, Args *a, int which)
     int n = 0;
     for (int i = 0; i < f->nparams; i++, n++) {
         if (f->params[i]->is_scalar) {
-            types[n] = ffi_of(f->params[i]->type);
+            types[n] = entry_ffi_type(f->params[i]->type);
             vals[n] = &a->sc[i];
         } else {
             types[n] = &ffi_type_pointer;

@@ -16,6 +16,7 @@
  * usage: vector_test [-v] [-s SEED] [-d DIR] [-V TAG] [--some] [--twins] [--no-aot] FILE.tdsl...
  * (a PASS/FAIL line per file; --some, as make test runs it, picks fewer variants) */
 #include "lang/ast.h"
+#include "lower/entry_ffi.h"
 #include "lower/lower.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
@@ -326,24 +327,6 @@ static void fill(void *p, DType t, size_t n)
     }
 }
 
-static ffi_type *ffi_of(DType t)
-{
-    switch (t) {
-    case DT_BOOL:
-    case DT_U8: return &ffi_type_uint8;
-    case DT_I8: return &ffi_type_sint8;
-    case DT_I16: return &ffi_type_sint16;
-    case DT_U16: return &ffi_type_uint16;
-    case DT_I32: return &ffi_type_sint32;
-    case DT_U32: return &ffi_type_uint32;
-    case DT_I64: return &ffi_type_sint64;
-    case DT_U64: return &ffi_type_uint64;
-    case DT_F32: return &ffi_type_float;
-    case DT_F64: return &ffi_type_double;
-    default: return &ffi_type_sint64;
-    }
-}
-
 /* A tensor argument. Its data starts right after an inaccessible page or ends
  * right before one (reads and writes just outside fault), the rest of its
  * pages hold a guard pattern (stray writes show), and an input keeps a copy of
@@ -437,7 +420,7 @@ static bool call_setup(Call *c, const LFunc *f, const int64_t *sizes)
         } else {
             DType t = f->scalars[i]->type;
             fill(&c->scalars[i], t, 1);
-            c->types[i] = ffi_of(t);
+            c->types[i] = entry_ffi_type(t);
             c->vals[i] = &c->scalars[i];
         }
     }
