@@ -196,7 +196,7 @@ static int alloc_results(Line *ln, Call *c, const RExpr *e, const bool *bound, i
         const Buffer *b = c->lf->results[r];
         int d = bytes_overflow_dim(b, rshape[r]);
         if (d >= 0) return fail_code(ln, c, bound, e, TDSL_ERR_SIZE | (c->nparams + r + 1) << 8 | d << 16), -1;
-        bool fits = rt_shape_numel(b->type, b->ndim, rshape[r]) >= 0;
+        bool fits = npy_shape_numel(b->type, b->ndim, rshape[r]) >= 0;
         RTensor *t = fits ? rt_new(b->type, b->ndim, rshape[r]) : NULL;
         if (!t) {
             line_error(ln, e->start, e->end, "%s for result %s", fits ? "out of memory" : "too large",

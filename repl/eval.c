@@ -272,7 +272,7 @@ static bool eval_type(Line *ln, const RExpr *e, TypeSpec *ts)
             return false;
         }
     }
-    if (rt_shape_numel(t, ts->ndim, ts->shape) < 0) {
+    if (npy_shape_numel(t, ts->ndim, ts->shape) < 0) {
         line_error(ln, e->start, e->end, "%s is too large (more than %lld bytes)", e->str, (long long)RT_MAX_BYTES);
         return false;
     }

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(NPY_MAX_DIMS == RT_MAX_DIMS, "the REPL's tensors and .npy files have the same rank limit");
 
 RTensor *npy_load(const char *path, char *err, size_t cap)
 {

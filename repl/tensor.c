@@ -8,27 +8,9 @@
 
 size_t rt_elem_size(DType t) { return t > DT_NONE && t < DT_COUNT ? (size_t)dtype_bits(t) / 8 : 0; }
 
-int64_t rt_shape_numel(DType t, int ndim, const int64_t *shape)
-{
-    size_t es = rt_elem_size(t);
-    if (es == 0 || ndim < 0 || ndim > RT_MAX_DIMS || (ndim > 0 && !shape)) return -1;
-    int64_t n = 1;
-    bool empty = false;
-    for (int i = 0; i < ndim; i++) {
-        if (shape[i] < 0) return -1;
-        if (shape[i] == 0) empty = true;
-    }
-    if (empty) return 0;
-    for (int i = 0; i < ndim; i++) {
-        if (shape[i] > RT_MAX_BYTES / (int64_t)es / n) return -1;
-        n *= shape[i];
-    }
-    return n;
-}
-
 RTensor *rt_new(DType t, int ndim, const int64_t *shape)
 {
-    int64_t n = rt_shape_numel(t, ndim, shape);
+    int64_t n = npy_shape_numel(t, ndim, shape);
     if (n < 0) return NULL;
     RTensor *r = calloc(1, sizeof *r);
     if (!r) return NULL;

@@ -6,10 +6,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "lang/npy.h"
 #include "lang/types.h"
 
-#define RT_MAX_DIMS 32                     /* as NumPy 1.x */
-#define RT_MAX_BYTES ((int64_t)1 << 46)    /* 64 TiB: larger shapes are "too big" */
+#define RT_MAX_DIMS NPY_MAX_DIMS    /* the limits of .npy files (lang/npy.h) */
+#define RT_MAX_BYTES NPY_MAX_BYTES
 
 typedef struct RTensor {
     DType type;
@@ -24,9 +25,6 @@ int64_t rt_numel(const RTensor *t);
 size_t rt_nbytes(const RTensor *t);                              /* bool is 1 byte */
 RTensor *rt_copy(const RTensor *t);
 size_t rt_elem_size(DType t);                                    /* bytes per element; 0 for DT_NONE */
-/* numel of a shape, or -1 if a dim is negative, ndim is outside 0..RT_MAX_DIMS,
- * or the bytes for `t` would exceed RT_MAX_BYTES */
-int64_t rt_shape_numel(DType t, int ndim, const int64_t *shape);
 
 /* Random values come from one xoshiro256** stream; its state at start-up is that
  * of rt_seed(0), so a session is deterministic even before seed(). */
