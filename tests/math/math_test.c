@@ -68,30 +68,32 @@ static Arena arena;
 static Diag diag;
 static Jit *jit;
 
-/* JIT-compiles fn NAME_SUFFIX for every variant; NULL entries on failure */
+/* JIT-compiles fn NAME_SUFFIX(params) -> Y: f32[n] { Y[i] = value } under variant v; NULL on failure */
+static void *compile_variant(const char *name, const char *params, const char *value, int v)
+{
+    char src[512], fn[64];
+    snprintf(fn, sizeof fn, "%s_%s", name, variants[v].suffix);
+    int n = snprintf(src, sizeof src, "fn %s(%s) -> Y: f32[n] {\n    Y[i] = %s\n}\n", fn, params, value);
+    if (variants[v].schedule)
+        snprintf(src + n, sizeof src - (size_t)n, "schedule %s {\n    %s\n}\n", fn, variants[v].schedule);
+    Source *s = ARENA_NEW(&arena, Source);
+    s->path = "<math_test>";
+    s->text = arena_strdup(&arena, src);
+    Program *prog = ARENA_NEW(&arena, Program);
+    LFunc **fns;
+    if (parse_source(&arena, s, prog, &diag) || sema_check(&arena, prog, &diag) ||
+        lower_program(&arena, prog, &fns, &diag) != 1 || jit_add(jit, fns, 1, variants[v].opt, &diag))
+        return NULL;
+    return jit_lookup(jit, fn);
+}
+
+/* JIT-compiles fn NAME_SUFFIX for every variant; -1 if one fails */
 static int compile_case(const MathCase *c, Entry *out)
 {
-    for (int v = 0; v < NVARIANTS; v++) {
-        char src[512];
-        int n = snprintf(src, sizeof src, "fn %s_%s(X: f32[n]) -> Y: f32[n] {\n    Y[i] = %s(X[i])\n}\n", c->name,
-                         variants[v].suffix, c->name);
-        if (variants[v].schedule)
-            snprintf(src + n, sizeof src - (size_t)n, "schedule %s_%s {\n    %s\n}\n", c->name, variants[v].suffix,
-                     variants[v].schedule);
-        Source *s = ARENA_NEW(&arena, Source);
-        s->path = "<math_test>";
-        s->text = arena_strdup(&arena, src);
-        Program *prog = ARENA_NEW(&arena, Program);
-        LFunc **fns;
-        int nf;
-        if (parse_source(&arena, s, prog, &diag) || sema_check(&arena, prog, &diag) ||
-            (nf = lower_program(&arena, prog, &fns, &diag)) != 1 || jit_add(jit, fns, 1, variants[v].opt, &diag))
-            return -1;
-        char name[64];
-        snprintf(name, sizeof name, "%s_%s", c->name, variants[v].suffix);
-        out[v] = (Entry)jit_lookup(jit, name);
-        if (!out[v]) return -1;
-    }
+    char value[64];
+    snprintf(value, sizeof value, "%s(X[i])", c->name);
+    for (int v = 0; v < NVARIANTS; v++)
+        if (!(out[v] = (Entry)compile_variant(c->name, "X: f32[n]", value, v))) return -1;
     return 0;
 }
 
@@ -278,28 +280,8 @@ typedef int (*Entry2)(const tdsl_tensor *, const tdsl_tensor *, tdsl_tensor *);
 
 static int compile_pow(Entry2 *out)
 {
-    for (int v = 0; v < NVARIANTS; v++) {
-        char src[512];
-        int n =
-            snprintf(src, sizeof src, "fn pow_%s(X: f32[n], P: f32[n]) -> Y: f32[n] {\n    Y[i] = pow(X[i], P[i])\n}\n",
-                     variants[v].suffix);
-        if (variants[v].schedule)
-            snprintf(src + n, sizeof src - (size_t)n, "schedule pow_%s {\n    %s\n}\n", variants[v].suffix,
-                     variants[v].schedule);
-        Source *s = ARENA_NEW(&arena, Source);
-        s->path = "<math_test>";
-        s->text = arena_strdup(&arena, src);
-        Program *prog = ARENA_NEW(&arena, Program);
-        LFunc **fns;
-        int nf;
-        if (parse_source(&arena, s, prog, &diag) || sema_check(&arena, prog, &diag) ||
-            (nf = lower_program(&arena, prog, &fns, &diag)) != 1 || jit_add(jit, fns, 1, variants[v].opt, &diag))
-            return -1;
-        char name[64];
-        snprintf(name, sizeof name, "pow_%s", variants[v].suffix);
-        out[v] = (Entry2)jit_lookup(jit, name);
-        if (!out[v]) return -1;
-    }
+    for (int v = 0; v < NVARIANTS; v++)
+        if (!(out[v] = (Entry2)compile_variant("pow", "X: f32[n], P: f32[n]", "pow(X[i], P[i])", v))) return -1;
     return 0;
 }
 
