@@ -71,6 +71,20 @@ static int emit_elementwise(Emitter *e, OnnxNode *n)
 
 /* ---- Gemm, MatMul ---- */
 
+/* Y[i0, i1] = alpha * sum + beta * C, the Gemm's epilogue around its sum */
+static int emit_gemm_store(Emitter *e, OnnxNode *n, OnnxValue *c, const char *expr)
+{
+    OnnxGeom *q = &n->geo;
+    if (q->alpha != 1.0f) expr = arena_printf(e->a, "%s * %s", em_float(e, q->alpha), expr);
+    if (c && q->beta != 0.0f) {
+        const char *ec = em_at(e, c, 2);
+        expr = arena_printf(e->a, "%s + %s", expr,
+                            q->beta == 1.0f ? ec : arena_printf(e->a, "%s * %s", em_float(e, q->beta), ec));
+    }
+    P("    %s[i0, i1] = %s\n", em_out(e, n, 0), expr);
+    return 0;
+}
+
 /* Y[i0, i1] = sum(X[i0, r0, r1, ..] * W[i1, r0 * s0 + r1 * s1 + ..]) + C:
  * a Gemm (no transA) over a flattened X reads X itself, since the flattened
  * index j -> (j / s0, j / s1 % ..) is not affine but its inverse is */
@@ -94,14 +108,7 @@ static int emit_gemm_view(Emitter *e, OnnxNode *n, const OnnxValue *x)
     const char *eb = arena_printf(e->a, "%s[%s]", em_name(e, b),
                                   q->tb ? arena_printf(e->a, "i1, %s", flat) : arena_printf(e->a, "%s, i1", flat));
     const char *expr = arena_printf(e->a, "sum(%s[%s] * %s over %s)", em_name(e, x), xa, eb, over);
-    if (q->alpha != 1.0f) expr = arena_printf(e->a, "%s * %s", em_float(e, q->alpha), expr);
-    if (c && q->beta != 0.0f) {
-        const char *ec = em_at(e, c, 2);
-        expr = arena_printf(e->a, "%s + %s", expr,
-                            q->beta == 1.0f ? ec : arena_printf(e->a, "%s * %s", em_float(e, q->beta), ec));
-    }
-    P("    %s[i0, i1] = %s\n", em_out(e, n, 0), expr);
-    return 0;
+    return emit_gemm_store(e, n, c, expr);
 }
 
 static const char *gemm_a(Emitter *e, const OnnxValue *a, const char *row, const char *red)
@@ -137,14 +144,7 @@ static int emit_gemm(Emitter *e, OnnxNode *n)
     const char *eb = arena_printf(e->a, "%s[%s]", em_name(e, b), q->tb ? "i1, r0" : "r0, i1");
     const char *k = em_dims(e, &(OnnxShape){ .rank = 1, .d = { a->shape.d[!q->ta] } });
     const char *expr = arena_printf(e->a, "sum(%s * %s over r0 in 0..%s)", ea, eb, k);
-    if (q->alpha != 1.0f) expr = arena_printf(e->a, "%s * %s", em_float(e, q->alpha), expr);
-    if (c && q->beta != 0.0f) {
-        const char *ec = em_at(e, c, 2);
-        expr = arena_printf(e->a, "%s + %s", expr,
-                            q->beta == 1.0f ? ec : arena_printf(e->a, "%s * %s", em_float(e, q->beta), ec));
-    }
-    P("    %s[i0, i1] = %s\n", em_out(e, n, 0), expr);
-    return 0;
+    return emit_gemm_store(e, n, c, expr);
 }
 
 /* A[..., i, r] @ B[..., r, j], numpy-broadcast batch dims; 1-D operands as in numpy */
