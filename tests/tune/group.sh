@@ -84,7 +84,7 @@ tune_mm() {
         echo "PASS tune/mm ($(grep -c '^tune: trial' <<<"$log") trials)"
     else
         echo "FAIL tune/mm"
-        [ -n "$problems" ] && printf '%s' "$problems"
+        [ -n "$problems" ] && printf '%s' "$problems" && show "$log"
         [ -n "$problems" ] || show "$step_out"
     fi
 }
