@@ -205,6 +205,22 @@ demo: all
 	$(CC) -O2 -I$(B)/demo -o $(B)/demo/linear_relu_main examples/linear_relu_main.c $(B)/demo/linear_relu.o -lm
 	$(B)/demo/linear_relu_main
 
+# ---- course: examples/course/'s lectures 3, 4 and 6 end to end (README there).
+# Not part of make test: they need python3-sklearn and python3-torch (installed
+# here when missing, with OpenBLAS); everything they write goes to $(B)/course/ ----
+COURSE_PY := /usr/bin/python3
+.PHONY: course
+course: all
+	@if ! $(COURSE_PY) -c 'import numpy, sklearn, torch' 2>/dev/null || \
+	    [ ! -f /usr/include/x86_64-linux-gnu/cblas.h -a ! -f /usr/include/cblas.h ]; then \
+	  echo "installing python3-numpy python3-sklearn python3-torch libopenblas-dev"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-numpy \
+	    python3-sklearn python3-torch libopenblas-dev >/dev/null; \
+	fi
+	B=$(B) CC=$(CC) $(COURSE_PY) examples/course/lecture3_mlp.py
+	B=$(B) CC=$(CC) sh examples/course/lecture4_blas.sh
+	B=$(B) CC=$(CC) $(COURSE_PY) examples/course/lecture6_onnx.py
+
 clean:
 	rm -rf build build-asan
 
