@@ -21,7 +21,7 @@ REPL_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard repl/*.c))
 # ONNX import (onnx/): its own archive, linked with -lprotobuf-c; onnx.pb-c.c/.h
 # are generated into $(B)/onnx/ from the onnx.proto Debian's libonnx-dev ships
 ONNX_PROTO = $(or $(shell dpkg -L libonnx-dev 2>/dev/null | grep '/onnx\.proto$$' | head -n 1),/usr/include/onnx/onnx.proto)
-ONNX_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard onnx/*.c)) $(B)/onnx/onnx.pb-c.o
+ONNX_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard onnx/*.c) $(wildcard graph/*.c)) $(B)/onnx/onnx.pb-c.o
 ONNX_LIBS := -lprotobuf-c
 
 .PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install

@@ -3,6 +3,7 @@
 #include "lang/ast.h"
 #include "lang/loopir.h"
 #include "lower/lower.h"
+#include "graph/graph.h"
 #include "onnx/onnx.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
@@ -281,7 +282,7 @@ static bool known_emit(const char *e)
 }
 
 /* --emit graph|tdsl: the importer alone */
-static int onnx_print(Arena *a, Options *o, OnnxGraph *g)
+static int onnx_print(Arena *a, Options *o, OnnxGraph *g, const GraphStats *st)
 {
     FILE *out = stdout;
     if (o->out && strcmp(o->out, "-") && !(out = fopen(o->out, "w"))) {
@@ -289,7 +290,8 @@ static int onnx_print(Arena *a, Options *o, OnnxGraph *g)
         return 1;
     }
     int rc = 0;
-    if (!strcmp(o->emit, "graph")) onnx_print_graph(out, g);
+    if (!strcmp(o->emit, "graph") && o->cg.opt_level == 0) onnx_print_graph(out, g, NULL);
+    else if (!strcmp(o->emit, "graph")) graph_print(out, g, st);
     else {
         const char *name = o->name ? o->name : onnx_fn_name(a, o->files[0]);
         bool to_file = out != stdout;
@@ -345,7 +347,9 @@ static int main_onnx(Options *o, const char *argv0)
     Diag d;
     diag_init(&d, stderr);
     OnnxGraph *g = onnx_load(&a, o->files[0], &d);
-    int rc = !g ? 1 : print ? onnx_print(&a, o, g) : onnx_compile(&a, o, g, argv0);
+    GraphStats st;
+    if (g && o->cg.opt_level > 0) graph_optimize(g, &st);   /* -O0: the graph as the model gives it */
+    int rc = !g ? 1 : print ? onnx_print(&a, o, g, &st) : onnx_compile(&a, o, g, argv0);
     arena_free(&a);
     if (!print) LLVMShutdown();
     return rc;

@@ -17,11 +17,19 @@ typedef struct Emitter {
     int *uses;              /* per value: how many node inputs read it */
     const OnnxValue **view; /* per value: a Flatten's input, read directly by the Gemm that consumes it */
     bool *done;             /* per node: emitted (or folded into another) */
+    bool *flat3;            /* per value: named in its 3-D form [c, h, w] (an image of batch 1, as kernels take it) */
+    const char **alt;       /* per value: its other form (4-D of a flat3 value, 3-D of another), once made */
     int ntemp;
     bool failed;
 } Emitter;
 
 const char *em_name(Emitter *e, const OnnxValue *v);  /* the value as a whole tensor (a const is declared) */
+/* a [1, c, h, w] value as a [c, h, w] tensor (a copy is made once where it is not one) */
+const char *em_image(Emitter *e, const OnnxValue *v);
+/* a constant's data as a const of another shape (the same elements, in order), declared once */
+const char *em_const_as(Emitter *e, const OnnxValue *v, const OnnxShape *s);
+/* the name the node's output k gets in its 3-D form, for a kernel's result */
+const char *em_out_image(Emitter *e, OnnxNode *n, int k);
 const char *em_dims(Emitter *e, const OnnxShape *s); /* "1, 3, N, 224" */
 const char *em_vars(Emitter *e, const char *p, int n); /* "i0, i1, ..." */
 /* the element of v read at the output's index vars i0..i{rank-1}, with

@@ -2,7 +2,9 @@
  * fits the node exactly (linear, matmul, conv3x3, softmax, ...), else the
  * op written out as TDSL stages. Index vars i0.. range over the output's
  * dims, r0.. are reduction vars; every stage has a declared shape. */
+#include "graph/graph.h"
 #include "onnx/emit.h"
+#include <float.h>
 #include <string.h>
 
 #define P(...) fprintf(e->body, __VA_ARGS__)
@@ -10,16 +12,6 @@
 static bool is(const OnnxNode *n, const char *op) { return !strcmp(n->op, op); }
 
 static bool known(const OnnxDim d, int64_t v) { return !d.sym && d.n == v; }
-
-/* the only node that reads v, when v is not a graph output */
-static OnnxNode *sole_consumer(Emitter *e, const OnnxValue *v)
-{
-    if (v->is_output || e->uses[v->id] != 1) return NULL;
-    for (int k = 0; k < e->g->nnodes; k++)
-        for (int j = 0; j < e->g->nodes[k].nin; j++)
-            if (e->g->nodes[k].in[j] == v) return &e->g->nodes[k];
-    return NULL;
-}
 
 /* ---- elementwise ---- */
 
@@ -37,6 +29,7 @@ static const char *unary_expr(Emitter *e, OnnxNode *n, const char *x)
     if (is(n, "Relu")) return arena_printf(e->a, "max(%s, 0.0)", x);
     if (is(n, "Neg")) return arena_printf(e->a, "-%s", x);
     if (is(n, "Sigmoid")) return arena_printf(e->a, "1.0 / (1.0 + exp(-%s))", x);
+    if (is(n, "Gelu")) return arena_printf(e->a, "0.5 * %s * (1.0 + erf(%s * 0.70710678118654752))", x, x);
     if (is(n, "LeakyRelu"))
         return arena_printf(e->a, "select(%s >= 0.0, %s, %s * %s)", x, x, em_float(e, n->geo.alpha), x);
     if (is(n, "Clip")) {
@@ -69,6 +62,28 @@ static int emit_elementwise(Emitter *e, OnnxNode *n)
     return 0;
 }
 
+/* ---- epilogues (graph/fuse.c), kernels (graph/kernels.c) ---- */
+
+/* expr, then what graph passes fused into n's store: + the residual read
+ * at the output's index, max(lo), min(hi) */
+static const char *epilogue(Emitter *e, const OnnxNode *n, const char *expr)
+{
+    const OnnxEpilogue *q = &n->epi;
+    int rank = n->out[0]->shape.rank;
+    if (q->residual) expr = arena_printf(e->a, "%s + %s", expr, em_at(e, q->residual, rank));
+    if (q->clamp && q->lo > -FLT_MAX) expr = arena_printf(e->a, "max(%s, %s)", expr, em_float(e, q->lo));
+    if (q->clamp && q->hi < FLT_MAX) expr = arena_printf(e->a, "min(%s, %s)", expr, em_float(e, q->hi));
+    return expr;
+}
+
+/* ", lo, hi": a kernel's clamp arguments (the largest floats where open) */
+static const char *clamp_args(Emitter *e, const OnnxNode *n)
+{
+    float lo = n->epi.clamp && n->epi.lo > -FLT_MAX ? n->epi.lo : -FLT_MAX;
+    float hi = n->epi.clamp && n->epi.hi < FLT_MAX ? n->epi.hi : FLT_MAX;
+    return arena_printf(e->a, ", %s, %s", em_float(e, lo), em_float(e, hi));
+}
+
 /* ---- Gemm, MatMul ---- */
 
 /* Y[i0, i1] = alpha * sum + beta * C, the Gemm's epilogue around its sum */
@@ -81,7 +96,7 @@ static int emit_gemm_store(Emitter *e, OnnxNode *n, OnnxValue *c, const char *ex
         expr = arena_printf(e->a, "%s + %s", expr,
                             q->beta == 1.0f ? ec : arena_printf(e->a, "%s * %s", em_float(e, q->beta), ec));
     }
-    P("    %s[i0, i1] = %s\n", em_out(e, n, 0), expr);
+    P("    %s[i0, i1] = %s\n", em_out(e, n, 0), epilogue(e, n, expr));
     return 0;
 }
 
@@ -120,24 +135,18 @@ static int emit_gemm(Emitter *e, OnnxNode *n)
 {
     OnnxGeom *q = &n->geo;
     OnnxValue *a = n->in[0], *b = n->in[1], *c = n->nin > 2 ? n->in[2] : NULL;
-    bool plain = !q->ta && q->alpha == 1.0f && (!c || q->beta == 1.0f);
-    bool bias1 = c && c->shape.rank == 1 && onnx_dim_eq(c->shape.d[0], n->out[0]->shape.d[1]);
     if (e->view[a->id]) {
         if (q->ta) return em_fail(e, n, "transA over a flattened input is not supported");
         return emit_gemm_view(e, n, e->view[a->id]);
     }
-    if (plain && q->tb && bias1) {
-        OnnxNode *r = sole_consumer(e, n->out[0]);
-        if (r && is(r, "Relu")) {   /* linear then relu: one call */
-            e->done[r->index] = true;
-            P("    %s = linear_relu(%s, %s, %s)\n", em_out(e, r, 0), em_name(e, a), em_name(e, b), em_name(e, c));
-            return 0;
-        }
-        P("    %s = linear(%s, %s, %s)\n", em_out(e, n, 0), em_name(e, a), em_name(e, b), em_name(e, c));
+    const char *kn = graph_kernel(n);
+    if (kn && !strcmp(kn, "matmul")) {
+        P("    %s = matmul(%s, %s)\n", em_out(e, n, 0), em_name(e, a), em_name(e, b));
         return 0;
     }
-    if (plain && !q->tb && !c) {
-        P("    %s = matmul(%s, %s)\n", em_out(e, n, 0), em_name(e, a), em_name(e, b));
+    if (kn) {
+        P("    %s = %s(%s, %s, %s%s)\n", em_out(e, n, 0), kn, em_name(e, a), em_name(e, b), em_name(e, c),
+          !strcmp(kn, "linear_act") ? clamp_args(e, n) : "");
         return 0;
     }
     const char *ea = q->ta ? gemm_a(e, a, "r0", "i0") : gemm_a(e, a, "i0", "r0");
@@ -220,26 +229,29 @@ static const char *win(Emitter *e, int64_t s, const char *i, int64_t d, const ch
     return arena_printf(e->a, "%s + %s", a, b);
 }
 
-/* conv3x3 from the stdlib: batch 1, 3x3, stride 1, pad 1, group 1, a bias */
-static bool conv3x3_fits(const OnnxNode *n)
+/* a graph output a kernel wrote in its 3-D form: copied into the output */
+static void finish_image(Emitter *e, OnnxNode *n)
 {
-    const OnnxGeom *q = &n->geo;
-    if (!known(n->in[0]->shape.d[0], 1) || q->group != 1 || n->nin < 3 || !n->in[2]) return false;
-    for (int k = 0; k < 2; k++)
-        if (q->k[k] != 3 || q->s[k] != 1 || q->d[k] != 1 || q->pb[k] != 1 || q->pe[k] != 1) return false;
-    return true;
+    OnnxValue *v = n->out[0];
+    if (v->is_output) P("    %s[i0, i1, i2, i3] = %s[i1, i2, i3]\n", e->names[v->id], e->alt[v->id]);
 }
 
-static int emit_conv3x3(Emitter *e, OnnxNode *n)
+/* the weights as a 1x1 kernel takes them: [o, c] (the same data) */
+static const char *weights_oc(Emitter *e, const OnnxValue *w)
 {
-    OnnxValue *x = n->in[0];
-    OnnxShape s3 = { .rank = 3, .d = { x->shape.d[1], x->shape.d[2], x->shape.d[3] } };
-    const char *in = em_stage(e, arena_printf(e->a, "T%d_chw", e->ntemp + 1), &s3);
-    P("    %s[i0, i1, i2] = %s[0, i0, i1, i2]\n", in, em_name(e, x));
-    s3.d[0] = n->out[0]->shape.d[1];
-    const char *c = em_stage(e, arena_printf(e->a, "T%d_conv", e->ntemp + 1), &s3);
-    P("    %s = conv3x3(%s, %s, %s)\n", c, in, em_name(e, n->in[1]), em_name(e, n->in[2]));
-    P("    %s[i0, i1, i2, i3] = %s[i1, i2, i3]\n", em_out(e, n, 0), c);
+    OnnxShape s = { .rank = 2, .d = { w->shape.d[0], w->shape.d[1] } };
+    return em_const_as(e, w, &s);
+}
+
+/* a stdlib conv: O = kernel(I, K, B[, R][, lo, hi]) on [c, h, w] images */
+static int emit_conv_kernel(Emitter *e, OnnxNode *n, const char *kn)
+{
+    bool one = strstr(kn, "conv1x1") != NULL, act = strstr(kn, "_act") || strstr(kn, "_res");
+    const char *in = em_image(e, n->in[0]), *w = one ? weights_oc(e, n->in[1]) : em_name(e, n->in[1]);
+    const char *res = n->epi.residual ? arena_printf(e->a, ", %s", em_image(e, n->epi.residual)) : "";
+    const char *out = em_out_image(e, n, 0);
+    P("    %s = %s(%s, %s, %s%s%s)\n", out, kn, in, w, em_name(e, n->in[2]), res, act ? clamp_args(e, n) : "");
+    finish_image(e, n);
     return 0;
 }
 
@@ -251,7 +263,8 @@ static int emit_conv(Emitter *e, OnnxNode *n)
     bool depthwise = q->group > 1 && q->group == c && w->shape.d[0].n == c;
     if (q->group > 1 && !depthwise)
         return em_fail(e, n, "group %lld (neither 1 nor depthwise) is not supported yet", (long long)q->group);
-    if (conv3x3_fits(n)) return emit_conv3x3(e, n);
+    const char *kn = graph_kernel(n);
+    if (kn) return emit_conv_kernel(e, n, kn);
     const char *p = padded(e, n, "0.0", &rows, &cols);
     const char *ci = depthwise ? "i1" : "r0";
     const char *expr =
@@ -261,7 +274,7 @@ static int emit_conv(Emitter *e, OnnxNode *n)
     if (!depthwise) over = arena_printf(e->a, "r0 in 0..%lld, %s", (long long)c, over);
     expr = arena_printf(e->a, "sum(%s over %s)", expr, over);
     if (n->nin > 2 && n->in[2]) expr = arena_printf(e->a, "%s + %s[i1]", expr, em_name(e, n->in[2]));
-    P("    %s[i0, i1, i2, i3] = %s\n", em_out(e, n, 0), expr);
+    P("    %s[i0, i1, i2, i3] = %s\n", em_out(e, n, 0), epilogue(e, n, expr));
     return 0;
 }
 
@@ -269,6 +282,12 @@ static int emit_pool(Emitter *e, OnnxNode *n)
 {
     OnnxGeom *q = &n->geo;
     bool mx = is(n, "MaxPool");
+    if (graph_kernel(n)) {
+        const char *in = em_image(e, n->in[0]);
+        P("    %s = %s(%s)\n", em_out_image(e, n, 0), graph_kernel(n), in);
+        finish_image(e, n);
+        return 0;
+    }
     int64_t rows, cols, h = n->in[0]->shape.d[2].n, w = n->in[0]->shape.d[3].n;
     const char *p = padded(e, n, mx ? "-1.0 / 0.0" : "0.0", &rows, &cols);
     const char *at = arena_printf(e->a, "%s[i0, i1, %s, %s]", p, win(e, q->s[0], "i2", q->d[0], "r0"),

@@ -175,24 +175,76 @@ static int write_npy(Emitter *e, const char *path, const OnnxValue *v)
     return fclose(f) ? em_fail(e, NULL, "cannot write '%s'", path) : 0;
 }
 
-/* a float constant read as a whole tensor: declared as a const the first time */
-static const char *const_name(Emitter *e, const OnnxValue *v)
+/* declares v's data as a const of shape s named after base */
+static const char *const_decl(Emitter *e, const OnnxValue *v, const char *base, const OnnxShape *s)
 {
-    const char *nm = fresh(e, v->name[0] ? v->name : "c");
-    e->names[v->id] = nm;
+    const char *nm = fresh(e, base[0] ? base : "c");
     if (!v->f) {
         em_fail(e, NULL, "constant '%s' has dtype %s; only float32 constants are supported", v->name,
                 onnx_dtype_name(v->dtype));
         return nm;
     }
     const char *file = arena_printf(e->a, "%s_%s.npy", e->prefix, nm);
-    fprintf(e->consts, "const %s: f32[%s] = load(\"%s\")\n", nm, em_dims(e, &v->shape), file);
-    if (e->npy_dir) write_npy(e, arena_printf(e->a, "%s/%s", e->npy_dir, file), v);
+    fprintf(e->consts, "const %s: f32[%s] = load(\"%s\")\n", nm, em_dims(e, s), file);
+    OnnxValue shaped = *v;
+    shaped.shape = *s;
+    if (e->npy_dir) write_npy(e, arena_printf(e->a, "%s/%s", e->npy_dir, file), &shaped);
     return nm;
+}
+
+/* a float constant read as a whole tensor: declared as a const the first time */
+static const char *const_name(Emitter *e, const OnnxValue *v)
+{
+    return e->names[v->id] = const_decl(e, v, v->name, &v->shape);
+}
+
+const char *em_const_as(Emitter *e, const OnnxValue *v, const OnnxShape *s)
+{
+    if (!e->alt[v->id]) e->alt[v->id] = const_decl(e, v, arena_printf(e->a, "%s_%dd", v->name, s->rank), s);
+    return e->alt[v->id];
+}
+
+/* the 4-D form of a value named in its 3-D form: a copy, made once */
+static const char *as4(Emitter *e, const OnnxValue *v)
+{
+    if (!e->alt[v->id]) {
+        const char *t = em_stage(e, arena_printf(e->a, "%s_nchw", e->names[v->id]), &v->shape);
+        fprintf(e->body, "    %s[i0, i1, i2, i3] = %s[i1, i2, i3]\n", t, e->names[v->id]);
+        e->alt[v->id] = t;
+    }
+    return e->alt[v->id];
+}
+
+const char *em_image(Emitter *e, const OnnxValue *v)
+{
+    if (e->flat3[v->id]) return e->names[v->id];
+    if (!e->alt[v->id]) {
+        const char *x = em_name(e, v);
+        OnnxShape s3 = { .rank = 3, .d = { v->shape.d[1], v->shape.d[2], v->shape.d[3] } };
+        const char *t = em_stage(e, arena_printf(e->a, "%s_chw", x), &s3);
+        fprintf(e->body, "    %s[i0, i1, i2] = %s[0, i0, i1, i2]\n", t, x);
+        e->alt[v->id] = t;
+    }
+    return e->alt[v->id];
+}
+
+const char *em_out_image(Emitter *e, OnnxNode *n, int k)
+{
+    OnnxValue *v = n->out[k];
+    OnnxShape s3 = { .rank = 3, .d = { v->shape.d[1], v->shape.d[2], v->shape.d[3] } };
+    if (v->is_output) {     /* the graph output is 4-D: the kernel writes a stage, copied into it */
+        const char *t = em_stage(e, arena_printf(e->a, "%s_chw", e->names[v->id]), &s3);
+        e->alt[v->id] = t;
+        return t;
+    }
+    const char *nm = em_stage(e, arena_printf(e->a, "T%d", ++e->ntemp), &s3);
+    e->flat3[v->id] = true;
+    return e->names[v->id] = nm;
 }
 
 const char *em_name(Emitter *e, const OnnxValue *v)
 {
+    if (e->flat3[v->id]) return as4(e, v);
     if (e->names[v->id]) return e->names[v->id];
     if (v->is_const) return const_name(e, v);
     em_fail(e, NULL, "value '%s' is read before it is computed", v->name);
@@ -202,12 +254,13 @@ const char *em_name(Emitter *e, const OnnxValue *v)
 const char *em_at(Emitter *e, const OnnxValue *v, int rank)
 {
     if (v->is_const && v->f && v->numel == 1) return em_float(e, v->f[0]);
-    const char *nm = em_name(e, v);
+    bool flat = e->flat3[v->id];    /* read the 3-D form: no copy */
+    const char *nm = flat ? e->names[v->id] : em_name(e, v);
     char *out = arena_printf(e->a, "%s[", nm);
-    for (int k = 0; k < v->shape.rank; k++) {
+    for (int k = flat; k < v->shape.rank; k++) {
         int o = k + rank - v->shape.rank;
         bool one = !v->shape.d[k].sym && v->shape.d[k].n == 1;
-        out = arena_printf(e->a, "%s%s%s", out, k ? ", " : "", one ? "0" : arena_printf(e->a, "i%d", o));
+        out = arena_printf(e->a, "%s%s%s", out, k > flat ? ", " : "", one ? "0" : arena_printf(e->a, "i%d", o));
     }
     return arena_printf(e->a, "%s]", out);
 }
@@ -313,6 +366,8 @@ int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy
     e.uses = ARENA_ARRAY(e.a, int, g->nvalues + 1);
     e.done = ARENA_ARRAY(e.a, bool, g->nnodes + 1);
     e.view = ARENA_ARRAY(e.a, const OnnxValue *, g->nvalues + 1);
+    e.flat3 = ARENA_ARRAY(e.a, bool, g->nvalues + 1);
+    e.alt = ARENA_ARRAY(e.a, const char *, g->nvalues + 1);
     char *body = NULL, *consts = NULL;
     size_t nb = 0, nc = 0;
     e.body = open_memstream(&body, &nb);

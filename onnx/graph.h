@@ -84,15 +84,26 @@ typedef struct OnnxGeom {
     bool ta, tb;        /* Gemm transA, transB */
 } OnnxGeom;
 
+/* what the graph passes (graph/fuse.c) fused into a node's final store:
+ * + residual (after the bias), then max(lo), then min(hi) */
+typedef struct OnnxEpilogue {
+    struct OnnxValue *residual; /* NULL: none */
+    bool clamp;                 /* lo / hi apply (-inf / inf where one side is open) */
+    float lo, hi;
+    const char *ops;            /* the nodes fused in, for --emit graph: "Add, Relu" */
+} OnnxEpilogue;
+
 typedef struct OnnxNode {
     int index;
     OnnxGeom geo;
+    OnnxEpilogue epi;
     const char *name;       /* "" when the model gives none */
     const char *op, *domain;
     int nin, nout, nattr;
     OnnxValue **in;         /* NULL for an omitted optional input ("") */
     OnnxValue **out;
     OnnxAttr *attr;
+    bool dead;              /* removed by a graph pass (until graph_compact) */
 } OnnxNode;
 
 typedef struct OnnxGraph {

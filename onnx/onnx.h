@@ -13,8 +13,10 @@ OnnxGraph *onnx_load(Arena *a, const char *path, Diag *d);
 /* infers every node's output shapes (onnx_load runs it); 0 or -1 */
 int onnx_infer_shapes(OnnxGraph *g);
 
-/* --emit graph: inputs, initializers, nodes with their output shapes */
-void onnx_print_graph(FILE *out, const OnnxGraph *g);
+/* --emit graph: inputs, the constants nodes read, nodes with their output
+ * shapes (and what graph passes fused into them, and their stdlib kernel
+ * when kernel is given), outputs */
+void onnx_print_graph(FILE *out, const OnnxGraph *g, const char *(*kernel)(const OnnxNode *));
 
 /* --emit tdsl: the model as a TDSL program named fn_name. Each float
  * initializer becomes `const NAME: f32[...] = load("PREFIX_NAME.npy")`, the

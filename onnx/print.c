@@ -31,7 +31,15 @@ static void print_value(FILE *out, const OnnxValue *v)
     fprintf(out, "%s: %s %s", v->name, onnx_dtype_name(v->dtype), onnx_shape_str(&v->shape, b, sizeof b));
 }
 
-static void print_node(FILE *out, const OnnxNode *n)
+static void print_epilogue(FILE *out, const OnnxEpilogue *e)
+{
+    fprintf(out, "    fused: %s", e->ops);
+    if (e->residual) fprintf(out, "; + %s", e->residual->name);
+    if (e->clamp) fprintf(out, "; clamp to [%g, %g]", e->lo, e->hi);
+    fputc('\n', out);
+}
+
+static void print_node(FILE *out, const OnnxNode *n, const char *(*kernel)(const OnnxNode *))
 {
     fprintf(out, "node %d", n->index);
     if (n->name[0]) fprintf(out, " '%s'", n->name);
@@ -40,6 +48,9 @@ static void print_node(FILE *out, const OnnxNode *n)
     fputc(')', out);
     for (int k = 0; k < n->nattr; k++) print_attr(out, &n->attr[k]);
     fputc('\n', out);
+    if (n->epi.ops) print_epilogue(out, &n->epi);
+    const char *kn = kernel ? kernel(n) : NULL;
+    if (kn) fprintf(out, "    kernel: nn.%s\n", kn);
     for (int k = 0; k < n->nout; k++) {
         if (!n->out[k]) continue;
         fputs("    -> ", out);
@@ -48,7 +59,18 @@ static void print_node(FILE *out, const OnnxNode *n)
     }
 }
 
-void onnx_print_graph(FILE *out, const OnnxGraph *g)
+/* read by a node, or a graph output */
+static bool is_read(const OnnxGraph *g, const OnnxValue *v)
+{
+    for (int k = 0; k < g->nnodes; k++)
+        for (int j = 0; j < g->nodes[k].nin; j++)
+            if (g->nodes[k].in[j] == v) return true;
+    for (int k = 0; k < g->nnodes; k++)
+        if (g->nodes[k].epi.residual == v) return true;
+    return v->is_output;
+}
+
+void onnx_print_graph(FILE *out, const OnnxGraph *g, const char *(*kernel)(const OnnxNode *))
 {
     const char *base = strrchr(g->path, '/') ? strrchr(g->path, '/') + 1 : g->path;
     fprintf(out, "graph '%s' from %s: ir_version %lld, opset %lld, producer '%s'\n", g->name, base,
@@ -59,12 +81,13 @@ void onnx_print_graph(FILE *out, const OnnxGraph *g)
         fputc('\n', out);
     }
     for (int k = 0; k < g->nvalues; k++) {
-        if (!g->values[k]->is_init) continue;
-        fputs("init ", out);
+        const OnnxValue *v = g->values[k];
+        if (!(v->is_init || (v->is_const && v->producer < 0 && v->f)) || !is_read(g, v)) continue;
+        fputs(v->is_init ? "init " : "const ", out);
         print_value(out, g->values[k]);
         fputc('\n', out);
     }
-    for (int k = 0; k < g->nnodes; k++) print_node(out, &g->nodes[k]);
+    for (int k = 0; k < g->nnodes; k++) print_node(out, &g->nodes[k], kernel);
     for (int k = 0; k < g->noutputs; k++) {
         fputs("output ", out);
         print_value(out, g->outputs[k]);

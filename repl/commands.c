@@ -2,6 +2,7 @@
  * a fn (AST, loop IR, LLVM IR, assembly) and :time. */
 #include "repl/repl_int.h"
 #include "lower/schedule.h"
+#include "graph/graph.h"
 #include "onnx/onnx.h"
 #include <ctype.h>
 #include <dlfcn.h>
@@ -134,6 +135,8 @@ static int load_onnx(Session *s, const char *path, Diag *d)
     arena_init(&a);
     const char *dir = NULL, *tdsl = NULL;
     OnnxGraph *g = onnx_load(&a, path, d);
+    GraphStats st;
+    if (g) graph_optimize(g, &st);
     if (g) tdsl = onnx_emit_tdsl_tmp(g, onnx_fn_name(&a, path), &dir);
     int r = -1, err;
     char *text = tdsl ? slurp(tdsl, &err) : NULL;

@@ -3,10 +3,14 @@
  * a temp dir, as tdslc does), compiled and called on each test_data_set_K/input_N.pb
  * and compared with output_N.pb (rtol 1e-3, atol 1e-5). Each test runs in a
  * child process, so a crash or a hang is that test's FAIL, not the runner's.
- * Usage: conformance [-I STDLIB_DIR] [-j JOBS] TEST_DIR...
+ * The graph passes (graph/) run, as in tdslc. With -d (differential), the
+ * expected outputs are instead those of the same model imported without the
+ * graph passes: the passes must not change a result.
+ * Usage: conformance [-d] [-I STDLIB_DIR] [-j JOBS] TEST_DIR...
  * Prints PASS onnx/node/T, FAIL onnx/node/T (and why), or UNSUPPORTED
  * onnx/node/T: the importer's one-line error; then a summary line. */
 #define _GNU_SOURCE /* asprintf */
+#include "graph/graph.h"
 #include "lower/lower.h"
 #include "onnx/onnx.h"
 #include "onnx/onnx.pb-c.h"
@@ -33,8 +37,8 @@ typedef struct Case {
     const char *dir, *stdlib;
     char msg[MSG];
     OnnxGraph *g;
-    Jit *jit;
-    void *entry;
+    Jit *jit, *jit_ref;
+    void *entry, *entry_ref; /* -d: the entry compiled without graph passes */
     tdsl_tensor t[2 * MAX_IO];
     int64_t shape[2 * MAX_IO][ONNX_MAX_RANK];
     float *want[MAX_IO];
@@ -59,8 +63,11 @@ static const char *first_line(char *text)
     return e ? e + 9 : text ? text : "(no message)";
 }
 
-/* import, emit the program into a temp dir, check and lower it, JIT it */
-static int compile(Case *c)
+static bool differential;  /* -d */
+
+/* import (graph passes when optimize), emit the program into a temp dir,
+ * check and lower it, JIT it into *jit, *fn */
+static int compile(Case *c, bool optimize, Jit **jit, void **fn)
 {
     char *text = NULL;
     size_t len = 0;
@@ -69,7 +76,9 @@ static int compile(Case *c)
     const char *model = arena_printf(&c->a, "%s/model.onnx", c->dir), *tmp = NULL, *path = NULL;
     const char *base = strrchr(c->dir, '/') ? strrchr(c->dir, '/') + 1 : c->dir;
     int kind = R_UNSUPPORTED;
-    if ((c->g = onnx_load(&c->a, model, &d))) path = onnx_emit_tdsl_tmp(c->g, onnx_fn_name(&c->a, base), &tmp);
+    GraphStats gs;
+    if ((c->g = onnx_load(&c->a, model, &d)) && optimize) graph_optimize(c->g, &gs);
+    if (c->g) path = onnx_emit_tdsl_tmp(c->g, onnx_fn_name(&c->a, base), &tmp);
     if (path) {
         Modules mods;
         Program prog = { 0 };
@@ -84,8 +93,7 @@ static int compile(Case *c)
         LFunc *entry = NULL;  /* the model's fn alone: the nn kernels it calls are compiled in */
         for (int k = 0; k < n; k++)
             if (!strcmp(fns[k]->name, name)) entry = fns[k];
-        if (entry && (c->jit = jit_create(&d)) && !jit_add(c->jit, &entry, 1, 2, &d) &&
-            (c->entry = jit_lookup(c->jit, name)))
+        if (entry && (*jit = jit_create(&d)) && !jit_add(*jit, &entry, 1, 2, &d) && (*fn = jit_lookup(*jit, name)))
             kind = R_PASS;
     }
     onnx_remove_dir(tmp);
@@ -126,7 +134,7 @@ static int read_pb(Case *c, const char *path, tdsl_tensor *t, int64_t *shape, fl
     return rc;
 }
 
-static int call_entry(Case *c, int nargs)
+static int call_entry(void *entry, Case *c, int nargs)
 {
     ffi_cif cif;
     ffi_type *types[2 * MAX_IO];
@@ -138,7 +146,7 @@ static int call_entry(Case *c, int nargs)
     }
     ffi_arg ret = 0;
     if (ffi_prep_cif(&cif, FFI_DEFAULT_ABI, (unsigned)nargs, &ffi_type_sint, types) != FFI_OK) return -1;
-    ffi_call(&cif, FFI_FN(c->entry), &ret, vals);
+    ffi_call(&cif, FFI_FN(entry), &ret, vals);
     return (int)ret;
 }
 
@@ -149,33 +157,63 @@ static bool close_enough(float got, float want)
     return fabsf(got - want) <= 1e-5f + 1e-3f * fabsf(want);
 }
 
-/* one test_data_set_K: the inputs, the call, the comparison */
+/* output k's descriptor, of the shape the graph infers (-d: no output_K.pb) */
+static int graph_output(Case *c, int k, tdsl_tensor *t, int64_t *shape, float **data)
+{
+    const OnnxValue *v = c->g->outputs[k];
+    int64_t numel = 1;
+    for (int d = 0; d < v->shape.rank; d++) {
+        if (v->shape.d[d].sym) return say(c, R_FAIL, "output %d has a symbolic dim: -d needs static shapes", k), -1;
+        numel *= (shape[d] = v->shape.d[d].n);
+    }
+    *data = ARENA_ARRAY(&c->a, float, numel + 1);
+    *t = (tdsl_tensor){
+        .data = *data, .device = { 1, 0 }, .ndim = v->shape.rank, .dtype = { 2, 32, 1 }, .shape = shape
+    };
+    return 0;
+}
+
+static int64_t numel_of(const Case *c, int k)
+{
+    int64_t numel = 1;
+    for (int d = 0; d < c->t[k].ndim; d++) numel *= c->shape[k][d];
+    return numel;
+}
+
+/* the entry called with fresh outputs (all NaN); 0 or an error code */
+static int call_fresh(Case *c, void *entry, int nin, int nout)
+{
+    for (int k = nin; k < nin + nout; k++) {
+        c->t[k].data = ARENA_ARRAY(&c->a, float, numel_of(c, k) + 1);
+        for (int64_t i = 0; i < numel_of(c, k); i++) ((float *)c->t[k].data)[i] = NAN;
+    }
+    return call_entry(entry, c, nin + nout);
+}
+
+/* one test_data_set_K: the inputs, the expected outputs (-d: the reference
+ * entry's), the call, the comparison */
 static int run_set(Case *c, const char *set)
 {
     int nin = c->g->ninputs, nout = c->g->noutputs;
     if (nin + nout > 2 * MAX_IO || nin > MAX_IO || nout > MAX_IO)
         return say(c, R_FAIL, "%d inputs, %d outputs: too many", nin, nout);
     float *data;
+    char err[200];
     for (int k = 0; k < nin + nout; k++) {
         bool in = k < nin;
         const char *pb = arena_printf(&c->a, "%s/%s_%d.pb", set, in ? "input" : "output", in ? k : k - nin);
-        if (read_pb(c, pb, &c->t[k], c->shape[k], &data)) return R_FAIL;
-        if (!in) {
-            c->want[k - nin] = data;
-            int64_t numel = 1;
-            for (int d = 0; d < c->t[k].ndim; d++) numel *= c->shape[k][d];
-            c->t[k].data = ARENA_ARRAY(&c->a, float, numel + 1);
-            for (int64_t i = 0; i < numel; i++) ((float *)c->t[k].data)[i] = NAN;
-        }
+        if (!in && differential ? graph_output(c, k - nin, &c->t[k], c->shape[k], &data)
+                                : read_pb(c, pb, &c->t[k], c->shape[k], &data))
+            return R_FAIL;
+        if (!in) c->want[k - nin] = data;
     }
-    int rc = call_entry(c, nin + nout);
-    char err[200];
-    if (rc) return say(c, R_FAIL, "%s: the entry returned %d (%s)", set, rc, tdsl_format_error(rc, err, sizeof err));
+    int rc = differential ? call_fresh(c, c->entry_ref, nin, nout) : 0;
+    for (int k = nin; k < nin + nout && differential; k++) c->want[k - nin] = c->t[k].data;
+    if (rc || (rc = call_fresh(c, c->entry, nin, nout)))
+        return say(c, R_FAIL, "%s: the entry returned %d (%s)", set, rc, tdsl_format_error(rc, err, sizeof err));
     for (int k = nin; k < nin + nout; k++) {
-        int64_t numel = 1;
-        for (int d = 0; d < c->t[k].ndim; d++) numel *= c->shape[k][d];
         const float *got = c->t[k].data, *want = c->want[k - nin];
-        for (int64_t i = 0; i < numel; i++)
+        for (int64_t i = 0; i < numel_of(c, k); i++)
             if (!close_enough(got[i], want[i]))
                 return say(c, R_FAIL, "%s: output %d element %lld is %.9g, expected %.9g", set, k - nin, (long long)i,
                            got[i], want[i]);
@@ -185,7 +223,8 @@ static int run_set(Case *c, const char *set)
 
 static int run_case(Case *c)
 {
-    int kind = compile(c);
+    int kind = differential ? compile(c, false, &c->jit_ref, &c->entry_ref) : R_PASS;
+    if (kind == R_PASS) kind = compile(c, true, &c->jit, &c->entry);
     struct stat st;
     for (int k = 0; kind == R_PASS; k++) {
         const char *set = arena_printf(&c->a, "%s/test_data_set_%d", c->dir, k);
@@ -196,6 +235,7 @@ static int run_case(Case *c)
         kind = run_set(c, set);
     }
     if (c->jit) jit_destroy(c->jit);
+    if (c->jit_ref) jit_destroy(c->jit_ref);
     return kind;
 }
 
@@ -244,9 +284,10 @@ static char *result(const char *dir, int status, int fd, int *count)
     count[kind]++;
     /* the inputs or outputs are not float32 tensors: outside what the issue asks */
     if (kind == R_UNSUPPORTED && (strstr(msg, "has dtype") || strstr(msg, "not a tensor"))) count[3]++;
-    if (kind == R_PASS) n = asprintf(&out, "PASS onnx/node/%s\n", name);
-    else if (kind == R_UNSUPPORTED) n = asprintf(&out, "UNSUPPORTED onnx/node/%s: %s\n", name, msg);
-    else n = asprintf(&out, "FAIL onnx/node/%s\n  %s\n", name, msg);
+    const char *group = differential ? "onnx/passes" : "onnx/node";
+    if (kind == R_PASS) n = asprintf(&out, "PASS %s/%s\n", group, name);
+    else if (kind == R_UNSUPPORTED) n = asprintf(&out, "UNSUPPORTED %s/%s: %s\n", group, name, msg);
+    else n = asprintf(&out, "FAIL %s/%s\n  %s\n", group, name, msg);
     return n < 0 ? NULL : out;
 }
 
@@ -258,6 +299,7 @@ int main(int argc, char **argv)
 {
     const char *stdlib = "stdlib";
     int jobs = 2, first = 1;
+    for (; first < argc && !strcmp(argv[first], "-d"); first++) differential = true;
     for (; first + 1 < argc && argv[first][0] == '-'; first += 2)
         if (!strcmp(argv[first], "-I")) stdlib = argv[first + 1];
         else if (!strcmp(argv[first], "-j")) jobs = atoi(argv[first + 1]) > 0 ? atoi(argv[first + 1]) : 1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* everything comes from one static pool: nothing to free, nothing leaks */
 static _Alignas(16) unsigned char pool[16 << 20];
@@ -180,6 +181,40 @@ static void save(Model *M, const char *name, size_t cut)
     }
 }
 
+/* writes M as DIR/cases/NAME/model.onnx with test_data_set_0/input_K.pb
+ * (random values): a case for `conformance -d`, which compares the model
+ * imported with and without the graph passes */
+static void save_case(Model *M, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/cases/%s/test_data_set_0", dir, name);
+    for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+        *p = 0;
+        mkdir(path, 0777);
+        *p = '/';
+    }
+    mkdir(path, 0777);
+    char sub[2048];
+    snprintf(sub, sizeof sub, "cases/%s/model", name);
+    save(M, sub, 0);
+    for (size_t k = 0; k < M->g.n_input; k++) {
+        const Onnx__TensorShapeProto *s = M->ins[k]->type->tensor_type->shape;
+        int dims[8], rank = (int)s->n_dim;
+        for (int d = 0; d < rank; d++) dims[d] = (int)s->dim[d]->dim_value;
+        Onnx__TensorProto *t = init(M, M->ins[k]->name, rank, dims, 1);
+        M->g.n_initializer--;   /* made by init(), not part of the model */
+        size_t n = onnx__tensor_proto__get_packed_size(t);
+        uint8_t *buf = alloc(n + 1);
+        onnx__tensor_proto__pack(t, buf);
+        snprintf(sub, sizeof sub, "%s/input_%zu.pb", path, k);
+        FILE *f = fopen(sub, "wb");
+        if (!f || fwrite(buf, 1, n, f) != n || fclose(f)) {
+            fprintf(stderr, "gen_models: cannot write %s\n", sub);
+            exit(1);
+        }
+    }
+}
+
 /* ---- good models ---- */
 
 /* PyTorch's Linear-ReLU-Linear-Softmax as Gemm (transB=1), batch N */
@@ -300,6 +335,57 @@ static Model *cnn_flatten(void)
     return M;
 }
 
+/* what the graph passes fuse: conv-bn-relu; conv + bias + residual add +
+ * relu; a strided 1x1 conv + Clip(0, 6); a strided 3x3 conv; a 7x7 stride-2
+ * stem whose result is a graph output; a 3x3 stride-2 max pool; weights
+ * computed from constants (Transpose, Mul: folded); Gemm + Relu */
+static Model *resblock(void)
+{
+    Model *M = model("resblock");
+    input(M, "x", 4, (int[]){ 1, 8, 6, 6 });
+    init(M, "w1", 4, (int[]){ 8, 8, 3, 3 }, 1);
+    const char *bn[] = { "s", "b", "m", "v" };
+    for (int k = 0; k < 4; k++) init(M, bn[k], 1, (int[]){ 8 }, 1);
+    for (int k = 0; k < 8; k++) ((float *)M->inits[M->g.n_initializer - 1]->raw_data.data)[k] += 1.0f;
+    init(M, "w2", 4, (int[]){ 8, 8, 3, 3 }, 1), init(M, "b2", 1, (int[]){ 8 }, 1);
+    init(M, "w3", 4, (int[]){ 16, 8, 1, 1 }, 0), init(M, "b3", 1, (int[]){ 16 }, 0);
+    init(M, "w4", 4, (int[]){ 16, 16, 3, 3 }, 1), init(M, "b4", 1, (int[]){ 16 }, 1);
+    init(M, "w5", 4, (int[]){ 4, 8, 7, 7 }, 1), init(M, "b5", 1, (int[]){ 4 }, 1);
+    init(M, "fwt", 2, (int[]){ 16, 5 }, 1), init(M, "fb", 1, (int[]){ 5 }, 1);
+    float *two = (float *)init(M, "two", 0, NULL, 1)->raw_data.data;
+    two[0] = 2.0f;
+    Onnx__NodeProto *n = node(M, "Conv", "c1", "x,w1", "a1");
+    attr_ints(n, "kernel_shape", 2, (int64_t[]){ 3, 3 }), attr_ints(n, "pads", 4, (int64_t[]){ 1, 1, 1, 1 });
+    attr_float(node(M, "BatchNormalization", "bn", "a1,s,b,m,v", "a2"), "epsilon", 1e-5f);
+    node(M, "Relu", "r1", "a2", "a3");
+    n = node(M, "Conv", "c2", "a3,w2,b2", "a4");
+    attr_ints(n, "kernel_shape", 2, (int64_t[]){ 3, 3 }), attr_ints(n, "pads", 4, (int64_t[]){ 1, 1, 1, 1 });
+    node(M, "Add", "res", "x,a4", "a5");
+    node(M, "Relu", "r2", "a5", "a6");
+    n = node(M, "Conv", "c3", "a6,w3,b3", "a7");
+    attr_ints(n, "kernel_shape", 2, (int64_t[]){ 1, 1 }), attr_ints(n, "strides", 2, (int64_t[]){ 2, 2 });
+    Onnx__NodeProto *lo = node(M, "Constant", "lo", "", "c_lo"), *hi = node(M, "Constant", "hi", "", "c_hi");
+    attr_float(lo, "value_float", 0.0f), attr_float(hi, "value_float", 6.0f);
+    node(M, "Clip", "relu6", "a7,c_lo,c_hi", "a8");
+    n = node(M, "Conv", "c4", "a8,w4,b4", "a9");
+    attr_ints(n, "kernel_shape", 2, (int64_t[]){ 3, 3 }), attr_ints(n, "strides", 2, (int64_t[]){ 2, 2 });
+    attr_ints(n, "pads", 4, (int64_t[]){ 1, 1, 1, 1 });
+    node(M, "GlobalAveragePool", "gap", "a9", "a10");
+    attr_int(node(M, "Flatten", "flat", "a10", "a11"), "axis", 1);
+    attr_ints(node(M, "Transpose", "fwT", "fwt", "fw1"), "perm", 2, (int64_t[]){ 1, 0 });
+    node(M, "Mul", "fw2x", "fw1,two", "fw");
+    attr_int(node(M, "Gemm", "fc", "a11,fw,fb", "y0"), "transB", 1);
+    node(M, "Relu", "r3", "y0", "y");
+    n = node(M, "Conv", "stem", "x,w5,b5", "stem");
+    attr_ints(n, "kernel_shape", 2, (int64_t[]){ 7, 7 }), attr_ints(n, "strides", 2, (int64_t[]){ 2, 2 });
+    attr_ints(n, "pads", 4, (int64_t[]){ 3, 3, 3, 3 });
+    n = node(M, "MaxPool", "pool", "a3", "pooled");
+    attr_ints(n, "kernel_shape", 2, (int64_t[]){ 3, 3 }), attr_ints(n, "strides", 2, (int64_t[]){ 2, 2 });
+    attr_ints(n, "pads", 4, (int64_t[]){ 1, 1, 1, 1 });
+    output(M, "y"), output(M, "stem"), output(M, "pooled");
+    return M;
+}
+
 /* ---- bad models: one problem each ---- */
 
 static Model *one_node(const char *name, const char *op, int elem)
@@ -384,6 +470,11 @@ int main(int argc, char **argv)
     save(mlp_matmul(), "mlp_matmul", 0);
     save(cnn(), "cnn", 0);
     save(cnn_flatten(), "cnn_flatten", 0);
+    save(resblock(), "resblock", 0);
+    save_case(cnn(), "cnn");
+    save_case(cnn_flatten(), "cnn_flatten");
+    save_case(mlp_matmul(), "mlp_matmul");
+    save_case(resblock(), "resblock");
     bad_models();
     return 0;
 }

@@ -11,6 +11,10 @@
 #                pytorch-operator, simple): tdslc --emit graph exits 0, or 1 with one
 #                line `PATH: error: ...`; never a signal, a hang or a sanitizer
 #                report. Prints the supported / unsupported counts.
+#   onnx/passes  the fixtures gen_models also writes as cases (cases/NAME/model.onnx
+#                and random inputs) through `conformance -d`: each model imported with
+#                the graph passes (folding, fusion, kernels) gives the results of the
+#                same model imported without them (rtol 1e-3, atol 1e-5)
 #   onnx/repl    tests/onnx/repl.in piped into $B/tdsl in a directory holding the
 #                fixtures as onnx/NAME.onnx must print tests/onnx/repl.out (:load
 #                MODEL.onnx; the repository's path prints as ROOT)
@@ -29,6 +33,7 @@ list_onnx() {
         echo "onnx/${f%.*}"
     done | sort -u
     echo "onnx/sweep"
+    echo "onnx/passes"
     echo "onnx/repl"
     echo "onnx/conformance"
 }
@@ -68,6 +73,19 @@ onnx_conformance() {
     [ $rc -le 1 ] || echo "FAIL onnx/conformance (the runner exited $rc)"
 }
 
+onnx_passes() {
+    local out rc dir
+    dir=$(onnx_models)
+    out=$(timeout 300 "$B/tests/onnx/conformance" -d -I stdlib -j 2 "$dir"/cases/* 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ] && ! grep -q '^UNSUPPORTED' <<<"$out"; then
+        echo "PASS onnx/passes ($(grep -c '^PASS' <<<"$out") models: the same results with and without graph passes)"
+    else
+        echo "FAIL onnx/passes (the runner exited $rc)"
+        show "$out"
+    fi
+}
+
 # the fixtures, written once per run into the run's private $RES (cases may
 # run in parallel: mkdir is the lock)
 onnx_models() {
@@ -101,6 +119,7 @@ case_onnx() {
     local name=${1#onnx/}
     [ "$name" = sweep ] && { onnx_sweep; return; }
     [ "$name" = conformance ] && { onnx_conformance; return; }
+    [ "$name" = passes ] && { onnx_passes; return; }
     [ "$name" = repl ] && { onnx_repl; return; }
     mkdir -p "$OUT/onnx"
     local dir model out rc problems=0
