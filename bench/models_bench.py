@@ -104,7 +104,7 @@ def table_row(name, batch, target, torch_ms, r):
         sp = pt / td if pt and td else None
         speedups.append(sp)
         cells += [fmt(pt, ".4f"), fmt(td, ".4f"), fmt(sp, ".2f") + ("x" if sp else "")]
-    met = " / ".join("yes" if sp and sp >= float(target) else "no" for sp in speedups)
+    met = " / ".join("?" if sp is None else "yes" if sp >= float(target) else "no" for sp in speedups)
     cells += [fmt(r.get("compile_s"), ".2f"), fmt(r.get("rel_err"), ".2g"), f">= {target}x", met]
     cells.append(r.get("error", "").replace("|", "\\|"))
     return "| " + " | ".join(cells) + " |", speedups
