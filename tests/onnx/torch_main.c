@@ -118,34 +118,48 @@ static void time_runs(Array *in, Array *out)
     printf("median_ms=%.4f runs=%d\n", ts[n / 2] * 1e3, n);
 }
 
-int main(int argc, char **argv)
+/* runs the entry once on `in`, compares with `want`, then times it if asked:
+ * the exit status */
+static int check(Array *in, Array *want, int timed)
 {
-    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--time") != 0)) {
-        fprintf(stderr, "usage: %s IN.npy WANT.npy [--time]\n", argv[0]);
-        return 2;
-    }
-    Array in = read_npy(argv[1]), want = read_npy(argv[2]), got = want;
-    got.data = malloc((size_t)want.numel * sizeof(float) + 1);
-    if (!got.data) die(argv[2], "out of memory");
+    Array got = *want;
+    got.data = malloc((size_t)want->numel * sizeof(float) + 1);
+    if (!got.data) die("torch_main", "out of memory");
     for (int64_t i = 0; i < got.numel; i++) got.data[i] = NAN;
-    int rc = run(&in, &got);
+    int rc = run(in, &got), status = 0;
     if (rc != 0) {
         char msg[160];
         fprintf(stderr, "torch_main: the entry returned %d: %s\n", rc, tdsl_format_error(rc, msg, sizeof msg));
+        free(got.data);
         return 2;
     }
     double max_abs = 0, max_err = 0;
-    for (int64_t i = 0; i < want.numel; i++) {
-        double d = fabs((double)got.data[i] - (double)want.data[i]);
-        max_abs = fmax(max_abs, fabs((double)want.data[i]));
+    for (int64_t i = 0; i < want->numel; i++) {
+        double d = fabs((double)got.data[i] - (double)want->data[i]);
+        max_abs = fmax(max_abs, fabs((double)want->data[i]));
         max_err = d <= max_err ? max_err : isnan(d) ? INFINITY : d;
     }
     double rel = max_abs > 0 ? max_err / max_abs : max_err;
     printf("rel_err=%.3g max_abs=%.3g\n", rel, max_abs);
     if (!(rel <= REL_TOL)) {
         fprintf(stderr, "torch_main: max relative error %.3g exceeds %g\n", rel, REL_TOL);
-        return 1;
+        status = 1;
+    } else if (timed) {
+        time_runs(in, &got);
     }
-    if (argc == 4) time_runs(&in, &got);
-    return 0;
+    free(got.data);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "--time") != 0)) {
+        fprintf(stderr, "usage: %s IN.npy WANT.npy [--time]\n", argv[0]);
+        return 2;
+    }
+    Array in = read_npy(argv[1]), want = read_npy(argv[2]);
+    int status = check(&in, &want, argc == 4);
+    free(in.data);
+    free(want.data);
+    return status;
 }
