@@ -24,7 +24,7 @@ ONNX_PROTO = $(or $(shell dpkg -L libonnx-dev 2>/dev/null | grep '/onnx\.proto$$
 ONNX_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard onnx/*.c) $(wildcard graph/*.c)) $(B)/onnx/onnx.pb-c.o
 ONNX_LIBS := -lprotobuf-c
 
-.PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
+.PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune bench-models-deps bench-models test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps onnx-deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
@@ -66,6 +66,14 @@ bench-tune-deps:
 	  echo "installing libhalide14-0-dev gnuplot-nox"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libhalide14-0-dev \
 	    gnuplot-nox >/dev/null; \
+	fi
+
+# only for make bench-models: PyTorch and torchvision (Debian's, for /usr/bin/python3) and gnuplot
+bench-models-deps:
+	@if ! /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1 || ! command -v gnuplot >/dev/null; then \
+	  echo "installing python3-torch python3-torchvision gnuplot-nox"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-torch \
+	    python3-torchvision gnuplot-nox >/dev/null; \
 	fi
 
 # NumPy for the .npy and printing tests (tests/repl_values): make test installs it
@@ -323,6 +331,14 @@ bench-tune: all bench-tune-deps
 	@mkdir -p $(B)/bench
 	@$(MAKE) --no-print-directory $(B)/bench/tune_halide.o $(B)/bench/nn.o
 	B=$(B) CXX=$(CXX) TUNE_BUDGET=$(TUNE_BUDGET) TUNE_SEED=$(TUNE_SEED) sh bench/tune_bench.sh
+
+# make bench-models: MLP (batch 1 and 64), a small CNN, a transformer MLP block and
+# ResNet-18 exported from PyTorch (bench/models.py), compiled with tdslc and run
+# through tests/onnx/torch_main.c at 1 and 2 threads against PyTorch eager
+# (bench/models_bench.py): build/bench/models.md and models.png; a few minutes
+bench-models: all bench-models-deps
+	@mkdir -p $(B)/bench
+	/usr/bin/python3 bench/models_bench.py $(B) $(CC)
 
 $(B)/bench/tune_halide.o: bench/tune_halide.cpp runtime/tdsl_tensor.h
 	@mkdir -p $(@D)

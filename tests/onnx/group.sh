@@ -23,6 +23,12 @@
 #                (JIT), run on every test_data_set and compare (rtol 1e-3, atol
 #                1e-5). PASS / FAIL lines per test (a FAIL fails the group);
 #                UNSUPPORTED lines with the importer's error are listed, not failed.
+#   onnx/torch-NAME  tests/onnx/torch/NAME.onnx, a tiny model PyTorch exported
+#                (tests/onnx/torch_fixtures.py, committed with its input and
+#                output .npy): tdslc NAME.onnx -o NAME.o, linked into
+#                tests/onnx/torch_main.c (libc, libm, pthreads), run with
+#                TDSL_NUM_THREADS=1 and 2: max |got - want| / max |want| <= 1e-3.
+#                A model the importer refuses FAILs with its error.
 ONNX_TESTDATA=${ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}
 
 list_onnx() {
@@ -32,6 +38,11 @@ list_onnx() {
         f=${f##*/}
         echo "onnx/${f%.*}"
     done | sort -u
+    for f in tests/onnx/torch/*.onnx; do
+        [ -e "$f" ] || continue
+        f=${f##*/}
+        echo "onnx/torch-${f%.onnx}"
+    done
     echo "onnx/sweep"
     echo "onnx/passes"
     echo "onnx/repl"
@@ -86,6 +97,30 @@ onnx_passes() {
     fi
 }
 
+# onnx/torch-NAME: the PyTorch export through tdslc against PyTorch's output
+onnx_torch() {
+    local name=$1 src=tests/onnx/torch/$1 dir=$OUT/onnx/torch-$1 out t res="" ok=1
+    rm -rf "$dir" && mkdir -p "$dir"
+    # shellcheck disable=SC2206
+    local san=($SAN)
+    out=$(step "tdslc" timeout "$TIMEOUT" "$TDSLC" "$src.onnx" -o "$dir/$name.o" &&
+          step "compiling the harness" "$CC" "${san[@]}" -std=gnu11 -O1 -Wall -Wextra -Werror -I. -I"$dir" \
+              -include "$dir/$name.h" -DENTRY="$name" tests/onnx/torch_main.c "$dir/$name.o" -lm -lpthread \
+              -o "$dir/$name") || ok=0
+    for t in 1 2; do
+        [ $ok = 1 ] || break
+        out=$(step "running with TDSL_NUM_THREADS=$t" env TDSL_NUM_THREADS=$t timeout "$TIMEOUT" \
+              "$dir/$name" "$src.in.npy" "$src.out.npy" && printf '%s' "$step_out") || ok=0
+        res+=", $t thr: $out"
+    done
+    if [ $ok = 1 ]; then
+        echo "PASS onnx/torch-$name (${res#, })"
+    else
+        echo "FAIL onnx/torch-$name"
+        printf '%s\n' "$out"
+    fi
+}
+
 # the fixtures, written once per run into the run's private $RES (cases may
 # run in parallel: mkdir is the lock)
 onnx_models() {
@@ -121,6 +156,7 @@ case_onnx() {
     [ "$name" = conformance ] && { onnx_conformance; return; }
     [ "$name" = passes ] && { onnx_passes; return; }
     [ "$name" = repl ] && { onnx_repl; return; }
+    [[ $name == torch-* ]] && { onnx_torch "${name#torch-}"; return; }
     mkdir -p "$OUT/onnx"
     local dir model out rc problems=0
     dir=$(onnx_models)
