@@ -69,8 +69,8 @@ static void add_op(OnnxGraph *g, OnnxEpilogue *e, const char *op)
     e->ops = arena_printf(g->arena, "%s%s%s", e->ops ? e->ops : "", e->ops ? ", " : "", op);
 }
 
-/* Can u, the sole reader of cur, join the epilogue e? (and does) */
-static bool absorb(OnnxGraph *g, OnnxEpilogue *e, OnnxNode *u, const OnnxValue *cur)
+/* Can u, the sole reader of cur, join the epilogue e of anchor a? (and does) */
+static bool absorb(OnnxGraph *g, const OnnxNode *a, OnnxEpilogue *e, OnnxNode *u, const OnnxValue *cur)
 {
     if (is(u, "Relu") || is(u, "Clip")) {
         float lo = is(u, "Relu") ? 0.0f : u->geo.lo, hi = is(u, "Relu") ? __builtin_inff() : u->geo.hi;
@@ -85,6 +85,9 @@ static bool absorb(OnnxGraph *g, OnnxEpilogue *e, OnnxNode *u, const OnnxValue *
     OnnxValue *other = u->in[0] == cur ? u->in[1] : u->in[0];
     if (other == cur || other->is_const || !same_shape(&other->shape, &cur->shape)) return false;
     if (!same_shape(&u->out[0]->shape, &cur->shape)) return false;
+    OnnxNode fused = *a;    /* only into a kernel that takes a residual (conv3x3_res), not a written-out stage */
+    fused.epi = *e, fused.epi.residual = other;
+    if (!graph_kernel(&fused)) return false;
     e->residual = other;
     add_op(g, e, "Add");
     return true;
@@ -103,7 +106,7 @@ void graph_fuse_epilogues(OnnxGraph *g, GraphStats *st)
         OnnxEpilogue e = a->epi;
         OnnxValue *cur = a->out[0];
         OnnxNode *last = NULL, *u;
-        while ((u = graph_sole_user(g, cur)) && u->nout == 1 && absorb(g, &e, u, cur)) {
+        while ((u = graph_sole_user(g, cur)) && u->nout == 1 && absorb(g, a, &e, u, cur)) {
             if (last) last->dead = true;
             last = u, cur = u->out[0];
             st->fused++;

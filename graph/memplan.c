@@ -1,11 +1,8 @@
 /* memplan.c - the intermediates of a graph in one arena: each value is
- * live from the node that computes it to the last node that reads it, and
- * two values whose live ranges meet never share bytes. Largest first, each
- * at the lowest 64-byte aligned offset clear of every value placed so far
- * that is live at the same time (the usual greedy-by-size plan). */
-#define _GNU_SOURCE /* qsort_r */
+ * live from the node that computes it to the last node that reads it;
+ * lang/memplan.c places them. */
 #include "graph/graph.h"
-#include <stdlib.h>
+#include "lang/memplan.h"
 
 static int reader_last(const OnnxGraph *g, const OnnxValue *v)
 {
@@ -17,30 +14,6 @@ static int reader_last(const OnnxGraph *g, const OnnxValue *v)
         if (n->epi.residual == v) last = k;
     }
     return last;
-}
-
-static int by_size(const void *x, const void *y, void *plan)
-{
-    const MemPlan *p = plan;
-    int64_t a = p->bytes[*(const int *)x], b = p->bytes[*(const int *)y];
-    return a > b ? -1 : a < b ? 1 : *(const int *)x - *(const int *)y;
-}
-
-/* the lowest offset for value i clear of the placed values live with it */
-static int64_t place(const MemPlan *p, const bool *placed, int i)
-{
-    int64_t off = 0;
-    for (bool moved = true; moved;) {
-        moved = false;
-        for (int j = 0; j < p->n; j++) {
-            if (!placed[j] || p->last[j] < p->first[i] || p->last[i] < p->first[j]) continue;
-            if (off < p->offset[j] + p->bytes[j] && p->offset[j] < off + p->bytes[i]) {
-                off = (p->offset[j] + p->bytes[j] + 63) / 64 * 64;
-                moved = true;
-            }
-        }
-    }
-    return off;
 }
 
 void graph_mem_plan(Arena *a, const OnnxGraph *g, MemPlan *p)
@@ -57,16 +30,6 @@ void graph_mem_plan(Arena *a, const OnnxGraph *g, MemPlan *p)
         p->bytes[p->n] = n < 0 ? -1 : n * 4;
         p->n++;
     }
-    int *order = ARENA_ARRAY(a, int, p->n + 1);
-    bool *placed = ARENA_ARRAY(a, bool, p->n + 1);
-    for (int i = 0; i < p->n; i++) order[i] = i;
-    qsort_r(order, (size_t)p->n, sizeof *order, by_size, p);
-    for (int k = 0; k < p->n; k++) {
-        int i = order[k];
-        if (p->bytes[i] < 0) continue;      /* a size variable: not in the arena */
-        p->offset[i] = place(p, placed, i);
-        placed[i] = true;
-        p->total += p->bytes[i];
-        if (p->offset[i] + p->bytes[i] > p->peak) p->peak = p->offset[i] + p->bytes[i];
-    }
+    p->peak = memplan_place(p->n, p->bytes, p->first, p->last, 64, p->offset);
+    for (int i = 0; i < p->n; i++) p->total += p->bytes[i] > 0 ? p->bytes[i] : 0;
 }

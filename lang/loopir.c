@@ -386,6 +386,12 @@ void loopir_print_stmt(FILE *out, const LStmt *s, int ind)
         fprintf(out, "alloc %s: ", s->buf->name);
         print_buffer_shape(out, s->buf);
         fputc('\n', out);
+        for (int i = 0; i < s->buf->nmembers; i++) {     /* an arena's buffers, at their byte offsets */
+            indent_to(out, ind + 1);
+            fprintf(out, "%s: ", s->buf->members[i]->name);
+            print_buffer_shape(out, s->buf->members[i]);
+            fprintf(out, " at %lld\n", (long long)s->buf->members[i]->arena_offset);
+        }
         loopir_print_stmt(out, s->body[0], ind);
         break;
     case LS_STORE:

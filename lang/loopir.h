@@ -35,6 +35,12 @@ typedef struct Buffer {
     int index;          /* BUF_PARAM / BUF_RESULT: position among the fn's params / results */
     const void *data;   /* BUF_CONST: its bytes (host order, compact row-major) */
     size_t nbytes;
+    /* a root local of constant size placed in its fn's arena (lower/arena.c):
+     * it lives at arena_offset bytes into `arena` and has no LS_ALLOC of its own */
+    struct Buffer *arena;
+    int64_t arena_offset;
+    struct Buffer **members;    /* an arena: the buffers it holds */
+    int nmembers;
 } Buffer;
 
 typedef enum LExprKind {
@@ -115,8 +121,9 @@ typedef struct ShapeCheck {
 } ShapeCheck;
 
 /* A lowered fn. ABI of its kernel: i32 kernel(params in fn order (tensor: data
- * ptr, scalar: value), result data ptrs, then i64 size vars). Returns 0 or an
- * error code (TDSL_ERR_SIZE, TDSL_ERR_NOMEM). */
+ * ptr, scalar: value), result data ptrs, then i64 size vars, then ptr ws: the
+ * memory for its arena, or NULL to allocate it). Returns 0 or an error code
+ * (TDSL_ERR_SIZE, TDSL_ERR_NOMEM). */
 struct LFunc {
     const char *name;
     Fn *fn;
@@ -133,6 +140,7 @@ struct LFunc {
     Buffer **consts;    /* the file-scope consts its body reads */
     int nconsts;
     const char *extern_sym; /* an extern fn: its kernel passes descriptors to this C symbol; body is empty */
+    Buffer *arena;      /* its root locals of constant size (lower/arena.c), or NULL */
 };
 
 /* Constructors. */

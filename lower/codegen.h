@@ -50,6 +50,7 @@ typedef struct CgFunc {
     int nbufs, capbufs;
     VarBind *vars;
     int nvars, capvars;
+    LLVMValueRef ws;                /* the kernel's ws param: its arena's memory, or NULL */
     LLVMValueRef *live;             /* malloc'd buffers live here, outermost first */
     int nlive, caplive;
     /* vector/unroll loops whose full-or-partial test an enclosing serial loop

@@ -52,15 +52,17 @@ LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f)
     snprintf(name, sizeof name, "tdsl.k.%s", f->name);
     LLVMValueRef fn = LLVMGetNamedFunction(m->mod, name);
     if (fn) return fn;
-    int n = f->nparams + f->nresults + f->nsizes;
-    LLVMTypeRef *ts = malloc(sizeof(LLVMTypeRef) * (size_t)(n ? n : 1));
+    int n = f->nparams + f->nresults + f->nsizes + 1;
+    LLVMTypeRef *ts = malloc(sizeof(LLVMTypeRef) * (size_t)n);
     int k = 0;
     for (int i = 0; i < f->nparams; i++) ts[k++] = f->params[i] ? m->ptr : cg_type(m, f->scalars[i]->type);
     for (int i = 0; i < f->nresults; i++) ts[k++] = m->ptr;
     for (int i = 0; i < f->nsizes; i++) ts[k++] = m->i64;
+    ts[k++] = m->ptr;   /* ws */
     fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ts, (unsigned)n, 0));
     free(ts);
     add_attr(m, fn, LLVMAttributeFunctionIndex, "nounwind");
+    add_attr(m, fn, (unsigned)n, "noalias");
     for (int i = 0; i < f->nparams + f->nresults; i++) {
         if (i < f->nparams && !f->params[i]) continue;
         add_attr(m, fn, (unsigned)i + 1, "noalias");
@@ -672,6 +674,58 @@ static uint64_t stack_bytes(const Buffer *b)
     return n ? n : cg_elem_bytes(b->type);
 }
 
+/* The body of an alloc of base p; an arena's members (lower/arena.c) are
+ * bound first, each at its offset in p. Their names start "arena." (so the
+ * parallel outliner knows them: disjoint wherever two are used together). */
+static void alloc_body(CgFunc *f, const LStmt *s, LLVMValueRef p)
+{
+    const Buffer *b = s->buf;
+    for (int i = 0; i < b->nmembers; i++) {
+        LLVMValueRef off = cg_i64(f->m, b->members[i]->arena_offset);
+        char nm[160];
+        snprintf(nm, sizeof nm, "arena.%s", b->members[i]->name);
+        cg_bind_buf(f, b->members[i], LLVMBuildInBoundsGEP2(f->m->b, f->m->i8, p, &off, 1, nm));
+    }
+    cg_stmt(f, s->body[0]);
+    for (int i = 0; i < b->nmembers; i++) cg_unbind_buf(f);
+}
+
+/* A fn's arena (its size a constant): the caller's ws when given, else a
+ * stack slot (small) or malloc; free(NULL) where it is the caller's. */
+static void emit_arena(CgFunc *f, const LStmt *s)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    const Buffer *b = s->buf;
+    uint64_t nbytes = stack_bytes(b);
+    LLVMValueRef given = LLVMBuildIsNotNull(B, f->ws, "ws.given"), own;
+    if (nbytes) {
+        own = LLVMBuildAlloca(f->ab, LLVMArrayType2(m->i8, nbytes), b->name);
+        LLVMSetAlignment(own, 64);
+    } else {
+        LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+        LLVMBasicBlockRef mk = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "arena.malloc");
+        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "arena.ready");
+        LLVMBuildCondBr(B, given, join, mk);
+        LLVMPositionBuilderAtEnd(B, mk);
+        LLVMValueRef mf = malloc_fn(m), sz = cg_i64(m, b->extent[0]->ival);
+        LLVMValueRef p = LLVMBuildCall2(B, LLVMGlobalGetValueType(mf), mf, &sz, 1, b->name);
+        fail_if(f, LLVMBuildIsNull(B, p, ""), TDSL_ERR_NOMEM, "nomem");
+        LLVMBuildBr(B, join);
+        LLVMBasicBlockRef made = LLVMGetInsertBlock(B);
+        LLVMPositionBuilderAtEnd(B, join);
+        own = LLVMBuildPhi(B, m->ptr, "arena.own");
+        LLVMAddIncoming(own, (LLVMValueRef[]){ LLVMConstNull(m->ptr), p }, (LLVMBasicBlockRef[]){ pre, made }, 2);
+        GROW(f->live, f->caplive, f->nlive + 1);
+        f->live[f->nlive++] = own;  /* NULL when ws was given */
+    }
+    LLVMValueRef base = LLVMBuildSelect(B, given, f->ws, own, "arena.base");
+    cg_bind_buf(f, b, base);
+    alloc_body(f, s, base);
+    cg_unbind_buf(f);
+    if (!nbytes) cg_emit_free(f, f->live[--f->nlive]);
+}
+
 static void emit_alloc(CgFunc *f, const LStmt *s)
 {
     CgModule *m = f->m;
@@ -685,6 +739,10 @@ static void emit_alloc(CgFunc *f, const LStmt *s)
         cg_unbind_buf(f);
         return;
     }
+    if (b->members) {
+        emit_arena(f, s);
+        return;
+    }
     uint64_t nbytes = stack_bytes(b);
     if (nbytes) {
         /* small and of constant size: a stack slot in the entry block, reused by
@@ -693,7 +751,7 @@ static void emit_alloc(CgFunc *f, const LStmt *s)
         LLVMValueRef a = LLVMBuildAlloca(f->ab, at, b->name);
         LLVMSetAlignment(a, 64);
         cg_bind_buf(f, b, a);
-        cg_stmt(f, s->body[0]);
+        alloc_body(f, s, a);
         cg_unbind_buf(f);
         return;
     }
@@ -708,7 +766,7 @@ static void emit_alloc(CgFunc *f, const LStmt *s)
     GROW(f->live, f->caplive, f->nlive + 1);
     f->live[f->nlive++] = p;
     cg_bind_buf(f, b, p);
-    cg_stmt(f, s->body[0]);
+    alloc_body(f, s, p);
     cg_unbind_buf(f);
     f->nlive--;
     cg_emit_free(f, p);
@@ -725,8 +783,8 @@ static void emit_call_stmt(CgFunc *f, const LStmt *s)
     CgModule *m = f->m;
     LLVMBuilderRef B = m->b;
     const LFunc *c = s->callee;
-    int n = c->nparams + c->nresults + c->nsizes;
-    LLVMValueRef *args = malloc(sizeof(LLVMValueRef) * (size_t)(n ? n : 1));
+    int n = c->nparams + c->nresults + c->nsizes + 1;
+    LLVMValueRef *args = malloc(sizeof(LLVMValueRef) * (size_t)n);
     int k = 0;
     for (int i = 0; i < c->nparams; i++) {
         if (c->params[i]) args[k++] = buf_base(f, s->call_bufs[i]);
@@ -737,6 +795,7 @@ static void emit_call_stmt(CgFunc *f, const LStmt *s)
         const LExpr *e = s->call_args[c->nparams + i];
         args[k++] = cg_convert(f, cg_expr(f, e), e->type, DT_I64);
     }
+    args[k++] = LLVMConstNull(m->ptr);  /* the callee allocates its own arena */
     LLVMValueRef fn = cg_kernel_decl(m, c);
     if (!LLVMCountBasicBlocks(fn)) {
         /* a callee outside this set (e.g. an earlier REPL definition) gets its
@@ -801,6 +860,8 @@ static void emit_kernel(CgModule *m, const LFunc *lf)
     f.nscalars = lf->nparams;
     f.scalars = calloc((size_t)(lf->nparams + 1), sizeof(LLVMValueRef));
     unsigned p = 0;
+    f.ws = LLVMGetParam(fn, (unsigned)(lf->nparams + lf->nresults + lf->nsizes));
+    LLVMSetValueName2(f.ws, "ws", 2);
     for (int i = 0; i < lf->nsizes; i++) {
         f.sizes[i] = LLVMGetParam(fn, (unsigned)(lf->nparams + lf->nresults + i));
         if (lf->sizes[i]) LLVMSetValueName2(f.sizes[i], lf->sizes[i]->name, strlen(lf->sizes[i]->name));

@@ -137,7 +137,9 @@ static void add_attr(CgModule *m, LLVMValueRef fn, unsigned idx, const char *nam
 }
 
 /* A pointer that nothing else in the kernel points into: a noalias argument,
- * or a fresh malloc or alloca. Only those stay noalias in the outlined code. */
+ * a fresh malloc or alloca, or a member of a fresh arena (the members one
+ * statement uses are live together, so lower/arena.c gave them disjoint
+ * bytes). Only those stay noalias in the outlined code. */
 static bool unique_pointer(LLVMValueRef v)
 {
     if (LLVMIsAAllocaInst(v)) return true;
@@ -146,6 +148,19 @@ static bool unique_pointer(LLVMValueRef v)
         size_t len;
         const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
         return !strcmp(name, "malloc");
+    }
+    if (LLVMIsASelectInst(v)) return unique_pointer(LLVMGetOperand(v, 1)) && unique_pointer(LLVMGetOperand(v, 2));
+    if (LLVMIsAPHINode(v)) {   /* an arena's own memory: malloc, or NULL where the caller's ws is used */
+        for (unsigned i = 0; i < LLVMCountIncoming(v); i++) {
+            LLVMValueRef x = LLVMGetIncomingValue(v, i);
+            if (!LLVMIsAConstantPointerNull(x) && !unique_pointer(x)) return false;
+        }
+        return true;
+    }
+    if (LLVMIsAGetElementPtrInst(v)) {    /* a member of an arena (codegen_llvm.c alloc_body) */
+        size_t len;
+        const char *name = LLVMGetValueName2(v, &len);
+        return !strncmp(name, "arena.", 6) && unique_pointer(LLVMGetOperand(v, 0));
     }
     if (LLVMIsAArgument(v)) {
         LLVMValueRef fn = LLVMGetParamParent(v);

@@ -230,34 +230,40 @@ static void check_aliasing(Entry *e, const LFunc *f)
     free(ne);
 }
 
-void cg_emit_entry(CgModule *m, const LFunc *f)
+/* NAME (ws: false) or NAME_ws(void *ws, ...) (true): the checks, then the
+ * kernel called with ws (NULL for NAME: the kernel allocates its arena) */
+static void emit_entry(CgModule *m, const LFunc *f, bool ws)
 {
     Entry e = { .m = m, .nargs = f->nparams + f->nresults };
-    int n = e.nargs;
-    LLVMTypeRef *ts = calloc((size_t)(n + 1), sizeof(LLVMTypeRef));
+    int n = e.nargs, w = ws;    /* w: where the descriptors start */
+    LLVMTypeRef *ts = calloc((size_t)(n + 2), sizeof(LLVMTypeRef));
     e.buf = calloc((size_t)(n + 1), sizeof(Buffer *));
     e.desc = calloc((size_t)(n + 1), sizeof(LLVMValueRef));
     e.data = calloc((size_t)(n + 1), sizeof(LLVMValueRef));
     e.shape = calloc((size_t)(n + 1), sizeof(LLVMValueRef *));
+    ts[0] = m->ptr;
     for (int i = 0; i < f->nparams; i++) {
         e.buf[i] = f->params[i];
-        ts[i] = f->params[i] ? m->ptr : cg_type(m, f->scalars[i]->type);
+        ts[w + i] = f->params[i] ? m->ptr : cg_type(m, f->scalars[i]->type);
     }
     for (int i = 0; i < f->nresults; i++) {
         e.buf[f->nparams + i] = f->results[i];
-        ts[f->nparams + i] = m->ptr;
+        ts[w + f->nparams + i] = m->ptr;
     }
-    e.fn = LLVMAddFunction(m->mod, f->name, LLVMFunctionType(m->i32, ts, (unsigned)n, 0));
+    char name[600];
+    snprintf(name, sizeof name, "%s%s", f->name, ws ? "_ws" : "");
+    e.fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ts, (unsigned)(n + w), 0));
     free(ts);
     unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
     unsigned zeroext = LLVMGetEnumAttributeKindForName("zeroext", 7);
     LLVMAddAttributeAtIndex(e.fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(m->ctx, nounwind, 0));
+    if (ws) LLVMSetValueName2(LLVMGetParam(e.fn, 0), "ws", 2);
     for (int a = 0; a < n; a++) {
-        e.desc[a] = LLVMGetParam(e.fn, (unsigned)a);
-        const char *name = e.buf[a] ? e.buf[a]->name : f->scalars[a]->name;
-        LLVMSetValueName2(e.desc[a], name, strlen(name));
+        e.desc[a] = LLVMGetParam(e.fn, (unsigned)(w + a));
+        const char *pname = e.buf[a] ? e.buf[a]->name : f->scalars[a]->name;
+        LLVMSetValueName2(e.desc[a], pname, strlen(pname));
         if (!e.buf[a] && f->scalars[a]->type == DT_BOOL)
-            LLVMAddAttributeAtIndex(e.fn, (unsigned)a + 1, LLVMCreateEnumAttribute(m->ctx, zeroext, 0));
+            LLVMAddAttributeAtIndex(e.fn, (unsigned)(w + a) + 1, LLVMCreateEnumAttribute(m->ctx, zeroext, 0));
     }
     LLVMPositionBuilderAtEnd(m->b, LLVMAppendBasicBlockInContext(m->ctx, e.fn, "entry"));
 
@@ -268,10 +274,11 @@ void cg_emit_entry(CgModule *m, const LFunc *f)
     if (!m->failed) {
         check_aliasing(&e, f);
         LLVMValueRef k = cg_kernel_decl(m, f);
-        int nk = n + f->nsizes;
+        int nk = n + f->nsizes + 1;
         LLVMValueRef *args = calloc((size_t)(nk + 1), sizeof(LLVMValueRef));
         for (int a = 0; a < n; a++) args[a] = e.buf[a] ? e.data[a] : e.desc[a];
         for (int i = 0; i < f->nsizes; i++) args[n + i] = sizes[i];
+        args[nk - 1] = ws ? LLVMGetParam(e.fn, 0) : LLVMConstNull(m->ptr);
         LLVMValueRef r = LLVMBuildCall2(m->b, LLVMGlobalGetValueType(k), k, args, (unsigned)nk, "");
         LLVMBuildRet(m->b, r);
         free(args);
@@ -282,4 +289,21 @@ void cg_emit_entry(CgModule *m, const LFunc *f)
     free(e.buf);
     free(e.desc);
     free(e.data);
+}
+
+/* size_t NAME_workspace_bytes(void): the bytes NAME_ws's ws must hold */
+static void emit_workspace_bytes(CgModule *m, const LFunc *f)
+{
+    char name[600];
+    snprintf(name, sizeof name, "%s_workspace_bytes", f->name);
+    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i64, NULL, 0, 0));
+    LLVMPositionBuilderAtEnd(m->b, LLVMAppendBasicBlockInContext(m->ctx, fn, "entry"));
+    LLVMBuildRet(m->b, i64c(m, f->arena ? f->arena->extent[0]->ival : 0));
+}
+
+void cg_emit_entry(CgModule *m, const LFunc *f)
+{
+    emit_entry(m, f, false);
+    emit_entry(m, f, true);
+    emit_workspace_bytes(m, f);
 }

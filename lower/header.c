@@ -78,6 +78,24 @@ static void print_params(FILE *out, const LFunc *f, bool names)
     if (!k) fputs("void", out);
 }
 
+/* NAME_ws: the same call with the fn's arena in the caller's memory */
+static void print_ws(FILE *out, const LFunc *f)
+{
+    fprintf(out, "/* %s with its intermediates in ws, %s_workspace_bytes() bytes (any alignment; 64 is best) */\n",
+            f->name, f->name);
+    fputs("#ifdef TDSL_JIT_LOOKUP\n", out);
+    fprintf(out, "#define %s_workspace_bytes ((size_t (*)(void))TDSL_JIT_LOOKUP(\"%s_workspace_bytes\"))\n", f->name,
+            f->name);
+    fprintf(out, "#define %s_ws ((int (*)(void *", f->name);
+    if (f->nparams + f->nresults) fputs(", ", out);
+    print_params(out, f, false);
+    fprintf(out, "))TDSL_JIT_LOOKUP(\"%s_ws\"))\n#else\n", f->name);
+    fprintf(out, "size_t %s_workspace_bytes(void);\nint %s_ws(void *ws", f->name, f->name);
+    if (f->nparams + f->nresults) fputs(", ", out);
+    print_params(out, f, true);
+    fputs(");\n#endif\n", out);
+}
+
 int header_emit(FILE *out, LFunc **fns, int n, const char *guard)
 {
     char def[128];
@@ -107,6 +125,7 @@ int header_emit(FILE *out, LFunc **fns, int n, const char *guard)
         fprintf(out, "int %s(", f->name);
         print_params(out, f, true);
         fputs(");\n#endif\n", out);
+        print_ws(out, f);
     }
     fprintf(out, "\n#ifdef __cplusplus\n}\n#endif\n#endif /* %s */\n", guard);
     return ferror(out) ? -1 : 0;

@@ -1088,8 +1088,7 @@ static LFunc *lower_fn(Arena *a, Fn *f, FnSched *fs, LFunc **done, int ndone)
         SStage *st = s->kind == ST_STAGE ? sched_stage_of(fs, s->tensor) : NULL;
         if (st && st->place == PLACE_ROOT) ls_append(a, body, build_stage(&L, st, region_whole(&L, st, st->t)));
     }
-    for (int i = allocs.len - 1; i >= 0; i--) body = ls_alloc(a, allocs.items[i], body);
-    lf->body = body;
+    lf->body = lower_arena(a, body, (Buffer **)allocs.items, allocs.len, &lf->arena);
     plan_checks(&L);
     return lf;
 }

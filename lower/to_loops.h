@@ -76,6 +76,10 @@ const RVar *rvar_of(const SStage *st, int orig);
 LExpr *lower_maxext(Lower *L, Nest *n, int v);
 /* the buffer of fn tensor t (NULL before it has one) */
 Buffer *lower_buf_of(Lower *L, const Tensor *t);
+/* body (a block of top-level statements) with allocs[0..n-1] allocated:
+ * those of constant size in one arena by liveness (*arena, or NULL when
+ * fewer than two), the rest each its own (arena.c) */
+LStmt *lower_arena(Arena *a, LStmt *body, Buffer **allocs, int n, Buffer **arena);
 Buffer *lower_new_buffer(Lower *L, const char *name, BufKind kind, DType type, int ndim);
 /* the extent to allocate for a dim of max extent span (NULL: unknown) and exact extent ext */
 LExpr *lower_alloc_extent(Lower *L, Affine *span, LExpr *ext);

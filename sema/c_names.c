@@ -1,7 +1,8 @@
 /* c_names.c - names a fn cannot take because its entry point is a C symbol
  * declared in a C header: C keywords (the header would not compile), the C
  * library's functions (the object's definition would replace libm's tanh in
- * every program it links into) and the runtime's tdsl_ prefix. */
+ * every program it links into), the runtime's tdsl_ prefix, and the names of
+ * every entry's variants NAME_ws and NAME_workspace_bytes. */
 #include "sema/sema_int.h"
 #include <string.h>
 
@@ -58,5 +59,8 @@ const char *sema_c_clash(const char *name)
     if (is_libm(name) || HAS(libc, name))
         return "is a C library function: the object's entry point would replace it in every program that links it";
     if (!strncmp(name, "tdsl_", 5)) return "starts with tdsl_, which the runtime's symbols use";
+    size_t n = strlen(name);
+    if ((n > 3 && !strcmp(name + n - 3, "_ws")) || (n > 16 && !strcmp(name + n - 16, "_workspace_bytes")))
+        return "ends like the entry points' workspace variants (f_ws, f_workspace_bytes)";
     return NULL;
 }

@@ -318,7 +318,7 @@ w = [float((i % 9) - 4) for i in range(6400)]
 sys.stdout.buffer.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + struct.pack("<6400f", *w))' \
         >"$dir/build/model_w.npy" || { echo "  cannot write model_w.npy"; return 1; }
     step "tdslc" timeout "$TIMEOUT" "$TDSLC" "$dir/build/model.tdsl" -o "$dir/build/model.o" || return 1
-    if grep -q "model_w" "$dir/build/model.o"; then echo "  model.o names its weight file"; return 1; fi
+    if grep -q "model_w\.npy" "$dir/build/model.o"; then echo "  model.o names its weight file"; return 1; fi
     if ! nm -u "$dir/build/model.o" | grep -qw objcheck_post; then
         echo "  objcheck_post is not an undefined symbol of model.o:"; show "$(nm "$dir/build/model.o")"; return 1
     fi

@@ -187,8 +187,11 @@ case_onnx() {
         out=$(timeout "$TIMEOUT" "$TDSLC" "$model" -o "$obj" 2>&1) ||
             { echo "  \$ $TDSLC $model -o $obj"; show "$out"; problems=1; }
         if [ -s "$obj" ]; then
-            [ "$(grep -c '^int ' "${obj%.o}.h")" = 1 ] && grep -q "^int $name(" "${obj%.o}.h" ||
-                { echo "  ${obj%.o}.h does not declare exactly one entry point $name:"; show "$(grep '^int ' "${obj%.o}.h")"; problems=1; }
+            [ "$(grep -c '^int ' "${obj%.o}.h")" = 2 ] && grep -q "^int $name(" "${obj%.o}.h" &&
+                grep -q "^int ${name}_ws(void \*ws, " "${obj%.o}.h" &&
+                grep -q "^size_t ${name}_workspace_bytes(void);" "${obj%.o}.h" ||
+                { echo "  ${obj%.o}.h does not declare exactly one entry point $name (and its _ws, _workspace_bytes):"
+                  show "$(grep '^int \|^size_t ' "${obj%.o}.h")"; problems=1; }
             local undef
             undef=$(nm -u "$obj" | awk '{ print $2 }' | grep -Ev '^(free|malloc|memcpy|memset|getenv|sysconf|sched_yield|pthread_.*|[a-z0-9]+f?)$')
             [ -z "$undef" ] || { echo "  $obj leaves undefined: $undef"; problems=1; }
