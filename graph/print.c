@@ -13,8 +13,7 @@ static void print_bytes(FILE *out, int64_t b)
 
 static void print_plan(FILE *out, const OnnxGraph *g, const MemPlan *p)
 {
-    fprintf(out, "memory plan: %d intermediates in one arena (planned; the compiled code does not use it yet)\n",
-            p->n);
+    fprintf(out, "memory plan: %d intermediates in one arena\n", p->n);
     for (int i = 0; i < p->n; i++) {
         fprintf(out, "    %-24s nodes %3d..%-3d ", p->val[i]->name, g->nodes[p->first[i]].index,
                 g->nodes[p->last[i]].index);
