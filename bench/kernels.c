@@ -1,8 +1,7 @@
 /* kernels.c - stdlib/nn.tdsl against the libraries on this machine, in one
  * process per thread count: matmul and linear against OpenBLAS cblas_sgemm
- * (NN; NT plus a bias pass), conv3x3 against oneDNN's convolution including
- * its NCHW <-> blocked reorders of the activations (the weights are reordered
- * once, outside the timing), softmax, layer normalization and eltwise
+ * (NN; NT plus a bias pass), the convolutions against oneDNN's
+ * (kernels_conv.c), softmax, layer normalization and eltwise
  * gelu_erf against oneDNN, and the memory-bound kernels against a STREAM
  * triad measured in the same process. Medians of several runs; every result
  * is checked against a double-precision reference (on a sample of rows).
@@ -13,7 +12,8 @@
  * build/bench/kernels.md and the bar chart data to kernels.dat (plotted by
  * bench/kernels.gp). --torch FILE adds a PyTorch eager column from lines
  * "kernel|size|threads|ms" (bench/kernels_torch.py), when that file exists.
- * Build and run: make bench. */
+ * Build and run: make bench-kernels. One group of one child, printing its
+ * lines only: kernels --child THREADS gemm|conv|rows. */
 #include "bench/kernels.h"
 #include "nn.h"
 #include "nn_host.h"
@@ -199,18 +199,20 @@ static void bench_linear(int n, int k, int m, int threads)
 
 /* ---- the child: every kernel at its bench sizes on `threads` threads ---- */
 
-static int child(int threads)
+/* only: NULL for all, or "gemm", "conv", "rows" for one group */
+static int child(int threads, const char *only)
 {
     openblas_set_num_threads(threads);
     omp_set_num_threads(threads);
-    printf("triad|-|%d|%.3f\n", threads, triad_gbs());
-    bench_matmul(1024, threads);
-    bench_matmul(2048, threads);
-    bench_linear(256, 1024, 512, threads);
-    bench_linear(64, 784, 128, threads);
-    bench_conv3x3(64, 56, threads);
-    bench_conv3x3(256, 14, threads);
-    bench_rows(4096, 4096, threads);
+    if (!only) printf("triad|-|%d|%.3f\n", threads, triad_gbs());
+    if (!only || !strcmp(only, "gemm")) {
+        bench_matmul(1024, threads);
+        bench_matmul(2048, threads);
+        bench_linear(256, 1024, 512, threads);
+        bench_linear(64, 784, 128, threads);
+    }
+    if (!only || !strcmp(only, "conv")) bench_convs(threads);
+    if (!only || !strcmp(only, "rows")) bench_rows(4096, 4096, threads);
     fflush(stdout);
     return 0;
 }
@@ -229,6 +231,7 @@ int main(int argc, char **argv)
 {
     if (getenv("BENCH_RUNS")) bench_runs = atoi(getenv("BENCH_RUNS"));
     if (bench_runs < 1 || bench_runs > 64) bench_runs = 5;
-    if (argc == 3 && !strcmp(argv[1], "--child")) return child(atoi(argv[2]));
+    if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--child"))
+        return child(atoi(argv[2]), argc == 4 ? argv[3] : NULL);
     return bench_parent(argc, argv);
 }

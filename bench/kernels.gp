@@ -1,7 +1,7 @@
 # bench/kernels.gp - the bar chart of build/bench/kernels.dat (make bench):
 # gnuplot -e "dat='build/bench/kernels.dat'; png='build/bench/kernels.png'; torch=0" bench/kernels.gp
 # (torch=1 adds the PyTorch bars, column 6, when bench/kernels_torch.py ran)
-set terminal pngcairo size 1400,600 noenhanced font ",10"
+set terminal pngcairo size 2400,650 noenhanced font ",10"
 set output png
 set title "stdlib/nn.tdsl vs OpenBLAS / oneDNN: speed relative to the library on 1 thread (higher is better)"
 set style data histogram

@@ -1,6 +1,6 @@
 /* kernels.h - what the pieces of the kernels benchmark share: kernels.c (the
- * child's timing loop, matmul, linear), kernels_dnnl.c (conv3x3 and the row
- * kernels against oneDNN), kernels_table.c (the parent: children, table, plot). */
+ * child's timing loop, matmul, linear), kernels_conv.c (the convolutions
+ * against oneDNN), kernels_dnnl.c (the row kernels against oneDNN), kernels_table.c (the parent: children, table, plot). */
 #ifndef TDSL_BENCH_KERNELS_H
 #define TDSL_BENCH_KERNELS_H
 #include <math.h>
@@ -23,7 +23,7 @@ double err_value(const Err *e);
 void report(const char *kernel, const char *size, int threads, const char *impl, double s, double flops, double bytes,
             double err);
 
-void bench_conv3x3(int c, int hw, int threads);
+void bench_convs(int threads);
 void bench_rows(int n, int d, int threads);
 int bench_parent(int argc, char **argv);
 

@@ -105,8 +105,10 @@ static void write_md(const char *path)
     for (int th = 1; th <= 2; th++)
         for (int i = 0; i < nrec; i++)
             if (recs[i].threads == th && !strncmp(recs[i].impl, "tdsl", 4)) md_row(f, &recs[i]);
-    fprintf(f, "\nRates: GFLOP/s for matmul, linear, conv3x3; GB/s (one read and one write of X) for softmax, "
-               "layernorm, gelu. conv3x3's oneDNN time includes the NCHW <-> blocked reorders of input and output; "
+    fprintf(f, "\nRates: GFLOP/s for matmul, linear, the convolutions; GB/s (one read and one write of X) for "
+               "softmax, layernorm, gelu. The convolutions' sizes are channels in -> out, image in -> out; oneDNN's "
+               "time includes the NCHW <-> blocked reorders of input and output (and of the residual), with bias, "
+               "relu and the residual as post-ops; "
                "linear's OpenBLAS time is cblas_sgemm NT plus a bias pass. Errors: max |y - ref| / max |ref| over "
                "sampled rows, ref in double.\n");
     fclose(f);

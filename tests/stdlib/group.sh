@@ -19,7 +19,7 @@ stdlib_source() {
     { cat stdlib/nn.tdsl; sed '/^schedule/,/^}/d' stdlib/nn.tdsl | sed -E 's/^fn ([a-z0-9_]+)\(/fn \1_ref(/'; } >"$1/nn_all.tdsl"
 }
 
-# the prototypes issue 9 fixes (checked in the generated header)
+# the prototypes issue 9 and the ONNX importer fix (checked in the generated header)
 STDLIB_SIGNATURES=(
     "int matmul(const tdsl_tensor *A, const tdsl_tensor *B, tdsl_tensor *C);"
     "int linear(const tdsl_tensor *X, const tdsl_tensor *W, const tdsl_tensor *B, tdsl_tensor *Y);"
@@ -28,6 +28,14 @@ STDLIB_SIGNATURES=(
     "int softmax(const tdsl_tensor *X, tdsl_tensor *Y);"
     "int layernorm(const tdsl_tensor *X, const tdsl_tensor *G, const tdsl_tensor *B, tdsl_tensor *Y);"
     "int gelu(const tdsl_tensor *X, tdsl_tensor *Y);"
+    # the fused kernels the ONNX importer calls
+    "int conv3x3_act(const tdsl_tensor *I, const tdsl_tensor *K, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *O);"
+    "int conv3x3_res(const tdsl_tensor *I, const tdsl_tensor *K, const tdsl_tensor *B, const tdsl_tensor *R, float lo, float hi, tdsl_tensor *O);"
+    "int conv3x3s2_act(const tdsl_tensor *I, const tdsl_tensor *K, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *O);"
+    "int conv1x1_act(const tdsl_tensor *I, const tdsl_tensor *K, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *O);"
+    "int conv1x1s2_act(const tdsl_tensor *I, const tdsl_tensor *K, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *O);"
+    "int conv7x7s2_act(const tdsl_tensor *I, const tdsl_tensor *K, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *O);"
+    "int linear_act(const tdsl_tensor *X, const tdsl_tensor *W, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *Y);"
 )
 
 case_stdlib() {

@@ -3,7 +3,8 @@
  * stdlib/nn.tdsl and a copy with the schedule blocks stripped and every fn
  * renamed NAME_ref (tests/stdlib/group.sh makes it): a kernel must equal its
  * _ref twin bit for bit, unless its schedule names rfactor (then within
- * rounding). `nn_test gemm|rest|all` runs one part of the kernels. */
+ * rounding). `nn_test gemm|rest|conv|all` runs one part of the kernels (conv: the
+ * fused convolutions and linear_act). */
 #include "harness.h"
 #include "nn_all.h"
 
@@ -399,11 +400,150 @@ static void part_rest(void)
     t_transpose(1, 1), t_transpose(7, 37), t_transpose(37, 13), t_transpose(64, 128);
 }
 
+/* ---- the fused convolutions and linear_act: min(max(value, lo), hi) ---- */
+
+typedef enum { F_3X3, F_RES, F_3X3S2, F_1X1, F_1X1S2, F_7X7S2 } FusedKind;
+
+typedef struct Fused {
+    const char *name;
+    int k, stride, pad;
+} Fused;
+
+static const Fused fused_defs[] = {
+    [F_3X3] = { "conv3x3_act", 3, 1, 1 },     [F_RES] = { "conv3x3_res", 3, 1, 1 },
+    [F_3X3S2] = { "conv3x3s2_act", 3, 2, 1 }, [F_1X1] = { "conv1x1_act", 1, 1, 0 },
+    [F_1X1S2] = { "conv1x1s2_act", 1, 2, 0 }, [F_7X7S2] = { "conv7x7s2_act", 7, 2, 3 },
+};
+
+/* one case: c -> o channels, an oh x ow output from an input stride times
+ * that, clamped to lo .. hi; its buffers in, k, b and r (the residual) */
+typedef struct FCase {
+    FusedKind kind;
+    int c, oh, ow, o;
+    float lo, hi;
+    float *in, *k, *b, *r;
+} FCase;
+
+static double clampd(double v, double lo, double hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* the sum over the window in double, + B (+ R), clamped */
+static double fused_at(const FCase *t, int oc, int y, int x)
+{
+    const Fused *d = &fused_defs[t->kind];
+    int k = d->k, ih = t->oh * d->stride, iw = t->ow * d->stride;
+    double s = 0;
+    for (int ci = 0; ci < t->c; ci++)
+        for (int dy = 0; dy < k; dy++)
+            for (int dx = 0; dx < k; dx++) {
+                int yy = y * d->stride + dy - d->pad, xx = x * d->stride + dx - d->pad;
+                if (yy < 0 || yy >= ih || xx < 0 || xx >= iw) continue;
+                s += (double)t->in[((size_t)ci * ih + yy) * iw + xx] *
+                     t->k[(((size_t)oc * t->c + ci) * k + dy) * k + dx];
+            }
+    s += t->b[oc];
+    if (t->kind == F_RES) s += t->r[((size_t)oc * t->oh + y) * t->ow + x];
+    return clampd(s, t->lo, t->hi);
+}
+
+typedef int (*FusedFn)(const tdsl_tensor *, const tdsl_tensor *, const tdsl_tensor *, float, float, tdsl_tensor *);
+
+static FusedFn fused_fn(FusedKind kind, bool ref)
+{
+    switch (kind) {
+    case F_3X3: return ref ? conv3x3_act_ref : conv3x3_act;
+    case F_3X3S2: return ref ? conv3x3s2_act_ref : conv3x3s2_act;
+    case F_1X1: return ref ? conv1x1_act_ref : conv1x1_act;
+    case F_1X1S2: return ref ? conv1x1s2_act_ref : conv1x1s2_act;
+    case F_7X7S2: return ref ? conv7x7s2_act_ref : conv7x7s2_act;
+    default: return NULL;
+    }
+}
+
+static int fused_call(const FCase *t, bool ref, float *out)
+{
+    const Fused *d = &fused_defs[t->kind];
+    int s = d->stride, k = d->k;
+    tdsl_tensor I = TDSL_F32(t->in, t->c, t->oh * s, t->ow * s), K = TDSL_F32(t->k, t->o, t->c, k, k);
+    tdsl_tensor K1 = TDSL_F32(t->k, t->o, t->c), B = TDSL_F32(t->b, t->o);
+    tdsl_tensor R = TDSL_F32(t->r, t->o, t->oh, t->ow), O = TDSL_F32(out, t->o, t->oh, t->ow);
+    if (t->kind == F_RES)
+        return ref ? conv3x3_res_ref(&I, &K, &B, &R, t->lo, t->hi, &O) : conv3x3_res(&I, &K, &B, &R, t->lo, t->hi, &O);
+    return fused_fn(t->kind, ref)(&I, k == 1 ? &K1 : &K, &B, t->lo, t->hi, &O);
+}
+
+static void t_fused(FusedKind kind, int c, int oh, int ow, int o, float lo, float hi)
+{
+    const Fused *d = &fused_defs[kind];
+    size_t so = (size_t)o * oh * ow, si = (size_t)c * oh * ow * d->stride * d->stride;
+    FCase t = { kind, c, oh, ow, o, lo, hi, rnd(si), rnd((size_t)o * c * d->k * d->k), rnd(o), rnd(so) };
+    float *out = ALLOC(float, so), *out2 = ALLOC(float, so);
+    double *want = ALLOC(double, so);
+    for (int oc = 0; oc < o; oc++)
+        for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++) want[((size_t)oc * oh + y) * ow + x] = fused_at(&t, oc, y, x);
+    if (CHECK_OK(fused_call(&t, false, out)) && CHECK_OK(fused_call(&t, true, out2))) {
+        const char *what = LABEL("%s c=%d %dx%d->%dx%d o=%d lo=%g hi=%g", d->name, c, oh * d->stride, ow * d->stride,
+                                 oh, ow, o, lo, hi);
+        near(what, out, want, so, 1e-5, 2e-6 * c * d->k * d->k + 1e-6);
+        twin(LABEL("%s vs unscheduled", what), out, out2, so, false, 0);
+    }
+    free(t.in), free(t.k), free(t.b), free(t.r), free(out), free(out2), free(want);
+}
+
+static void t_linear_act(int n, int k, int m, float lo, float hi)
+{
+    float *x = rnd((size_t)n * k), *w = rnd((size_t)m * k), *b = rnd(m);
+    float *y = ALLOC(float, (size_t)n *m), *y2 = ALLOC(float, (size_t)n *m);
+    double *want = ALLOC(double, (size_t)n *m);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++) {
+            double s = 0;
+            for (int r = 0; r < k; r++) s += (double)x[(size_t)i * k + r] * w[(size_t)j * k + r];
+            want[(size_t)i * m + j] = clampd(s + b[j], lo, hi);
+        }
+    tdsl_tensor X = TDSL_F32(x, n, k), W = TDSL_F32(w, m, k), B = TDSL_F32(b, m);
+    tdsl_tensor Y = TDSL_F32(y, n, m), Y2 = TDSL_F32(y2, n, m);
+    if (CHECK_OK(linear_act(&X, &W, &B, lo, hi, &Y)) && CHECK_OK(linear_act_ref(&X, &W, &B, lo, hi, &Y2))) {
+        near(LABEL("linear_act %dx%d->%d lo=%g hi=%g", n, k, m, lo, hi), y, want, (size_t)n * m, 1e-5, 2e-6 * k + 1e-6);
+        twin(LABEL("linear_act %dx%d->%d vs unscheduled", n, k, m), y, y2, (size_t)n * m, false, 0);
+    }
+    free(x), free(w), free(b), free(y), free(y2), free(want);
+}
+
+/* lo / hi: none, relu, and a clip that cuts both ends of the values */
+#define NONE_LO (-3.4028235e38f)
+#define NONE_HI 3.4028235e38f
+
+static void part_conv(void)
+{
+    /* shapes that leave tails: widths not a multiple of 7 or 8, channels
+     * not a multiple of 8 or 16; one past 16 output channels */
+    static const int sh[][4] = {
+        { 1, 1, 1, 1 }, { 3, 7, 5, 7 }, { 5, 9, 13, 37 }, { 16, 14, 14, 32 }, { 9, 4, 23, 17 }
+    };
+    static const float lh[][2] = { { NONE_LO, NONE_HI }, { 0, NONE_HI }, { -0.7f, 0.9f } };
+    for (FusedKind kind = F_3X3; kind <= F_7X7S2; kind++)
+        for (size_t q = 0; q < sizeof sh / sizeof sh[0]; q++) {
+            const float *l = lh[q % 3];
+            if (kind == F_7X7S2 && sh[q][0] > 5) continue; /* the stem: few input channels */
+            t_fused(kind, sh[q][0], sh[q][1], sh[q][2], sh[q][3], l[0], l[1]);
+        }
+    t_fused(F_7X7S2, 3, 16, 16, 64, 0, NONE_HI);
+    t_fused(F_RES, 64, 7, 7, 64, -1.5f, 1.5f);
+    t_fused(F_3X3S2, 64, 7, 7, 64, 0, NONE_HI);
+    t_fused(F_1X1S2, 64, 7, 7, 128, NONE_LO, NONE_HI);
+    static const int lin[][3] = { { 1, 1, 1 }, { 7, 13, 37 }, { 37, 300, 71 }, { 1, 512, 1000 } };
+    for (size_t q = 0; q < sizeof lin / sizeof lin[0]; q++)
+        t_linear_act(lin[q][0], lin[q][1], lin[q][2], lh[q % 3][0], lh[q % 3][1]);
+}
+
 int main(int argc, char **argv)
 {
     const char *part = argc > 1 ? argv[1] : "all";
     harness_init();
-    if (strcmp(part, "rest")) part_gemm();
-    if (strcmp(part, "gemm")) part_rest();
+    bool all = !strcmp(part, "all");
+    if (all || !strcmp(part, "gemm")) part_gemm();
+    if (all || !strcmp(part, "rest")) part_rest();
+    if (all || !strcmp(part, "conv")) part_conv();
     return harness_done(LABEL("nn %s", part));
 }
