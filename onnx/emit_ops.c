@@ -204,7 +204,8 @@ static const char *padded(Emitter *e, OnnxNode *n, const char *fill, int64_t *ro
         pad |= q->pb[k] > 0 || ext[k] > x->shape.d[2 + k].n;
     }
     *rows = ext[0], *cols = ext[1];
-    if (!pad) return em_name(e, x);
+    const char *xn = em_name(e, x);     /* first: a copy it needs goes before the pad stage */
+    if (!pad) return xn;
     OnnxShape ps = x->shape;
     ps.d[2].n = ext[0], ps.d[3].n = ext[1];
     const char *p = em_stage(e, arena_printf(e->a, "T%d_pad", e->ntemp + 1), &ps);
@@ -217,7 +218,7 @@ static const char *padded(Emitter *e, OnnxNode *n, const char *fill, int64_t *ro
         cond = arena_printf(e->a, "%s%s%s < %lld", cond, cond[0] ? " && " : "", i, (long long)hi);
         at[k] = lo ? arena_printf(e->a, "%s - %lld", i, (long long)lo) : i;
     }
-    P("    %s[i0, i1, i2, i3] = select(%s, %s[i0, i1, %s, %s], %s)\n", p, cond, em_name(e, x), at[0], at[1], fill);
+    P("    %s[i0, i1, i2, i3] = select(%s, %s[i0, i1, %s, %s], %s)\n", p, cond, xn, at[0], at[1], fill);
     return p;
 }
 
