@@ -47,6 +47,8 @@ static const char *gemm_kernel(const OnnxNode *n)
     if (!c && !q->tb && !n->epi.clamp) return "matmul";
     bool bias1 = c && q->beta == 1.0f && c->shape.rank == 1 && onnx_dim_eq(c->shape.d[0], n->out[0]->shape.d[1]);
     if (!q->tb || !bias1) return NULL;
+    const OnnxDim rows = n->out[0]->shape.d[0];
+    if (!rows.sym && rows.n <= 4) return "linear_gemv_act";    /* a few rows: dot products, no packing */
     if (!n->epi.clamp) return "linear";
     return n->epi.lo == 0.0f && n->epi.hi == __builtin_inff() ? "linear_relu" : "linear_act";
 }

@@ -146,7 +146,7 @@ static int emit_gemm(Emitter *e, OnnxNode *n)
     }
     if (kn) {
         P("    %s = %s(%s, %s, %s%s)\n", em_out(e, n, 0), kn, em_name(e, a), em_name(e, b), em_name(e, c),
-          !strcmp(kn, "linear_act") ? clamp_args(e, n) : "");
+          strstr(kn, "_act") ? clamp_args(e, n) : "");
         return 0;
     }
     const char *ea = q->ta ? gemm_a(e, a, "r0", "i0") : gemm_a(e, a, "i0", "r0");

@@ -36,6 +36,7 @@ STDLIB_SIGNATURES=(
     "int conv1x1s2_act(const tdsl_tensor *I, const tdsl_tensor *K, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *O);"
     "int conv7x7s2_act(const tdsl_tensor *I, const tdsl_tensor *K, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *O);"
     "int linear_act(const tdsl_tensor *X, const tdsl_tensor *W, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *Y);"
+    "int linear_gemv_act(const tdsl_tensor *X, const tdsl_tensor *W, const tdsl_tensor *B, float lo, float hi, tdsl_tensor *Y);"
 )
 
 case_stdlib() {

@@ -4,7 +4,7 @@
  * renamed NAME_ref (tests/stdlib/group.sh makes it): a kernel must equal its
  * _ref twin bit for bit, unless its schedule names rfactor (then within
  * rounding). `nn_test gemm|rest|conv|all` runs one part of the kernels (conv: the
- * fused convolutions and linear_act). */
+ * fused convolutions, linear_act and linear_gemv_act). */
 #include "harness.h"
 #include "nn_all.h"
 
@@ -490,7 +490,11 @@ static void t_fused(FusedKind kind, int c, int oh, int ow, int o, float lo, floa
     free(t.in), free(t.k), free(t.b), free(t.r), free(out), free(out2), free(want);
 }
 
-static void t_linear_act(int n, int k, int m, float lo, float hi)
+typedef int (*LinearActFn)(const tdsl_tensor *, const tdsl_tensor *, const tdsl_tensor *, float, float, tdsl_tensor *);
+
+/* linear_act, or linear_gemv_act (rfactor: its twin within rounding) */
+static void t_linear_act(const char *name, LinearActFn f, LinearActFn ref, bool rfactor, int n, int k, int m, float lo,
+                         float hi)
 {
     float *x = rnd((size_t)n * k), *w = rnd((size_t)m * k), *b = rnd(m);
     float *y = ALLOC(float, (size_t)n *m), *y2 = ALLOC(float, (size_t)n *m);
@@ -503,9 +507,9 @@ static void t_linear_act(int n, int k, int m, float lo, float hi)
         }
     tdsl_tensor X = TDSL_F32(x, n, k), W = TDSL_F32(w, m, k), B = TDSL_F32(b, m);
     tdsl_tensor Y = TDSL_F32(y, n, m), Y2 = TDSL_F32(y2, n, m);
-    if (CHECK_OK(linear_act(&X, &W, &B, lo, hi, &Y)) && CHECK_OK(linear_act_ref(&X, &W, &B, lo, hi, &Y2))) {
-        near(LABEL("linear_act %dx%d->%d lo=%g hi=%g", n, k, m, lo, hi), y, want, (size_t)n * m, 1e-5, 2e-6 * k + 1e-6);
-        twin(LABEL("linear_act %dx%d->%d vs unscheduled", n, k, m), y, y2, (size_t)n * m, false, 0);
+    if (CHECK_OK(f(&X, &W, &B, lo, hi, &Y)) && CHECK_OK(ref(&X, &W, &B, lo, hi, &Y2))) {
+        near(LABEL("%s %dx%d->%d lo=%g hi=%g", name, n, k, m, lo, hi), y, want, (size_t)n * m, 1e-5, 2e-6 * k + 1e-6);
+        twin(LABEL("%s %dx%d->%d vs unscheduled", name, n, k, m), y, y2, (size_t)n * m, rfactor, 2e-6 * k + 1e-6);
     }
     free(x), free(w), free(b), free(y), free(y2), free(want);
 }
@@ -534,7 +538,12 @@ static void part_conv(void)
     t_fused(F_1X1S2, 64, 7, 7, 128, NONE_LO, NONE_HI);
     static const int lin[][3] = { { 1, 1, 1 }, { 7, 13, 37 }, { 37, 300, 71 }, { 1, 512, 1000 } };
     for (size_t q = 0; q < sizeof lin / sizeof lin[0]; q++)
-        t_linear_act(lin[q][0], lin[q][1], lin[q][2], lh[q % 3][0], lh[q % 3][1]);
+        t_linear_act("linear_act", linear_act, linear_act_ref, false, lin[q][0], lin[q][1], lin[q][2], lh[q % 3][0],
+                     lh[q % 3][1]);
+    static const int rows[][3] = { { 1, 1, 1 }, { 1, 784, 128 }, { 3, 13, 37 }, { 4, 9, 6 }, { 2, 300, 71 } };
+    for (size_t q = 0; q < sizeof rows / sizeof rows[0]; q++)
+        t_linear_act("linear_gemv_act", linear_gemv_act, linear_gemv_act_ref, true, rows[q][0], rows[q][1], rows[q][2],
+                     lh[q % 3][0], lh[q % 3][1]);
 }
 
 int main(int argc, char **argv)
