@@ -176,7 +176,7 @@ $(B)/tests/fuzz/onnx_mutate.o: $(B)/onnx/onnx.pb-c.h
 $(B)/tests/fuzz/onnx_fuzz_replay: $(B)/tests/fuzz/onnx_fuzz.o $(B)/tests/fuzz/onnx_fuzz_main.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
 fuzz-deps:
-	@if [ ! -f "$$($(CLANG) -print-runtime-dir 2>/dev/null)/libclang_rt.fuzzer-x86_64.a" ]; then \
+	@if ! ls "$$($(CLANG) -print-resource-dir 2>/dev/null)"/lib/*/libclang_rt.fuzzer*.a >/dev/null 2>&1; then \
 	  echo "installing libclang-rt-19-dev"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libclang-rt-19-dev >/dev/null; \
 	fi

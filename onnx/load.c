@@ -177,8 +177,11 @@ static uint8_t *read_external(Loader *L, const Onnx__TensorProto *t, size_t want
         snprintf(err, es, "cannot open external data '%s' (beside the model): %s", loc, strerror(errno));
         return NULL;
     }
-    uint8_t *buf = malloc(want ? want : 1);
-    bool ok = fseek(f, off, SEEK_SET) == 0 && fread(buf, 1, want, f) == want;
+    /* the file's size first: the dims may claim terabytes that are not there */
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    bool fits = size >= 0 && off <= size && want <= (size_t)(size - off);
+    uint8_t *buf = fits ? malloc(want ? want : 1) : NULL;
+    bool ok = buf && fseek(f, off, SEEK_SET) == 0 && fread(buf, 1, want, f) == want;
     fclose(f);
     if (!ok) {
         free(buf);

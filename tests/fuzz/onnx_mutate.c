@@ -7,6 +7,7 @@
  * free_unpacked frees them with the message. */
 #include "onnx/onnx.pb-c.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,10 +150,25 @@ static void mutate_dims(Onnx__GraphProto *g, unsigned *s)
     d->dim_value = rnd(s) % 3 ? (int64_t)(rnd(s) % 9) : PICK(s, ints);
 }
 
+/* one element of an integer tensor's data (a Reshape's shape, a Reduce's axes) */
+static void mutate_int_data(Onnx__TensorProto *t, unsigned *s)
+{
+    int64_t v = rnd(s) % 2 ? (int64_t)(rnd(s) % 9) - 1 : PICK(s, ints);
+    if (t->n_int64_data) t->int64_data[rnd(s) % t->n_int64_data] = v;
+    else if (t->data_type == 7 && t->raw_data.len >= 8) {
+        size_t k = rnd(s) % (t->raw_data.len / 8);
+        for (int b = 0; b < 8; b++) t->raw_data.data[8 * k + b] = (uint8_t)((uint64_t)v >> (8 * b));
+    }
+}
+
 static void mutate_init(Onnx__GraphProto *g, unsigned *s)
 {
     if (!g->n_initializer) return;
     Onnx__TensorProto *t = g->initializer[rnd(s) % g->n_initializer];
+    if (t->data_type == 7 && rnd(s) % 2) {
+        mutate_int_data(t, s);
+        return;
+    }
     switch (rnd(s) % 3) {
     case 0:
         if (t->n_dims) t->dims[rnd(s) % t->n_dims] = rnd(s) % 2 ? (int64_t)(rnd(s) % 9) : PICK(s, ints);
@@ -164,14 +180,68 @@ static void mutate_init(Onnx__GraphProto *g, unsigned *s)
     }
 }
 
+/* a copy of node k (through its packed form) inserted at a random place,
+ * its first output renamed so that it defines a new value */
+static void duplicate_node(Onnx__GraphProto *g, size_t k, unsigned *s)
+{
+    size_t len = onnx__node_proto__get_packed_size(g->node[k]);
+    uint8_t *buf = malloc(len ? len : 1);
+    onnx__node_proto__pack(g->node[k], buf);
+    Onnx__NodeProto *n = onnx__node_proto__unpack(NULL, len, buf);
+    free(buf);
+    if (!n) return;
+    if (n->n_output) {
+        char name[32];
+        snprintf(name, sizeof name, "fz%u", rnd(s) % 1000);
+        set_str(&n->output[0], name);
+    }
+    g->node = realloc(g->node, sizeof *g->node * (g->n_node + 1));
+    size_t at = rnd(s) % (g->n_node + 1);
+    memmove(g->node + at + 1, g->node + at, sizeof *g->node * (g->n_node - at));
+    g->node[at] = n;
+    g->n_node++;
+}
+
+/* a new INT, INTS, FLOAT or STRING attribute on n */
+static void add_attr(Onnx__NodeProto *n, unsigned *s)
+{
+    static const char *const pads[] = { "SAME_UPPER", "SAME_LOWER", "VALID", "NOTSET", "" };
+    Onnx__AttributeProto *a = malloc(sizeof *a);
+    onnx__attribute_proto__init(a);
+    a->name = dup(PICK(s, attrs));
+    switch (rnd(s) % 4) {
+    case 0: a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT, a->has_i = 1, a->i = PICK(s, ints); break;
+    case 1: a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT, a->has_f = 1, a->f = (float)(rnd(s) % 5) / 2; break;
+    case 2: {
+        const char *v = PICK(s, pads);
+        a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING, a->has_s = 1, a->s.len = strlen(v);
+        a->s.data = (uint8_t *)dup(v);
+        break;
+    }
+    default:
+        a->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS, a->n_ints = 1 + rnd(s) % 4;
+        a->ints = malloc(sizeof *a->ints * a->n_ints);
+        for (size_t k = 0; k < a->n_ints; k++) a->ints[k] = rnd(s) % 3 ? (int64_t)(rnd(s) % 4) : PICK(s, ints);
+        break;
+    }
+    n->attribute = realloc(n->attribute, sizeof *n->attribute * (n->n_attribute + 1));
+    n->attribute[n->n_attribute++] = a;
+}
+
 /* one structural change of the model */
 static void mutate_model(Onnx__ModelProto *m, unsigned *s)
 {
     Onnx__GraphProto *g = m->graph;
     Onnx__NodeProto *n = g->n_node ? g->node[rnd(s) % g->n_node] : NULL;
-    switch (rnd(s) % 9) {
+    switch (rnd(s) % 12) {
     case 0:
         if (n) set_str(&n->op_type, PICK(s, ops));
+        break;
+    case 9:
+        if (n && g->n_node < 64) duplicate_node(g, rnd(s) % g->n_node, s);
+        break;
+    case 10:
+        if (n && n->n_attribute < 16) add_attr(n, s);
         break;
     case 1:
     case 2:
