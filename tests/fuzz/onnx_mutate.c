@@ -272,7 +272,9 @@ static void mutate_model(Onnx__ModelProto *m, unsigned *s)
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
 {
     unsigned s = seed;
-    Onnx__ModelProto *m = rnd(&s) % 5 ? onnx__model_proto__unpack(NULL, size, data) : NULL;
+    static int bytes_only = -1;     /* ONNX_FUZZ_BYTES_ONLY=1: libFuzzer's mutations alone, to compare */
+    if (bytes_only < 0) bytes_only = getenv("ONNX_FUZZ_BYTES_ONLY") != NULL;
+    Onnx__ModelProto *m = !bytes_only && rnd(&s) % 5 ? onnx__model_proto__unpack(NULL, size, data) : NULL;
     if (!m || !m->graph) {
         if (m) onnx__model_proto__free_unpacked(m, NULL);
         return LLVMFuzzerMutate(data, size, max_size);
