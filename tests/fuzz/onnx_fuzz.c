@@ -17,12 +17,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* ONNX_FUZZ_MASK_PRODUCER=1 (make fuzz-onnx sets it) replaces the model's
- * producer name before it is emitted: the emitter prints it unescaped into a
- * comment, so a newline or a byte that is not UTF-8 breaks the program
- * (onnx_crashes/producer_newline.onnx), and mutants of every seed hit that
- * one bug first. Drop the mask once the emitter escapes the name. */
-
 /* where messages go: nowhere, or stderr with ONNX_FUZZ_VERBOSE=1 */
 static FILE *sink(void)
 {
@@ -114,6 +108,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Diag d;
     diag_init(&d, sink());
     OnnxGraph *g = onnx_load_mem(&a, "/nonexistent/fuzz.onnx", data, size, &d);
+    /* ONNX_FUZZ_MASK_PRODUCER=1 (make fuzz-onnx sets it): the emitter prints
+     * the producer unescaped into a comment, so a newline or a byte that is not
+     * UTF-8 breaks the program (onnx_crashes/producer_newline.onnx), and
+     * mutants of every seed hit that bug first. Drop it once the name is escaped. */
     if (g && getenv("ONNX_FUZZ_MASK_PRODUCER")) g->producer = "masked";
     char *text = NULL, *msgs = NULL;
     size_t len = 0, mlen = 0;
