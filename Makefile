@@ -160,14 +160,15 @@ fuzz-schedules: all
 	$(B)/tests/sched_fuzz -n $(N) --seed $(SEED) $(FUZZ_ARGS) $(FUZZ_FILES)
 
 # the coverage-guided ONNX importer fuzzer (tests/fuzz/onnx_fuzz.c, libFuzzer):
-# `make fuzz-onnx [FUZZ_RUNS=100000] [FUZZ_SEED=1]` builds the compiler's objects
+# `make fuzz-onnx [FUZZ_RUNS=100000] [FUZZ_SEED=1] [FUZZ_JOBS=1] [FUZZ_ARGS=libFuzzer flags]` builds the compiler's objects
 # into build-fuzz/ with clang and -fsanitize=fuzzer-no-link,address,undefined,
 # seeds a corpus (the fixture models, small ONNX backend node tests) and runs
 # libFuzzer: tests/fuzz/onnx_fuzz.sh prints the runs and the crashes. The same
 # target without libFuzzer (onnx_fuzz_replay) replays tests/fuzz/onnx_crashes/
-# in make test (the onnx_fuzz group)
+# in make test (the onnxfuzz group); docs/fuzzing.md
 FUZZ_RUNS ?= 100000
 FUZZ_SEED ?= 1
+FUZZ_JOBS ?= 1
 FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 $(B)/tests/fuzz/onnx_fuzz.o: CFLAGS += -DTDSL_STDLIB_DIR='"$(CURDIR)/stdlib"'
 $(B)/tests/fuzz/onnx_fuzz: $(B)/tests/fuzz/onnx_fuzz.o $(B)/tests/fuzz/onnx_mutate.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
@@ -183,7 +184,7 @@ fuzz-deps:
 fuzz-onnx: deps onnx-deps fuzz-deps
 	@$(MAKE) --no-print-directory B=build-fuzz CC=$(CLANG) SAN="$(FUZZ_SAN)" OPT=-O1 \
 	  build-fuzz/tests/fuzz/onnx_fuzz build-fuzz/tests/onnx/gen_models
-	B=build-fuzz FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) tests/fuzz/onnx_fuzz.sh
+	B=build-fuzz FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_ARGS="$(FUZZ_ARGS)" tests/fuzz/onnx_fuzz.sh
 
 # vector/unrolled loops against serial ones (tests/vector/group.sh)
 $(B)/tests/vector/vector_test: $(B)/tests/vector/vector_test.o $(B)/libtdsl.a
