@@ -24,7 +24,11 @@ ONNX_PROTO = $(or $(shell dpkg -L libonnx-dev 2>/dev/null | grep '/onnx\.proto$$
 ONNX_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard onnx/*.c) $(wildcard graph/*.c)) $(B)/onnx/onnx.pb-c.o
 ONNX_LIBS := -lprotobuf-c
 
+<<<<<<< HEAD
 .PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune bench-models-deps bench-models test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
+=======
+.PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules fuzz-onnx fuzz-deps format format-check format-deps install
+>>>>>>> fuzz
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps onnx-deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl
@@ -158,7 +162,7 @@ $(B)/tests/pool/parflip: $(B)/tests/pool/parflip.o $(B)/tests/pool/par_flip.o $(
 # the randomized schedule tester (tests/sched_fuzz.c): `make fuzz-schedules N=10000 [SEED=...]
 # [FUZZ_ARGS="--without tailfuse -O 0 ..."]`; a failure prints its replay command
 # (tests/fuzz/triage.sh LOG minimizes every failure of a run)
-$(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(patsubst %.c,$(B)/%.o,$(wildcard tests/fuzz/*.c)) $(B)/libtdsl.a
+$(B)/tests/sched_fuzz: $(B)/tests/sched_fuzz.o $(patsubst %.c,$(B)/%.o,$(filter-out tests/fuzz/onnx%,$(wildcard tests/fuzz/*.c))) $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS)
 FUZZ_FILES = $(filter-out tests/e2e/entry_checks.tdsl tests/e2e/size_overflow.tdsl tests/e2e/externs.tdsl tests/e2e/consts.tdsl,$(wildcard tests/e2e/*.tdsl)) $(wildcard examples/*.tdsl)
 N    ?= 10000
@@ -166,6 +170,33 @@ SEED ?= $(shell date +%s)
 fuzz-schedules: all
 	@$(MAKE) --no-print-directory $(B)/tests/sched_fuzz
 	$(B)/tests/sched_fuzz -n $(N) --seed $(SEED) $(FUZZ_ARGS) $(FUZZ_FILES)
+
+# the coverage-guided ONNX importer fuzzer (tests/fuzz/onnx_fuzz.c, libFuzzer):
+# `make fuzz-onnx [FUZZ_RUNS=100000] [FUZZ_SEED=1] [FUZZ_JOBS=1] [FUZZ_ARGS=libFuzzer flags]` builds the compiler's objects
+# into build-fuzz/ with clang and -fsanitize=fuzzer-no-link,address,undefined,
+# seeds a corpus (the fixture models, small ONNX backend node tests) and runs
+# libFuzzer: tests/fuzz/onnx_fuzz.sh prints the runs and the crashes. The same
+# target without libFuzzer (onnx_fuzz_replay) replays tests/fuzz/onnx_crashes/
+# in make test (the onnxfuzz group); docs/fuzzing.md
+FUZZ_RUNS ?= 100000
+FUZZ_SEED ?= 1
+FUZZ_JOBS ?= 1
+FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+$(B)/tests/fuzz/onnx_fuzz.o: CFLAGS += -DTDSL_STDLIB_DIR='"$(CURDIR)/stdlib"'
+$(B)/tests/fuzz/onnx_fuzz: $(B)/tests/fuzz/onnx_fuzz.o $(B)/tests/fuzz/onnx_mutate.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
+	$(CC) $(subst fuzzer-no-link,fuzzer,$(SAN)) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
+$(B)/tests/fuzz/onnx_mutate.o: $(B)/onnx/onnx.pb-c.h
+$(B)/tests/fuzz/onnx_fuzz_replay: $(B)/tests/fuzz/onnx_fuzz.o $(B)/tests/fuzz/onnx_fuzz_main.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
+	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
+fuzz-deps:
+	@if ! ls "$$($(CLANG) -print-resource-dir 2>/dev/null)"/lib/*/libclang_rt.fuzzer*.a >/dev/null 2>&1; then \
+	  echo "installing libclang-rt-19-dev"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libclang-rt-19-dev >/dev/null; \
+	fi
+fuzz-onnx: deps onnx-deps fuzz-deps
+	@$(MAKE) --no-print-directory B=build-fuzz CC=$(CLANG) SAN="$(FUZZ_SAN)" OPT=-O1 \
+	  build-fuzz/tests/fuzz/onnx_fuzz build-fuzz/tests/onnx/gen_models
+	B=build-fuzz FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_ARGS="$(FUZZ_ARGS)" tests/fuzz/onnx_fuzz.sh
 
 # vector/unrolled loops against serial ones (tests/vector/group.sh)
 $(B)/tests/vector/vector_test: $(B)/tests/vector/vector_test.o $(B)/libtdsl.a
@@ -193,7 +224,7 @@ $(B)/tests/onnx/conformance: $(B)/tests/onnx/conformance.o $(B)/libtdsl_onnx.a $
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
 $(B)/tests/onnx/conformance.o: $(B)/onnx/onnx.pb-c.h
 
-TEST_BINS = $(B)/tests/onnx/gen_models $(B)/tests/onnx/conformance $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
+TEST_BINS = $(B)/tests/onnx/gen_models $(B)/tests/onnx/conformance $(B)/tests/fuzz/onnx_fuzz_replay $(B)/tests/jit_shim.o $(B)/tests/parse_test $(B)/tests/sched_fuzz \
 	  $(B)/tests/pool/parflip $(B)/tests/pool/par_shim.o $(B)/tests/pool/par_flip.o \
 	  $(B)/tests/vector/vector_test $(B)/tests/repl_values/values_test $(B)/tests/math/math_test
 # test-build: everything the suite needs, without running it (then `tests/run.sh PATTERN...`)
@@ -230,7 +261,7 @@ course: all
 	B=$(B) CC=$(CC) $(COURSE_PY) examples/course/lecture6_onnx.py
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 # ---- install: PREFIX/bin/tdslc and tdsl, the stdlib in PREFIX/share/tdsl/stdlib,
 # where they look for `use NAME` modules (<bin>/../share/tdsl/stdlib) ----

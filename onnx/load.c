@@ -177,8 +177,11 @@ static uint8_t *read_external(Loader *L, const Onnx__TensorProto *t, size_t want
         snprintf(err, es, "cannot open external data '%s' (beside the model): %s", loc, strerror(errno));
         return NULL;
     }
-    uint8_t *buf = malloc(want ? want : 1);
-    bool ok = fseek(f, off, SEEK_SET) == 0 && fread(buf, 1, want, f) == want;
+    /* the file's size first: the dims may claim terabytes that are not there */
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    bool fits = size >= 0 && off <= size && want <= (size_t)(size - off);
+    uint8_t *buf = fits ? malloc(want ? want : 1) : NULL;
+    bool ok = buf && fseek(f, off, SEEK_SET) == 0 && fread(buf, 1, want, f) == want;
     fclose(f);
     if (!ok) {
         free(buf);
@@ -225,13 +228,18 @@ static int load_tensor(Loader *L, OnnxValue *v, const Onnx__TensorProto *t, char
     v->shape.rank = (int)t->n_dims;
     int64_t numel = 1;
     for (size_t k = 0; k < t->n_dims; k++) {
-        if (t->dims[k] < 0 || (t->dims[k] && numel > INT64_MAX / 4 / t->dims[k])) {
+        if (t->dims[k] < 0) {
             snprintf(err, es, "has an invalid dimension %lld", (long long)t->dims[k]);
             return -1;
         }
         v->shape.d[k].n = t->dims[k];
-        numel *= t->dims[k];
     }
+    if (!onnx_shape_fits(&v->shape)) {
+        char b[256];
+        snprintf(err, es, "has shape %s, more than 2^40 elements", onnx_shape_str(&v->shape, b, sizeof b));
+        return -1;
+    }
+    for (size_t k = 0; k < t->n_dims; k++) numel *= t->dims[k];
     v->numel = numel;
     int es_ = elem_size(dt);
     if (dt != OD_FLOAT && !is_int_type(dt)) return 0;   /* kept without data; users reject the dtype */
@@ -297,6 +305,12 @@ static int load_type(Loader *L, OnnxValue *v, const Onnx__ValueInfoProto *vi, co
             return 0;
         }
     }
+    char b[256];
+    if (!strcmp(what, "input") && !onnx_shape_fits(&v->shape)) {
+        onnx_error(L->g, NULL, "graph input '%s' has shape %s, more than 2^40 elements", v->name,
+                   onnx_shape_str(&v->shape, b, sizeof b));
+        return -1;
+    }
     return 0;
 }
 
@@ -320,7 +334,7 @@ static int load_attr(Loader *L, OnnxNode *n, OnnxAttr *at, const Onnx__Attribute
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT: at->kind = OA_INT, at->i = p->i; break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
         at->kind = OA_STRING;
-        at->s = arena_strndup(a, (const char *)p->s.data, p->s.len);
+        at->s = p->s.len ? arena_strndup(a, (const char *)p->s.data, p->s.len) : "";  /* an empty one has no data */
         break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS:
         at->kind = OA_FLOATS, at->n = (int)p->n_floats;
@@ -509,30 +523,42 @@ static int check_sizes(OnnxGraph *g, const Onnx__GraphProto *gp)
     return 0;
 }
 
-OnnxGraph *onnx_load(Arena *a, const char *path, Diag *d)
+static OnnxGraph *new_graph(Arena *a, const char *name, Diag *d)
 {
     OnnxGraph *g = ARENA_NEW(a, OnnxGraph);
-    g->path = arena_strdup(a, path);
+    g->path = arena_strdup(a, name);
     g->arena = a;
     g->diag = d;
-    char err[256];
-    size_t len = 0;
-    char *buf = read_file(path, &len, err, sizeof err);
-    if (!buf) {
-        onnx_error(g, NULL, "%s", err);
-        return NULL;
-    }
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, (const uint8_t *)buf);
-    free(buf);
+    return g;
+}
+
+OnnxGraph *onnx_load_mem(Arena *a, const char *name, const uint8_t *data, size_t size, Diag *d)
+{
+    OnnxGraph *g = new_graph(a, name, d);
+    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, size, data);
     if (!m || !m->graph || (!m->graph->n_node && !m->graph->n_output)) {
         onnx_error(g, NULL, "not an ONNX model (%s)", m ? "no graph" : "the protobuf does not parse as a ModelProto");
         if (m) onnx__model_proto__free_unpacked(m, NULL);
         return NULL;
     }
-    const char *slash = strrchr(path, '/');
-    Loader L = { .g = g, .dir = slash ? arena_strndup(a, path, (size_t)(slash - path)) : "." };
+    const char *slash = strrchr(name, '/');
+    Loader L = { .g = g, .dir = slash ? arena_strndup(a, name, (size_t)(slash - name)) : "." };
     int rc = check_sizes(g, m->graph) || load_graph(&L, m);
     onnx__model_proto__free_unpacked(m, NULL);
     if (rc || onnx_infer_shapes(g)) return NULL;
+    return g;
+}
+
+OnnxGraph *onnx_load(Arena *a, const char *path, Diag *d)
+{
+    char err[256];
+    size_t len = 0;
+    char *buf = read_file(path, &len, err, sizeof err);
+    if (!buf) {
+        onnx_error(new_graph(a, path, d), NULL, "%s", err);
+        return NULL;
+    }
+    OnnxGraph *g = onnx_load_mem(a, path, (const uint8_t *)buf, len, d);
+    free(buf);
     return g;
 }

@@ -9,9 +9,17 @@
 /* Reads and checks PATH; NULL (with one error) when it is not a model this
  * importer takes. Shapes of every value are inferred before it returns. */
 OnnxGraph *onnx_load(Arena *a, const char *path, Diag *d);
+/* The same for the bytes of a model in memory; name stands for its path in
+ * errors, and external data is looked for beside it. */
+OnnxGraph *onnx_load_mem(Arena *a, const char *name, const uint8_t *data, size_t size, Diag *d);
 
 /* infers every node's output shapes (onnx_load runs it); 0 or -1 */
 int onnx_infer_shapes(OnnxGraph *g);
+
+/* The most elements a tensor may have: every known dim, and the product of the
+ * nonzero known dims, is at most this, so shape arithmetic cannot overflow. */
+#define ONNX_MAX_NUMEL ((int64_t)1 << 40)
+bool onnx_shape_fits(const OnnxShape *s);
 
 /* --emit graph: inputs, the constants nodes read, nodes with their output
  * shapes (and what graph passes fused into them, and their stdlib kernel

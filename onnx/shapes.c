@@ -3,6 +3,8 @@
  * dtypes, resolves them into node->geo for the emitters, and sets its outputs'
  * dtype and shape; anything it does not support is one error naming the node. */
 #include "onnx/onnx.h"
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +72,17 @@ const char *onnx_ints_str(const int64_t *v, int n, char *buf, size_t size)
     return buf;
 }
 
+bool onnx_shape_fits(const OnnxShape *s)
+{
+    int64_t p = 1;
+    for (int k = 0; k < s->rank; k++) {
+        int64_t n = s->d[k].sym ? 1 : s->d[k].n;
+        if (n < 0 || n > ONNX_MAX_NUMEL || (n && p > ONNX_MAX_NUMEL / n)) return false;
+        if (n) p *= n;
+    }
+    return true;
+}
+
 static const char *shp(const OnnxValue *v, char *buf) { return onnx_shape_str(&v->shape, buf, 256); }
 
 /* input k, present, float32, with a known shape of rank in [lo, hi] */
@@ -93,6 +106,9 @@ static int set_out(OnnxGraph *g, OnnxNode *n, int k, OnnxDtype dt, const OnnxSha
     if (k >= n->nout || !n->out[k]) return 0;
     if (s->rank > ONNX_MAX_RANK)
         return ERR("output %d has rank %d; at most %d is supported", k, s->rank, ONNX_MAX_RANK);
+    char b[256];
+    if (!onnx_shape_fits(s))
+        return ERR("output %d would have shape %s, more than 2^40 elements", k, onnx_shape_str(s, b, sizeof b));
     n->out[k]->dtype = dt;
     n->out[k]->shape = *s;
     return 0;
@@ -306,6 +322,9 @@ static int window(OnnxGraph *g, OnnxNode *n, const OnnxValue *w, OnnxShape *out)
         }
         if (q->k[k] < 1 || q->s[k] < 1 || q->d[k] < 1 || pads[k] < 0 || pads[k + 2] < 0)
             return ERR("kernel, strides, dilations must be positive and pads non-negative");
+        if (q->k[k] > INT32_MAX || q->s[k] > INT32_MAX || q->d[k] > INT32_MAX || pads[k] > INT32_MAX ||
+            pads[k + 2] > INT32_MAX)
+            return ERR("kernel, strides, dilations and pads must be below 2^31");
         if (x->d[2 + k].sym)
             return ERR("spatial dim '%s' is symbolic; only known spatial extents are supported", x->d[2 + k].sym);
         q->pb[k] = pads[k], q->pe[k] = pads[k + 2];
@@ -348,7 +367,7 @@ static int infer_conv(OnnxGraph *g, OnnxNode *n)
     int64_t grp = n->geo.group = onnx_attr_int(n, "group", 1);
     OnnxDim c = x->d[1], m = w->shape.d[0];
     if (c.sym || m.sym) return ERR("channel counts must be known");
-    if (grp < 1 || c.n % grp || m.n % grp || w->shape.d[1].n * grp != c.n)
+    if (grp < 1 || c.n % grp || m.n % grp || w->shape.d[1].n != c.n / grp)
         return ERR("weights %s do not fit input %s with group %lld", shp(w, b1), shp(n->in[0], b2), (long long)grp);
     OnnxShape s;
     if (window(g, n, w, &s)) return -1;
@@ -467,7 +486,8 @@ static int infer_reshape(OnnxGraph *g, OnnxNode *n)
         } else {
             s.d[k].n = v;
         }
-        if (!s.d[k].sym && k != infer) known *= s.d[k].n;
+        if (!s.d[k].sym && k != infer && __builtin_mul_overflow(known, s.d[k].n, &known))
+            return ERR("cannot reshape %s to %s", shp(n->in[0], b1), onnx_ints_str(sv->i, s.rank, b2, 256));
     }
     int64_t total = 1;
     for (int k = 0; k < x->rank; k++) {
@@ -518,7 +538,8 @@ static int infer_concat(OnnxGraph *g, OnnxNode *n)
             if (j != axis && !onnx_dim_eq(t->d[j], s.d[j]))
                 return ERR("input %d %s does not fit %s", k, shp(n->in[k], b1), shp(n->in[0], b2));
         if (t->d[axis].sym) return ERR("the concatenated dim '%s' is symbolic", t->d[axis].sym);
-        s.d[axis].n += t->d[axis].n;
+        if ((s.d[axis].n += t->d[axis].n) > ONNX_MAX_NUMEL)
+            return ERR("the concatenated dim would have more than 2^40 elements");
     }
     return set_out(g, n, 0, OD_FLOAT, &s);
 }
@@ -547,11 +568,9 @@ static int infer_layernorm(OnnxGraph *g, OnnxNode *n)
     if (norm_axis(g, n, onnx_attr_int(n, "axis", -1), x->rank, &n->geo.axis)) return -1;
     n->geo.eps = onnx_attr_float(n, "epsilon", 1e-5f);
     for (int k = n->geo.axis; k < x->rank; k++) n->geo.mask |= 1u << k;
+    if (n->nin < 2 || !n->in[1]) return ERR("input 1 (Scale) is missing");
     for (int k = 1; k < 3 && k < n->nin; k++) {
-        if (!n->in[k]) {
-            if (k == 1) return ERR("input 1 (Scale) is missing");
-            continue;
-        }
+        if (!n->in[k]) continue;
         OnnxShape t;
         if (need_input(g, n, k, 0, x->rank) || broadcast(g, n, x, &n->in[k]->shape, &t)) return -1;
         for (int j = 0; j < x->rank; j++)
@@ -597,45 +616,48 @@ typedef struct OpRule {
     const char *op;
     InferFn infer;
     const char *attrs;      /* the attributes it takes, comma-separated */
+    int min_in, max_in;     /* how many inputs (an omitted optional one counts) */
 } OpRule;
 
+#define VARIADIC INT_MAX
+
 static const OpRule ops[] = {
-    { "Relu", infer_unary, "" },
-    { "Sigmoid", infer_unary, "" },
-    { "Tanh", infer_unary, "" },
-    { "Erf", infer_unary, "" },
-    { "Exp", infer_unary, "" },
-    { "Log", infer_unary, "" },
-    { "Sqrt", infer_unary, "" },
-    { "Neg", infer_unary, "" },
-    { "Abs", infer_unary, "" },
-    { "LeakyRelu", infer_unary, "alpha" },
-    { "Clip", infer_clip, "min,max" },
-    { "Identity", infer_identity, "" },
-    { "Constant", infer_constant, "value,value_float,value_floats,value_int,value_ints" },
-    { "Add", infer_binary, "" },
-    { "Sub", infer_binary, "" },
-    { "Mul", infer_binary, "" },
-    { "Div", infer_binary, "" },
-    { "Max", infer_binary, "" },
-    { "Min", infer_binary, "" },
-    { "Gemm", infer_gemm, "alpha,beta,transA,transB" },
-    { "MatMul", infer_matmul, "" },
-    { "Conv", infer_conv, "auto_pad,dilations,group,kernel_shape,pads,strides" },
-    { "MaxPool", infer_pool, "auto_pad,ceil_mode,dilations,kernel_shape,pads,storage_order,strides" },
-    { "AveragePool", infer_pool, "auto_pad,ceil_mode,count_include_pad,kernel_shape,pads,strides" },
-    { "GlobalAveragePool", infer_global_pool, "" },
-    { "GlobalMaxPool", infer_global_pool, "" },
-    { "BatchNormalization", infer_batchnorm, "epsilon,momentum,training_mode,spatial" },
-    { "Flatten", infer_flatten, "axis" },
-    { "Reshape", infer_reshape, "allowzero" },
-    { "Transpose", infer_transpose, "perm" },
-    { "Concat", infer_concat, "axis" },
-    { "Softmax", infer_softmax, "axis" },
-    { "LogSoftmax", infer_softmax, "axis" },
-    { "LayerNormalization", infer_layernorm, "axis,epsilon,stash_type" },
-    { "ReduceMean", infer_reduce, "axes,keepdims" },
-    { "ReduceSum", infer_reduce, "axes,keepdims,noop_with_empty_axes" },
+    { "Relu", infer_unary, "", 1, 1 },
+    { "Sigmoid", infer_unary, "", 1, 1 },
+    { "Tanh", infer_unary, "", 1, 1 },
+    { "Erf", infer_unary, "", 1, 1 },
+    { "Exp", infer_unary, "", 1, 1 },
+    { "Log", infer_unary, "", 1, 1 },
+    { "Sqrt", infer_unary, "", 1, 1 },
+    { "Neg", infer_unary, "", 1, 1 },
+    { "Abs", infer_unary, "", 1, 1 },
+    { "LeakyRelu", infer_unary, "alpha", 1, 1 },
+    { "Clip", infer_clip, "min,max", 1, 3 },
+    { "Identity", infer_identity, "", 1, 1 },
+    { "Constant", infer_constant, "value,value_float,value_floats,value_int,value_ints", 0, 0 },
+    { "Add", infer_binary, "", 2, 2 },
+    { "Sub", infer_binary, "", 2, 2 },
+    { "Mul", infer_binary, "", 2, 2 },
+    { "Div", infer_binary, "", 2, 2 },
+    { "Max", infer_binary, "", 1, VARIADIC },
+    { "Min", infer_binary, "", 1, VARIADIC },
+    { "Gemm", infer_gemm, "alpha,beta,transA,transB", 2, 3 },
+    { "MatMul", infer_matmul, "", 2, 2 },
+    { "Conv", infer_conv, "auto_pad,dilations,group,kernel_shape,pads,strides", 2, 3 },
+    { "MaxPool", infer_pool, "auto_pad,ceil_mode,dilations,kernel_shape,pads,storage_order,strides", 1, 1 },
+    { "AveragePool", infer_pool, "auto_pad,ceil_mode,count_include_pad,kernel_shape,pads,strides", 1, 1 },
+    { "GlobalAveragePool", infer_global_pool, "", 1, 1 },
+    { "GlobalMaxPool", infer_global_pool, "", 1, 1 },
+    { "BatchNormalization", infer_batchnorm, "epsilon,momentum,training_mode,spatial", 5, 5 },
+    { "Flatten", infer_flatten, "axis", 1, 1 },
+    { "Reshape", infer_reshape, "allowzero", 2, 2 },
+    { "Transpose", infer_transpose, "perm", 1, 1 },
+    { "Concat", infer_concat, "axis", 1, VARIADIC },
+    { "Softmax", infer_softmax, "axis", 1, 1 },
+    { "LogSoftmax", infer_softmax, "axis", 1, 1 },
+    { "LayerNormalization", infer_layernorm, "axis,epsilon,stash_type", 2, 3 },
+    { "ReduceMean", infer_reduce, "axes,keepdims", 1, 2 },
+    { "ReduceSum", infer_reduce, "axes,keepdims,noop_with_empty_axes", 1, 2 },
 };
 
 static bool listed(const char *list, const char *name)
@@ -659,6 +681,12 @@ static int infer_node(OnnxGraph *g, OnnxNode *n)
     for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
         if (!strcmp(ops[k].op, n->op)) r = &ops[k];
     if (!r) return ERR("operator %s is not supported", n->op[0] ? n->op : "(empty)");
+    if (n->nin < r->min_in || n->nin > r->max_in) {
+        const char *s = n->nin == 1 ? "" : "s";
+        if (r->min_in == r->max_in) return ERR("has %d input%s; %s takes %d", n->nin, s, n->op, r->min_in);
+        if (r->max_in == VARIADIC) return ERR("has %d input%s; %s takes at least %d", n->nin, s, n->op, r->min_in);
+        return ERR("has %d input%s; %s takes %d to %d", n->nin, s, n->op, r->min_in, r->max_in);
+    }
     for (int k = 0; k < n->nattr; k++) {
         if (!listed(r->attrs, n->attr[k].name)) return ERR("attribute '%s' is not supported", n->attr[k].name);
         if (n->attr[k].kind == OA_OTHER)

@@ -32,6 +32,9 @@
 #   onnx    ONNX import: fixture models (tests/onnx/gen_models.c) against golden
 #           --emit graph / --emit tdsl / error text, and a sweep over the ONNX
 #           backend test suite: tests/onnx/group.sh
+#   onnxfuzz  the inputs make fuzz-onnx found bugs with (tests/fuzz/onnx_crashes/)
+#           replayed through the fuzz target without libFuzzer, and their
+#           expected errors: tests/fuzz/onnx_group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (8 parts, 504 cases; 104 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -46,7 +49,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx onnxfuzz"}
 unset TDSL_PATH     # modules come from -I and the in-tree stdlib only, as the cases say
 
 cd "$(dirname "$0")/.." || exit 1
@@ -384,6 +387,8 @@ source tests/stdlib/group.sh
 source tests/tune/group.sh
 # shellcheck source=tests/onnx/group.sh
 source tests/onnx/group.sh
+# shellcheck source=tests/fuzz/onnx_group.sh
+source tests/fuzz/onnx_group.sh
 
 # ---- driver: cases run JOBS at a time, results print in order ----
 
