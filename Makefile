@@ -24,11 +24,7 @@ ONNX_PROTO = $(or $(shell dpkg -L libonnx-dev 2>/dev/null | grep '/onnx\.proto$$
 ONNX_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard onnx/*.c) $(wildcard graph/*.c)) $(B)/onnx/onnx.pb-c.o
 ONNX_LIBS := -lprotobuf-c
 
-<<<<<<< HEAD
-.PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune bench-models-deps bench-models test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules format format-check format-deps install
-=======
-.PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules fuzz-onnx fuzz-deps format format-check format-deps install
->>>>>>> fuzz
+.PHONY: all deps onnx-deps test-deps bench-deps bench-tune-deps bench-tune bench-models-deps bench-models test-build test test-math test-asan demo bench bench-kernels clean fuzz-schedules fuzz-onnx fuzz-deps format format-check format-deps install
 # deps first, then the build in a sub-make (so -j2 never compiles before the install)
 all: deps onnx-deps
 	@$(MAKE) --no-print-directory $(B)/tdslc $(B)/tdsl

@@ -71,9 +71,11 @@ const char *graph_kernel(const OnnxNode *n)
     if (pool && window(&n->geo, 2, 2, 0) && even_image(n->in[0]))
         return is(n, "MaxPool") ? "maxpool2x2" : "avgpool2x2";
     if (is(n, "LayerNormalization") && o && o->rank == 2 && n->geo.axis == 1 && n->geo.eps == 1e-5f) {
+        /* G and B: one value per column, as nn.layernorm takes them (not broadcast from [1]) */
         const OnnxValue *sc = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
-        if (sc->shape.rank == 1 && b && b->shape.rank == 1 && !(sc->is_const && sc->numel == 1) &&
-            !(b->is_const && b->numel == 1))
+        OnnxDim d = n->in[0]->shape.d[1];
+        if (sc && b && sc->shape.rank == 1 && b->shape.rank == 1 && onnx_dim_eq(sc->shape.d[0], d) &&
+            onnx_dim_eq(b->shape.d[0], d))
             return "layernorm";
     }
     return NULL;

@@ -12,6 +12,7 @@ typedef struct Emitter {
     FILE *consts;           /* the const lines */
     const char *npy_dir, *prefix;
     const char **names;     /* per value id: its TDSL name */
+    const char **out_names; /* per graph output: its name in the signature */
     PtrVec used;            /* every name given out, for collisions */
     PtrVec syms;            /* pairs: dim_param, its identifier */
     int *uses;              /* per value: how many node inputs read it */

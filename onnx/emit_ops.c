@@ -435,8 +435,7 @@ static int emit_layernorm(Emitter *e, OnnxNode *n)
 {
     const OnnxValue *x = n->in[0], *sc = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
     int rank = x->shape.rank, ax = n->geo.axis;
-    if (rank == 2 && ax == 1 && n->geo.eps == 1e-5f && sc->shape.rank == 1 && b && b->shape.rank == 1 &&
-        !(sc->is_const && sc->numel == 1) && !(b->is_const && b->numel == 1)) {
+    if (graph_kernel(n)) {
         P("    %s = layernorm(%s, %s, %s)\n", em_out(e, n, 0), em_name(e, x), em_name(e, sc), em_name(e, b));
         return 0;
     }

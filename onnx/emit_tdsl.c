@@ -282,6 +282,8 @@ const char *em_out(Emitter *e, OnnxNode *n, int k)
 
 /* ---- the program ---- */
 
+/* names the inputs, then the outputs; an output that is an input or an
+ * earlier output gets a name of its own (a copy fills it) */
 static void name_signature(Emitter *e)
 {
     OnnxGraph *g = e->g;
@@ -289,8 +291,12 @@ static void name_signature(Emitter *e)
         for (int d = 0; d < g->inputs[k]->shape.rank; d++)
             if (g->inputs[k]->shape.d[d].sym) sym_id(e, g->inputs[k]->shape.d[d].sym);
     for (int k = 0; k < g->ninputs; k++) e->names[g->inputs[k]->id] = fresh(e, g->inputs[k]->name);
-    for (int k = 0; k < g->noutputs; k++)
-        if (!e->names[g->outputs[k]->id]) e->names[g->outputs[k]->id] = fresh(e, g->outputs[k]->name);
+    e->out_names = ARENA_ARRAY(e->a, const char *, g->noutputs + 1);
+    for (int k = 0; k < g->noutputs; k++) {
+        OnnxValue *v = g->outputs[k];
+        e->out_names[k] = fresh(e, v->name);
+        if (!e->names[v->id]) e->names[v->id] = e->out_names[k];
+    }
 }
 
 static int print_signature(Emitter *e, FILE *out, const char *fn)
@@ -310,32 +316,30 @@ static int print_signature(Emitter *e, FILE *out, const char *fn)
         if (v->dtype != OD_FLOAT || v->shape.rank < 1)
             return em_fail(e, NULL, "graph output '%s' is %s of rank %d; only float32 tensors are supported", v->name,
                            onnx_dtype_name(v->dtype), v->shape.rank);
-        fprintf(out, "%s%s: f32[%s]", k ? ", " : "", e->names[v->id], em_dims(e, &v->shape));
+        fprintf(out, "%s%s: f32[%s]", k ? ", " : "", e->out_names[k], em_dims(e, &v->shape));
     }
     fprintf(out, "%s {\n", g->noutputs > 1 ? ")" : "");
     return 0;
 }
 
-/* a graph output that no node computes here (an input, a constant, or a
- * value an alias folded away) gets a copy stage */
-static void copy_outputs(Emitter *e, const char **src)
+/* a graph output that no node computes into (an input, a constant, an
+ * output listed twice, a value an alias folded away) gets a copy stage */
+static void copy_outputs(Emitter *e)
 {
     for (int k = 0; k < e->g->noutputs; k++) {
         OnnxValue *v = e->g->outputs[k];
-        if (!src[k] || !strcmp(src[k], e->names[v->id])) continue;
+        const char *src = v->is_const && !v->is_input
+                              ? const_decl(e, v, arena_printf(e->a, "%s_value", v->name), &v->shape)
+                              : em_name(e, v);
+        if (!strcmp(src, e->out_names[k])) continue;
         const char *vars = em_vars(e, "i", v->shape.rank);
-        fprintf(e->body, "    %s[%s] = %s[%s]\n", e->names[v->id], vars, src[k], vars);
+        fprintf(e->body, "    %s[%s] = %s[%s]\n", e->out_names[k], vars, src, vars);
     }
 }
 
 static int emit_body(Emitter *e)
 {
     OnnxGraph *g = e->g;
-    const char **src = ARENA_ARRAY(e->a, const char *, g->noutputs + 1);
-    for (int k = 0; k < g->noutputs; k++) {
-        OnnxValue *v = g->outputs[k];
-        if (v->is_input || v->is_init || v->is_const) src[k] = v->is_input ? e->names[v->id] : NULL;
-    }
     for (int k = 0; k < g->nnodes && !e->failed; k++) {
         OnnxNode *n = &g->nodes[k];
         for (int j = 0; j < n->nin; j++)
@@ -343,20 +347,17 @@ static int emit_body(Emitter *e)
     }
     for (int k = 0; k < g->nnodes && !e->failed; k++)
         if (!e->done[k]) em_node(e, &g->nodes[k]);
-    for (int k = 0; k < g->noutputs && !e->failed; k++) {
-        OnnxValue *v = g->outputs[k];
-        if (v->is_const && !v->is_input) {
-            const OnnxValue c = *v;
-            OnnxValue tmp = c;
-            tmp.name = arena_printf(e->a, "%s_value", v->name);
-            const char *keep = e->names[v->id];
-            e->names[v->id] = NULL;
-            src[k] = const_name(e, &tmp);
-            e->names[v->id] = keep;
-        }
-    }
-    copy_outputs(e, src);
+    if (!e->failed) copy_outputs(e);
     return e->failed ? -1 : 0;
+}
+
+/* s with every byte outside printable ASCII as '?' (a comment line of the program) */
+static const char *printable(Emitter *e, const char *s)
+{
+    char *t = arena_strdup(e->a, s);
+    for (char *p = t; *p; p++)
+        if (*p < 0x20 || *p > 0x7e) *p = '?';
+    return t;
 }
 
 int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy_dir, const char *prefix)
@@ -386,8 +387,8 @@ int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy
     fclose(e.consts);
     if (!rc) {
         const char *base = strrchr(g->path, '/') ? strrchr(g->path, '/') + 1 : g->path;
-        fprintf(out, "# %s (opset %lld, producer '%s'), imported by tdslc --emit tdsl\nuse nn\n\n%s%s", base,
-                (long long)g->opset, g->producer, consts, nc ? "\n" : "");
+        fprintf(out, "# %s (opset %lld, producer '%s'), imported by tdslc --emit tdsl\nuse nn\n\n%s%s",
+                printable(&e, base), (long long)g->opset, printable(&e, g->producer), consts, nc ? "\n" : "");
         rc = print_signature(&e, out, fn_name);
         if (!rc) fprintf(out, "%s}\n", body);
     }

@@ -39,7 +39,7 @@ ebefore=$(ls "$work/emit_errors" | grep -c '\.onnx$')
 # fork mode: a crash is saved and the run goes on (-ignore_crashes), so one bug
 # does not hide the next; the child processes' reports land in the log
 # shellcheck disable=SC2086
-ONNX_FUZZ_EMIT_ERRORS=$work/emit_errors ONNX_FUZZ_MASK_PRODUCER=1 UBSAN_OPTIONS=print_stacktrace=1 \
+ONNX_FUZZ_EMIT_ERRORS=$work/emit_errors UBSAN_OPTIONS=print_stacktrace=1 \
     "$B/tests/fuzz/onnx_fuzz" -fork="${FUZZ_JOBS:-1}" -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
     -runs="$FUZZ_RUNS" -seed="$FUZZ_SEED" -timeout=10 -rss_limit_mb=2048 -dict=tests/fuzz/onnx.dict \
     -artifact_prefix="$work/artifacts/" ${FUZZ_ARGS:-} "$work/corpus" "$seeds" >"$work/log" 2>&1
