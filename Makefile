@@ -255,6 +255,7 @@ course: all
 	B=$(B) CC=$(CC) $(COURSE_PY) examples/course/lecture3_mlp.py
 	B=$(B) CC=$(CC) sh examples/course/lecture4_blas.sh
 	B=$(B) CC=$(CC) $(COURSE_PY) examples/course/lecture6_onnx.py
+	B=$(B) sh examples/course/lecture9_graph.sh
 
 clean:
 	rm -rf build build-asan build-fuzz
