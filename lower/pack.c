@@ -4,7 +4,8 @@
  * min is the box's); a dim in blocks of F holds (x - min) / F and (x - min) % F,
  * which a read simplifies to the counters' own terms where the loop ranges
  * prove the remainder stays in 0 .. F-1, so the inner loops of a micro-kernel
- * index a blocked pack with no division. */
+ * index a blocked pack with no division (split_divmod: reads of W[j / 16,
+ * j % 16] written in the source use the same rule). */
 #include "lower/pack.h"
 #include "lower/region.h"
 #include "lang/check.h"

@@ -1,4 +1,5 @@
-/* bounds.c - the one interval analysis over affine index expressions. Walking
+/* bounds.c - the one interval analysis over index expressions: affine in
+ * index and size vars, with / and % by positive constants. Walking
  * stages from the results backwards, it settles the region each intermediate
  * stage must cover (the union of what its consumers read) and proves every
  * read of a fixed-shape tensor in bounds. Inside select(c, a, b), the

@@ -145,6 +145,23 @@ static void run_halfshift(int n)
     free(x), free(ref), free(y), free(ys);
 }
 
+static void run_chain(int c, int h, int w)
+{
+    size_t nx = (size_t)c * h * w, ny = 4 * nx;
+    float *x = ALLOC(float, nx), *ref = ALLOC(float, ny), *y = ALLOC(float, ny), *ys = ALLOC(float, ny);
+    fill_f32(x, nx);
+    for (int ci = 0; ci < c; ci++)
+        for (int yy = 0; yy < 2 * h; yy++)
+            for (int xx = 0; xx < 2 * w; xx++) {
+                float s = fmaf(x[((size_t)ci * h + yy / 2) * w + xx / 2], 3.0f, -1.0f);
+                ref[((size_t)ci * 2 * h + yy) * 2 * w + xx] = s * s + 1.0f;
+            }
+    tdsl_tensor X = TDSL_F32(x, c, h, w), Y = TDSL_F32(y, c, 2 * h, 2 * w), YS = TDSL_F32(ys, c, 2 * h, 2 * w);
+    if (CHECK_OK(up2_chain(&X, &Y))) check_equal_f32(LABEL("up2_chain c=%d h=%d w=%d", c, h, w), y, ref, ny);
+    if (CHECK_OK(up2_chain_s(&X, &YS))) check_equal_f32(LABEL("up2_chain_s c=%d h=%d w=%d", c, h, w), ys, ref, ny);
+    free(x), free(ref), free(y), free(ys);
+}
+
 int main(void)
 {
     harness_init();
@@ -165,6 +182,9 @@ int main(void)
     run_up(1, 1, 1);
     run_up(3, 8, 16);
     run_up(1, 3, 9);
+    run_chain(2, 5, 7);
+    run_chain(1, 1, 1);
+    run_chain(3, 4, 9);
     run_halfshift(1);
     run_halfshift(4);
     run_halfshift(13);
