@@ -2,7 +2,7 @@
  * loops over the unblocked data: a gemm over weights packed in blocks of 16
  * (padding NaN, never read), unblocking, a Reshape, nested divisions, an
  * upsampling of an intermediate (computed at a loop, inlined), a read guarded
- * by a select; each scheduled
+ * by a select, a reduction over a flattened pair of dims; each scheduled
  * twin bit-identical to its unscheduled fn. */
 #include "harness.h"
 #include "divmod.h"
@@ -162,6 +162,21 @@ static void run_chain(int c, int h, int w)
     free(x), free(ref), free(y), free(ys);
 }
 
+static void run_rowsum(int n)
+{
+    int32_t *x = ALLOC(int32_t, n * 12), *ref = ALLOC(int32_t, n), *y = ALLOC(int32_t, n), *ys = ALLOC(int32_t, n);
+    fill_i32(x, (size_t)n * 12);
+    for (int i = 0; i < n; i++) {
+        uint32_t s = 0;     /* wraps, as TDSL's integer sum does */
+        for (int r = 0; r < 12; r++) s += (uint32_t)x[i * 12 + r];
+        ref[i] = (int32_t)s;
+    }
+    tdsl_tensor X = TDSL_I32(x, n, 3, 4), Y = TDSL_I32(y, n), YS = TDSL_I32(ys, n);
+    if (CHECK_OK(rowsum(&X, &Y))) check_equal_i32(LABEL("rowsum n=%d", n), y, ref, (size_t)n);
+    if (CHECK_OK(rowsum_s(&X, &YS))) check_equal_i32(LABEL("rowsum_s n=%d", n), ys, ref, (size_t)n);
+    free(x), free(ref), free(y), free(ys);
+}
+
 int main(void)
 {
     harness_init();
@@ -185,6 +200,8 @@ int main(void)
     run_chain(2, 5, 7);
     run_chain(1, 1, 1);
     run_chain(3, 4, 9);
+    run_rowsum(1);
+    run_rowsum(11);
     run_halfshift(1);
     run_halfshift(4);
     run_halfshift(13);
