@@ -72,6 +72,33 @@ Affine *aff_add_const(Arena *a, const Affine *x, int64_t k)
 
 bool aff_is_const(const Affine *x) { return x->n == 0 && !x->overflow; }
 
+int64_t aff_floor_div(int64_t x, int64_t k) { return x / k - (x % k < 0); }
+
+Affine *aff_exact_div(Arena *a, const Affine *x, int64_t k)
+{
+    if (x->overflow || x->c % k) return NULL;
+    for (int i = 0; i < x->n; i++)
+        if (x->coef[i] % k) return NULL;
+    return aff_floordiv(a, x, k, false);
+}
+
+/* For v >= 0, k * floor(c / k) * v <= c * v <= k * ceil(c / k) * v, so the
+ * sum of the rounded terms plus floor(x.c / k) bounds floor(x / k). */
+Affine *aff_floordiv(Arena *a, const Affine *x, int64_t k, bool up)
+{
+    Affine *r = aff_alloc(a, x->n);
+    r->overflow = x->overflow;
+    r->c = aff_floor_div(x->c, k);
+    for (int i = 0; i < x->n; i++) {
+        int64_t q = aff_floor_div(x->coef[i], k);
+        if (up && q * k != x->coef[i]) q++;
+        if (!q) continue;
+        r->var[r->n] = x->var[i];
+        r->coef[r->n++] = q;
+    }
+    return r;
+}
+
 bool aff_equal(const Affine *x, const Affine *y)
 {
     if (x->overflow || y->overflow) return false;

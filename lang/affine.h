@@ -28,6 +28,14 @@ Affine *aff_sub(Arena *a, const Affine *x, const Affine *y);
 Affine *aff_scale(Arena *a, const Affine *x, int64_t k);
 Affine *aff_add_const(Arena *a, const Affine *x, int64_t k);
 bool aff_is_const(const Affine *x);      /* false for an overflowed form */
+/* floor(x / k), k > 0, rounding toward minus infinity */
+int64_t aff_floor_div(int64_t x, int64_t k);
+/* x / k when k divides every coefficient and the constant of x, else NULL */
+Affine *aff_exact_div(Arena *a, const Affine *x, int64_t k);
+/* floor(x / k), k > 0, for size vars >= 0: exact where k divides every
+ * coefficient of x ((2 * h + 1) / 2 is h); otherwise a lower bound (up: an
+ * upper bound) with each coefficient rounded down (up: up). */
+Affine *aff_floordiv(Arena *a, const Affine *x, int64_t k, bool up);
 /* x with size var k at vals[k]; -1 for NULL or an overflowed form */
 int64_t aff_eval(const Affine *x, const int64_t *vals);
 bool aff_equal(const Affine *x, const Affine *y);

@@ -4,7 +4,8 @@
  * min is the box's); a dim in blocks of F holds (x - min) / F and (x - min) % F,
  * which a read simplifies to the counters' own terms where the loop ranges
  * prove the remainder stays in 0 .. F-1, so the inner loops of a micro-kernel
- * index a blocked pack with no division. */
+ * index a blocked pack with no division (split_divmod: reads of W[j / 16,
+ * j % 16] written in the source use the same rule). */
 #include "lower/pack.h"
 #include "lower/region.h"
 #include "lang/check.h"
@@ -136,44 +137,49 @@ static void lin_add(Arena *a, Lin *l, LExpr *e, int64_t k)
     }
 }
 
-/* The largest value of atom x, a counter of one of n's loops that counts from 0 (false: unknown). */
-static bool atom_max(Lower *L, Nest *n, const LExpr *x, int64_t *max)
+/* The range lo..hi of atom x when it is a counter of one of n's loops with
+ * constant bounds (false: unknown). */
+static bool atom_range(Lower *L, Nest *n, const LExpr *x, int64_t *lo, int64_t *hi)
 {
-    if (x->kind != LX_VAR || x->var->kind != LV_LOOP) return false;
-    for (int v = 0; v < n->st->nvars; v++)
-        if (n->lv[v] == x->var && n->st->vars[v].live && !n->offset[v]) {
-            LExpr *m = lower_maxext(L, n, v);
-            if (m->kind != LX_INT || m->ival < 1) return false;
-            *max = m->ival - 1;
-            return true;
-        }
+    if (!n || x->kind != LX_VAR || x->var->kind != LV_LOOP) return false;
+    for (int v = 0; v < n->st->nvars; v++) {
+        const SVar *s = &n->st->vars[v];
+        if (n->lv[v] != x->var || !s->live) continue;
+        LExpr *m = lower_maxext(L, n, v), *min = ix_const(L->a, 0);
+        if (n->offset[v]) min = s->how == SV_PURE ? n->min[s->orig] : lower_affine(L, rvar_of(n->st, s->orig)->min);
+        if (m->kind != LX_INT || m->ival < 1 || min->kind != LX_INT) return false;
+        *lo = min->ival;
+        return !__builtin_add_overflow(min->ival, m->ival - 1, hi);
+    }
     return false;
 }
 
-/* x - min = F q + r with 0 <= r < F: q and r from the terms when the loop
- * ranges prove it (terms whose coefficient F divides make q), else x / F and
- * x % F of the difference (>= 0: the read lies in the box). */
-static void split_index(Lower *L, Nest *n, LExpr *x, LExpr *min, int64_t F, LExpr **q, LExpr **r)
+/* lo..hi += k * (alo..ahi); false on overflow */
+static bool add_term_range(int64_t *lo, int64_t *hi, int64_t k, int64_t alo, int64_t ahi)
+{
+    int64_t a, b;
+    if (__builtin_mul_overflow(k, alo, &a) || __builtin_mul_overflow(k, ahi, &b)) return false;
+    return !__builtin_add_overflow(*lo, k > 0 ? a : b, lo) && !__builtin_add_overflow(*hi, k > 0 ? b : a, hi);
+}
+
+void split_divmod(Lower *L, Nest *n, LExpr *x, LExpr *min, int64_t F, LExpr **q, LExpr **r)
 {
     Arena *a = L->a;
     Lin l = { 0 };
     lin_add(a, &l, x, 1);
-    lin_add(a, &l, min, -1);
+    if (min) lin_add(a, &l, min, -1);
     int64_t c0 = l.c % F < 0 ? l.c % F + F : l.c % F, lo = c0, hi = c0;
     LExpr *qe = ix_const(a, (l.c - c0) / F), *re = ix_const(a, c0);
     for (int i = 0; i < l.n && !l.bad; i++) {
-        int64_t m, t;
+        int64_t alo, ahi;
         if (l.k[i] % F == 0) qe = ix_add(a, qe, ix_mul(a, l.x[i], l.k[i] / F));
-        else if (!atom_max(L, n, l.x[i], &m) || __builtin_mul_overflow(m, l.k[i], &t)) l.bad = true;
-        else {
-            re = ix_add(a, re, ix_mul(a, l.x[i], l.k[i]));
-            l.bad |= __builtin_add_overflow(t > 0 ? hi : lo, t, t > 0 ? &hi : &lo);
-        }
+        else if (!atom_range(L, n, l.x[i], &alo, &ahi) || !add_term_range(&lo, &hi, l.k[i], alo, ahi)) l.bad = true;
+        else re = ix_add(a, re, ix_mul(a, l.x[i], l.k[i]));
     }
     if (l.bad || lo < 0 || hi >= F) {
         LExpr *d = ix_const(a, l.c);
         for (int i = 0; i < l.n && !l.bad; i++) d = ix_add(a, d, ix_mul(a, l.x[i], l.k[i]));
-        if (l.bad) d = ix_sub(a, x, min);
+        if (l.bad || !min) d = min ? ix_sub(a, x, min) : x;
         *q = ix_div(a, d, F);
         *r = ix_mod(a, d, F);
         return;
@@ -191,10 +197,10 @@ LExpr **layout_index(Lower *L, Nest *n, Box b, const LayoutDim *ld, int nld, LEx
             pi[d] = idx[k];
         } else if (!ld[d].inner) {
             LExpr *r;
-            split_index(L, n, idx[k], b.min[k], ld[d].block, &pi[d], &r);
+            split_divmod(L, n, idx[k], b.min[k], ld[d].block, &pi[d], &r);
         } else {
             LExpr *q;
-            split_index(L, n, idx[k], b.min[k], ld[d].block, &q, &pi[d]);
+            split_divmod(L, n, idx[k], b.min[k], ld[d].block, &q, &pi[d]);
         }
     }
     return pi;

@@ -216,13 +216,54 @@ static LExpr *lower_select_stmt(Lower *L, const Expr *e, Pending *p)
     return lx_load(L->a, t, NULL);
 }
 
+/* ---- index expressions: e / k and e % k ---- */
+
+/* The value of an integer constant expression (literals, + - *), if it is one. */
+static bool const_value(const Expr *e, int64_t *v)
+{
+    int64_t x, y;
+    if (e->kind == EX_INT) return *v = e->ival, true;
+    if (e->kind == EX_UNARY && e->op == OP_NEG) return const_value(e->args[0], &x) && !__builtin_sub_overflow(0, x, v);
+    if (e->kind != EX_BINARY || !const_value(e->args[0], &x) || !const_value(e->args[1], &y)) return false;
+    if (e->op == OP_ADD) return !__builtin_add_overflow(x, y, v);
+    if (e->op == OP_SUB) return !__builtin_sub_overflow(x, y, v);
+    return e->op == OP_MUL && !__builtin_mul_overflow(x, y, v);
+}
+
+static bool has_divmod(const Expr *e)
+{
+    if (e->kind == EX_BINARY && (e->op == OP_DIV || e->op == OP_MOD)) return true;
+    if (e->kind != EX_BINARY && !(e->kind == EX_UNARY && e->op == OP_NEG)) return false;
+    for (int i = 0; i < e->nargs; i++)
+        if (has_divmod(e->args[i])) return true;
+    return false;
+}
+
+/* An index of a read. sema proved every dividend of e / k and e % k in it
+ * >= 0, so the division by k > 0 is split by the loop counters where their
+ * ranges allow it (split_divmod: j = jo * 16 + ji reads W[j / 16, j % 16] as
+ * W[jo, ji]) and is an i64 division otherwise. */
+static LExpr *lower_index(Lower *L, const Expr *e, Pending *p)
+{
+    int64_t k;
+    if (!has_divmod(e)) return convert(L, lower_expr(L, e, p), DT_INDEX);
+    if (e->kind == EX_UNARY) return lx_unary(L->a, OP_NEG, lower_index(L, e->args[0], p));
+    LExpr *x = lower_index(L, e->args[0], p);
+    if ((e->op == OP_DIV || e->op == OP_MOD) && const_value(e->args[1], &k) && k > 0) {
+        LExpr *q, *r;
+        split_divmod(L, L->cur, x, NULL, k, &q, &r);
+        return e->op == OP_DIV ? q : r;
+    }
+    return lx_binary(L->a, e->op, x, lower_index(L, e->args[1], p));
+}
+
 /* A read of a tensor: through the current stage's pack of it, the inlined
  * stage's value, or the tensor's buffer. */
 static LExpr *lower_access(Lower *L, const Expr *e, Pending *p)
 {
     Arena *a = L->a;
     LExpr **idx = ARENA_ARRAY(a, LExpr *, e->nargs ? e->nargs : 1);
-    for (int i = 0; i < e->nargs; i++) idx[i] = convert(L, lower_expr(L, e->args[i], p), DT_INDEX);
+    for (int i = 0; i < e->nargs; i++) idx[i] = lower_index(L, e->args[i], p);
     SStage *u = sched_stage_of(L->fs, e->tensor);
     if (u && u->place == PLACE_INLINE) {
         LExpr **saved = L->idx;

@@ -1,4 +1,5 @@
-/* bounds.c - the one interval analysis over affine index expressions. Walking
+/* bounds.c - the one interval analysis over index expressions: affine in
+ * index and size vars, with / and % by positive constants. Walking
  * stages from the results backwards, it settles the region each intermediate
  * stage must cover (the union of what its consumers read) and proves every
  * read of a fixed-shape tensor in bounds. Inside select(c, a, b), the
@@ -261,6 +262,141 @@ static bool nonneg_here(Ctx *c, Env *env, const Affine *x)
     return false;
 }
 
+/* ---- e / k and e % k in an index ----
+ * / and % on integers round toward zero (C's rule, as everywhere in the
+ * language); an index may divide only a dividend proven >= 0, where that is
+ * floor division with a remainder in 0..k-1, so one meaning holds. The range
+ * of e / k is [floor(lo / k), floor(hi / k)]; e % k lies in 0..k-1, in lo..hi
+ * when 0 <= lo and hi < k, and in lo % k .. hi % k within one block
+ * (floor(lo / k) == floor(hi / k)). Parts of the index that are affine keep
+ * their affine form, so a division is an interval around them. */
+
+static bool is_const(Ctx *c, const Expr *e, int64_t *v)
+{
+    bool ok = true;
+    Affine *x = bounds_linear(c, e, &ok);
+    if (!ok || !aff_is_const(x)) return false;
+    *v = x->c;
+    return true;
+}
+
+/* k of `e / k` or `e % k` when k is a positive integer constant, else 0. */
+static int64_t divisor(Ctx *c, const Expr *e)
+{
+    int64_t k;
+    if (e->kind != EX_BINARY || (e->op != OP_DIV && e->op != OP_MOD)) return 0;
+    return is_const(c, e->args[1], &k) && k > 0 ? k : 0;
+}
+
+/* The part of index e that makes it unprovable (a nonlinear term, a division
+ * by something other than a positive constant), or NULL: e is affine in index
+ * and size variables, with / and % by positive constants. */
+static const Expr *not_indexable(Ctx *c, const Expr *e)
+{
+    bool ok = true;
+    int64_t k;
+    bounds_linear(c, e, &ok);
+    if (ok) return NULL;
+    if (e->kind == EX_UNARY && e->op == OP_NEG) return not_indexable(c, e->args[0]);
+    if (e->kind != EX_BINARY) return e;
+    const Expr *x = e->args[0], *y = e->args[1], *bad;
+    switch (e->op) {
+    case OP_ADD:
+    case OP_SUB: return (bad = not_indexable(c, x)) ? bad : not_indexable(c, y);
+    case OP_MUL: return is_const(c, x, &k) ? not_indexable(c, y) : is_const(c, y, &k) ? not_indexable(c, x) : e;
+    case OP_DIV:
+    case OP_MOD: return divisor(c, e) ? not_indexable(c, x) : e;
+    default: return e;
+    }
+}
+
+/* floor(x / k) over size vars >= 0 (up: an upper bound): exact where k
+ * divides x's coefficients; else through a derived size var q = floor(num / k)
+ * where x = num + k * t + r with 0 <= r < k: floor(x / k) is q + t, or q + t + 1
+ * when r > 0 (x = m - 1, q = m / 16: q - 1..q); else aff_floordiv's bound. */
+static Affine *floor_of(Ctx *c, const Affine *x, int64_t k, bool up)
+{
+    Affine *lo = aff_floordiv(c->a, x, k, false), *hi = aff_floordiv(c->a, x, k, true);
+    if (aff_equal(lo, hi)) return lo;
+    const Fn *f = c->fn;
+    for (int v = 0; f && v < f->nsizevars; v++) {
+        const SizeVar *s = &f->sizevars[v];
+        if (s->div != k) continue;
+        Affine *d = aff_sub(c->a, x, s->num), *t = aff_floordiv(c->a, d, k, false);
+        if (!aff_equal(t, aff_floordiv(c->a, d, k, true))) continue;
+        bool rem = d->c - aff_floor_div(d->c, k) * k > 0;
+        return aff_add_const(c->a, aff_add(c->a, aff_var(c->a, v), t), up && rem);
+    }
+    return up ? hi : lo;
+}
+
+/* floor(x / k) when it is known exactly, else NULL. */
+static Affine *floor_exact(Ctx *c, const Affine *x, int64_t k)
+{
+    Affine *lo = floor_of(c, x, k, false);
+    return aff_equal(lo, floor_of(c, x, k, true)) ? lo : NULL;
+}
+
+static void mod_range(Ctx *c, Env *env, const Range *x, int64_t k, Range *out)
+{
+    Affine *last = aff_const(c->a, k - 1);
+    if (nonneg_here(c, env, x->lo) && nonneg_here(c, env, aff_sub(c->a, last, x->hi))) {
+        *out = *x;
+        return;
+    }
+    Affine *ql = floor_exact(c, x->lo, k), *qh = floor_exact(c, x->hi, k);
+    if (ql && qh && aff_equal(ql, qh)) {
+        Affine *base = aff_scale(c->a, ql, k);
+        out->lo = aff_sub(c->a, x->lo, base);
+        out->hi = aff_sub(c->a, x->hi, base);
+        return;
+    }
+    out->lo = aff_const(c->a, 0);
+    out->hi = last;
+}
+
+/* Where an index divides a dividend that may be negative (proofs only). */
+typedef struct NegDiv {
+    const Expr *at;
+    Range range;
+} NegDiv;
+
+/* Interval of index e (not_indexable(e) is NULL) over env; false if a var
+ * in it has no range there. */
+static bool index_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg)
+{
+    bool ok = true;
+    Affine *lin = bounds_linear(c, e, &ok);
+    if (ok) return eval_range(c, env, lin, out);
+    Range x, y;
+    int64_t k;
+    if (e->kind == EX_UNARY && e->op == OP_NEG) {
+        if (!index_range(c, env, e->args[0], &x, neg)) return false;
+        *out = (Range){ aff_scale(c->a, x.hi, -1), aff_scale(c->a, x.lo, -1) };
+        return true;
+    }
+    if (e->kind != EX_BINARY) return false;
+    if (e->op == OP_MUL) {
+        bool left = is_const(c, e->args[0], &k);
+        if (!left && !is_const(c, e->args[1], &k)) return false;
+        if (!index_range(c, env, e->args[left ? 1 : 0], &x, neg)) return false;
+        *out = (Range){ aff_scale(c->a, k < 0 ? x.hi : x.lo, k), aff_scale(c->a, k < 0 ? x.lo : x.hi, k) };
+        return true;
+    }
+    if (e->op == OP_DIV || e->op == OP_MOD) {
+        if (!(k = divisor(c, e)) || !index_range(c, env, e->args[0], &x, neg)) return false;
+        if (neg && !neg->at && !nonneg_here(c, env, x.lo)) *neg = (NegDiv){ e, x };
+        if (e->op == OP_MOD) mod_range(c, env, &x, k, out);
+        else *out = (Range){ floor_of(c, x.lo, k, false), floor_of(c, x.hi, k, true) };
+        return true;
+    }
+    if ((e->op != OP_ADD && e->op != OP_SUB) || !index_range(c, env, e->args[0], &x, neg)) return false;
+    if (!index_range(c, env, e->args[1], &y, neg)) return false;
+    if (e->op == OP_ADD) *out = (Range){ aff_add(c->a, x.lo, y.lo), aff_add(c->a, x.hi, y.hi) };
+    else *out = (Range){ aff_sub(c->a, x.lo, y.hi), aff_sub(c->a, x.hi, y.lo) };
+    return true;
+}
+
 static bool has_access(const Expr *e)
 {
     if (e->kind == EX_ACCESS) return true;
@@ -273,10 +409,8 @@ static bool has_access(const Expr *e)
 static void collect_access(Walk *w, Env *env, const Expr *e)
 {
     for (int k = 0; k < e->nargs && k < e->tensor->ndim; k++) {
-        bool ok = true;
-        Affine *lin = bounds_linear(w->c, e->args[k], &ok);
         Range r;
-        if (!ok || !eval_range(w->c, env, lin, &r) || !bounds_widen(w->c->a, &w->out[k], &r)) w->ok = false;
+        if (!index_range(w->c, env, e->args[k], &r, NULL) || !bounds_widen(w->c->a, &w->out[k], &r)) w->ok = false;
     }
 }
 
@@ -292,9 +426,7 @@ static void walk_through(Walk *w, Env *env, const Expr *e)
     in.nidx = t->ndim;
     in.idx = ARENA_ARRAY(c->a, Range, t->ndim ? t->ndim : 1);
     for (int k = 0; k < t->ndim; k++) {
-        bool ok = true;
-        Affine *lin = k < e->nargs ? bounds_linear(c, e->args[k], &ok) : NULL;
-        if (!ok || !lin || !eval_range(c, env, lin, &in.idx[k])) {
+        if (k >= e->nargs || !index_range(c, env, e->args[k], &in.idx[k], NULL)) {
             w->ok = false;
             return;
         }
@@ -310,6 +442,40 @@ static bool followed(const Walk *w, const Tensor *t)
     return false;
 }
 
+/* Index k of access e as an interval over env: false, reported, where its
+ * form cannot be proven (nonlinear, data-dependent, a division by anything
+ * but a positive constant, or of a dividend that may be negative); false,
+ * silently, where a var has no range yet. */
+static bool index_proven(Walk *w, Env *env, const Expr *e, int k, Range *r)
+{
+    Ctx *c = w->c;
+    const Expr *ix = e->args[k], *bad = not_indexable(c, ix);
+    const char *t = e->tensor->name;
+    NegDiv neg = { 0 };
+    if (bad && bad->kind == EX_BINARY && (bad->op == OP_DIV || bad->op == OP_MOD) && !has_access(bad))
+        diag_error(c->d, bad->span,
+                   "index %s of '%s' divides by %s, which is not a positive integer constant, so its bounds cannot "
+                   "be proven",
+                   expr_str(c, ix), t, expr_str(c, bad->args[1]));
+    else if (bad && has_access(ix))
+        diag_error(c->d, ix->span, "data-dependent index %s of '%s': its bounds cannot be proven at compile time",
+                   expr_str(c, ix), t);
+    else if (bad)
+        diag_error(c->d, ix->span,
+                   "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven",
+                   expr_str(c, ix), t);
+    else if (!index_range(c, env, ix, r, &neg)) return false;
+    else if (neg.at)
+        diag_error(c->d, neg.at->span,
+                   "index %s of '%s' divides %s, which may be negative (it ranges over %s..%s); an index may divide "
+                   "only a value proven >= 0",
+                   expr_str(c, ix), t, expr_str(c, neg.at->args[0]), aff_str(c->a, neg.range.lo, names_sizes(c)),
+                   aff_str(c->a, neg.range.hi, names_sizes(c)));
+    else return true;
+    w->ok = false;
+    return false;
+}
+
 static void visit_access(Walk *w, Env *env, const Expr *e)
 {
     Ctx *c = w->c;
@@ -322,22 +488,8 @@ static void visit_access(Walk *w, Env *env, const Expr *e)
     const char *const *names = names_sizes(c);
     for (int k = 0; k < e->nargs && k < t->ndim; k++) {
         const Expr *ix = e->args[k];
-        bool ok = true;
-        Affine *lin = bounds_linear(c, ix, &ok);
         Range r;
-        if (!ok) {
-            if (has_access(ix))
-                diag_error(c->d, ix->span,
-                           "data-dependent index %s of '%s': its bounds cannot be proven at compile time",
-                           expr_str(c, ix), t->name);
-            else
-                diag_error(c->d, ix->span,
-                           "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven",
-                           expr_str(c, ix), t->name);
-            w->ok = false;
-            continue;
-        }
-        if (!eval_range(c, env, lin, &r)) continue;
+        if (!index_proven(w, env, e, k, &r)) continue;
         if (is_intermediate(t)) {
             Range *acc = &w->region[tensor_pos(c, t)][k];
             if (!bounds_widen(c->a, acc, &r)) {

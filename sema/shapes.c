@@ -20,21 +20,6 @@ Affine *shapes_dim_affine(Ctx *c, Expr *e, bool create, const char *what)
     return x;
 }
 
-/* floor(x / k) for k > 0, rounding toward minus infinity */
-static int64_t floor_div(int64_t x, int64_t k) { return x / k - (x % k < 0); }
-
-/* x / k when k divides every coefficient and the constant of x, else NULL. */
-static Affine *exact_div(Ctx *c, const Affine *x, int64_t k)
-{
-    if (x->overflow || x->c % k) return NULL;
-    Affine *r = aff_const(c->a, x->c / k);
-    for (int i = 0; i < x->n; i++) {
-        if (x->coef[i] % k) return NULL;
-        r = aff_add(c->a, r, aff_scale(c->a, aff_var(c->a, x->var[i]), x->coef[i] / k));
-    }
-    return r;
-}
-
 /* "h / 2", "(h - 1) / 2": how messages, headers and loops name x / k. */
 static const char *div_name(Ctx *c, const Affine *x, int64_t k)
 {
@@ -51,9 +36,8 @@ Affine *shapes_floordiv(Ctx *c, const Affine *x, int64_t k, Span sp)
 {
     TDSL_ASSERT(k > 0, "a shape divided by a divisor that is not positive");
     if (x->overflow) return (Affine *)x;
-    int64_t r = x->c - floor_div(x->c, k) * k;    /* x - r: constant a multiple of k */
-    Affine *q = exact_div(c, aff_add_const(c->a, x, -r), k);
-    if (q) return q;
+    Affine *q = aff_floordiv(c->a, x, k, false);
+    if (aff_equal(q, aff_floordiv(c->a, x, k, true))) return q;
     for (int i = 0; i < c->sizedefs.len; i++) {
         const SizeVar *d = c->sizedefs.items[i];
         if (d && d->div == k && aff_equal(d->num, x)) return aff_var(c->a, i);
@@ -334,7 +318,7 @@ static bool bind_callee_sizes(Ctx *c, Stage *s, Affine **sz, int pass)
             int64_t m = want->coef[0];
             if (m < 1 || (m == 1) != (pass == 0)) continue;
             Affine *rest = aff_add_const(c->a, have, -want->c);
-            sz[want->var[0]] = exact_div(c, rest, m);
+            sz[want->var[0]] = aff_exact_div(c->a, rest, m);
             if (sz[want->var[0]]) continue;
             const char *const *fn_names = callee_names(c, f);
             diag_error(c->d, s->args[i]->span,
