@@ -15,6 +15,7 @@ typedef struct GraphStats {
     int bn_folded;      /* BatchNormalizations folded into convs */
     int gelu;           /* GELU subgraphs made one node */
     int fused;          /* nodes fused into an epilogue */
+    int packed;         /* weights packed at compile time */
 } GraphStats;
 
 /* Runs every pass in order; the graph keeps only live nodes, in order. */
@@ -52,5 +53,8 @@ void graph_fold_constants(OnnxGraph *g, GraphStats *st);   /* fold.c */
 void graph_fold_batchnorm(OnnxGraph *g, GraphStats *st);   /* fold.c */
 void graph_fuse_gelu(OnnxGraph *g, GraphStats *st);        /* fuse.c */
 void graph_fuse_epilogues(OnnxGraph *g, GraphStats *st);   /* fuse.c */
+void graph_prepack(OnnxGraph *g, GraphStats *st);          /* prepack.c */
+/* the kernel that reads a node's weights packed at compile time, or NULL */
+const char *graph_packed_kernel(const char *kernel);
 
 #endif

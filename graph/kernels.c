@@ -53,9 +53,24 @@ static const char *gemm_kernel(const OnnxNode *n)
     return n->epi.lo == 0.0f && n->epi.hi == __builtin_inff() ? "linear_relu" : "linear_act";
 }
 
+const char *graph_packed_kernel(const char *kernel)
+{
+    static const char *const pairs[][2] = {
+        { "conv3x3", "conv3x3_pk_act" },         { "conv3x3_act", "conv3x3_pk_act" },
+        { "conv3x3_res", "conv3x3_pk_res" },     { "conv3x3s2_act", "conv3x3s2_pk_act" },
+        { "conv1x1s2_act", "conv1x1s2_pk_act" }, { "conv7x7s2_act", "conv7x7s2_pk_act" },
+        { "linear", "linear_pk_act" },           { "linear_relu", "linear_pk_act" },
+        { "linear_act", "linear_pk_act" },
+    };
+    for (size_t k = 0; kernel && k < sizeof pairs / sizeof pairs[0]; k++)
+        if (!strcmp(pairs[k][0], kernel)) return pairs[k][1];
+    return NULL;
+}
+
 const char *graph_kernel(const OnnxNode *n)
 {
     const OnnxShape *o = n->nout && n->out[0] ? &n->out[0]->shape : NULL;
+    if (n->packed) return graph_packed_kernel(is(n, "Conv") ? conv_kernel(n) : gemm_kernel(n));
     if (is(n, "Conv")) return conv_kernel(n);
     if (is(n, "Gemm")) return gemm_kernel(n);
     if (is(n, "MatMul") && n->in[0]->shape.rank == 2 && n->in[1]->shape.rank == 2) return "matmul";

@@ -90,4 +90,5 @@ void graph_optimize(OnnxGraph *g, GraphStats *st)
     graph_fuse_epilogues(g, st);
     drop_unread(g);
     graph_compact(g);
+    graph_prepack(g, st);
 }

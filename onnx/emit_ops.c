@@ -247,7 +247,7 @@ static const char *weights_oc(Emitter *e, const OnnxValue *w)
 /* a stdlib conv: O = kernel(I, K, B[, R][, lo, hi]) on [c, h, w] images */
 static int emit_conv_kernel(Emitter *e, OnnxNode *n, const char *kn)
 {
-    bool one = strstr(kn, "conv1x1") != NULL, act = strstr(kn, "_act") || strstr(kn, "_res");
+    bool one = strstr(kn, "conv1x1") && !n->packed, act = strstr(kn, "_act") || strstr(kn, "_res");
     const char *in = em_image(e, n->in[0]), *w = one ? weights_oc(e, n->in[1]) : em_name(e, n->in[1]);
     const char *res = n->epi.residual ? arena_printf(e->a, ", %s", em_image(e, n->epi.residual)) : "";
     const char *out = em_out_image(e, n, 0);

@@ -104,6 +104,7 @@ typedef struct OnnxNode {
     OnnxValue **out;
     OnnxAttr *attr;
     bool dead;              /* removed by a graph pass (until graph_compact) */
+    bool packed;            /* in[1] is its weights packed at compile time (graph/prepack.c) */
 } OnnxNode;
 
 typedef struct OnnxGraph {

@@ -386,6 +386,21 @@ static Model *resblock(void)
     return M;
 }
 
+/* batch 8 through Gemms whose weights are packed at compile time: 16 -> 24
+ * (+ relu: 24 = one block of 16 and a partial one) -> 5 */
+static Model *mlp_b8(void)
+{
+    Model *M = model("mlp_b8");
+    input(M, "x", 2, (int[]){ 8, 16 });
+    init(M, "w1", 2, (int[]){ 24, 16 }, 1), init(M, "b1", 1, (int[]){ 24 }, 1);
+    init(M, "w2", 2, (int[]){ 5, 24 }, 0), init(M, "b2", 1, (int[]){ 5 }, 0);
+    attr_int(node(M, "Gemm", "fc1", "x,w1,b1", "h"), "transB", 1);
+    node(M, "Relu", "relu", "h", "r");
+    attr_int(node(M, "Gemm", "fc2", "r,w2,b2", "y"), "transB", 1);
+    output(M, "y");
+    return M;
+}
+
 /* ---- bad models: one problem each ---- */
 
 static Model *one_node(const char *name, const char *op, int elem)
@@ -471,10 +486,12 @@ int main(int argc, char **argv)
     save(cnn(), "cnn", 0);
     save(cnn_flatten(), "cnn_flatten", 0);
     save(resblock(), "resblock", 0);
+    save(mlp_b8(), "mlp_b8", 0);
     save_case(cnn(), "cnn");
     save_case(cnn_flatten(), "cnn_flatten");
     save_case(mlp_matmul(), "mlp_matmul");
     save_case(resblock(), "resblock");
+    save_case(mlp_b8(), "mlp_b8");
     bad_models();
     return 0;
 }

@@ -4,7 +4,8 @@
  * renamed NAME_ref (tests/stdlib/group.sh makes it): a kernel must equal its
  * _ref twin bit for bit, unless its schedule names rfactor (then within
  * rounding). `nn_test gemm|rest|conv|all` runs one part of the kernels (conv: the
- * fused convolutions, linear_act and linear_gemv_act). */
+ * fused convolutions, their _pk twins on packed weights, linear_act,
+ * linear_pk_act and linear_gemv_act). */
 #include "harness.h"
 #include "nn_all.h"
 
@@ -471,6 +472,48 @@ static int fused_call(const FCase *t, bool ref, float *out)
     return fused_fn(t->kind, ref)(&I, k == 1 ? &K1 : &K, &B, t->lo, t->hi, &O);
 }
 
+/* K's rows in blocks of 16, the 16 innermost, zeros past o: KP[oc / 16, ..., oc % 16] */
+static float *pack16(const float *k, int o, size_t per)
+{
+    size_t ob = (size_t)(o + 15) / 16;
+    float *kp = ALLOC(float, ob * 16 * per);
+    memset(kp, 0, sizeof(float) * ob * 16 * per);
+    for (int oc = 0; oc < o; oc++)
+        for (size_t p = 0; p < per; p++) kp[((size_t)(oc / 16) * per + p) * 16 + oc % 16] = k[oc * per + p];
+    return kp;
+}
+
+/* the _pk twin (weights packed by pack16), scheduled or not; -1: none for this kind */
+static int packed_call(const FCase *t, const float *kp, bool ref, float *out)
+{
+    const Fused *d = &fused_defs[t->kind];
+    int s = d->stride, k = d->k, ob = (t->o + 15) / 16;
+    tdsl_tensor I = TDSL_F32(t->in, t->c, t->oh * s, t->ow * s), KP = TDSL_F32(kp, ob, t->c, k, k, 16);
+    tdsl_tensor KP1 = TDSL_F32(kp, ob, t->c, 16), B = TDSL_F32(t->b, t->o);
+    tdsl_tensor R = TDSL_F32(t->r, t->o, t->oh, t->ow), O = TDSL_F32(out, t->o, t->oh, t->ow);
+    switch (t->kind) {
+    case F_3X3: return (ref ? conv3x3_pk_act_ref : conv3x3_pk_act)(&I, &KP, &B, t->lo, t->hi, &O);
+    case F_RES: return (ref ? conv3x3_pk_res_ref : conv3x3_pk_res)(&I, &KP, &B, &R, t->lo, t->hi, &O);
+    case F_3X3S2: return (ref ? conv3x3s2_pk_act_ref : conv3x3s2_pk_act)(&I, &KP, &B, t->lo, t->hi, &O);
+    case F_1X1S2: return (ref ? conv1x1s2_pk_act_ref : conv1x1s2_pk_act)(&I, &KP1, &B, t->lo, t->hi, &O);
+    case F_7X7S2: return (ref ? conv7x7s2_pk_act_ref : conv7x7s2_pk_act)(&I, &KP, &B, t->lo, t->hi, &O);
+    default: return -1;
+    }
+}
+
+/* the _pk twin equals the unpacked kernel's result (out) bit for bit, scheduled and not */
+static void t_packed(const FCase *t, const float *out, const char *what)
+{
+    const Fused *d = &fused_defs[t->kind];
+    size_t so = (size_t)t->o * t->oh * t->ow;
+    float *kp = pack16(t->k, t->o, (size_t)t->c * d->k * d->k), *pk = ALLOC(float, so), *pk2 = ALLOC(float, so);
+    if (t->kind != F_1X1 && CHECK_OK(packed_call(t, kp, false, pk)) && CHECK_OK(packed_call(t, kp, true, pk2))) {
+        check_equal_f32(LABEL("%s, weights packed (_pk)", what), pk, out, so);
+        check_equal_f32(LABEL("%s, weights packed, unscheduled", what), pk2, out, so);
+    }
+    free(kp), free(pk), free(pk2);
+}
+
 static void t_fused(FusedKind kind, int c, int oh, int ow, int o, float lo, float hi)
 {
     const Fused *d = &fused_defs[kind];
@@ -486,6 +529,7 @@ static void t_fused(FusedKind kind, int c, int oh, int ow, int o, float lo, floa
                                  oh, ow, o, lo, hi);
         near(what, out, want, so, 1e-5, 2e-6 * c * d->k * d->k + 1e-6);
         twin(LABEL("%s vs unscheduled", what), out, out2, so, false, 0);
+        t_packed(&t, out, what);
     }
     free(t.in), free(t.k), free(t.b), free(t.r), free(out), free(out2), free(want);
 }
@@ -514,6 +558,22 @@ static void t_linear_act(const char *name, LinearActFn f, LinearActFn ref, bool 
     free(x), free(w), free(b), free(y), free(y2), free(want);
 }
 
+/* linear_pk_act (W packed by pack16) equals linear_act bit for bit */
+static void t_linear_pk(int n, int k, int m, float lo, float hi)
+{
+    float *x = rnd((size_t)n * k), *w = rnd((size_t)m * k), *b = rnd(m), *wp = pack16(w, m, (size_t)k);
+    float *y = ALLOC(float, (size_t)n *m), *y2 = ALLOC(float, (size_t)n *m), *y3 = ALLOC(float, (size_t)n *m);
+    tdsl_tensor X = TDSL_F32(x, n, k), W = TDSL_F32(w, m, k), WP = TDSL_F32(wp, (m + 15) / 16, k, 16),
+                B = TDSL_F32(b, m);
+    tdsl_tensor Y = TDSL_F32(y, n, m), Y2 = TDSL_F32(y2, n, m), Y3 = TDSL_F32(y3, n, m);
+    if (CHECK_OK(linear_act(&X, &W, &B, lo, hi, &Y)) && CHECK_OK(linear_pk_act(&X, &WP, &B, lo, hi, &Y2)) &&
+        CHECK_OK(linear_pk_act_ref(&X, &WP, &B, lo, hi, &Y3))) {
+        check_equal_f32(LABEL("linear_pk_act %dx%d->%d lo=%g hi=%g", n, k, m, lo, hi), y2, y, (size_t)n * m);
+        check_equal_f32(LABEL("linear_pk_act %dx%d->%d unscheduled", n, k, m), y3, y, (size_t)n * m);
+    }
+    free(x), free(w), free(b), free(wp), free(y), free(y2), free(y3);
+}
+
 /* lo / hi: none, relu, and a clip that cuts both ends of the values */
 #define NONE_LO (-3.4028235e38f)
 #define NONE_HI 3.4028235e38f
@@ -540,6 +600,9 @@ static void part_conv(void)
     for (size_t q = 0; q < sizeof lin / sizeof lin[0]; q++)
         t_linear_act("linear_act", linear_act, linear_act_ref, false, lin[q][0], lin[q][1], lin[q][2], lh[q % 3][0],
                      lh[q % 3][1]);
+    for (size_t q = 0; q < sizeof lin / sizeof lin[0]; q++)
+        t_linear_pk(lin[q][0], lin[q][1], lin[q][2], lh[q % 3][0], lh[q % 3][1]);
+    t_linear_pk(64, 784, 128, 0, NONE_HI);
     static const int rows[][3] = { { 1, 1, 1 }, { 1, 784, 128 }, { 3, 13, 37 }, { 4, 9, 6 }, { 2, 300, 71 } };
     for (size_t q = 0; q < sizeof rows / sizeof rows[0]; q++)
         t_linear_act("linear_gemv_act", linear_gemv_act, linear_gemv_act_ref, true, rows[q][0], rows[q][1], rows[q][2],
