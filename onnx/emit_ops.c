@@ -488,6 +488,35 @@ static bool gemm_view(Emitter *e, OnnxNode *n)
     return true;
 }
 
+/* the general reshape: the output's row-major position L = sum(ik * stride_k)
+ * read from X at (L / sx_j) % ext_j (the first dim without the %); static
+ * shapes, since the strides are constants */
+static int emit_reshape_divmod(Emitter *e, OnnxNode *n)
+{
+    const OnnxValue *x = n->in[0];
+    const OnnxShape *y = &n->out[0]->shape;
+    char b1[256], b2[256];
+    if (graph_numel(&x->shape) < 0 || graph_numel(y) < 0 || y->rank == 0 || x->shape.rank == 0)
+        return em_fail(e, n, "reshaping %s to %s: only static shapes (of rank >= 1) are supported",
+                       onnx_shape_str(&x->shape, b1, 256), onnx_shape_str(y, b2, 256));
+    char *flat = "";
+    int64_t stride = 1;
+    for (int k = y->rank - 1; k >= 0; stride *= y->d[k].n, k--)
+        flat = arena_printf(e->a, "%s%s%s",
+                            stride == 1 ? arena_printf(e->a, "i%d", k)
+                                        : arena_printf(e->a, "i%d * %lld", k, (long long)stride),
+                            flat[0] ? " + " : "", flat);
+    char *at = "";
+    stride = 1;
+    for (int k = x->shape.rank - 1; k >= 0; stride *= x->shape.d[k].n, k--) {
+        const char *q = stride == 1 ? flat : arena_printf(e->a, "(%s) / %lld", flat, (long long)stride);
+        if (k > 0) q = arena_printf(e->a, "(%s) %% %lld", q, (long long)x->shape.d[k].n);
+        at = arena_printf(e->a, "%s%s%s", q, at[0] ? ", " : "", at);
+    }
+    P("    %s[%s] = %s[%s]\n", em_out(e, n, 0), em_vars(e, "i", y->rank), em_name(e, x), at);
+    return 0;
+}
+
 static int emit_reshape(Emitter *e, OnnxNode *n)
 {
     const OnnxValue *x = n->in[0];
@@ -508,11 +537,7 @@ static int emit_reshape(Emitter *e, OnnxNode *n)
         e->view[n->out[0]->id] = x;
         return 0;
     }
-    char b1[256], b2[256];
-    return em_fail(e, n,
-                   "reshaping %s to %s needs non-affine indices; only a flatten read by a Gemm, or adding or "
-                   "dropping dims of extent 1, is supported yet",
-                   onnx_shape_str(&x->shape, b1, 256), onnx_shape_str(y, b2, 256));
+    return emit_reshape_divmod(e, n);
 }
 
 static int emit_transpose(Emitter *e, OnnxNode *n)

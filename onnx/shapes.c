@@ -451,8 +451,9 @@ static int infer_flatten(OnnxGraph *g, OnnxNode *n)
 {
     if (need_input(g, n, 0, 0, ONNX_MAX_RANK)) return -1;
     const OnnxShape *x = &n->in[0]->shape;
-    int axis;
-    if (norm_axis(g, n, onnx_attr_int(n, "axis", 1), x->rank + 1, &axis)) return -1;
+    int64_t a = onnx_attr_int(n, "axis", 1);   /* in [-r, r]; a negative one counts from r */
+    if (a < -x->rank || a > x->rank) return ERR("axis %lld is out of range for rank %d", (long long)a, x->rank);
+    int axis = (int)(a < 0 ? a + x->rank : a);
     n->geo.axis = axis;
     OnnxShape s = { .rank = 2 };
     if (dim_product(g, n, x, 0, axis, &s.d[0]) || dim_product(g, n, x, axis, x->rank, &s.d[1])) return -1;
