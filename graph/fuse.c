@@ -42,7 +42,7 @@ void graph_fuse_gelu(OnnxGraph *g, GraphStats *st)
 {
     for (int k = 0; k < g->nnodes; k++) {
         OnnxNode *d = &g->nodes[k], *chain[3];
-        if (d->dead || !with_scalar(d, "Div", d->in[0], sqrt(2.0)) || d->in[0]->is_const) continue;
+        if (d->dead || !d->in[0] || !with_scalar(d, "Div", d->in[0], sqrt(2.0)) || d->in[0]->is_const) continue;
         OnnxNode *end = gelu_end(g, d, chain);
         if (!end) continue;
         OnnxValue **in = ARENA_ARRAY(g->arena, OnnxValue *, 1);
@@ -83,7 +83,7 @@ static bool absorb(OnnxGraph *g, const OnnxNode *a, OnnxEpilogue *e, OnnxNode *u
     }
     if (!is(u, "Add") || u->nin != 2 || e->residual || e->clamp) return false;
     OnnxValue *other = u->in[0] == cur ? u->in[1] : u->in[0];
-    if (other == cur || other->is_const || !same_shape(&other->shape, &cur->shape)) return false;
+    if (!other || other == cur || other->is_const || !same_shape(&other->shape, &cur->shape)) return false;
     if (!same_shape(&u->out[0]->shape, &cur->shape)) return false;
     OnnxNode fused = *a;    /* only into a kernel that takes a residual (conv3x3_res), not a written-out stage */
     fused.epi = *e, fused.epi.residual = other;
@@ -106,7 +106,7 @@ void graph_fuse_epilogues(OnnxGraph *g, GraphStats *st)
         OnnxEpilogue e = a->epi;
         OnnxValue *cur = a->out[0];
         OnnxNode *last = NULL, *u;
-        while ((u = graph_sole_user(g, cur)) && u->nout == 1 && absorb(g, a, &e, u, cur)) {
+        while ((u = graph_sole_user(g, cur)) && u->nout == 1 && u->out[0] && absorb(g, a, &e, u, cur)) {
             if (last) last->dead = true;
             last = u, cur = u->out[0];
             st->fused++;

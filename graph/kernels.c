@@ -43,7 +43,7 @@ static const char *gemm_kernel(const OnnxNode *n)
 {
     const OnnxGeom *q = &n->geo;
     const OnnxValue *c = n->nin > 2 ? n->in[2] : NULL;
-    if (q->ta || q->alpha != 1.0f || n->epi.residual) return NULL;
+    if (q->ta || q->alpha != 1.0f || n->epi.residual || !n->nout || !n->out[0]) return NULL;
     if (!c && !q->tb && !n->epi.clamp) return "matmul";
     bool bias1 = c && q->beta == 1.0f && c->shape.rank == 1 && onnx_dim_eq(c->shape.d[0], n->out[0]->shape.d[1]);
     if (!q->tb || !bias1) return NULL;

@@ -5,6 +5,7 @@
 
 int graph_uses(const OnnxGraph *g, const OnnxValue *v)
 {
+    if (!v) return 0;   /* an omitted optional output */
     int n = v->is_output;
     for (int k = 0; k < g->nnodes; k++) {
         const OnnxNode *x = &g->nodes[k];
@@ -16,7 +17,7 @@ int graph_uses(const OnnxGraph *g, const OnnxValue *v)
 
 OnnxNode *graph_sole_user(OnnxGraph *g, const OnnxValue *v)
 {
-    if (graph_uses(g, v) != 1 || v->is_output) return NULL;
+    if (!v || graph_uses(g, v) != 1 || v->is_output) return NULL;
     for (int k = 0; k < g->nnodes; k++) {
         OnnxNode *x = &g->nodes[k];
         for (int j = 0; j < x->nin && !x->dead; j++)

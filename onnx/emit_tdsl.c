@@ -282,8 +282,8 @@ const char *em_out(Emitter *e, OnnxNode *n, int k)
 
 /* ---- the program ---- */
 
-/* names the inputs, then the outputs; an output that is an input or an
- * earlier output gets a name of its own (a copy fills it) */
+/* names the inputs, then the outputs; an output that is an input, a
+ * constant or an earlier output gets a name of its own (a copy fills it) */
 static void name_signature(Emitter *e)
 {
     OnnxGraph *g = e->g;
@@ -295,7 +295,7 @@ static void name_signature(Emitter *e)
     for (int k = 0; k < g->noutputs; k++) {
         OnnxValue *v = g->outputs[k];
         e->out_names[k] = fresh(e, v->name);
-        if (!e->names[v->id]) e->names[v->id] = e->out_names[k];
+        if (!e->names[v->id] && !v->is_const) e->names[v->id] = e->out_names[k];  /* a node computes into it */
     }
 }
 
@@ -328,9 +328,7 @@ static void copy_outputs(Emitter *e)
 {
     for (int k = 0; k < e->g->noutputs; k++) {
         OnnxValue *v = e->g->outputs[k];
-        const char *src = v->is_const && !v->is_input
-                              ? const_decl(e, v, arena_printf(e->a, "%s_value", v->name), &v->shape)
-                              : em_name(e, v);
+        const char *src = em_name(e, v);   /* a constant is declared as a const */
         if (!strcmp(src, e->out_names[k])) continue;
         const char *vars = em_vars(e, "i", v->shape.rank);
         fprintf(e->body, "    %s[%s] = %s[%s]\n", e->out_names[k], vars, src, vars);
