@@ -85,7 +85,8 @@ const char *graph_kernel(const OnnxNode *n)
     if (pool && is(n, "MaxPool") && window(&n->geo, 3, 2, 1)) return "maxpool3x3s2";
     if (pool && window(&n->geo, 2, 2, 0) && even_image(n->in[0]))
         return is(n, "MaxPool") ? "maxpool2x2" : "avgpool2x2";
-    if (is(n, "LayerNormalization") && o && o->rank == 2 && n->geo.axis == 1 && n->geo.eps == 1e-5f) {
+    bool stats = n->nout > 1 && (n->out[1] || (n->nout > 2 && n->out[2]));   /* Mean / InvStdDev wanted */
+    if (is(n, "LayerNormalization") && o && o->rank == 2 && n->geo.axis == 1 && n->geo.eps == 1e-5f && !stats) {
         /* G and B: one value per column, as nn.layernorm takes them (not broadcast from [1]) */
         const OnnxValue *sc = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
         OnnxDim d = n->in[0]->shape.d[1];

@@ -455,6 +455,9 @@ static int emit_layernorm(Emitter *e, OnnxNode *n)
         arena_printf(e->a, "(%s[%s] - %s[%s]) * %s[%s] * %s", em_name(e, x), all, mu, kv, r, kv, em_at(e, sc, rank));
     if (b) expr = arena_printf(e->a, "%s + %s", expr, em_at(e, b, rank));
     P("    %s[%s] = %s\n", em_out(e, n, 0), all, expr);
+    const char *stat[2] = { mu, r };   /* outputs 1, 2: Mean and InvStdDev, the normalized dims of extent 1 */
+    for (int k = 1; k < 3 && k < n->nout; k++)
+        if (n->out[k]) P("    %s[%s] = %s[%s]\n", em_out(e, n, k), all, stat[k - 1], kv);
     return 0;
 }
 

@@ -564,7 +564,9 @@ static int infer_softmax(OnnxGraph *g, OnnxNode *n)
 static int infer_layernorm(OnnxGraph *g, OnnxNode *n)
 {
     char b1[256];
-    if (need_input(g, n, 0, 1, ONNX_MAX_RANK) || only_first_output(g, n, "Mean/InvStdDev")) return -1;
+    if (need_input(g, n, 0, 1, ONNX_MAX_RANK)) return -1;
+    for (int k = 3; k < n->nout; k++)
+        if (n->out[k]) return ERR("output %d is not one of LayerNormalization's (Y, Mean, InvStdDev)", k);
     const OnnxShape *x = &n->in[0]->shape;
     if (norm_axis(g, n, onnx_attr_int(n, "axis", -1), x->rank, &n->geo.axis)) return -1;
     n->geo.eps = onnx_attr_float(n, "epsilon", 1e-5f);
@@ -578,6 +580,10 @@ static int infer_layernorm(OnnxGraph *g, OnnxNode *n)
             if (!onnx_dim_eq(t.d[j], x->d[j]))
                 return ERR("input %d '%s' %s does not broadcast to the input", k, n->in[k]->name, shp(n->in[k], b1));
     }
+    OnnxShape stat = *x;   /* Mean, InvStdDev: X's shape with the normalized dims 1 */
+    for (int k = n->geo.axis; k < x->rank; k++) stat.d[k] = (OnnxDim){ 1, NULL };
+    for (int k = 1; k < 3 && k < n->nout; k++)
+        if (n->out[k] && set_out(g, n, k, OD_FLOAT, &stat)) return -1;
     return set_out(g, n, 0, OD_FLOAT, x);
 }
 
