@@ -376,6 +376,7 @@ static int emit_reduce(Emitter *e, OnnxNode *n)
     if (n->out[0]->shape.rank == 0) return em_fail(e, n, "a rank-0 (scalar) result is not supported");
     const char *at = reduce_at(e, x, n->geo.mask, keep, &over, &count);
     const char *red = is(n, "GlobalMaxPool") ? "max" : "sum";
+    if (is(n, "ReduceSumSquare")) at = arena_printf(e->a, "%s * %s", at, at);
     const char *expr = arena_printf(e->a, "%s(%s over %s)", red, at, over);
     if (is(n, "GlobalAveragePool") || is(n, "ReduceMean")) {
         if (count == 0) return em_fail(e, n, "a mean over a symbolic dim is not supported yet");
@@ -605,8 +606,9 @@ int em_node(Emitter *e, OnnxNode *n)
     if (is(n, "MatMul")) return emit_matmul(e, n);
     if (is(n, "Conv")) return emit_conv(e, n);
     if (is(n, "MaxPool") || is(n, "AveragePool")) return emit_pool(e, n);
-    if (is(n, "GlobalAveragePool") || is(n, "GlobalMaxPool") || is(n, "ReduceMean") || is(n, "ReduceSum"))
-        return n->geo.mask ? emit_reduce(e, n) : emit_alias(e, n);
+    if (is(n, "GlobalAveragePool") || is(n, "GlobalMaxPool") || is(n, "ReduceMean") || is(n, "ReduceSum") ||
+        is(n, "ReduceSumSquare"))
+        return n->geo.mask || is(n, "ReduceSumSquare") ? emit_reduce(e, n) : emit_alias(e, n);
     if (is(n, "Softmax") || is(n, "LogSoftmax")) return emit_softmax(e, n);
     if (is(n, "BatchNormalization")) return emit_batchnorm(e, n);
     if (is(n, "LayerNormalization")) return emit_layernorm(e, n);

@@ -665,6 +665,7 @@ static const OpRule ops[] = {
     { "LayerNormalization", infer_layernorm, "axis,epsilon,stash_type", 2, 3 },
     { "ReduceMean", infer_reduce, "axes,keepdims", 1, 2 },
     { "ReduceSum", infer_reduce, "axes,keepdims,noop_with_empty_axes", 1, 2 },
+    { "ReduceSumSquare", infer_reduce, "axes,keepdims", 1, 2 },
 };
 
 static bool listed(const char *list, const char *name)
