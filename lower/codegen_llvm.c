@@ -849,7 +849,7 @@ static void emit_kernel(CgModule *m, const LFunc *lf)
 {
     LLVMValueRef fn = cg_kernel_decl(m, lf);
     if (LLVMCountBasicBlocks(fn)) return;
-    LLVMSetLinkage(fn, LLVMPrivateLinkage);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);   /* a local symbol: not exported, but perf and gdb name it */
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(m->ctx, fn, "entry");
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(m->ctx, fn, "body");
     CgFunc f = { .m = m, .fn = fn, .ab = LLVMCreateBuilderInContext(m->ctx) };

@@ -256,7 +256,7 @@ static LLVMValueRef emit_body(CgModule *m, LLVMValueRef inner, LLVMTypeRef envt,
 {
     LLVMTypeRef ps[2] = { m->ptr, m->i64 };
     LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ps, 2, 0));
-    LLVMSetLinkage(fn, LLVMPrivateLinkage);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
     add_attr(m, fn, LLVMAttributeFunctionIndex, "nounwind");
     LLVMValueRef env = LLVMGetParam(fn, 0);
     LLVMSetValueName2(env, "env", 3);
