@@ -1,9 +1,11 @@
 /* fuse.c - fewer, bigger nodes: GELU's subgraph (x * 0.5 * (1 + erf(x /
  * sqrt 2)), as PyTorch exports it: Div, Erf, Add, Mul, Mul) becomes one
- * Gelu node; the elementwise chain after a conv or a Gemm (a residual Add,
- * then Relu or Clip) becomes that node's epilogue, computed in its store.
- * A fused node takes the place of the last node of its chain, where every
- * value it reads (the residual too) has been computed. */
+ * Gelu node; a MatMul of a matrix by a constant, + a constant bias, becomes
+ * a Gemm (linear's kernels then take it); the elementwise chain after a conv
+ * or a Gemm (a residual Add, then Relu or Clip) becomes that node's
+ * epilogue, computed in its store. A fused node takes the place of the last
+ * node of its chain, where every value it reads (the residual too) has been
+ * computed. */
 #include "graph/graph.h"
 #include <math.h>
 #include <string.h>
@@ -51,6 +53,53 @@ void graph_fuse_gelu(OnnxGraph *g, GraphStats *st)
         end->epi.ops = "Div, Erf, Add, Mul, Mul";
         d->dead = chain[0]->dead = chain[1]->dead = chain[2]->dead = true;
         st->gelu++;
+    }
+}
+
+/* ---- MatMul + bias as a Gemm ---- */
+
+static bool static_const_f32(const OnnxValue *v, int rank)
+{
+    if (!v || !v->is_const || !v->f || v->dtype != OD_FLOAT || v->shape.rank != rank) return false;
+    for (int k = 0; k < rank; k++)
+        if (v->shape.d[k].sym) return false;
+    return true;
+}
+
+/* the Gemm Y = X WT^T + b (transB) in add's place, WT = W^T made here */
+static void as_gemm(OnnxGraph *g, OnnxNode *mm, OnnxNode *add, const OnnxValue *bias)
+{
+    const OnnxValue *w = mm->in[1];
+    int64_t k = w->shape.d[0].n, m = w->shape.d[1].n;
+    float *t = ARENA_ARRAY(g->arena, float, k * m + 1);
+    for (int64_t i = 0; i < k; i++)
+        for (int64_t j = 0; j < m; j++) t[j * k + i] = w->f[i * m + j];
+    OnnxShape ts = { .rank = 2, .d = { { m, NULL }, { k, NULL } } };
+    OnnxValue **in = ARENA_ARRAY(g->arena, OnnxValue *, 3);
+    in[0] = mm->in[0], in[1] = graph_new_const(g, arena_printf(g->arena, "%s_T", w->name), &ts, t);
+    in[2] = (OnnxValue *)bias;
+    OnnxAttr *tb = ARENA_NEW(g->arena, OnnxAttr);
+    *tb = (OnnxAttr){ .name = "transB", .kind = OA_INT, .i = 1 };
+    OnnxNode gemm = { .index = mm->index, .name = mm->name, .op = "Gemm", .domain = "", .nin = 3, .in = in,
+                      .nout = 1, .out = add->out, .nattr = 1, .attr = tb };
+    gemm.geo.alpha = gemm.geo.beta = 1.0f, gemm.geo.tb = true;
+    gemm.epi.ops = "MatMul, Add";
+    mm->dead = true;
+    *add = gemm;
+}
+
+void graph_matmul_to_gemm(OnnxGraph *g, GraphStats *st)
+{
+    for (int k = 0; k < g->nnodes; k++) {
+        OnnxNode *mm = &g->nodes[k];
+        if (mm->dead || !is(mm, "MatMul") || mm->nin != 2 || mm->nout != 1 || !mm->out[0] || !mm->in[0]) continue;
+        if (mm->in[0]->shape.rank != 2 || !static_const_f32(mm->in[1], 2)) continue;
+        OnnxNode *add = graph_sole_user(g, mm->out[0]);
+        if (!is(add, "Add") || add->nin != 2 || add->nout != 1 || !add->out[0]) continue;
+        const OnnxValue *bias = add->in[0] == mm->out[0] ? add->in[1] : add->in[0];
+        if (!static_const_f32(bias, 1) || bias->shape.d[0].n != mm->in[1]->shape.d[1].n) continue;
+        as_gemm(g, mm, add, bias);
+        st->fused++;
     }
 }
 

@@ -52,6 +52,7 @@ int64_t graph_numel(const OnnxShape *s);                          /* -1 if a dim
 void graph_fold_constants(OnnxGraph *g, GraphStats *st);   /* fold.c */
 void graph_fold_batchnorm(OnnxGraph *g, GraphStats *st);   /* fold.c */
 void graph_fuse_gelu(OnnxGraph *g, GraphStats *st);        /* fuse.c */
+void graph_matmul_to_gemm(OnnxGraph *g, GraphStats *st);   /* fuse.c */
 void graph_fuse_epilogues(OnnxGraph *g, GraphStats *st);   /* fuse.c */
 void graph_prepack(OnnxGraph *g, GraphStats *st);          /* prepack.c */
 /* the kernel that reads a node's weights packed at compile time, or NULL */

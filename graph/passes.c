@@ -87,6 +87,7 @@ void graph_optimize(OnnxGraph *g, GraphStats *st)
     graph_fold_batchnorm(g, st);
     graph_compact(g);
     graph_fuse_gelu(g, st);
+    graph_matmul_to_gemm(g, st);
     graph_compact(g);
     graph_fuse_epilogues(g, st);
     drop_unread(g);

@@ -401,6 +401,23 @@ static Model *mlp_b8(void)
     return M;
 }
 
+/* PyTorch's Linear on a matrix exported as MatMul + Add (the weight [in, out]):
+ * the passes make each a Gemm (6 rows: linear's packed kernel) */
+static Model *mlp_mm2d(void)
+{
+    Model *M = model("mlp_mm2d");
+    input(M, "x", 2, (int[]){ 6, 16 });
+    init(M, "w1", 2, (int[]){ 16, 12 }, 1), init(M, "b1", 1, (int[]){ 12 }, 1);
+    init(M, "w2", 2, (int[]){ 12, 4 }, 1), init(M, "b2", 1, (int[]){ 4 }, 1);
+    node(M, "MatMul", "mm1", "x,w1", "h1");
+    node(M, "Add", "add1", "h1,b1", "h2");
+    node(M, "Relu", "relu", "h2", "h3");
+    node(M, "MatMul", "mm2", "h3,w2", "h4");
+    node(M, "Add", "add2", "b2,h4", "y");
+    output(M, "y");
+    return M;
+}
+
 /* ---- bad models: one problem each ---- */
 
 static Model *one_node(const char *name, const char *op, int elem)
@@ -487,11 +504,13 @@ int main(int argc, char **argv)
     save(cnn_flatten(), "cnn_flatten", 0);
     save(resblock(), "resblock", 0);
     save(mlp_b8(), "mlp_b8", 0);
+    save(mlp_mm2d(), "mlp_mm2d", 0);
     save_case(cnn(), "cnn");
     save_case(cnn_flatten(), "cnn_flatten");
     save_case(mlp_matmul(), "mlp_matmul");
     save_case(resblock(), "resblock");
     save_case(mlp_b8(), "mlp_b8");
+    save_case(mlp_mm2d(), "mlp_mm2d");
     bad_models();
     return 0;
 }
