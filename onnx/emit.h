@@ -15,9 +15,7 @@ typedef struct Emitter {
     const char **out_names; /* per graph output: its name in the signature */
     PtrVec used;            /* every name given out, for collisions */
     PtrVec syms;            /* pairs: dim_param, its identifier */
-    int *uses;              /* per value: how many node inputs read it */
     const OnnxValue **view; /* per value: a Flatten's input, read directly by the Gemm that consumes it */
-    bool *done;             /* per node: emitted (or folded into another) */
     bool *flat3;            /* per value: named in its 3-D form [c, h, w] (an image of batch 1, as kernels take it) */
     const char **alt;       /* per value: its other form (4-D of a flat3 value, 3-D of another), once made */
     int ntemp;

@@ -338,13 +338,7 @@ static void copy_outputs(Emitter *e)
 static int emit_body(Emitter *e)
 {
     OnnxGraph *g = e->g;
-    for (int k = 0; k < g->nnodes && !e->failed; k++) {
-        OnnxNode *n = &g->nodes[k];
-        for (int j = 0; j < n->nin; j++)
-            if (n->in[j]) e->uses[n->in[j]->id]++;
-    }
-    for (int k = 0; k < g->nnodes && !e->failed; k++)
-        if (!e->done[k]) em_node(e, &g->nodes[k]);
+    for (int k = 0; k < g->nnodes && !e->failed; k++) em_node(e, &g->nodes[k]);
     if (!e->failed) copy_outputs(e);
     return e->failed ? -1 : 0;
 }
@@ -362,8 +356,6 @@ int onnx_emit_tdsl(FILE *out, OnnxGraph *g, const char *fn_name, const char *npy
 {
     Emitter e = { .g = g, .a = g->arena, .npy_dir = npy_dir, .prefix = prefix };
     e.names = ARENA_ARRAY(e.a, const char *, g->nvalues + 1);
-    e.uses = ARENA_ARRAY(e.a, int, g->nvalues + 1);
-    e.done = ARENA_ARRAY(e.a, bool, g->nnodes + 1);
     e.view = ARENA_ARRAY(e.a, const OnnxValue *, g->nvalues + 1);
     e.flat3 = ARENA_ARRAY(e.a, bool, g->nvalues + 1);
     e.alt = ARENA_ARRAY(e.a, const char *, g->nvalues + 1);
