@@ -161,14 +161,6 @@ static int emit_matmul(Emitter *e, OnnxNode *n)
 {
     OnnxValue *a = n->in[0], *b = n->in[1];
     int ra = a->shape.rank, rb = b->shape.rank, ro = n->out[0]->shape.rank;
-    if (ra == 2 && rb == 2) {
-        P("    %s = matmul(%s, %s)\n", em_out(e, n, 0), em_name(e, a), em_name(e, b));
-        return 0;
-    }
-    if (ra == 3 && rb == 3 && onnx_dim_eq(a->shape.d[0], b->shape.d[0])) {
-        P("    %s = bmm(%s, %s)\n", em_out(e, n, 0), em_name(e, a), em_name(e, b));
-        return 0;
-    }
     if (ro == 0) return em_fail(e, n, "a rank-0 result is not supported");
     int nbatch = ro - (ra > 1) - (rb > 1);   /* output dims before the row / column dims */
     char *ia = "", *ib = "";
@@ -391,10 +383,6 @@ static int emit_softmax(Emitter *e, OnnxNode *n)
     const OnnxValue *x = n->in[0];
     int rank = x->shape.rank, ax = n->geo.axis;
     bool lg = is(n, "LogSoftmax");
-    if (rank == 2 && ax == 1) {
-        P("    %s = %s(%s)\n", em_out(e, n, 0), lg ? "log_softmax" : "softmax", em_name(e, x));
-        return 0;
-    }
     uint32_t mask = 1u << ax;
     OnnxShape rs = drop_dims(&x->shape, mask);
     if (rs.rank == 0) rs.rank = 1, rs.d[0].n = 1;
@@ -436,10 +424,6 @@ static int emit_layernorm(Emitter *e, OnnxNode *n)
 {
     const OnnxValue *x = n->in[0], *sc = n->in[1], *b = n->nin > 2 ? n->in[2] : NULL;
     int rank = x->shape.rank, ax = n->geo.axis;
-    if (graph_kernel(n)) {
-        P("    %s = layernorm(%s, %s, %s)\n", em_out(e, n, 0), em_name(e, x), em_name(e, sc), em_name(e, b));
-        return 0;
-    }
     OnnxShape rs = drop_dims(&x->shape, n->geo.mask);
     if (rs.rank == 0) rs.rank = 1, rs.d[0].n = 1;
     const char *over, *all = em_vars(e, "i", rank);
@@ -597,11 +581,25 @@ static int emit_alias(Emitter *e, OnnxNode *n)
     return 0;
 }
 
+/* OUT = kernel(the node's inputs, in order): a stdlib fn with the node's own
+ * signature (matmul, bmm, softmax, log_softmax, gelu, layernorm) */
+static int emit_call(Emitter *e, OnnxNode *n, const char *kn)
+{
+    const char *args = "";
+    for (int k = 0; k < n->nin; k++)
+        if (n->in[k]) args = arena_printf(e->a, "%s%s%s", args, args[0] ? ", " : "", em_name(e, n->in[k]));
+    P("    %s = %s(%s)\n", em_out(e, n, 0), kn, args);
+    return 0;
+}
+
 int em_node(Emitter *e, OnnxNode *n)
 {
     if (!n->nout || !n->out[0]) return 0;
     if (n->out[0]->dtype != OD_FLOAT && !is(n, "Constant"))
         return em_fail(e, n, "dtype %s is not supported", onnx_dtype_name(n->out[0]->dtype));
+    const char *kn = graph_kernel(n);   /* the one kernel decision (graph/kernels.c) */
+    if (kn && !is(n, "Gemm") && !is(n, "Conv") && !is(n, "MaxPool") && !is(n, "AveragePool"))
+        return emit_call(e, n, kn);
     if (is(n, "Gemm")) return emit_gemm(e, n);
     if (is(n, "MatMul")) return emit_matmul(e, n);
     if (is(n, "Conv")) return emit_conv(e, n);

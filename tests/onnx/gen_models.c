@@ -402,18 +402,28 @@ static Model *mlp_b8(void)
 }
 
 /* PyTorch's Linear on a matrix exported as MatMul + Add (the weight [in, out]):
- * the passes make each a Gemm (6 rows: linear's packed kernel) */
+ * the passes make each a Gemm (6 rows: linear's packed kernel); then GELU's
+ * subgraph on a matrix (nn.gelu) */
 static Model *mlp_mm2d(void)
 {
     Model *M = model("mlp_mm2d");
     input(M, "x", 2, (int[]){ 6, 16 });
     init(M, "w1", 2, (int[]){ 16, 12 }, 1), init(M, "b1", 1, (int[]){ 12 }, 1);
     init(M, "w2", 2, (int[]){ 12, 4 }, 1), init(M, "b2", 1, (int[]){ 4 }, 1);
+    float *c = (float *)init(M, "sqrt2", 0, NULL, 1)->raw_data.data;
+    c[0] = 1.41421354f;
+    ((float *)init(M, "one", 0, NULL, 1)->raw_data.data)[0] = 1.0f;
+    ((float *)init(M, "half", 0, NULL, 1)->raw_data.data)[0] = 0.5f;
     node(M, "MatMul", "mm1", "x,w1", "h1");
     node(M, "Add", "add1", "h1,b1", "h2");
     node(M, "Relu", "relu", "h2", "h3");
     node(M, "MatMul", "mm2", "h3,w2", "h4");
-    node(M, "Add", "add2", "b2,h4", "y");
+    node(M, "Add", "add2", "b2,h4", "h5");
+    node(M, "Div", "gelu_div", "h5,sqrt2", "g1");
+    node(M, "Erf", "gelu_erf", "g1", "g2");
+    node(M, "Add", "gelu_add", "g2,one", "g3");
+    node(M, "Mul", "gelu_mul", "h5,g3", "g4");
+    node(M, "Mul", "gelu_half", "g4,half", "y");
     output(M, "y");
     return M;
 }
