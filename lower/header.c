@@ -60,10 +60,12 @@ static void print_comment(FILE *out, const LFunc *f)
     fputs(" */\n", out);
 }
 
-/* The parameter list, with names (prototype) or without (function pointer type). */
-static void print_params(FILE *out, const LFunc *f, bool names)
+/* The parameter list, with names (prototype) or without (function pointer
+ * type); ws: led by the workspace pointer (NAME_ws). */
+static void print_params(FILE *out, const LFunc *f, bool names, bool ws)
 {
     int k = 0;
+    if (ws) fputs(names ? "void *ws" : "void *", out), k++;
     for (int i = 0; i < f->nparams; i++, k++) {
         if (k) fputs(", ", out);
         if (f->params[i]) fprintf(out, "const tdsl_tensor *%s", names ? f->params[i]->name : "");
@@ -78,22 +80,25 @@ static void print_params(FILE *out, const LFunc *f, bool names)
     if (!k) fputs("void", out);
 }
 
-/* NAME_ws: the same call with the fn's arena in the caller's memory */
-static void print_ws(FILE *out, const LFunc *f)
+/* The entry point NAME and NAME_ws (the same call with the fn's arena in
+ * the caller's ws), NAME_workspace_bytes: pointers the JIT looks up, or
+ * prototypes. */
+static void print_entries(FILE *out, const LFunc *f)
 {
-    fprintf(out, "/* %s with its intermediates in ws, %s_workspace_bytes() bytes (any alignment; 64 is best) */\n",
-            f->name, f->name);
     fputs("#ifdef TDSL_JIT_LOOKUP\n", out);
-    fprintf(out, "#define %s_workspace_bytes ((size_t (*)(void))TDSL_JIT_LOOKUP(\"%s_workspace_bytes\"))\n", f->name,
-            f->name);
-    fprintf(out, "#define %s_ws ((int (*)(void *", f->name);
-    if (f->nparams + f->nresults) fputs(", ", out);
-    print_params(out, f, false);
-    fprintf(out, "))TDSL_JIT_LOOKUP(\"%s_ws\"))\n#else\n", f->name);
-    fprintf(out, "size_t %s_workspace_bytes(void);\nint %s_ws(void *ws", f->name, f->name);
-    if (f->nparams + f->nresults) fputs(", ", out);
-    print_params(out, f, true);
-    fputs(");\n#endif\n", out);
+    for (int ws = 0; ws < 2; ws++) {
+        fprintf(out, "#define %s%s ((int (*)(", f->name, ws ? "_ws" : "");
+        print_params(out, f, false, ws);
+        fprintf(out, "))TDSL_JIT_LOOKUP(\"%s%s\"))\n", f->name, ws ? "_ws" : "");
+    }
+    fprintf(out, "#define %s_workspace_bytes ((size_t (*)(void))TDSL_JIT_LOOKUP(\"%s_workspace_bytes\"))\n#else\n",
+            f->name, f->name);
+    for (int ws = 0; ws < 2; ws++) {
+        fprintf(out, "int %s%s(", f->name, ws ? "_ws" : "");
+        print_params(out, f, true, ws);
+        fputs(");\n", out);
+    }
+    fprintf(out, "size_t %s_workspace_bytes(void);\n#endif\n", f->name);
 }
 
 int header_emit(FILE *out, LFunc **fns, int n, const char *guard)
@@ -113,19 +118,16 @@ int header_emit(FILE *out, LFunc **fns, int n, const char *guard)
         if (f->extern_sym) {     /* the object calls it; the user's program defines it */
             fprintf(out, "/* extern fn %s: called with shapes checked, returns 0 or an error code */\n", f->name);
             fprintf(out, "int %s(", f->extern_sym);
-            print_params(out, f, true);
+            print_params(out, f, true, false);
             fputs(");\n", out);
             continue;
         }
         print_comment(out, f);
-        fputs("#ifdef TDSL_JIT_LOOKUP\n", out);
-        fprintf(out, "#define %s ((int (*)(", f->name);
-        print_params(out, f, false);
-        fprintf(out, "))TDSL_JIT_LOOKUP(\"%s\"))\n#else\n", f->name);
-        fprintf(out, "int %s(", f->name);
-        print_params(out, f, true);
-        fputs(");\n#endif\n", out);
-        print_ws(out, f);
+        fprintf(out,
+                "/* %s_ws: %s with its intermediates in ws, %s_workspace_bytes() bytes (any alignment; 64 is "
+                "best) */\n",
+                f->name, f->name, f->name);
+        print_entries(out, f);
     }
     fprintf(out, "\n#ifdef __cplusplus\n}\n#endif\n#endif /* %s */\n", guard);
     return ferror(out) ? -1 : 0;
