@@ -21,7 +21,7 @@ run() { echo "\$ $*"; "$@"; }
 run "$B/tdslc" -I examples/blas examples/course/lecture4_blas.tdsl -o "$OUT/mlp_blas.o"
 # sgemm_nt.c includes the header of linear_blas.tdsl, which declares my_sgemm_nt
 run "$B/tdslc" examples/blas/linear_blas.tdsl --emit header -o "$OUT/linear_blas.h"
-run "$CC" -O2 -I"$OUT" -o "$OUT/lecture4_main" examples/course/lecture4_main.c examples/blas/sgemm_nt.c \
+run "$CC" -O2 -I. -I"$OUT" -o "$OUT/lecture4_main" examples/course/lecture4_main.c examples/blas/sgemm_nt.c \
     "$OUT/mlp_blas.o" -lopenblas -lm -lpthread
 run "$OUT/lecture4_main" "${RUNS:-11}"
 echo "lecture 4: ok, mlp_blas (OpenBLAS) matches mlp_tdsl"

@@ -6,8 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "examples/course/timing.h"
 #include "mlp_blas.h"
 
 typedef int (*MlpFn)(const tdsl_tensor *, const tdsl_tensor *, const tdsl_tensor *, const tdsl_tensor *,
@@ -21,19 +21,6 @@ typedef struct {
 typedef struct {
     tdsl_tensor x, w1, b1, w2, b2;
 } Inputs;
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* n values uniform in [-scale, scale), from a fixed LCG: the same every run */
 static float *random_floats(int64_t n, float scale, unsigned *seed)
@@ -50,18 +37,17 @@ static float *random_floats(int64_t n, float scale, unsigned *seed)
 static double median_ms(MlpFn f, const Inputs *in, tdsl_tensor *y, int runs)
 {
     int reps = 1;
-    double t0 = now_ms();
+    double t0 = course_now_ms();
     f(&in->x, &in->w1, &in->b1, &in->w2, &in->b2, y);
-    double once = now_ms() - t0;
+    double once = course_now_ms() - t0;
     if (once < 1.0) reps = (int)(1.0 / (once > 1e-4 ? once : 1e-4)) + 1;
     double *t = malloc((size_t)runs * sizeof(double));
     for (int r = 0; r < runs; r++) {
-        t0 = now_ms();
+        t0 = course_now_ms();
         for (int i = 0; i < reps; i++) f(&in->x, &in->w1, &in->b1, &in->w2, &in->b2, y);
-        t[r] = (now_ms() - t0) / reps;
+        t[r] = (course_now_ms() - t0) / reps;
     }
-    qsort(t, (size_t)runs, sizeof(double), cmp_double);
-    double m = t[runs / 2];
+    double m = course_median(t, runs);
     free(t);
     return m;
 }

@@ -5,23 +5,10 @@
  *   lecture6_main images.npy logits.npy [RUNS] */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "digits_cnn.h"
 #include "examples/course/npy_io.h"
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "examples/course/timing.h"
 
 int main(int argc, char **argv)
 {
@@ -42,9 +29,9 @@ int main(int argc, char **argv)
     tdsl_tensor X = TDSL_F32(x, n, 1, 8, 8), L = TDSL_F32(logits, n, 10);
     int rc = digits_cnn(&X, &L);
     for (int r = 0; r < runs && rc == 0; r++) {
-        double t0 = now_ms();
+        double t0 = course_now_ms();
         rc = digits_cnn(&X, &L);
-        t[r] = now_ms() - t0;
+        t[r] = course_now_ms() - t0;
     }
     if (rc != 0) {
         char msg[128];
@@ -52,8 +39,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (runs > 0) {
-        qsort(t, (size_t)runs, sizeof(double), cmp_double);
-        printf("TDSL object: %lld images in %.3f ms (median of %d)\n", (long long)n, t[runs / 2], runs);
+        printf("TDSL object: %lld images in %.3f ms (median of %d)\n", (long long)n, course_median(t, runs), runs);
     }
     if (npy_write(argv[2], "<f4", 2, ls, logits, 4) != 0) return 1;
     free(x), free(logits), free(t);
