@@ -463,7 +463,8 @@ static bool squeeze_map(const OnnxShape *x, const OnnxShape *y, int *from)
     return k == x->rank;
 }
 
-/* Flatten to [rows, rest] of X[rows, ...] read only by Gemms without transA */
+/* Flatten to [rows, rest] of X[rows, ...] read only by Gemms without transA
+ * that are written out (no kernel: a kernel takes the flattened matrix) */
 static bool gemm_view(Emitter *e, OnnxNode *n)
 {
     const OnnxShape *x = &n->in[0]->shape, *y = &n->out[0]->shape;
@@ -471,36 +472,45 @@ static bool gemm_view(Emitter *e, OnnxNode *n)
     for (int k = 0; k < e->g->nnodes; k++) {
         OnnxNode *c = &e->g->nodes[k];
         for (int j = 0; j < c->nin; j++)
-            if (c->in[j] == n->out[0] && (j != 0 || !is(c, "Gemm") || c->geo.ta)) return false;
+            if (c->in[j] == n->out[0] && (j != 0 || !is(c, "Gemm") || c->geo.ta || graph_kernel(c))) return false;
     }
     return true;
 }
 
-/* the general reshape: the output's row-major position L = sum(ik * stride_k)
- * read from X at (L / sx_j) % ext_j (the first dim without the %); static
- * shapes, since the strides are constants */
+/* the general reshape: the dims both shapes begin with (a batch, symbolic or
+ * not) read as they are; over the rest, static, the output's row-major
+ * position L = sum(ik * stride_k) read from X at (L / sx_j) % ext_j (the
+ * first of those dims without the %) */
 static int emit_reshape_divmod(Emitter *e, OnnxNode *n)
 {
     const OnnxValue *x = n->in[0];
-    const OnnxShape *y = &n->out[0]->shape;
+    const OnnxShape *y = &n->out[0]->shape, *xs = &x->shape;
+    int p = 0;
+    while (p + 1 < xs->rank && p + 1 < y->rank && onnx_dim_eq(xs->d[p], y->d[p])) p++;
+    OnnxShape tx = { .rank = xs->rank - p }, ty = { .rank = y->rank - p };
+    memcpy(tx.d, xs->d + p, sizeof(OnnxDim) * (size_t)tx.rank),
+        memcpy(ty.d, y->d + p, sizeof(OnnxDim) * (size_t)ty.rank);
     char b1[256], b2[256];
-    if (graph_numel(&x->shape) < 0 || graph_numel(y) < 0 || y->rank == 0 || x->shape.rank == 0)
-        return em_fail(e, n, "reshaping %s to %s: only static shapes (of rank >= 1) are supported",
-                       onnx_shape_str(&x->shape, b1, 256), onnx_shape_str(y, b2, 256));
+    if (graph_numel(&tx) < 0 || graph_numel(&ty) < 0 || y->rank == 0 || xs->rank == 0)
+        return em_fail(e, n,
+                       "reshaping %s to %s: only static shapes (of rank >= 1, past a common leading part) "
+                       "are supported",
+                       onnx_shape_str(xs, b1, 256), onnx_shape_str(y, b2, 256));
     char *flat = "";
     int64_t stride = 1;
-    for (int k = y->rank - 1; k >= 0; stride *= y->d[k].n, k--)
+    for (int k = y->rank - 1; k >= p; stride *= y->d[k].n, k--)
         flat = arena_printf(e->a, "%s%s%s",
                             stride == 1 ? arena_printf(e->a, "i%d", k)
                                         : arena_printf(e->a, "i%d * %lld", k, (long long)stride),
                             flat[0] ? " + " : "", flat);
     char *at = "";
     stride = 1;
-    for (int k = x->shape.rank - 1; k >= 0; stride *= x->shape.d[k].n, k--) {
+    for (int k = xs->rank - 1; k >= p; stride *= xs->d[k].n, k--) {
         const char *q = stride == 1 ? flat : arena_printf(e->a, "(%s) / %lld", flat, (long long)stride);
-        if (k > 0) q = arena_printf(e->a, "(%s) %% %lld", q, (long long)x->shape.d[k].n);
+        if (k > p) q = arena_printf(e->a, "(%s) %% %lld", q, (long long)xs->d[k].n);
         at = arena_printf(e->a, "%s%s%s", q, at[0] ? ", " : "", at);
     }
+    for (int k = p - 1; k >= 0; k--) at = arena_printf(e->a, "i%d, %s", k, at);
     P("    %s[%s] = %s[%s]\n", em_out(e, n, 0), em_vars(e, "i", y->rank), em_name(e, x), at);
     return 0;
 }

@@ -428,6 +428,19 @@ static Model *mlp_mm2d(void)
     return M;
 }
 
+/* a CNN's head: a Flatten of [batch, 4, 3, 3] read by a Gemm with a bias
+ * (linear's packed kernel takes the flattened matrix); batch -1: symbolic */
+static Model *cnn_head(int batch)
+{
+    Model *M = model("cnn_head");
+    input(M, "x", 4, (int[]){ batch, 4, 3, 3 });
+    init(M, "w", 2, (int[]){ 20, 36 }, 1), init(M, "b", 1, (int[]){ 20 }, 1);
+    attr_int(node(M, "Flatten", "flat", "x", "f"), "axis", 1);
+    attr_int(node(M, "Gemm", "fc", "f,w,b", "y"), "transB", 1);
+    output(M, "y");
+    return M;
+}
+
 /* ---- bad models: one problem each ---- */
 
 static Model *one_node(const char *name, const char *op, int elem)
@@ -515,12 +528,14 @@ int main(int argc, char **argv)
     save(resblock(), "resblock", 0);
     save(mlp_b8(), "mlp_b8", 0);
     save(mlp_mm2d(), "mlp_mm2d", 0);
+    save(cnn_head(-1), "cnn_head", 0);
     save_case(cnn(), "cnn");
     save_case(cnn_flatten(), "cnn_flatten");
     save_case(mlp_matmul(), "mlp_matmul");
     save_case(resblock(), "resblock");
     save_case(mlp_b8(), "mlp_b8");
     save_case(mlp_mm2d(), "mlp_mm2d");
+    save_case(cnn_head(6), "cnn_head");
     bad_models();
     return 0;
 }
