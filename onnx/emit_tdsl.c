@@ -215,12 +215,18 @@ static const char *as4(Emitter *e, const OnnxValue *v)
     return e->alt[v->id];
 }
 
+/* [c, h, w] of a [1, c, h, w] value */
+static OnnxShape image_shape(const OnnxValue *v)
+{
+    return (OnnxShape){ .rank = 3, .d = { v->shape.d[1], v->shape.d[2], v->shape.d[3] } };
+}
+
 const char *em_image(Emitter *e, const OnnxValue *v)
 {
     if (e->flat3[v->id]) return e->names[v->id];
     if (!e->alt[v->id]) {
         const char *x = em_name(e, v);
-        OnnxShape s3 = { .rank = 3, .d = { v->shape.d[1], v->shape.d[2], v->shape.d[3] } };
+        OnnxShape s3 = image_shape(v);
         const char *t = em_stage(e, arena_printf(e->a, "%s_chw", x), &s3);
         fprintf(e->body, "    %s[i0, i1, i2] = %s[0, i0, i1, i2]\n", t, x);
         e->alt[v->id] = t;
@@ -231,7 +237,7 @@ const char *em_image(Emitter *e, const OnnxValue *v)
 const char *em_out_image(Emitter *e, OnnxNode *n, int k)
 {
     OnnxValue *v = n->out[k];
-    OnnxShape s3 = { .rank = 3, .d = { v->shape.d[1], v->shape.d[2], v->shape.d[3] } };
+    OnnxShape s3 = image_shape(v);
     if (v->is_output) {     /* the graph output is 4-D: the kernel writes a stage, copied into it */
         const char *t = em_stage(e, arena_printf(e->a, "%s_chw", e->names[v->id]), &s3);
         e->alt[v->id] = t;
