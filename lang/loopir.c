@@ -216,6 +216,24 @@ LStmt *ls_for(Arena *a, LVar *v, LExpr *min, LExpr *extent, LStmt *body)
     return s;
 }
 
+bool lfunc_size_derived(const LFunc *f, int k)
+{
+    for (int i = 0; i < f->nchecks; i++)
+        if (f->checks[i].bind == k && f->checks[i].div > 0) return true;
+    return false;
+}
+
+uint64_t buffer_stack_bytes(const Buffer *b)
+{
+    uint64_t elem = (uint64_t)dtype_bits(b->type) / 8, n = elem;
+    for (int k = 0; k < b->ndim; k++) {
+        const LExpr *e = b->extent[k];
+        if (e->kind != LX_INT || e->ival < 0) return 0;
+        if (__builtin_mul_overflow(n, (uint64_t)e->ival, &n) || n > LOOPIR_STACK_MAX) return 0;
+    }
+    return n ? n : elem;
+}
+
 LStmt *ls_alloc(Arena *a, Buffer *b, LStmt *body)
 {
     LStmt *s = ls_new(a, LS_ALLOC, 1);
@@ -359,6 +377,18 @@ static void indent_to(FILE *out, int n)
     for (int i = 0; i < n; i++) fputs("  ", out);
 }
 
+/* where a statement's memory lies in its fn's workspace (lower/workspace.c) */
+static void print_ws(FILE *out, const LExpr *off, const LExpr *slice)
+{
+    if (!off) return;
+    fputs(slice ? " in ws slices at " : " in ws at ", out);
+    loopir_print_expr(out, off);
+    if (!slice) return;
+    fputs(" of ", out);
+    loopir_print_expr(out, slice);
+    fputs(" bytes", out);
+}
+
 void loopir_print_stmt(FILE *out, const LStmt *s, int ind)
 {
     static const char *loop_names[] = { "for", "parallel", "vectorized", "unrolled" };
@@ -378,6 +408,7 @@ void loopir_print_stmt(FILE *out, const LStmt *s, int ind)
             print_operand(out, s->extent, 5);
         }
         if (s->width) fprintf(out, " width %d", s->width);
+        print_ws(out, s->ws_off, s->ws_slice);
         fputs(":\n", out);
         loopir_print_stmt(out, s->body[0], ind + 1);
         break;
@@ -385,6 +416,7 @@ void loopir_print_stmt(FILE *out, const LStmt *s, int ind)
         indent_to(out, ind);
         fprintf(out, "alloc %s: ", s->buf->name);
         print_buffer_shape(out, s->buf);
+        print_ws(out, s->buf->ws_off, NULL);
         fputc('\n', out);
         for (int i = 0; i < s->buf->nmembers; i++) {     /* an arena's buffers, at their byte offsets */
             indent_to(out, ind + 1);
@@ -432,7 +464,9 @@ void loopir_print_stmt(FILE *out, const LStmt *s, int ind)
             if (k) fputs(", ", out);
             fprintf(out, "out %s", s->call_bufs[c->nparams + i]->name);
         }
-        fputs(")\n", out);
+        fputc(')', out);
+        print_ws(out, s->ws_off, NULL);
+        fputc('\n', out);
         break;
     }
     }
@@ -458,5 +492,10 @@ void loopir_print_func(FILE *out, const LFunc *f)
         print_buffer_shape(out, f->results[i]);
     }
     fputs("):\n", out);
+    if (f->ws_bytes && !ix_is_const(f->ws_bytes, 0)) {
+        fputs("  workspace: ", out);
+        loopir_print_expr(out, f->ws_bytes);
+        fputs(" bytes\n", out);
+    }
     loopir_print_stmt(out, f->body, 1);
 }

@@ -14,8 +14,10 @@ typedef struct LExpr LExpr;
 typedef struct LStmt LStmt;
 typedef struct LFunc LFunc;
 
-/* A scalar variable: loop counter, size var or scalar parameter. */
-typedef enum LVarKind { LV_LOOP, LV_SIZE, LV_SCALAR } LVarKind;
+/* A scalar variable: loop counter, size var or scalar parameter; LV_THREADS
+ * is the thread pool's thread count (runtime/tdsl_pool.h), which a workspace
+ * size reserves one slice per thread by (lower/workspace.c). */
+typedef enum LVarKind { LV_LOOP, LV_SIZE, LV_SCALAR, LV_THREADS } LVarKind;
 typedef struct LVar {
     const char *name;
     LVarKind kind;
@@ -41,6 +43,9 @@ typedef struct Buffer {
     int64_t arena_offset;
     struct Buffer **members;    /* an arena: the buffers it holds */
     int nmembers;
+    /* LS_ALLOC'd into its fn's workspace (lower/workspace.c): its byte offset
+     * there (over size vars), or NULL (stack, or malloc'd on its own) */
+    LExpr *ws_off;
 } Buffer;
 
 typedef enum LExprKind {
@@ -101,6 +106,10 @@ struct LStmt {
     LFunc *callee;      /* LS_CALL */
     Buffer **call_bufs; /* LS_CALL: one per callee tensor param and result, in order (NULL for scalar params) */
     LExpr **call_args;  /* LS_CALL: one per callee param (NULL for tensors), then one per callee size var */
+    /* in the workspace (lower/workspace.c): LS_CALL: where the callee's
+     * workspace starts; LOOP_PARALLEL: where its per-thread slices start, each
+     * ws_slice bytes (the body's offsets are within a slice). NULL: none. */
+    LExpr *ws_off, *ws_slice;
 };
 
 /* How the entry point binds and checks shapes, in order. Either bind size
@@ -121,9 +130,9 @@ typedef struct ShapeCheck {
 } ShapeCheck;
 
 /* A lowered fn. ABI of its kernel: i32 kernel(params in fn order (tensor: data
- * ptr, scalar: value), result data ptrs, then i64 size vars, then ptr ws: the
- * memory for its arena, or NULL to allocate it). Returns 0 or an error code
- * (TDSL_ERR_SIZE, TDSL_ERR_NOMEM). */
+ * ptr, scalar: value), result data ptrs, then i64 size vars, then ptr ws: its
+ * workspace, ws_bytes bytes, or NULL to allocate it). Returns 0 or an error
+ * code (TDSL_ERR_SIZE, TDSL_ERR_NOMEM). */
 struct LFunc {
     const char *name;
     Fn *fn;
@@ -141,6 +150,7 @@ struct LFunc {
     int nconsts;
     const char *extern_sym; /* an extern fn: its kernel passes descriptors to this C symbol; body is empty */
     Buffer *arena;      /* its root locals of constant size (lower/arena.c), or NULL */
+    LExpr *ws_bytes;    /* the bytes its workspace needs, over its size vars and LV_THREADS (lower/workspace.c) */
 };
 
 /* Constructors. */
@@ -177,6 +187,12 @@ LStmt *ls_for(Arena *a, LVar *v, LExpr *min, LExpr *extent, LStmt *body);
 LStmt *ls_alloc(Arena *a, Buffer *b, LStmt *body);
 LStmt *ls_store(Arena *a, Buffer *b, LExpr **idx, LExpr *value);
 LStmt *ls_if(Arena *a, LExpr *cond, LStmt *then, LStmt *els);
+/* Size var k of f is derived from others (a division), not bound from a dim. */
+bool lfunc_size_derived(const LFunc *f, int k);
+/* The bytes of a local that goes on the stack: its extents are constants and
+ * it holds at most LOOPIR_STACK_MAX bytes (at least one element); else 0. */
+#define LOOPIR_STACK_MAX (64 * 1024)
+uint64_t buffer_stack_bytes(const Buffer *b);
 
 /* Printer: --emit loops, the REPL's :loops, and golden tests. */
 void loopir_print_func(FILE *out, const LFunc *f);

@@ -3,7 +3,8 @@
  * one byte arena, each live from the first top-level statement that touches
  * it to the last (lang/memplan.c places them); a model's intermediates then
  * take the peak of what is live at once instead of their sum. Buffers of
- * symbolic size keep their own allocation. */
+ * symbolic size get their own bytes of the workspace (workspace.c), which the
+ * arena is a part of. */
 #include "lang/memplan.h"
 #include "lower/to_loops.h"
 #include <stdlib.h>

@@ -50,7 +50,7 @@ typedef struct CgFunc {
     int nbufs, capbufs;
     VarBind *vars;
     int nvars, capvars;
-    LLVMValueRef ws;                /* the kernel's ws param: its arena's memory, or NULL */
+    LLVMValueRef ws;                /* its workspace (lower/workspace.c): the offsets of ws_off count from here */
     LLVMValueRef *live;             /* malloc'd buffers live here, outermost first */
     int nlive, caplive;
     /* vector/unroll loops whose full-or-partial test an enclosing serial loop
@@ -97,6 +97,8 @@ LLVMValueRef cg_expr(CgFunc *f, const LExpr *e);
 LLVMValueRef cg_binop(CgModule *m, Op op, DType t, LLVMValueRef a, LLVMValueRef b);
 void cg_stmt(CgFunc *f, const LStmt *s);
 void cg_emit_free(CgFunc *f, LLVMValueRef p);
+/* the address off (an expression over sizes) bytes into f's workspace */
+LLVMValueRef cg_ws_addr(CgFunc *f, const LExpr *off, const char *name);
 void cg_error_return(CgFunc *f, LLVMValueRef code);   /* frees live buffers, returns code */
 /* if bad, cg_error_return(code) in block fail_name; goes on in block ok_name */
 void cg_fail_if(CgFunc *f, LLVMValueRef bad, LLVMValueRef code, const char *fail_name, const char *ok_name);

@@ -5,6 +5,7 @@
  * Invariant: a load is never speculated - a select whose arms read memory
  * branches, since guarded reads are how programs keep padding in bounds. */
 #include "lower/codegen.h"
+#include "runtime/tdsl_pool.h"
 #include "runtime/tdsl_tensor.h"
 #include "lang/check.h"
 #include <stdlib.h>
@@ -139,6 +140,10 @@ LLVMValueRef cg_lookup_var(CgFunc *f, const LVar *v)
         for (int i = f->nvars - 1; i >= 0; i--)
             if (f->vars[i].var == v) return f->vars[i].val;
         break;
+    case LV_THREADS: {
+        LLVMValueRef fn = cg_libfn(f->m, TDSL_RT_NUM_THREADS, f->m->i64, NULL, 0);
+        return LLVMBuildCall2(f->m->b, LLVMGlobalGetValueType(fn), fn, NULL, 0, "threads");
+    }
     }
     cg_internal_error(f->m, "variable not in scope");
     return LLVMConstNull(cg_type(f->m, v->type));
@@ -660,20 +665,6 @@ void cg_serial_for(CgFunc *f, const LStmt *s)
     cg_loop(f, s, lo, n, stmt_body, f);
 }
 
-/* Bytes of a buffer whose extents are all constants, if that is at most
- * CG_STACK_MAX (at least one element); 0 for buffers that go on the heap. */
-#define CG_STACK_MAX (64 * 1024)
-static uint64_t stack_bytes(const Buffer *b)
-{
-    uint64_t n = cg_elem_bytes(b->type);
-    for (int k = 0; k < b->ndim; k++) {
-        const LExpr *e = b->extent[k];
-        if (e->kind != LX_INT || e->ival < 0) return 0;
-        if (__builtin_mul_overflow(n, (uint64_t)e->ival, &n) || n > CG_STACK_MAX) return 0;
-    }
-    return n ? n : cg_elem_bytes(b->type);
-}
-
 /* The body of an alloc of base p; an arena's members (lower/arena.c) are
  * bound first, each at its offset in p. Their names start "arena." (so the
  * parallel outliner knows them: disjoint wherever two are used together). */
@@ -690,40 +681,10 @@ static void alloc_body(CgFunc *f, const LStmt *s, LLVMValueRef p)
     for (int i = 0; i < b->nmembers; i++) cg_unbind_buf(f);
 }
 
-/* A fn's arena (its size a constant): the caller's ws when given, else a
- * stack slot (small) or malloc; free(NULL) where it is the caller's. */
-static void emit_arena(CgFunc *f, const LStmt *s)
+LLVMValueRef cg_ws_addr(CgFunc *f, const LExpr *off, const char *name)
 {
-    CgModule *m = f->m;
-    LLVMBuilderRef B = m->b;
-    const Buffer *b = s->buf;
-    uint64_t nbytes = stack_bytes(b);
-    LLVMValueRef given = LLVMBuildIsNotNull(B, f->ws, "ws.given"), own;
-    if (nbytes) {
-        own = LLVMBuildAlloca(f->ab, LLVMArrayType2(m->i8, nbytes), b->name);
-        LLVMSetAlignment(own, 64);
-    } else {
-        LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
-        LLVMBasicBlockRef mk = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "arena.malloc");
-        LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "arena.ready");
-        LLVMBuildCondBr(B, given, join, mk);
-        LLVMPositionBuilderAtEnd(B, mk);
-        LLVMValueRef mf = malloc_fn(m), sz = cg_i64(m, b->extent[0]->ival);
-        LLVMValueRef p = LLVMBuildCall2(B, LLVMGlobalGetValueType(mf), mf, &sz, 1, b->name);
-        fail_if(f, LLVMBuildIsNull(B, p, ""), TDSL_ERR_NOMEM, "nomem");
-        LLVMBuildBr(B, join);
-        LLVMBasicBlockRef made = LLVMGetInsertBlock(B);
-        LLVMPositionBuilderAtEnd(B, join);
-        own = LLVMBuildPhi(B, m->ptr, "arena.own");
-        LLVMAddIncoming(own, (LLVMValueRef[]){ LLVMConstNull(m->ptr), p }, (LLVMBasicBlockRef[]){ pre, made }, 2);
-        GROW(f->live, f->caplive, f->nlive + 1);
-        f->live[f->nlive++] = own;  /* NULL when ws was given */
-    }
-    LLVMValueRef base = LLVMBuildSelect(B, given, f->ws, own, "arena.base");
-    cg_bind_buf(f, b, base);
-    alloc_body(f, s, base);
-    cg_unbind_buf(f);
-    if (!nbytes) cg_emit_free(f, f->live[--f->nlive]);
+    LLVMValueRef o = cg_expr(f, off);
+    return LLVMBuildInBoundsGEP2(f->m->b, f->m->i8, f->ws, &o, 1, name);
 }
 
 static void emit_alloc(CgFunc *f, const LStmt *s)
@@ -739,11 +700,16 @@ static void emit_alloc(CgFunc *f, const LStmt *s)
         cg_unbind_buf(f);
         return;
     }
-    if (b->members) {
-        emit_arena(f, s);
+    if (b->ws_off) {
+        char nm[160];
+        snprintf(nm, sizeof nm, "arena.%s", b->name);   /* unique: see alloc_body */
+        LLVMValueRef p = cg_ws_addr(f, b->ws_off, nm);
+        cg_bind_buf(f, b, p);
+        alloc_body(f, s, p);
+        cg_unbind_buf(f);
         return;
     }
-    uint64_t nbytes = stack_bytes(b);
+    uint64_t nbytes = buffer_stack_bytes(b);
     if (nbytes) {
         /* small and of constant size: a stack slot in the entry block, reused by
          * every execution of the alloc; aligned for whole-vector access */
@@ -795,7 +761,7 @@ static void emit_call_stmt(CgFunc *f, const LStmt *s)
         const LExpr *e = s->call_args[c->nparams + i];
         args[k++] = cg_convert(f, cg_expr(f, e), e->type, DT_I64);
     }
-    args[k++] = LLVMConstNull(m->ptr);  /* the callee allocates its own arena */
+    args[k++] = s->ws_off ? cg_ws_addr(f, s->ws_off, "call.ws") : LLVMConstNull(m->ptr);
     LLVMValueRef fn = cg_kernel_decl(m, c);
     if (!LLVMCountBasicBlocks(fn)) {
         /* a callee outside this set (e.g. an earlier REPL definition) gets its
@@ -845,6 +811,43 @@ void cg_stmt(CgFunc *f, const LStmt *s)
     cg_internal_error(m, "unknown statement");
 }
 
+/* f->ws: the caller's workspace when given, else the fn's own, ws_bytes
+ * bytes: a stack slot when that is a constant of at most LOOPIR_STACK_MAX,
+ * else one malloc (TDSL_ERR_SIZE when the size overflows), which goes on
+ * f->live (NULL where the caller's is used; the caller frees it at the end). */
+static void ws_prologue(CgFunc *f, const LFunc *lf)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    const LExpr *need = lf->ws_bytes;
+    if (!need || ix_is_const(need, 0)) return;
+    LLVMValueRef given = LLVMBuildIsNotNull(B, f->ws, "ws.given"), own;
+    if (need->kind == LX_INT && need->ival <= LOOPIR_STACK_MAX) {
+        own = LLVMBuildAlloca(f->ab, LLVMArrayType2(m->i8, (uint64_t)need->ival), "ws.own");
+        LLVMSetAlignment(own, 64);
+        f->ws = LLVMBuildSelect(B, given, f->ws, own, "ws.base");
+        return;
+    }
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+    LLVMBasicBlockRef mk = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "ws.malloc");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "ws.ready");
+    LLVMBuildCondBr(B, given, join, mk);
+    LLVMPositionBuilderAtEnd(B, mk);
+    LLVMValueRef big = NULL, bytes = cg_size_checked(f, need, &big);
+    if (big) fail_if(f, big, TDSL_ERR_SIZE, "size.overflow");
+    bytes = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, bytes, cg_i64(m, 1), ""), cg_i64(m, 1), bytes, "");
+    LLVMValueRef mf = malloc_fn(m), p = LLVMBuildCall2(B, LLVMGlobalGetValueType(mf), mf, &bytes, 1, "ws.own");
+    fail_if(f, LLVMBuildIsNull(B, p, ""), TDSL_ERR_NOMEM, "nomem");
+    LLVMBuildBr(B, join);
+    LLVMBasicBlockRef made = LLVMGetInsertBlock(B);
+    LLVMPositionBuilderAtEnd(B, join);
+    own = LLVMBuildPhi(B, m->ptr, "ws.own");
+    LLVMAddIncoming(own, (LLVMValueRef[]){ LLVMConstNull(m->ptr), p }, (LLVMBasicBlockRef[]){ pre, made }, 2);
+    GROW(f->live, f->caplive, f->nlive + 1);
+    f->live[f->nlive++] = own;
+    f->ws = LLVMBuildSelect(B, given, f->ws, own, "ws.base");
+}
+
 static void emit_kernel(CgModule *m, const LFunc *lf)
 {
     LLVMValueRef fn = cg_kernel_decl(m, lf);
@@ -880,7 +883,11 @@ static void emit_kernel(CgModule *m, const LFunc *lf)
     }
     for (int i = 0; i < lf->nconsts; i++) cg_bind_buf(&f, lf->consts[i], cg_const_data(m, lf->consts[i]));
     if (lf->extern_sym) cg_extern_call(&f, lf);
-    else cg_stmt(&f, lf->body);
+    else {
+        ws_prologue(&f, lf);
+        cg_stmt(&f, lf->body);
+        while (f.nlive) cg_emit_free(&f, f.live[--f.nlive]);
+    }
     cg_func_finish(&f, body);
 }
 

@@ -1,6 +1,8 @@
 /* codegen_parallel.c - LOOP_PARALLEL loops. The body is outlined into
- * `i32 <kernel>.par.<var>.body(ptr env, i64 i)`, which tdsl_rt_parallel_for
- * (runtime/tdsl_pool.c) runs for i in 0..extent-1; every free value the body
+ * `i32 <kernel>.par.<var>.body(ptr env, i64 i, i64 slot)`, which
+ * tdsl_rt_parallel_for_v2 (runtime/tdsl_pool.c) runs for i in 0..extent-1; a
+ * body that allocates in the workspace works in slice `slot` of the loop's
+ * per-thread slices (lower/workspace.c); every free value the body
  * uses (size vars, scalars, enclosing loop counters, buffer bases, mins and
  * strides) is stored into a struct on the caller's stack. Invariant: the
  * outlined code has its own CgFunc (allocas, scopes, live buffers), so an
@@ -42,6 +44,7 @@ static void use_buf(Uses *u, const Buffer *b)
         walk_expr(u, b->min[k]);
         walk_expr(u, b->extent[k]);
     }
+    walk_expr(u, b->ws_off);
 }
 
 static void walk_expr(Uses *u, const LExpr *e)
@@ -59,6 +62,8 @@ static void walk_stmt(Uses *u, const LStmt *s)
     case LS_FOR:
         walk_expr(u, s->min);
         walk_expr(u, s->extent);
+        walk_expr(u, s->ws_off);
+        walk_expr(u, s->ws_slice);
         break;
     case LS_ALLOC: use_buf(u, s->buf); break;
     case LS_STORE:
@@ -71,6 +76,7 @@ static void walk_stmt(Uses *u, const LStmt *s)
         const LFunc *c = s->callee;
         for (int i = 0; i < c->nparams + c->nresults; i++) use_buf(u, s->call_bufs[i]);
         for (int i = 0; i < c->nparams + c->nsizes; i++) walk_expr(u, s->call_args[i]);
+        walk_expr(u, s->ws_off);
         break;
     }
     case LS_BLOCK: break;
@@ -120,6 +126,7 @@ static LLVMValueRef find_var(const CgFunc *f, const LVar *v)
         for (int i = f->nvars - 1; i >= 0; i--)
             if (f->vars[i].var == v) return f->vars[i].val;
         return NULL;
+    case LV_THREADS: return NULL;   /* asked of the pool where it is used */
     }
     return NULL;
 }
@@ -208,17 +215,24 @@ static void bind_inside(CgFunc *g, const CgFunc *f, const Uses *u, const Capture
     }
 }
 
-/* i32 inner(captures..., i64 i): the loop body for one iteration, alwaysinline
- * into the env-unpacking wrapper so noalias on buffer bases survives (as
- * scoped alias metadata). */
-static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Captures *c, LLVMValueRef lo, const char *name)
+/* The loop's per-thread slices of the workspace: the first, and the bytes of
+ * each (in the enclosing function); base NULL when the body needs none. */
+typedef struct Slices {
+    LLVMValueRef base, bytes;
+} Slices;
+
+/* i32 inner(captures..., i64 i, i64 slot): the loop body for one iteration,
+ * alwaysinline into the env-unpacking wrapper so noalias on buffer bases
+ * survives (as scoped alias metadata). */
+static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Captures *c, LLVMValueRef lo, Slices sl,
+                               const char *name)
 {
     CgModule *m = f->m;
     int n = c->n;
-    LLVMTypeRef *ts = malloc(sizeof(LLVMTypeRef) * (size_t)(n + 1));
+    LLVMTypeRef *ts = malloc(sizeof(LLVMTypeRef) * (size_t)(n + 2));
     for (int i = 0; i < n; i++) ts[i] = LLVMTypeOf(c->vals[i]);
-    ts[n] = m->i64;
-    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ts, (unsigned)n + 1, 0));
+    ts[n] = ts[n + 1] = m->i64;
+    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ts, (unsigned)n + 2, 0));
     free(ts);
     LLVMSetLinkage(fn, LLVMPrivateLinkage);
     add_attr(m, fn, LLVMAttributeFunctionIndex, "nounwind");
@@ -246,28 +260,33 @@ static LLVMValueRef emit_inner(CgFunc *f, const LStmt *s, const Uses *u, Capture
     LLVMValueRef lo_in = inside(c, lo);
     LLVMValueRef var = LLVMIsNull(lo_in) ? i : LLVMBuildNSWAdd(m->b, lo_in, i, s->var->name);
     cg_push_var(&g, s->var, var);
+    if (sl.base) {   /* named as an arena member: noalias when the base is (unique_pointer) */
+        LLVMValueRef at = LLVMBuildNSWMul(m->b, LLVMGetParam(fn, (unsigned)n + 1), inside(c, sl.bytes), "");
+        g.ws = LLVMBuildInBoundsGEP2(m->b, m->i8, inside(c, sl.base), &at, 1, "arena.slice");
+    }
     cg_stmt(&g, s->body[0]);
     cg_func_finish(&g, body);
     return fn;
 }
 
-/* i32 body(ptr env, i64 i): loads the captures and calls inner. */
+/* i32 body(ptr env, i64 i, i64 slot): loads the captures and calls inner. */
 static LLVMValueRef emit_body(CgModule *m, LLVMValueRef inner, LLVMTypeRef envt, const Captures *c, const char *name)
 {
-    LLVMTypeRef ps[2] = { m->ptr, m->i64 };
-    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ps, 2, 0));
+    LLVMTypeRef ps[3] = { m->ptr, m->i64, m->i64 };
+    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i32, ps, 3, 0));
     LLVMSetLinkage(fn, LLVMInternalLinkage);
     add_attr(m, fn, LLVMAttributeFunctionIndex, "nounwind");
     LLVMValueRef env = LLVMGetParam(fn, 0);
     LLVMSetValueName2(env, "env", 3);
     LLVMPositionBuilderAtEnd(m->b, LLVMAppendBasicBlockInContext(m->ctx, fn, "entry"));
-    LLVMValueRef *args = malloc(sizeof(LLVMValueRef) * (size_t)(c->n + 1));
+    LLVMValueRef *args = malloc(sizeof(LLVMValueRef) * (size_t)(c->n + 2));
     for (int k = 0; k < c->n; k++) {
         LLVMValueRef p = LLVMBuildStructGEP2(m->b, envt, env, (unsigned)k, "");
         args[k] = LLVMBuildLoad2(m->b, LLVMTypeOf(c->vals[k]), p, "");
     }
     args[c->n] = LLVMGetParam(fn, 1);
-    LLVMValueRef r = LLVMBuildCall2(m->b, LLVMGlobalGetValueType(inner), inner, args, (unsigned)c->n + 1, "");
+    args[c->n + 1] = LLVMGetParam(fn, 2);
+    LLVMValueRef r = LLVMBuildCall2(m->b, LLVMGlobalGetValueType(inner), inner, args, (unsigned)c->n + 2, "");
     free(args);
     LLVMBuildRet(m->b, r);
     return fn;
@@ -284,6 +303,13 @@ void cg_parallel_for(CgFunc *f, const LStmt *s)
     walk_stmt(&u, s->body[0]);
     Captures c = { 0 };
     capture(&c, lo);
+    Slices sl = { 0 };
+    if (s->ws_off) {
+        sl.base = cg_ws_addr(f, s->ws_off, "arena.slices");
+        sl.bytes = cg_expr(f, s->ws_slice);
+        capture(&c, sl.base);
+        capture(&c, sl.bytes);
+    }
     for (int i = 0; i < u.nvars; i++) {
         LLVMValueRef v = find_var(f, u.vars[i]);
         if (v) capture(&c, v);
@@ -313,13 +339,13 @@ void cg_parallel_for(CgFunc *f, const LStmt *s)
     char name[512];
     snprintf(name, sizeof name, "%.*s.par.%s", (int)len, kname, s->var->name);
     LLVMBasicBlockRef here = LLVMGetInsertBlock(B);
-    LLVMValueRef inner = emit_inner(f, s, &u, &c, lo, name);
+    LLVMValueRef inner = emit_inner(f, s, &u, &c, lo, sl, name);
     snprintf(name + strlen(name), sizeof name - strlen(name), ".body");
     LLVMValueRef body = emit_body(m, inner, envt, &c, name);
     LLVMPositionBuilderAtEnd(B, here);
 
     LLVMTypeRef ps[3] = { m->i64, m->ptr, m->ptr };
-    LLVMValueRef rt = cg_libfn(m, TDSL_RT_PARALLEL_FOR, m->i32, ps, 3);
+    LLVMValueRef rt = cg_libfn(m, TDSL_RT_PARALLEL_FOR, m->i32, ps, 3);   /* env, i, slot */
     LLVMValueRef r = LLVMBuildCall2(B, LLVMGlobalGetValueType(rt), rt, (LLVMValueRef[]){ n, body, env }, 3, "");
     cg_return_on_error(f, r, "par.fail", "par.ok");
     free(u.vars);

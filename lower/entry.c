@@ -291,14 +291,40 @@ static void emit_entry(CgModule *m, const LFunc *f, bool ws)
     free(e.data);
 }
 
-/* size_t NAME_workspace_bytes(void): the bytes NAME_ws's ws must hold */
+/* size_t NAME_workspace_bytes(int64_t SIZE, ...), over the size vars that
+ * are not derived, in order: the bytes NAME_ws's ws must hold at those sizes
+ * (with the thread count the pool will use); SIZE_MAX where a size is
+ * negative or the count overflows. */
 static void emit_workspace_bytes(CgModule *m, const LFunc *f)
 {
     char name[600];
     snprintf(name, sizeof name, "%s_workspace_bytes", f->name);
-    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i64, NULL, 0, 0));
-    LLVMPositionBuilderAtEnd(m->b, LLVMAppendBasicBlockInContext(m->ctx, fn, "entry"));
-    LLVMBuildRet(m->b, i64c(m, f->arena ? f->arena->extent[0]->ival : 0));
+    LLVMTypeRef *ts = calloc((size_t)f->nsizes + 1, sizeof(LLVMTypeRef));
+    LLVMValueRef *sizes = calloc((size_t)f->nsizes + 1, sizeof(LLVMValueRef));
+    unsigned n = 0;
+    for (int k = 0; k < f->nsizes; k++)
+        if (!lfunc_size_derived(f, k)) ts[n++] = m->i64;
+    LLVMValueRef fn = LLVMAddFunction(m->mod, name, LLVMFunctionType(m->i64, ts, n, 0));
+    LLVMBuilderRef B = m->b;
+    LLVMPositionBuilderAtEnd(B, LLVMAppendBasicBlockInContext(m->ctx, fn, "entry"));
+    LLVMValueRef bad = LLVMConstInt(m->i1, 0, 0), zero = i64c(m, 0);
+    for (int k = 0, p = 0; k < f->nsizes; k++) {
+        if (lfunc_size_derived(f, k)) continue;
+        sizes[k] = LLVMGetParam(fn, (unsigned)p++);
+        LLVMSetValueName2(sizes[k], f->sizes[k]->name, strlen(f->sizes[k]->name));
+        bad = LLVMBuildOr(B, bad, LLVMBuildICmp(B, LLVMIntSLT, sizes[k], zero, ""), "");
+    }
+    for (int i = 0; i < f->nchecks; i++) {      /* in the entry's order: what one uses is bound before */
+        const ShapeCheck *c = &f->checks[i];
+        if (c->bind < 0 || c->div <= 0) continue;
+        LLVMValueRef x = cg_size_expr(m, fn, sizes, f->nsizes, c->expect, &bad);
+        bad = LLVMBuildOr(B, bad, LLVMBuildICmp(B, LLVMIntSLT, x, zero, ""), "");
+        sizes[c->bind] = LLVMBuildSDiv(B, x, i64c(m, c->div), "");
+    }
+    LLVMValueRef need = f->ws_bytes ? cg_size_expr(m, fn, sizes, f->nsizes, f->ws_bytes, &bad) : zero;
+    LLVMBuildRet(B, LLVMBuildSelect(B, bad, i64c(m, -1), need, ""));
+    free(ts);
+    free(sizes);
 }
 
 void cg_emit_entry(CgModule *m, const LFunc *f)

@@ -80,8 +80,18 @@ static void print_params(FILE *out, const LFunc *f, bool names, bool ws)
     if (!k) fputs("void", out);
 }
 
-/* The entry point NAME and NAME_ws (the same call with the fn's arena in
- * the caller's ws), NAME_workspace_bytes: pointers the JIT looks up, or
+/* NAME_workspace_bytes's parameters: the size vars that are not derived */
+static void print_size_params(FILE *out, const LFunc *f, bool names)
+{
+    int k = 0;
+    for (int i = 0; i < f->nsizes; i++)
+        if (!lfunc_size_derived(f, i))
+            fprintf(out, "%sint64_t%s%s", k++ ? ", " : "", names ? " " : "", names ? f->sizes[i]->name : "");
+    if (!k) fputs("void", out);
+}
+
+/* The entry point NAME and NAME_ws (the same call with the fn's workspace
+ * in the caller's ws), NAME_workspace_bytes: pointers the JIT looks up, or
  * prototypes. */
 static void print_entries(FILE *out, const LFunc *f)
 {
@@ -91,14 +101,17 @@ static void print_entries(FILE *out, const LFunc *f)
         print_params(out, f, false, ws);
         fprintf(out, "))TDSL_JIT_LOOKUP(\"%s%s\"))\n", f->name, ws ? "_ws" : "");
     }
-    fprintf(out, "#define %s_workspace_bytes ((size_t (*)(void))TDSL_JIT_LOOKUP(\"%s_workspace_bytes\"))\n#else\n",
-            f->name, f->name);
+    fprintf(out, "#define %s_workspace_bytes ((size_t (*)(", f->name);
+    print_size_params(out, f, false);
+    fprintf(out, "))TDSL_JIT_LOOKUP(\"%s_workspace_bytes\"))\n#else\n", f->name);
     for (int ws = 0; ws < 2; ws++) {
         fprintf(out, "int %s%s(", f->name, ws ? "_ws" : "");
         print_params(out, f, true, ws);
         fputs(");\n", out);
     }
-    fprintf(out, "size_t %s_workspace_bytes(void);\n#endif\n", f->name);
+    fprintf(out, "size_t %s_workspace_bytes(", f->name);
+    print_size_params(out, f, true);
+    fputs(");\n#endif\n", out);
 }
 
 int header_emit(FILE *out, LFunc **fns, int n, const char *guard)
@@ -124,8 +137,8 @@ int header_emit(FILE *out, LFunc **fns, int n, const char *guard)
         }
         print_comment(out, f);
         fprintf(out,
-                "/* %s_ws: %s with its intermediates in ws, %s_workspace_bytes() bytes (any alignment; 64 is "
-                "best) */\n",
+                "/* %s_ws: %s with its scratch memory in ws, %s_workspace_bytes(sizes) bytes (any alignment; "
+                "64 is best) */\n",
                 f->name, f->name, f->name);
         print_entries(out, f);
     }

@@ -65,12 +65,16 @@ Jit *jit_create_for(const char *target, Diag *d)
     else LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(j->lljit), gen);
     /* parallel loops call the pool compiled into this process; defined once,
      * outside every ResourceTracker, so releasing a definition never drops it */
-    LLVMOrcCSymbolMapPair pool = { LLVMOrcLLJITMangleAndIntern(j->lljit, TDSL_RT_PARALLEL_FOR),
-                                   { (LLVMOrcExecutorAddress)(uintptr_t)&tdsl_rt_parallel_for,
-                                     { LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0 } } };
-    LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(&pool, 1);
+    LLVMJITSymbolFlags fl = { LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable, 0 };
+    LLVMOrcCSymbolMapPair pool[2] = {
+        { LLVMOrcLLJITMangleAndIntern(j->lljit, TDSL_RT_PARALLEL_FOR),
+          { (LLVMOrcExecutorAddress)(uintptr_t)&tdsl_rt_parallel_for_v2, fl } },
+        { LLVMOrcLLJITMangleAndIntern(j->lljit, TDSL_RT_NUM_THREADS),
+          { (LLVMOrcExecutorAddress)(uintptr_t)&tdsl_rt_num_threads_v2, fl } },
+    };
+    LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pool, 2);
     if ((e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j->lljit), mu))) {
-        report(d, "cannot define the thread pool's symbol", e);
+        report(d, "cannot define the thread pool's symbols", e);
         LLVMOrcDisposeMaterializationUnit(mu);
     }
     j->tm = tgt_create(target, 3, d);

@@ -30,6 +30,7 @@ static void make_shared(LLVMModuleRef pool, LLVMValueRef g)
 int rt_link_pool(LLVMModuleRef mod, Diag *d)
 {
     LLVMValueRef use = LLVMGetNamedFunction(mod, TDSL_RT_PARALLEL_FOR);
+    if (!use) use = LLVMGetNamedFunction(mod, TDSL_RT_NUM_THREADS);
     if (!use || !LLVMIsDeclaration(use)) return 0;
     const char *triple = LLVMGetTarget(mod);
     const unsigned char *bc;

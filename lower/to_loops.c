@@ -1130,6 +1130,7 @@ static LFunc *lower_fn(Arena *a, Fn *f, FnSched *fs, LFunc **done, int ndone)
         if (st && st->place == PLACE_ROOT) ls_append(a, body, build_stage(&L, st, region_whole(&L, st, st->t)));
     }
     lf->body = lower_arena(a, body, (Buffer **)allocs.items, allocs.len, &lf->arena);
+    lf->ws_bytes = lower_workspace(a, lf);
     plan_checks(&L);
     return lf;
 }

@@ -80,6 +80,8 @@ Buffer *lower_buf_of(Lower *L, const Tensor *t);
  * those of constant size in one arena by liveness (*arena, or NULL when
  * fewer than two), the rest each its own (arena.c) */
 LStmt *lower_arena(Arena *a, LStmt *body, Buffer **allocs, int n, Buffer **arena);
+/* places f's locals in its workspace and returns the bytes it needs (workspace.c) */
+LExpr *lower_workspace(Arena *a, LFunc *f);
 Buffer *lower_new_buffer(Lower *L, const char *name, BufKind kind, DType type, int ndim);
 /* the extent to allocate for a dim of max extent span (NULL: unknown) and exact extent ext */
 LExpr *lower_alloc_extent(Lower *L, Affine *span, LExpr *ext);

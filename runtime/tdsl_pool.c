@@ -2,7 +2,7 @@
  * with no system #includes: besides libtdsl.a, it is compiled to LLVM bitcode
  * for each target and linked into every generated object with a parallel loop
  * (lower/runtime_link.c), so it declares the few libc/pthread functions it uses.
- * Invariant: all shared state is the one global tdsl_rt_pool_v1, so the objects
+ * Invariant: all shared state is the one global tdsl_rt_pool_v2, so the objects
  * of one program, whose copies the linker merges, share one pool.
  *
  * Protocol: the caller that wins `busy` owns the pool for one loop. It writes
@@ -44,10 +44,11 @@ typedef struct TdslPool {
     /* the owner's: read and written only by the thread holding busy */
     _Alignas(64) int busy;
     int started, nworkers;
+    int nthreads;                        /* tdsl_rt_num_threads_v2, once read */
     unsigned gen;
     /* the job: written by the owner before it publishes the ticket */
     int64_t n, chunk;
-    int (*body)(void *env, int64_t i);
+    int (*body)(void *env, int64_t i, int64_t slot);
     void *env;
     _Alignas(64) unsigned long long ticket;
     int nsleeping;                       /* workers asleep (or about to be) on wake */
@@ -58,7 +59,7 @@ typedef struct TdslPool {
     TdslCond wake;
 } TdslPool;
 
-TdslPool tdsl_rt_pool_v1;
+TdslPool tdsl_rt_pool_v2;
 
 static inline void cpu_relax(void)
 {
@@ -71,27 +72,27 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static int run_serial(int64_t n, int (*body)(void *, int64_t), void *env)
+static int run_serial(int64_t n, int (*body)(void *, int64_t, int64_t), void *env)
 {
     for (int64_t i = 0; i < n; i++) {
-        int r = body(env, i);
+        int r = body(env, i, 0);
         if (r) return r;
     }
     return 0;
 }
 
 /* Takes chunks until none is left or a body failed. */
-static void pool_run(TdslPool *p)
+static void pool_run(TdslPool *p, int64_t slot)
 {
     int64_t n = p->n, chunk = p->chunk;
-    int (*body)(void *, int64_t) = p->body;
+    int (*body)(void *, int64_t, int64_t) = p->body;
     void *env = p->env;
     while (!__atomic_load_n(&p->err, __ATOMIC_RELAXED)) {
         int64_t i = __atomic_fetch_add(&p->next, chunk, __ATOMIC_RELAXED);
         if (i >= n) return;
         int64_t end = n - i > chunk ? i + chunk : n;
         for (; i < end; i++) {
-            int r = body(env, i);
+            int r = body(env, i, slot);
             if (r) {
                 int zero = 0;
                 __atomic_compare_exchange_n(&p->err, &zero, r, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
@@ -123,14 +124,14 @@ static unsigned long long pool_wait(TdslPool *p, unsigned seen)
 
 static void *pool_worker(void *arg)
 {
-    TdslPool *p = &tdsl_rt_pool_v1;
+    TdslPool *p = &tdsl_rt_pool_v2;
     unsigned seen = (unsigned)(__UINTPTR_TYPE__)arg;
     for (;;) {
         unsigned long long t = pool_wait(p, seen);
         seen = (unsigned)(t >> 32);
         while ((t & OPEN) && (unsigned)(t >> 32) == seen) {
             if (__atomic_compare_exchange_n(&p->ticket, &t, t + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-                pool_run(p);
+                pool_run(p, (int64_t)(t & COUNT) + 1);     /* the k-th to join: slot k */
                 __atomic_fetch_add(&p->done, 1, __ATOMIC_RELEASE);
                 break;
             }
@@ -152,10 +153,21 @@ static int pool_threads(void)
     return c < 1 ? 1 : c > MAX_THREADS ? MAX_THREADS : (int)c;
 }
 
+int64_t tdsl_rt_num_threads_v2(void)
+{
+    TdslPool *p = &tdsl_rt_pool_v2;
+    int n = __atomic_load_n(&p->nthreads, __ATOMIC_ACQUIRE), zero = 0;
+    if (n) return n;
+    n = pool_threads();
+    if (!__atomic_compare_exchange_n(&p->nthreads, &zero, n, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) n = zero;
+    return n;
+}
+
+/* at most tdsl_rt_num_threads_v2() - 1 workers: the slots stay below it */
 static void pool_start(TdslPool *p)
 {
     p->started = 1;
-    for (int k = pool_threads() - 1; k > 0; k--) {
+    for (int k = (int)tdsl_rt_num_threads_v2() - 1; k > 0; k--) {
         TdslThread t;
         if (pthread_create(&t, 0, pool_worker, (void *)(__UINTPTR_TYPE__)p->gen)) break;
         pthread_detach(t);
@@ -163,7 +175,7 @@ static void pool_start(TdslPool *p)
     }
 }
 
-static int pool_parallel(TdslPool *p, int64_t n, int (*body)(void *, int64_t), void *env)
+static int pool_parallel(TdslPool *p, int64_t n, int (*body)(void *, int64_t, int64_t), void *env)
 {
     int64_t chunk = n / ((int64_t)(p->nworkers + 1) * 16);
     p->n = n;
@@ -180,7 +192,7 @@ static int pool_parallel(TdslPool *p, int64_t n, int (*body)(void *, int64_t), v
         pthread_cond_broadcast(&p->wake);
         pthread_mutex_unlock(&p->lock);
     }
-    pool_run(p);
+    pool_run(p, 0);
     int joined = (int)(__atomic_fetch_and(&p->ticket, ~OPEN, __ATOMIC_ACQ_REL) & COUNT);
     for (int s = 0; __atomic_load_n(&p->done, __ATOMIC_ACQUIRE) != joined; s++) {
         if (s < SPIN) cpu_relax();
@@ -189,9 +201,9 @@ static int pool_parallel(TdslPool *p, int64_t n, int (*body)(void *, int64_t), v
     return __atomic_load_n(&p->err, __ATOMIC_RELAXED);
 }
 
-int tdsl_rt_parallel_for(int64_t n, int (*body)(void *env, int64_t i), void *env)
+int tdsl_rt_parallel_for_v2(int64_t n, int (*body)(void *env, int64_t i, int64_t slot), void *env)
 {
-    TdslPool *p = &tdsl_rt_pool_v1;
+    TdslPool *p = &tdsl_rt_pool_v2;
     int zero = 0;
     if (n <= 1 || !__atomic_compare_exchange_n(&p->busy, &zero, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
         return run_serial(n, body, env);    /* nested, or another thread has the pool */
@@ -203,7 +215,7 @@ int tdsl_rt_parallel_for(int64_t n, int (*body)(void *env, int64_t i), void *env
 
 void tdsl_rt_pool_after_fork(void)
 {
-    TdslPool *p = &tdsl_rt_pool_v1;
+    TdslPool *p = &tdsl_rt_pool_v2;
     char *b = (char *)p;
     for (unsigned long i = 0; i < sizeof *p; i++) b[i] = 0;     /* no libc here: it may be bitcode */
 }

@@ -18,8 +18,9 @@ for model in cnn block; do
     grep -E '^node|^    fused|^    kernel|^passes' "$out/$model.graph" | sed 's/^/    /'
     echo "== the memory plan"
     sed -n '/^memory plan/,$p' "$out/$model.graph" | sed 's/^/    /'
-    echo "== compiled: the model fn's arena (--emit loops) and the header's workspace entry points"
-    "$B/tdslc" "$onnx" --emit loops | sed -n "/^func $model(/,/^func /p" | grep -E '^  alloc arena|^    [A-Za-z_0-9]+: f32.* at ' |
+    echo "== compiled: the model fn's workspace and arena (--emit loops) and the header's workspace entry points"
+    "$B/tdslc" "$onnx" --emit loops | sed -n "/^func $model(/,/^func /p" |
+        grep -E '^  workspace:|^  alloc arena|^    [A-Za-z_0-9]+: f32.* at |^  call ' |
         sed 's/^/    /'
     "$B/tdslc" "$onnx" -o "$out/$model.o"
     grep -E "^(int|size_t) ${model}(_ws|_workspace_bytes)?\(" "$out/$model.h" | sed 's/^/    /'

@@ -99,9 +99,10 @@ static void intermediates(void)
         RESET_OUT();
         EXPECT_ERR(sz_outer(&A, &S), t < 2 ? TDSL_ERR_SIZE : TDSL_ERR_NOMEM, ANY, ANY);
         OUT_UNTOUCHED(LABEL("sz_outer n=%lld", (long long)ns[t]));
+        /* sz_par's workspace holds a T per thread: at most 2^8 x 2^54 bytes for 2^26 (fits) */
         float k[2] = { 1, 2 };
-        tdsl_tensor K = TDSL_F32(k, 2), S2 = TDSL_F32(out, 2);
-        EXPECT_ERR(sz_par(&A, &K, &S2), t < 2 ? TDSL_ERR_SIZE : TDSL_ERR_NOMEM, ANY, ANY);
+        tdsl_tensor K = TDSL_F32(k, 2), S2 = TDSL_F32(out, 2), A2 = TDSL_F32(a, t < 2 ? ns[t] : P2(26));
+        EXPECT_ERR(sz_par(&A2, &K, &S2), t < 2 ? TDSL_ERR_SIZE : TDSL_ERR_NOMEM, ANY, ANY);
         OUT_UNTOUCHED(LABEL("sz_par n=%lld", (long long)ns[t]));
         munmap(a, bytes);
     }

@@ -110,7 +110,7 @@ onnx_torch() {
     for t in 1 2; do
         [ $ok = 1 ] || break
         out=$(step "running with TDSL_NUM_THREADS=$t" env TDSL_NUM_THREADS=$t timeout "$TIMEOUT" \
-              "$dir/$name" "$src.in.npy" "$src.out.npy" && printf '%s' "$step_out") || ok=0
+              "$dir/$name" "$src.in.npy" "$src.out.npy" && printf '%s' "$step_out" | tr '\n' ' ') || ok=0
         res+=", $t thr: $out"
     done
     if [ $ok = 1 ]; then
@@ -189,7 +189,7 @@ case_onnx() {
         if [ -s "$obj" ]; then
             [ "$(grep -c '^int ' "${obj%.o}.h")" = 2 ] && grep -q "^int $name(" "${obj%.o}.h" &&
                 grep -q "^int ${name}_ws(void \*ws, " "${obj%.o}.h" &&
-                grep -q "^size_t ${name}_workspace_bytes(void);" "${obj%.o}.h" ||
+                grep -Eq "^size_t ${name}_workspace_bytes\((void|int64_t [A-Za-z_0-9]+(, int64_t [A-Za-z_0-9]+)*)\);" "${obj%.o}.h" ||
                 { echo "  ${obj%.o}.h does not declare exactly one entry point $name (and its _ws, _workspace_bytes):"
                   show "$(grep '^int \|^size_t ' "${obj%.o}.h")"; problems=1; }
             local undef

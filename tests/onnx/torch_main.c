@@ -2,10 +2,15 @@
  * it with PyTorch's output: `PROG IN.npy WANT.npy [--time]`, built with
  * `-include NAME.h -DENTRY=NAME` and linked with NAME.o, libc, libm, pthreads.
  * The entry takes one f32 input and one f32 output, shaped as the two files.
- * Prints `rel_err=E max_abs=M` (E = max |got - want| / max |want|) and, with
- * --time, `median_ms=T runs=N` (bench/models_bench.py reads both); exits 1 when
- * E > 1e-3 (or is NaN), 2 when a file or the call fails. Used by the onnx/torch-*
- * tests and by make bench-models. */
+ * Prints `rel_err=E max_abs=M` (E = max |got - want| / max |want|), then runs
+ * NAME_ws in a workspace of NAME_workspace_bytes() bytes (the model's shapes
+ * are fixed) and prints `ws_bytes=W ws_mallocs=K`: its output must equal
+ * NAME's bit for bit and it must not call malloc (K counted by the malloc
+ * below, which forwards to glibc's; -1 under the sanitizers, which own
+ * malloc), and with --time `median_ms=T runs=N` (bench/models_bench.py reads
+ * these lines); exits 1 when E > 1e-3 (or is NaN) or NAME_ws differs or
+ * allocates, 2 when a file or the call fails. Used by the onnx/torch-* tests
+ * and by make bench-models. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,22 @@
 
 #ifndef ENTRY
 #error "build with -include NAME.h -DENTRY=NAME"
+#endif
+#define CAT2(a, b) a##b
+#define CAT(a, b) CAT2(a, b)
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define COUNT_MALLOC 0
+#else
+#define COUNT_MALLOC 1
+extern void *__libc_malloc(size_t n);
+static int counting;
+static long mallocs;
+void *malloc(size_t n)
+{
+    if (__atomic_load_n(&counting, __ATOMIC_RELAXED)) __atomic_fetch_add(&mallocs, 1, __ATOMIC_RELAXED);
+    return __libc_malloc(n);
+}
 #endif
 
 #define REL_TOL 1e-3
@@ -90,6 +111,37 @@ static int run(Array *in, Array *out)
     return ENTRY(&x, &y);
 }
 
+/* NAME_ws into got (a copy of ref's shape): 0 when it equals ref bit for bit
+ * and made no malloc, else 1; 2 when it fails */
+static int run_ws(Array *in, const Array *ref)
+{
+    size_t bytes = CAT(ENTRY, _workspace_bytes)();
+    void *ws = malloc(bytes ? bytes : 1);
+    Array got = *ref;
+    got.data = malloc((size_t)ref->numel * sizeof(float) + 1);
+    if (!ws || !got.data) die("torch_main", "out of memory");
+    memset(ws, 0xA5, bytes);
+    tdsl_tensor x = tensor_of(in), y = tensor_of(&got);
+    long k = -1;
+#if COUNT_MALLOC
+    __atomic_store_n(&mallocs, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&counting, 1, __ATOMIC_RELAXED);
+#endif
+    int rc = CAT(ENTRY, _ws)(ws, &x, &y);
+#if COUNT_MALLOC
+    __atomic_store_n(&counting, 0, __ATOMIC_RELAXED);
+    k = mallocs;
+#endif
+    int same = !memcmp(got.data, ref->data, (size_t)ref->numel * sizeof(float));
+    printf("ws_bytes=%zu ws_mallocs=%ld\n", bytes, k);
+    free(ws);
+    free(got.data);
+    if (rc) fprintf(stderr, "torch_main: the _ws entry returned %d\n", rc);
+    else if (!same) fprintf(stderr, "torch_main: the _ws entry's output differs from the plain entry's\n");
+    else if (k > 0) fprintf(stderr, "torch_main: the _ws entry called malloc %ld times\n", k);
+    return rc ? 2 : !same || k > 0;
+}
+
 static double now_s(void)
 {
     struct timespec t;
@@ -144,9 +196,10 @@ static int check(Array *in, Array *want, int timed)
     if (!(rel <= REL_TOL)) {
         fprintf(stderr, "torch_main: max relative error %.3g exceeds %g\n", rel, REL_TOL);
         status = 1;
-    } else if (timed) {
-        time_runs(in, &got);
+    } else {
+        status = run_ws(in, &got);
     }
+    if (!status && timed) time_runs(in, &got);
     free(got.data);
     return status;
 }

@@ -137,7 +137,7 @@ pool_symbols() {
         [ -s "$defined" ] || { echo "  cannot list the symbols of libc.so.6"; exit 1; }
         for t in x86-64-v3 aarch64; do
             step "parflip --target $t" "$B/tests/pool/parflip" --target $t tests/e2e/matmul.tdsl -o "$dir/sym-$t.o" || exit 1
-            nm "$dir/sym-$t.o" | grep -q ' [TW] tdsl_rt_parallel_for$' || { echo "  $t: no pool in the object"; exit 1; }
+            nm "$dir/sym-$t.o" | grep -q ' [TW] tdsl_rt_parallel_for_v2$' || { echo "  $t: no pool in the object"; exit 1; }
             local extra
             extra=$(nm -u "$dir/sym-$t.o" | awk '{ print $2 }' | sort -u | comm -23 - "$defined")
             [ -z "$extra" ] || { echo "  $t: undefined symbols not from libc/libm/pthreads: $extra"; exit 1; }
@@ -157,7 +157,7 @@ pool_two_objects() {
         step "linking" "$CC" "${san[@]}" -std=c11 -O1 -Wall -Wextra -I "$dir" tests/pool/two_pools.c \
             "$dir/two_a.o" "$dir/two_b.o" -lm -lpthread -o "$dir/two_pools" || exit 1
         local pools
-        pools=$(nm "$dir/two_pools" | grep -c ' tdsl_rt_pool_v1$')
+        pools=$(nm "$dir/two_pools" | grep -c ' tdsl_rt_pool_v2$')
         [ "$pools" = 1 ] || { echo "  $pools copies of the pool's state in the program, not 1"; exit 1; }
         step "running" env TDSL_NUM_THREADS=2 timeout "$TIMEOUT" "$dir/two_pools" || exit 1
     )

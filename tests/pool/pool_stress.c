@@ -26,21 +26,29 @@ typedef struct Marks {
     int *mark;
     int64_t sum;
     int64_t n;
+    int in_slot[256];   /* bodies running with each slot: never more than one */
 } Marks;
 
-static int mark_body(void *env, int64_t i)
+static int mark_body(void *env, int64_t i, int64_t slot)
 {
     Marks *m = env;
+    if (slot < 0 || slot >= tdsl_rt_num_threads_v2()) {
+        FAIL("slot %lld outside 0..%lld\n", (long long)slot, (long long)tdsl_rt_num_threads_v2() - 1);
+        return 0;
+    }
+    if (__atomic_fetch_add(&m->in_slot[slot], 1, __ATOMIC_ACQ_REL))
+        FAIL("two bodies at once in slot %lld\n", (long long)slot);
     m->mark[i]++;                               /* one writer per index */
     __atomic_fetch_add(&m->sum, i, __ATOMIC_RELAXED);
+    __atomic_fetch_sub(&m->in_slot[slot], 1, __ATOMIC_ACQ_REL);
     return 0;
 }
 
 /* One loop of n iterations; every index must run exactly once. */
 static void check_loop(int64_t n, const char *what)
 {
-    Marks m = { calloc((size_t)(n ? n : 1), sizeof(int)), 0, n };
-    int r = tdsl_rt_parallel_for(n, mark_body, &m);
+    Marks m = { calloc((size_t)(n ? n : 1), sizeof(int)), 0, n, { 0 } };
+    int r = tdsl_rt_parallel_for_v2(n, mark_body, &m);
     if (r) FAIL("%s: n=%lld returned %d\n", what, (long long)n, r);
     for (int64_t i = 0; i < n; i++)
         if (m.mark[i] != 1) {
@@ -70,24 +78,26 @@ typedef struct Inner {
     int64_t o;
 } Inner;
 
-static int inner_body(void *env, int64_t i)
+static int inner_body(void *env, int64_t i, int64_t slot)
 {
+    (void)slot;
     Inner *in = env;
     if (in->o * in->nest->inner + i == in->nest->fail_at) return 42;
     in->nest->mark[in->o * in->nest->inner + i]++;
     return 0;
 }
 
-static int outer_body(void *env, int64_t o)
+static int outer_body(void *env, int64_t o, int64_t slot)
 {
+    (void)slot;
     Inner in = { env, o };
-    return tdsl_rt_parallel_for(in.nest->inner, inner_body, &in);
+    return tdsl_rt_parallel_for_v2(in.nest->inner, inner_body, &in);
 }
 
 static void nested(void)
 {
     Nest nest = { calloc(8 * 300, sizeof(int)), 300, -1 };
-    int r = tdsl_rt_parallel_for(8, outer_body, &nest);
+    int r = tdsl_rt_parallel_for_v2(8, outer_body, &nest);
     if (r) FAIL("nested: returned %d\n", r);
     for (int i = 0; i < 8 * 300; i++)
         if (nest.mark[i] != 1) {
@@ -95,7 +105,7 @@ static void nested(void)
             break;
         }
     nest.fail_at = 5 * 300 + 17;
-    if ((r = tdsl_rt_parallel_for(8, outer_body, &nest)) != 42) FAIL("nested error: returned %d, not 42\n", r);
+    if ((r = tdsl_rt_parallel_for_v2(8, outer_body, &nest)) != 42) FAIL("nested error: returned %d, not 42\n", r);
     free(nest.mark);
 }
 
@@ -105,8 +115,9 @@ typedef struct Err {
     int code_base;
 } Err;
 
-static int err_body(void *env, int64_t i)
+static int err_body(void *env, int64_t i, int64_t slot)
 {
+    (void)slot;
     const Err *e = env;
     return i >= e->from ? e->code_base + (int)(i - e->from) : 0;
 }
@@ -114,12 +125,12 @@ static int err_body(void *env, int64_t i)
 static void errors(int serial)
 {
     Err e = { 777, 9 };
-    int r = tdsl_rt_parallel_for(1000, err_body, &e);
+    int r = tdsl_rt_parallel_for_v2(1000, err_body, &e);
     if (serial ? r != 9 : (r < 9 || r > 9 + 222)) FAIL("error: returned %d\n", r);
     e.from = 999;
-    if ((r = tdsl_rt_parallel_for(1000, err_body, &e)) != 9) FAIL("error at the last index: returned %d\n", r);
+    if ((r = tdsl_rt_parallel_for_v2(1000, err_body, &e)) != 9) FAIL("error at the last index: returned %d\n", r);
     e.from = 0;
-    r = tdsl_rt_parallel_for(1, err_body, &e);
+    r = tdsl_rt_parallel_for_v2(1, err_body, &e);
     if (r != 9) FAIL("error with n=1: returned %d\n", r);
     check_loop(1000, "after an error");
 }
@@ -144,8 +155,9 @@ typedef struct Who {
     pthread_t *who;
 } Who;
 
-static int who_body(void *env, int64_t i)
+static int who_body(void *env, int64_t i, int64_t slot)
 {
+    (void)slot;
     Who *w = env;
     w->who[i] = pthread_self();
     struct timespec ts = { 0, 20000 };
@@ -158,7 +170,7 @@ static int distinct_threads(void)
     for (int attempt = 0; attempt < 20; attempt++) {
         pthread_t who[64];
         Who w = { who };
-        tdsl_rt_parallel_for(64, who_body, &w);
+        tdsl_rt_parallel_for_v2(64, who_body, &w);
         for (int i = 1; i < 64; i++)
             if (!pthread_equal(who[i], who[0])) return 2;
     }
