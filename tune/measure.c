@@ -31,9 +31,10 @@ double tune_now(void)
 
 /* ---- the child: compile ---- */
 
-/* The entry point of fn under `sched` (NULL: unscheduled): the program's
- * fns up to fn with their blocks, fn's replaced by those parsed from sched. */
-static void *compile_entry(Arena *a, const TuneJob *job, const char *sched, FILE *err)
+/* The program's fns up to job->fn lowered, with their blocks, fn's replaced by
+ * those parsed from sched (NULL: unscheduled): how many (fn is the last), or
+ * -1 after reporting to err (a rejected candidate). */
+int tune_lower(Arena *a, const TuneJob *job, const char *sched, FILE *err, LFunc ***fns)
 {
     Diag d;
     diag_init(&d, err);
@@ -57,11 +58,20 @@ static void *compile_entry(Arena *a, const TuneJob *job, const char *sched, FILE
         ARENA_GROW(a, p.scheds, p.nscheds, cap, p.nscheds + extra.nscheds);
         for (int i = 0; i < extra.nscheds; i++) p.scheds[p.nscheds++] = extra.scheds[i];
     }
+    int n = d.nerrors ? -1 : lower_program(a, &p, fns, &d);
+    return d.nerrors ? -1 : n;
+}
+
+/* The entry point of fn under `sched` (NULL: unscheduled), JIT-compiled. */
+static void *compile_entry(Arena *a, const TuneJob *job, const char *sched, FILE *err)
+{
     LFunc **fns = NULL;
-    int n = d.nerrors ? -1 : lower_program(a, &p, &fns, &d);
-    Jit *j = n >= 0 && !d.nerrors ? jit_create_for(job->target, &d) : NULL;
+    int n = tune_lower(a, job, sched, err, &fns);
+    Diag d;
+    diag_init(&d, err);
+    Jit *j = n >= 0 ? jit_create_for(job->target, &d) : NULL;
     if (!j || jit_add(j, fns, n, 3, &d)) return NULL;
-    return jit_lookup(j, fn->name);     /* the JIT lives until the child exits */
+    return jit_lookup(j, job->fn->name);     /* the JIT lives until the child exits */
 }
 
 /* ---- the child: data and calls ---- */

@@ -1,7 +1,11 @@
 /* search.c - the tuner's loop: time the unscheduled fn, then, within the
  * budget, draw candidates (at random, or by mutating one of the fastest so
- * far), time each in a child, keep the fastest few; check the winner against
- * the unscheduled fn (bit for bit, at small sizes) and write its block. */
+ * far), lower each here (an illegal one is dropped without a trial), and once
+ * the cost model (model.c) has learned from a few trials, time only the one
+ * it predicts fastest of a batch (now and then another, to keep learning), in
+ * a child; keep the fastest few; check the winner against the unscheduled fn
+ * (bit for bit, at small sizes) and write its block. TDSL_TUNE_MODEL=0 times
+ * every legal candidate drawn instead (to compare). */
 #include "tune/tune_int.h"
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
@@ -11,6 +15,9 @@
 #include <unistd.h>
 
 #define POP 8
+#define BATCH 16        /* candidates the model ranks per trial */
+#define WARM 8          /* trials before the model ranks */
+#define TRIES 64        /* draws per trial at most */
 
 typedef struct Member {
     Cand c;
@@ -18,9 +25,19 @@ typedef struct Member {
     char *text;
 } Member;
 
+/* a candidate drawn, legal, not yet timed */
+typedef struct Drawn {
+    Cand c;
+    char *text;
+    double x[TUNE_NFEAT];
+} Drawn;
+
 typedef struct Search {
     Arena *a;
     Space s;
+    Model model;
+    bool use_model;
+    int dropped;            /* candidates that did not lower: never timed */
     const TuneOptions *o;
     TuneJob job;
     Member pop[POP];
@@ -29,6 +46,7 @@ typedef struct Search {
     int nseen, capseen;
     int trials, rejected, failed;
     double start;
+    double overhead;        /* wall seconds of the unscheduled fn's trial: fork, compile, time */
     char *block;            /* the answer's text */
     bool cached;            /* ... from the cache */
 } Search;
@@ -73,13 +91,17 @@ static bool bind_sizes(const Fn *fn, const TuneOptions *o, int64_t *sz, Diag *d)
     return true;
 }
 
-static bool seen_before(Search *S, const char *text)
+static bool seen(const Search *S, const char *text)
 {
     for (int i = 0; i < S->nseen; i++)
         if (!strcmp(S->seen[i], text)) return true;
-    ARENA_GROW(S->a, S->seen, S->nseen, S->capseen, S->nseen + 1);
-    S->seen[S->nseen++] = (char *)text;
     return false;
+}
+
+static void mark_seen(Search *S, char *text)
+{
+    ARENA_GROW(S->a, S->seen, S->nseen, S->capseen, S->nseen + 1);
+    S->seen[S->nseen++] = text;
 }
 
 /* keeps the POP fastest, fastest first */
@@ -126,21 +148,61 @@ static void progress(const Search *S, const TuneResult *r, double base)
     fflush(f);
 }
 
-static void trial(Search *S, const Cand *c, double base)
+/* A new candidate that lowers (its features in d->x); false after TRIES draws. */
+static bool draw(Search *S, uint64_t *rng, Drawn *d)
 {
-    char *text = tune_render(S->a, &S->s, c);
-    if (seen_before(S, text)) return;
-    S->job.sched = text;
-    /* a candidate over twice the best so far is not worth waiting for, nor one past the budget */
+    for (int k = 0; k < TRIES; k++) {
+        next_candidate(S, rng, &d->c);
+        d->text = tune_render(S->a, &S->s, &d->c);
+        if (seen(S, d->text)) continue;
+        Arena scratch;
+        arena_init(&scratch);
+        LFunc **fns;
+        FILE *quiet = fopen("/dev/null", "w");
+        int n = tune_lower(&scratch, &S->job, d->text, quiet, &fns);
+        if (quiet) fclose(quiet);
+        if (n > 0) tune_features(fns[n - 1], S->job.sizes, &S->s, &d->c, d->x);
+        arena_free(&scratch);
+        if (n > 0) return true;
+        mark_seen(S, d->text);
+        S->dropped++;
+    }
+    return false;
+}
+
+/* The next candidate to time: the one the model predicts fastest of a batch
+ * (one time in 8 the batch's first instead), or simply the next drawn. */
+static bool choose(Search *S, uint64_t *rng, Drawn *best)
+{
+    if (!draw(S, rng, best)) return false;
+    if (!S->use_model || S->model.n < WARM || tune_rand(rng) % 8 == 0) return true;
+    double pbest = tune_model_predict(&S->model, best->x);
+    for (int i = 1; i < BATCH; i++) {
+        Drawn d;
+        if (!draw(S, rng, &d)) break;
+        double p = tune_model_predict(&S->model, d.x);
+        if (p < pbest && !seen(S, d.text)) *best = d, pbest = p;
+    }
+    return true;
+}
+
+static void trial(Search *S, const Drawn *d, double base)
+{
+    mark_seen(S, d->text);
+    S->job.sched = d->text;
+    /* a candidate over twice the best so far is not worth waiting for, nor one past the budget;
+     * the compile takes as long as the unscheduled fn's did, or twice that on a busy machine */
     double slow = S->npop && 2 * S->pop[0].t < base ? 2 * S->pop[0].t : base,
-           left = S->o->budget_s - (tune_now() - S->start);
-    S->job.timeout_s = 1.0 + 4 * slow < left ? 1.0 + 4 * slow : left > 0.5 ? left : 0.5;
+           left = S->o->budget_s - (tune_now() - S->start), limit = 1.0 + 2 * S->overhead + 4 * slow;
+    S->job.timeout_s = limit < left ? limit : left > 0.5 ? left : 0.5;
     S->job.trial = S->trials + 1;
     TuneResult r = tune_run_job(&S->job);
     S->trials++;
-    if (r.status == TRIAL_OK) keep(S, c, r.seconds, text);
+    if (r.status == TRIAL_OK) keep(S, &d->c, r.seconds, d->text);
     else if (r.status == TRIAL_REJECTED) S->rejected++;
     else S->failed++;
+    if (r.status == TRIAL_OK) tune_model_learn(&S->model, d->x, r.seconds);
+    else if (r.status == TRIAL_TIMEOUT) tune_model_learn(&S->model, d->x, S->job.timeout_s);
     progress(S, &r, base);
 }
 
@@ -177,8 +239,9 @@ static int write_block(Search *S, const Member *m, double base, Diag *d)
     fprintf(f, "\n# target %s, %s thread(s), CPU %s", S->job.target, th ? th : "default", cpu);
     if (S->cached) fprintf(f, "; from the tuning cache\n");
     else
-        fprintf(f, "; %d trials (%d rejected, %d failed) in %.0f s, seed %llu\n", S->trials, S->rejected, S->failed,
-                tune_now() - S->start, (unsigned long long)o->seed);
+        fprintf(f, "; %d trials (%d rejected, %d failed; %d illegal drawn, not timed) in %.0f s, seed %llu%s\n",
+                S->trials, S->rejected, S->failed, S->dropped, tune_now() - S->start, (unsigned long long)o->seed,
+                S->use_model ? "" : ", no cost model");
     LLVMDisposeMessage(cpu);
     if (m) fputs(m->text, f);
     else fprintf(f, "schedule %s {\n}\n", o->fn);
@@ -196,8 +259,6 @@ static int write_block(Search *S, const Member *m, double base, Diag *d)
     return 0;
 }
 
-/* A schedule the cache holds for this key that still compiles and still
- * gives the unscheduled results: written as the answer (true). */
 /* A schedule the cache holds for this key that still compiles and still
  * gives the unscheduled results: written as the answer (true). */
 static bool from_cache(Search *S, uint64_t key, const int64_t *small, Diag *d)
@@ -240,17 +301,18 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
         if (block) *block = S.block;
         return 0;
     }
+    double t0 = tune_now();
     TuneResult base = tune_run_job(&S.job);
+    S.overhead = tune_now() - t0;
     if (base.status != TRIAL_OK) {
         diag_plain(d, "--tune %s: the unscheduled fn does not run at these sizes: %s", fn->name, base.msg);
         return -1;
     }
     uint64_t rng = o->seed;
-    while (tune_now() - S.start < o->budget_s * 0.9) {
-        Cand c;
-        next_candidate(&S, &rng, &c);
-        trial(&S, &c, base.seconds);
-    }
+    const char *use = getenv("TDSL_TUNE_MODEL");
+    S.use_model = !use || strcmp(use, "0");
+    Drawn next;
+    while (tune_now() - S.start < o->budget_s * 0.9 && choose(&S, &rng, &next)) trial(&S, &next, base.seconds);
     const Member *best = S.npop && S.pop[0].t < base.seconds ? checked_best(&S, small) : NULL;
     if (best && best->t >= base.seconds) best = NULL;
     char *empty = arena_printf(a, "schedule %s {\n}\n", fn->name);

@@ -2,6 +2,7 @@
 #ifndef TDSL_TUNE_INT_H
 #define TDSL_TUNE_INT_H
 #include "lang/affine.h"
+#include "lang/loopir.h"
 #include "lower/schedule.h"
 #include "tune/tune.h"
 
@@ -36,6 +37,9 @@ typedef struct TuneResult {
 } TuneResult;
 
 TuneResult tune_run_job(const TuneJob *job);
+/* lowers the program's fns up to job->fn under sched (NULL: unscheduled):
+ * how many (job->fn's last), or -1 after reporting to err */
+int tune_lower(Arena *a, const TuneJob *job, const char *sched, FILE *err, LFunc ***fns);
 
 /* ---- space.c: candidates as genes per stage, and their schedule text ---- */
 #define TUNE_MAXST 16
@@ -70,5 +74,23 @@ void tune_mutate(const Space *s, uint64_t *rng, Cand *c);
 /* the schedule block of c (empty genes give no primitives); malloc'd */
 char *tune_render(Arena *a, const Space *s, const Cand *c);
 uint64_t tune_rand(uint64_t *rng);
+
+/* ---- features.c: what the cost model sees of a candidate ---- */
+#define TUNE_NFEAT 40
+/* x[0..TUNE_NFEAT-1]: from f (the candidate's fn lowered at sizes sz; its
+ * loop IR: work per store, vector and parallel shares, allocation traffic,
+ * loop depth) and from c's genes */
+void tune_features(const LFunc *f, const int64_t *sz, const Space *s, const Cand *c, double *x);
+
+/* ---- model.c: the cost model, ridge regression of log(time) learned online ---- */
+typedef struct Model {
+    double xtx[TUNE_NFEAT][TUNE_NFEAT], xty[TUNE_NFEAT], w[TUNE_NFEAT];
+    int n;                  /* measurements learned */
+    bool stale;             /* w not solved since the last one */
+} Model;
+
+void tune_model_learn(Model *m, const double *x, double seconds);
+/* the predicted log(seconds) of x; meaningless until a few measurements */
+double tune_model_predict(Model *m, const double *x);
 
 #endif

@@ -11,12 +11,17 @@
 #   tune/repl    :tune mm(A, B) 3 in the REPL installs a schedule; mm's results are
 #                the same before and after; bad :tune lines get exact errors
 #   tune/errors  an unknown fn, a missing size, a malformed --size: exact messages
+#   tune/model   the cost model (tune/model.c) learns a known linear law of log
+#                time and ranks a batch's fastest first (model_test.c); a softmax
+#                tuning (seed 3: its first draw is illegal) times none of the
+#                illegal ones: they are dropped when they do not lower (0 rejected)
 
 list_tune() {
     echo tune/mm
     echo tune/cache
     echo tune/repl
     echo tune/errors
+    echo tune/model
 }
 
 case_tune() {
@@ -25,6 +30,7 @@ case_tune() {
     tune/cache) tune_cache ;;
     tune/repl) tune_repl ;;
     tune/errors) tune_errors ;;
+    tune/model) tune_model ;;
     esac
 }
 
@@ -127,5 +133,27 @@ tune_errors() {
     if [ -z "$problems" ]; then echo "PASS tune/errors"; else
         echo "FAIL tune/errors"
         printf '%s' "$problems"
+    fi
+}
+
+tune_model() {
+    local dir=$OUT/tune/model problems="" out
+    rm -rf "$dir" && mkdir -p "$dir" || return 1
+    # shellcheck disable=SC2206
+    local san=($SAN)
+    out=$("$CC" "${san[@]}" -std=gnu11 -O1 -Wall -Wextra -I. -I"$B" tests/tune/model_test.c "$B/libtdsl.a" -lm \
+        -o "$dir/model_test" 2>&1 && "$dir/model_test" 2>&1) || problems+="  model_test failed:"$'\n'"$out"$'\n'
+    local log
+    log=$(env TDSL_NUM_THREADS=1 "$TDSLC" tests/tune/softmax.tdsl --tune softmax --size n=24,d=40 --budget 3 \
+        --seed 3 --tune-cache "$dir/cache.tsv" --schedule-out "$dir/sm.tdsl" 2>&1) || problems+="  tuning failed"$'\n'
+    # seed 3's first draw (at random, before any time is known) is illegal
+    grep -Eq '\(0 rejected, [0-9]+ failed; [1-9][0-9]* illegal drawn' "$dir/sm.tdsl" 2>/dev/null ||
+        problems+="  no illegal draw dropped, or one timed: $(sed -n 2p "$dir/sm.tdsl" 2>/dev/null)"$'\n'
+    "$TDSLC" tests/tune/softmax.tdsl --schedule "$dir/sm.tdsl" -o "$dir/sm.o" >/dev/null 2>&1 ||
+        problems+="  the tuned block does not compile"$'\n'
+    if [ -z "$problems" ]; then echo "PASS tune/model (${out%%$'\n'*})"; else
+        echo "FAIL tune/model"
+        printf '%s' "$problems"
+        show "$log"
     fi
 }
