@@ -25,11 +25,13 @@ void *malloc(size_t n)
 #endif
 
 /* mallocs during call (-1 where they are not counted) */
-#define MALLOCS_IN(call, rc)                                                                                   \
-    (COUNT_MALLOC                                                                                              \
-         ? (__atomic_store_n(&mallocs, 0, __ATOMIC_RELAXED), __atomic_store_n(&counting, 1, __ATOMIC_RELAXED), \
-            (rc) = (call), __atomic_store_n(&counting, 0, __ATOMIC_RELAXED), mallocs)                          \
-         : ((rc) = (call), -1L))
+#if COUNT_MALLOC
+#define MALLOCS_IN(call, rc)                                                                                           \
+    (__atomic_store_n(&mallocs, 0, __ATOMIC_RELAXED), __atomic_store_n(&counting, 1, __ATOMIC_RELAXED), (rc) = (call), \
+     __atomic_store_n(&counting, 0, __ATOMIC_RELAXED), mallocs)
+#else
+#define MALLOCS_IN(call, rc) ((rc) = (call), -1L)
+#endif
 
 /* the pool's thread count, as runtime/tdsl_pool.c reads it */
 static int64_t pool_threads(void)
