@@ -28,11 +28,14 @@ static const char usage[] =
     "                   Results are cached (--tune-cache FILE, default ~/.cache/tdsl/tune.tsv) by the\n"
     "                   fn's text, the sizes, the threads and the CPU: a second run answers at once\n"
     "       tdslc MODEL.onnx [-o OUT] [--header OUT.h] [--name NAME] [--emit graph|tdsl|...] [--target T] [-O0..3]\n"
+    "                   [--tune [--budget SECONDS] [--tune-cache FILE]]\n"
     "  Imports an ONNX model and compiles it to an object and header (default MODEL.o, MODEL.h)\n"
     "  with one entry point NAME (default the file stem): the graph inputs that are not\n"
     "  initializers, then the outputs; the weights are embedded. --emit graph prints its graph\n"
     "  with inferred shapes; --emit tdsl prints it as a TDSL program, its float initializers\n"
-    "  written as STEM_NAME.npy beside OUT\n";
+    "  written as STEM_NAME.npy beside OUT. --tune first tunes each distinct kernel call (kernel\n"
+    "  and sizes), the budget (default 60 s) shared by their times; a tuned schedule replaces\n"
+    "  the kernel's own for those calls only where it is faster\n";
 
 typedef struct Options {
     const char *files[64];
@@ -44,6 +47,8 @@ typedef struct Options {
     const char *out, *header, *emit, *name;
     CodegenOptions cg;
     TuneOptions tune;       /* --tune FN: tune instead of compiling */
+    bool tune_model;        /* MODEL.onnx --tune: tune its calls, then compile */
+    const char *model_fn;   /* ... the model's fn */
 } Options;
 
 static bool tune_arg(const char *a)
@@ -79,12 +84,16 @@ static int parse_args(int argc, char **argv, Options *o)
                             : !strcmp(a, "--target") ? &o->cg.target
                             : !strcmp(a, "--name")   ? &o->name
                                                      : NULL;
-        if (slot || !strcmp(a, "--schedule") || tune_arg(a)) {
+        if (!strcmp(a, "--tune") && i + 1 == argc) {
+            o->tune_model = true;
+        } else if (slot || !strcmp(a, "--schedule") || tune_arg(a)) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "tdslc: %s needs an argument\n%s", a, usage);
                 return -1;
             }
-            if (tune_arg(a)) {
+            if (!strcmp(a, "--tune") && argv[i + 1][0] == '-') {
+                o->tune_model = true;   /* no FN: a model's calls */
+            } else if (tune_arg(a)) {
                 if (set_tune(&o->tune, a, argv[++i])) return -1;
             } else if (slot) *slot = argv[++i];
             else if (o->nfiles < 64) {
@@ -247,6 +256,18 @@ static int run_tune(Arena *a, Options *o, Program *prog, Diag *d)
     return tune_fn(a, prog, &o->tune, NULL, d) ? 1 : 0;
 }
 
+/* MODEL.onnx --tune: its calls tuned (tune/calls.c) before it compiles */
+static int tune_model(Arena *a, Options *o, Program *prog, Diag *d)
+{
+    if (!o->model_fn) {
+        diag_plain(d, "--tune without a fn name tunes an .onnx model's kernels; for a .tdsl file give --tune FN");
+        return -1;
+    }
+    o->tune.log = stderr;
+    o->tune.target = o->cg.target;
+    return tune_calls(a, prog, o->model_fn, &o->tune, d);
+}
+
 static bool is_onnx(const char *path)
 {
     size_t n = strlen(path);
@@ -269,6 +290,7 @@ static int compile(Arena *a, Options *o, const char *argv0, Diag *front)
     LFunc **fns = NULL;
     if (!front->nerrors && !sema_check(a, &prog, front)) {
         if (o->tune.fn) rc = run_tune(a, o, &prog, &d);
+        else if (o->tune_model && tune_model(a, o, &prog, &d)) rc = 1;
         else if (!strcmp(o->emit, "ast")) rc = emit(a, o, &prog, NULL, 0, &d) ? 1 : 0;
         else if ((n = lower_program(a, &prog, &fns, front)) >= 0) rc = emit(a, o, &prog, fns, n, &d) ? 1 : 0;
     }
@@ -322,6 +344,7 @@ static int onnx_compile(Arena *a, Options *o, OnnxGraph *g, const char *argv0)
         Diag front;
         diag_init(&front, open_memstream(&msgs, &len));
         o->files[0] = path;
+        o->model_fn = name;
         rc = compile(a, o, argv0, &front);
         fclose(front.out);
         if (front.nerrors)

@@ -35,6 +35,8 @@ uint64_t tune_cache_key(const Program *prog, const Fn *fn, const TuneOptions *o)
         h = hash_fn(h, prog->fns[i]);
         if (prog->fns[i] == fn) break;
     }
+    h = fnv(h, fn->name, strlen(fn->name));
+    h = fnv(h, o->keep_own ? "as written" : "unscheduled", o->keep_own ? 10 : 11);
     char buf[96];
     for (int i = 0; i < o->nsizes; i++) {
         int n = snprintf(buf, sizeof buf, "%s=%lld;", o->size_names[i], (long long)o->size_values[i]);

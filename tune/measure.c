@@ -32,8 +32,9 @@ double tune_now(void)
 /* ---- the child: compile ---- */
 
 /* The program's fns up to job->fn lowered, with their blocks, fn's replaced by
- * those parsed from sched (NULL: unscheduled): how many (fn is the last), or
- * -1 after reporting to err (a rejected candidate). */
+ * those parsed from sched (NULL: unscheduled, or as written with job->keep):
+ * how many (fn is the last), or -1 after reporting to err (a rejected
+ * candidate). */
 int tune_lower(Arena *a, const TuneJob *job, const char *sched, FILE *err, LFunc ***fns)
 {
     Diag d;
@@ -48,7 +49,7 @@ int tune_lower(Arena *a, const TuneJob *job, const char *sched, FILE *err, LFunc
     p.scheds = ARENA_ARRAY(a, Schedule *, cap);
     p.nscheds = 0;
     for (int i = 0; i < prog->nscheds; i++)
-        if (strcmp(prog->scheds[i]->fn, fn->name)) p.scheds[p.nscheds++] = prog->scheds[i];
+        if (strcmp(prog->scheds[i]->fn, fn->name) || (!sched && job->keep)) p.scheds[p.nscheds++] = prog->scheds[i];
     if (sched) {
         Program extra = { 0 };
         Source *src = ARENA_NEW(a, Source);
@@ -69,8 +70,9 @@ static void *compile_entry(Arena *a, const TuneJob *job, const char *sched, FILE
     int n = tune_lower(a, job, sched, err, &fns);
     Diag d;
     diag_init(&d, err);
-    Jit *j = n >= 0 ? jit_create_for(job->target, &d) : NULL;
-    if (!j || jit_add(j, fns, n, 3, &d)) return NULL;
+    Jit *j = n > 0 ? jit_create_for(job->target, &d) : NULL;
+    /* fn alone: the fns it calls come along as private copies (codegen's pending kernels) */
+    if (!j || jit_add(j, fns + n - 1, 1, 3, &d)) return NULL;
     return jit_lookup(j, job->fn->name);     /* the JIT lives until the child exits */
 }
 

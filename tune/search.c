@@ -232,8 +232,8 @@ static int write_block(Search *S, const Member *m, double base, Diag *d)
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     const char *th = getenv("TDSL_NUM_THREADS");
-    fprintf(f, "# tuned by tdslc --tune %s: %.4g ms (unscheduled %.4g ms) at", o->fn, (m ? m->t : base) * 1e3,
-            base * 1e3);
+    fprintf(f, "# tuned by tdslc --tune %s: %.4g ms (%s %.4g ms) at", o->fn, (m ? m->t : base) * 1e3,
+            o->keep_own ? "as written" : "unscheduled", base * 1e3);
     for (int i = 0; i < o->nsizes; i++)
         fprintf(f, "%s %s=%lld", i ? "," : "", o->size_names[i], (long long)o->size_values[i]);
     fprintf(f, "\n# target %s, %s thread(s), CPU %s", S->job.target, th ? th : "default", cpu);
@@ -294,7 +294,8 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     for (int i = 0; i < so.nsizes; i++) so.size_values[i] = so.size_values[i] < 23 ? so.size_values[i] : 23;
     bind_sizes(fn, &so, small, d);
     Search S = { .a = a, .o = o, .start = tune_now() };
-    S.job = (TuneJob){ prog, fn, NULL, o->target ? o->target : "x86-64-v3", sz, 0.05, 60, false, false, 0 };
+    S.job =
+        (TuneJob){ prog, fn, NULL, o->target ? o->target : "x86-64-v3", sz, 0.05, 60, false, false, 0, o->keep_own };
     if (!tune_space_init(a, &S.s, prog, fn, sz, d)) return -1;
     uint64_t key = tune_cache_key(prog, fn, o);
     if (from_cache(&S, key, small, d)) {

@@ -22,6 +22,7 @@ typedef struct TuneOptions {
     const char *cache;                      /* --tune-cache FILE (NULL: ~/.cache/tdsl/tune.tsv) */
     const char *target;                     /* the CPU the code is for (NULL: x86-64-v3, tdslc's default) */
     FILE *log;                              /* progress lines (NULL: none) */
+    bool keep_own;                          /* the baseline is fn as its blocks schedule it, not unscheduled */
 } TuneOptions;
 
 /* Parses "m=1024,k=512" into o's sizes; false (with a message to stderr) if malformed. */
@@ -31,5 +32,9 @@ bool tune_parse_sizes(TuneOptions *o, const char *text);
  * comment line or two, goes to o->out (unless NULL) and into *block (unless
  * NULL; in a). Returns 0, or -1 after reporting to d. */
 int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d);
+/* tdslc MODEL --tune: tunes every distinct call of fn `top` whose sizes are
+ * constants, within o->budget_s in all, each in a copy of its callee that the
+ * calls then use (calls.c); prog is left ready to lower. Returns 0 or -1. */
+int tune_calls(Arena *a, Program *prog, const char *top, const TuneOptions *o, Diag *d);
 
 #endif

@@ -27,6 +27,7 @@ typedef struct TuneJob {
     bool check;             /* compare with the unscheduled fn instead of timing */
     bool tol;               /* the check allows rounding (the candidate reassociates: rfactor) */
     int trial;              /* its number, for TDSL_TUNE_FAULT=crash:N,hang:M (the tests' faulty candidates) */
+    bool keep;              /* sched NULL: fn as its own blocks schedule it (else unscheduled) */
 } TuneJob;
 
 typedef enum TrialStatus { TRIAL_OK, TRIAL_REJECTED, TRIAL_CRASHED, TRIAL_TIMEOUT, TRIAL_DIFFERS } TrialStatus;

@@ -11,6 +11,10 @@
 #   tune/repl    :tune mm(A, B) 3 in the REPL installs a schedule; mm's results are
 #                the same before and after; bad :tune lines get exact errors
 #   tune/errors  an unknown fn, a missing size, a malformed --size: exact messages
+#   tune/onnx    tdslc MODEL.onnx --tune (tests/onnx/torch/cnn.onnx, 4 s): each of its
+#                5 distinct kernel calls is tuned in its own copy; the object still
+#                matches PyTorch's output and runs NAME_ws without malloc
+#                (tests/onnx/torch_main.c); a second run takes all 5 from the cache
 #   tune/model   the cost model (tune/model.c) learns a known linear law of log
 #                time and ranks a batch's fastest first (model_test.c); a softmax
 #                tuning (seed 3: its first draw is illegal) times none of the
@@ -22,6 +26,7 @@ list_tune() {
     echo tune/repl
     echo tune/errors
     echo tune/model
+    echo tune/onnx
 }
 
 case_tune() {
@@ -31,6 +36,7 @@ case_tune() {
     tune/repl) tune_repl ;;
     tune/errors) tune_errors ;;
     tune/model) tune_model ;;
+    tune/onnx) tune_onnx ;;
     esac
 }
 
@@ -153,6 +159,31 @@ tune_model() {
         problems+="  the tuned block does not compile"$'\n'
     if [ -z "$problems" ]; then echo "PASS tune/model (${out%%$'\n'*})"; else
         echo "FAIL tune/model"
+        printf '%s' "$problems"
+        show "$log"
+    fi
+}
+
+tune_onnx() {
+    local dir=$OUT/tune/onnx problems="" log src=tests/onnx/torch/cnn
+    # shellcheck disable=SC2206
+    local san=($SAN)
+    rm -rf "$dir" && mkdir -p "$dir" || return 1
+    log=$(env TDSL_NUM_THREADS=1 "$TDSLC" "$src.onnx" --tune --budget 4 --tune-cache "$dir/cache.tsv" \
+        -o "$dir/cnn.o" 2>&1) || problems+="  tdslc --tune failed"$'\n'
+    [ "$(grep -c '^tune: [a-z0-9_]*__[0-9_]* (1 call): ' <<<"$log")" = 5 ] ||
+        problems+="  not the 5 kernel calls of cnn.onnx tuned"$'\n'
+    if [ -s "$dir/cnn.o" ]; then
+        step "compiling the harness" "$CC" "${san[@]}" -std=gnu11 -O1 -Wall -Wextra -I. -I"$dir" -include "$dir/cnn.h" \
+            -DENTRY=cnn tests/onnx/torch_main.c "$dir/cnn.o" -lm -lpthread -o "$dir/cnn" &&
+            step "running" "$dir/cnn" "$src.in.npy" "$src.out.npy" || problems+="  the tuned model: $step_out"$'\n'
+    fi
+    local again
+    again=$(env TDSL_NUM_THREADS=1 "$TDSLC" "$src.onnx" --tune --budget 4 --tune-cache "$dir/cache.tsv" \
+        -o "$dir/cnn2.o" 2>&1)
+    [ "$(grep -c '^tune: from the cache' <<<"$again")" = 5 ] || problems+="  the second run missed the cache"$'\n'
+    if [ -z "$problems" ]; then echo "PASS tune/onnx"; else
+        echo "FAIL tune/onnx"
         printf '%s' "$problems"
         show "$log"
     fi
