@@ -2,6 +2,7 @@
 // -Werror -pedantic): tdsl::tensor and the TDSL_F32 macro wrap arrays, the
 // results are checked against plain loops, a bad shape returns its code.
 #include "linear_relu.h"
+#include "names.h"
 #include "scale.h"
 #include <cmath>
 #include <cstdio>
@@ -62,9 +63,21 @@ static int check_scale()
     return bad;
 }
 
+// parameters named new, this, class, int, float (names.tdsl)
+static int check_names()
+{
+    float a[3] = { 1.5f, -2, 4 }, b[3];
+    double w[3];
+    tdsl::tensor A(a, 3), B(b, 3), W(w, 3);
+    int bad = flip(&A, -2.0f, &B) || widen(&A, &W);
+    for (int i = 0; i < 3 && !bad; i++) bad = b[i] != a[i] * -2.0f || w[i] != (double)a[i] + 0.5;
+    if (bad) std::printf("flip or widen: wrong results\n");
+    return bad;
+}
+
 int main()
 {
-    int bad = check_linear_relu() + check_scale();
+    int bad = check_linear_relu() + check_scale() + check_names();
     std::puts(bad ? "cxx: FAILED" : "cxx: ok");
     return bad != 0;
 }

@@ -1,8 +1,9 @@
 # tests/pkg/group.sh - the `pkg` group of tests/run.sh (sourced by it): TDSL as
 # a dependency of other projects.
-#   pkg/cxx     two generated headers compiled as C++11 (g++ -Wall -Wextra -Werror
+#   pkg/cxx     three generated headers compiled as C++11 (g++ -Wall -Wextra -Werror
 #               -pedantic) by tests/pkg/cxx_main.cpp: tdsl::tensor and the TDSL_F32
-#               macros, results against plain loops, error codes
+#               macros, results against plain loops, error codes; parameters named
+#               like C and C++ keywords (tests/pkg/names.tdsl), that header also as C
 #   pkg/install make install-files into a scratch prefix: every file in its place,
 #               the man pages render, the installed tdslc finds the installed
 #               stdlib (use nn) from any directory
@@ -44,10 +45,14 @@ pkg_cxx() {
     rm -rf "$dir" && mkdir -p "$dir" || return 1
     command -v g++ >/dev/null || { echo "  no g++ (make test-deps installs it)"; return 1; }
     step "tdslc linear_relu" timeout "$TIMEOUT" "$TDSLC" examples/linear_relu.tdsl -o "$dir/linear_relu.o" &&
-        step "tdslc scale" timeout "$TIMEOUT" "$TDSLC" examples/scale.tdsl -o "$dir/scale.o" || return 1
+        step "tdslc scale" timeout "$TIMEOUT" "$TDSLC" examples/scale.tdsl -o "$dir/scale.o" &&
+        step "tdslc names" timeout "$TIMEOUT" "$TDSLC" tests/pkg/names.tdsl -o "$dir/names.o" || return 1
+    # the header with keyword-named parameters is still C
+    printf '#include "names.h"\n' >"$dir/names_c.c"
+    step "cc names.h" "$CC" -std=c11 -Wall -Wextra -Werror -pedantic -fsyntax-only -I "$dir" "$dir/names_c.c" || return 1
     # shellcheck disable=SC2086
     step "g++" g++ $SAN -std=c++11 -O1 -Wall -Wextra -Werror -pedantic -I "$dir" tests/pkg/cxx_main.cpp \
-        "$dir/linear_relu.o" "$dir/scale.o" -lpthread -o "$dir/main" || return 1
+        "$dir/linear_relu.o" "$dir/scale.o" "$dir/names.o" -lpthread -o "$dir/main" || return 1
     step "running" timeout "$TIMEOUT" "$dir/main" || return 1
     printf '%s\n' "$step_out" | tail -n 1
 }
