@@ -34,6 +34,9 @@ static void relocate(Line *ln, const XFn *fn, const char *level, int line, int c
         u0 = xform_map(fn, g0, false);
         u1 = xform_map(fn, g1, true);
     }
+    const char *brace = "unexpected '}'";     /* the fn's own closing brace: the statement ended */
+    if (!strncmp(msg, brace, strlen(brace)))
+        return line_error(ln, u0, u1, "unexpected end of the statement%s", msg + strlen(brace));
     if (!strcmp(level, "error")) line_error(ln, u0, u1, "%s", msg);
     else line_note(ln, u0, u1, "%s%s", strcmp(level, "note") ? "warning: " : "", msg);
 }
