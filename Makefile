@@ -260,14 +260,6 @@ course: all
 clean:
 	rm -rf build build-asan build-fuzz
 
-# ---- install: PREFIX/bin/tdslc and tdsl, the stdlib in PREFIX/share/tdsl/stdlib,
-# where they look for `use NAME` modules (<bin>/../share/tdsl/stdlib) ----
-PREFIX ?= /usr/local
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tdsl/stdlib
-	install -m 755 $(B)/tdslc $(B)/tdsl $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 stdlib/*.tdsl $(DESTDIR)$(PREFIX)/share/tdsl/stdlib/
-
 # ---- layout: clang-format-19 with .clang-format over our C files (not the .y/.l
 # grammars, not the generated files in $(B)/); installed like deps when missing ----
 CLANG_FORMAT ?= clang-format-19
@@ -398,3 +390,6 @@ $(B)/bench/matmul_bench: bench/matmul_bench.c $(B)/bench/matmul.o $(B)/bench/mat
 	$(CC) -O3 -march=x86-64-v3 -Wall -I$(B)/bench -o $@ $^ -lopenblas -lm
 $(B)/bench/parallel_overhead: bench/parallel_overhead.c runtime/tdsl_pool.c runtime/tdsl_pool.h
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -I. -o $@ bench/parallel_overhead.c runtime/tdsl_pool.c -lpthread
+
+# make install PREFIX=... (tools, stdlib, header, man pages, CMake and make helpers)
+include mk/install.mk

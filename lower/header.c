@@ -60,6 +60,24 @@ static void print_comment(FILE *out, const LFunc *f)
     fputs(" */\n", out);
 }
 
+/* C and C++ keywords: a parameter of that name is printed with a '_' after
+ * it, so the prototype compiles in both languages. */
+static const char keywords[] =
+    " alignas alignof and and_eq asm auto bitand bitor bool break case catch char char8_t char16_t char32_t class"
+    " compl concept const const_cast consteval constexpr constinit continue co_await co_return co_yield decltype"
+    " default delete do double dynamic_cast else enum explicit export extern false float for friend goto if inline"
+    " int long mutable namespace new noexcept not not_eq nullptr operator or or_eq private protected public register"
+    " reinterpret_cast requires restrict return short signed sizeof static static_assert static_cast struct switch"
+    " template this thread_local throw true try typedef typeid typename typeof union unsigned using virtual void"
+    " volatile wchar_t while xor xor_eq ";
+
+static const char *param_suffix(const char *name)
+{
+    char word[72];
+    if (!*name || snprintf(word, sizeof word, " %s ", name) >= (int)sizeof word) return "";
+    return strstr(keywords, word) ? "_" : "";
+}
+
 /* The parameter list, with names (prototype) or without (function pointer
  * type); ws: led by the workspace pointer (NAME_ws). */
 static void print_params(FILE *out, const LFunc *f, bool names, bool ws)
@@ -68,14 +86,14 @@ static void print_params(FILE *out, const LFunc *f, bool names, bool ws)
     if (ws) fputs(names ? "void *ws" : "void *", out), k++;
     for (int i = 0; i < f->nparams; i++, k++) {
         if (k) fputs(", ", out);
-        if (f->params[i]) fprintf(out, "const tdsl_tensor *%s", names ? f->params[i]->name : "");
-        else
-            fprintf(out, "%s%s%s", dtype_ctype(f->scalars[i]->type), names ? " " : "",
-                    names ? f->scalars[i]->name : "");
+        const char *name = !names ? "" : f->params[i] ? f->params[i]->name : f->scalars[i]->name;
+        if (f->params[i]) fprintf(out, "const tdsl_tensor *%s%s", name, param_suffix(name));
+        else fprintf(out, "%s%s%s%s", dtype_ctype(f->scalars[i]->type), names ? " " : "", name, param_suffix(name));
     }
     for (int i = 0; i < f->nresults; i++, k++) {
         if (k) fputs(", ", out);
-        fprintf(out, "tdsl_tensor *%s", names ? f->results[i]->name : "");
+        const char *name = names ? f->results[i]->name : "";
+        fprintf(out, "tdsl_tensor *%s%s", name, param_suffix(name));
     }
     if (!k) fputs("void", out);
 }

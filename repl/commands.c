@@ -60,6 +60,9 @@ static int cmd_help(Line *ln, int at, int end)
     printf("%-18s %s\n", "use m", "load the fns and schedules of module m (m.tdsl: tdsl -I DIR, $TDSL_PATH, stdlib)");
     printf("%-18s %s\n", "Y = f(X, W)", "call a fn, (Y, Z) = g(X) for several results");
     printf("%-18s %s\n", "A, A[1, 2]", "print a tensor or read one element");
+    printf("%-18s %s\n", "B[i, j] = A[i, j] * 2 + C[j]",
+           "compute a tensor from the session's (an anonymous fn's stage)");
+    printf("%-18s %s\n", "C = A + B, A * 2", "whole-tensor arithmetic on tensors of one shape and scalars");
     printf("%-18s %s\n", "A = rand(f32[4])", "assign a value; the built-ins:");
     for (const Builtin *b = builtins; b->name; b++) printf("  %-16s %s\n", b->call, b->help);
     printf("  %-16s %s\n", "f32(x)", "convert a scalar (any dtype name)");

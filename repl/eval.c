@@ -609,7 +609,7 @@ int eval_expr(Line *ln, const RExpr *e, Val **out, int max)
 
 /* ---- statements ---- */
 
-static bool check_target(Line *ln, const char *name, int start, int end)
+bool stmt_check_target(Line *ln, const char *name, int start, int end)
 {
     const char *why = NULL;
     if (defs_find(ln->s, name, NULL)) why = "a function";
@@ -623,11 +623,12 @@ static bool check_target(Line *ln, const char *name, int start, int end)
 
 int eval_stmt(Line *ln)
 {
+    if (xform_wanted(ln->text)) return xform_stmt(ln);
     RStmt *st = stmt_parse(ln, 0);
     if (!st) return -1;
     const RExpr *e = st->value;
     for (int i = 0; i < st->ntargets; i++) {
-        if (!check_target(ln, st->targets[i], st->tstart[i], st->tend[i])) return -1;
+        if (!stmt_check_target(ln, st->targets[i], st->tstart[i], st->tend[i])) return -1;
         for (int j = 0; j < i; j++)
             if (!strcmp(st->targets[i], st->targets[j])) {
                 line_error(ln, st->tstart[i], st->tend[i], "'%s' is assigned twice", st->targets[i]);

@@ -58,6 +58,8 @@ static bool complete(Session *s, const char *text)
     if (is_definition(t)) {
         Source src = { "<stdin>", text };
         more = parse_unfinished(&a, &src, &quiet);
+    } else if (xform_wanted(text)) {
+        more = xform_unfinished(text);
     } else {
         more = stmt_unfinished(s, text, &a, &quiet);
     }

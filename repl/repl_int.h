@@ -173,6 +173,13 @@ RStmt *stmt_parse(Line *ln, int from);   /* NULL after reporting */
 bool stmt_unfinished(Session *s, const char *text, Arena *a, Diag *d);
 RExpr *stmt_parse_expr(Line *ln, int from, int *end);   /* one expression starting at from */
 int eval_stmt(Line *ln);
+/* Is name free to assign (not a fn, built-in, dtype, keyword)? Reports if not. */
+bool stmt_check_target(Line *ln, const char *name, int start, int end);
+/* Tensor statements through an anonymous fn (xform.c, xform_run.c):
+ * `B[i, j] = A[i, j] * 2 + C[j]`, `C = A + B`, `A * 2`. */
+bool xform_wanted(const char *text);
+bool xform_unfinished(const char *text);    /* a bracket is open at its end */
+int xform_stmt(Line *ln);
 /* Evaluates e; a call may give several values. Returns how many (out[] holds
  * new references), or -1 after reporting. */
 int eval_expr(Line *ln, const RExpr *e, Val **out, int max);

@@ -1,6 +1,7 @@
 /* tdsl_tensor.h - the tensor descriptor every generated entry point takes
- * (field-for-field DLPack's DLTensor) and its error codes. Plain C; copied
- * verbatim into every generated header, guarded so several headers coexist. */
+ * (field-for-field DLPack's DLTensor) and its error codes. Plain C (C++11
+ * callers get tdsl::tensor below); copied verbatim into every generated
+ * header, guarded so several headers coexist. */
 #ifndef TDSL_TENSOR_DEFINED
 #define TDSL_TENSOR_DEFINED
 #include <stdbool.h>
@@ -75,6 +76,83 @@ static inline const char *tdsl_format_error(int code, char *buf, size_t len)
     return buf;
 }
 
+#ifdef __cplusplus
+/* C++: a tensor over a plain array, one line per tensor, its dtype taken
+ * from the pointer's type and its shape held inside (so it may be copied):
+ *   tdsl::tensor X(x, n, k);        linear_relu(&X, &W, &B, &Y);
+ * (or auto X = TDSL_F32(x, n, k)). Keep it a tdsl::tensor: a tdsl_tensor
+ * copied out of it points at the shape of the tdsl::tensor. */
+namespace tdsl
+{
+template <typename T> struct dtype_of;
+#define TDSL_DTYPE_OF_(T, code_, bits_)                         \
+    template <> struct dtype_of<T> {                            \
+        static tdsl_dtype get() { return { code_, bits_, 1 }; } \
+    };                                                          \
+    template <> struct dtype_of<const T> : dtype_of<T> {        \
+    }
+TDSL_DTYPE_OF_(float, 2, 32);
+TDSL_DTYPE_OF_(double, 2, 64);
+TDSL_DTYPE_OF_(int8_t, 0, 8);
+TDSL_DTYPE_OF_(int16_t, 0, 16);
+TDSL_DTYPE_OF_(int32_t, 0, 32);
+TDSL_DTYPE_OF_(int64_t, 0, 64);
+TDSL_DTYPE_OF_(uint8_t, 1, 8);
+TDSL_DTYPE_OF_(uint16_t, 1, 16);
+TDSL_DTYPE_OF_(uint32_t, 1, 32);
+TDSL_DTYPE_OF_(uint64_t, 1, 64);
+TDSL_DTYPE_OF_(bool, 6, 8);
+#undef TDSL_DTYPE_OF_
+
+struct tensor : tdsl_tensor {
+    enum { max_dims = 32 };
+    int64_t dims[max_dims];
+
+    template <typename T, typename... D> explicit tensor(T *p, D... extents)
+    {
+        init(const_cast<void *>(static_cast<const void *>(p)), dtype_of<T>::get(), extents...);
+    }
+    /* the dtype given as DLPack's code and bits (the TDSL_F32 ... macros) */
+    template <typename... D> static tensor of(const void *p, uint8_t code, uint8_t bits, D... extents)
+    {
+        tensor t;
+        t.init(const_cast<void *>(p), tdsl_dtype{ code, bits, 1 }, extents...);
+        return t;
+    }
+    tensor(const tensor &o) : tdsl_tensor(o) { copy_dims(o); }
+    tensor &operator=(const tensor &o)
+    {
+        tdsl_tensor::operator=(o);
+        copy_dims(o);
+        return *this;
+    }
+
+  private:
+    tensor() : tdsl_tensor() {}
+    void copy_dims(const tensor &o)
+    {
+        for (int k = 0; k < max_dims; k++) dims[k] = o.dims[k];
+        shape = dims;
+    }
+    template <typename... D> void init(void *p, tdsl_dtype dt, D... extents)
+    {
+        static_assert(sizeof...(D) <= max_dims, "a tdsl::tensor has at most 32 dims");
+        const int64_t ext[sizeof...(D) + 1] = { static_cast<int64_t>(extents)..., 0 };
+        for (int k = 0; k < max_dims; k++) dims[k] = k < (int)sizeof...(D) ? ext[k] : 0;
+        data = p;
+        device.device_type = 1;
+        device.device_id = 0;
+        ndim = (int32_t)sizeof...(D);
+        dtype = dt;
+        shape = dims;
+        strides = NULL;
+        byte_offset = 0;
+    }
+};
+} /* namespace tdsl */
+
+#define TDSL_TENSOR_OF(ptr, code_, bits_, ...) ::tdsl::tensor::of((ptr), (code_), (bits_), __VA_ARGS__)
+#else
 /* A tensor over a plain C array, one line per tensor:
  *   tdsl_tensor X = TDSL_F32(x, n, k);   (compound literals: block scope) */
 #define TDSL_TENSOR_OF(ptr, code_, bits_, ...)                                       \
@@ -85,6 +163,7 @@ static inline const char *tdsl_format_error(int code, char *buf, size_t len)
                     (int64_t[]){ __VA_ARGS__ },                                      \
                     NULL,                                                            \
                     0 })
+#endif
 #define TDSL_F32(p, ...) TDSL_TENSOR_OF(p, 2, 32, __VA_ARGS__)
 #define TDSL_F64(p, ...) TDSL_TENSOR_OF(p, 2, 64, __VA_ARGS__)
 #define TDSL_I8(p, ...) TDSL_TENSOR_OF(p, 0, 8, __VA_ARGS__)

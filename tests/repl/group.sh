@@ -13,6 +13,8 @@
 #                 completion, Ctrl-C at the prompt and during a call (tests/repl/pty_test.py)
 #   repl/status   the exit status from a pipe: 0 when every statement ran, 1 when
 #                 one failed, even if the lines after a bad line all run
+#   repl/xform_numpy  tensor statements (B[i, j] = ..., C = A + B) over random
+#                 tensors, saved and checked against NumPy (tests/repl/xform_numpy.py)
 #   repl/long     a long generated session (definitions, redefinitions, schedules,
 #                 calls, errors): runs clean, the point of it under make test-asan
 # Under ASan the allocator returns NULL for a huge request (calls.in expects
@@ -48,6 +50,7 @@ list_repl() {
     echo repl/pty
     echo repl/status
     echo repl/long
+    echo repl/xform_numpy
 }
 
 case_repl() {
@@ -63,6 +66,7 @@ case_repl() {
     pty) repl_pty "$tdsl" "$dir" ;;
     status) repl_status "$tdsl" "$dir" ;;
     long) repl_long "$tdsl" "$dir" ;;
+    xform_numpy) repl_xform_numpy "$tdsl" "$dir" ;;
     *) repl_transcript "$name" "$tdsl" "$dir" ;;
     esac
 }
@@ -168,5 +172,20 @@ repl_long() {
         echo "FAIL repl/long (exit $rc, $errs errors; expected exit 1, $((3 * n)) errors, last line 'i64 $n')"
         echo "  \$ tests/repl/long_session.sh $n > long.in; (cd $dir && $tdsl examples/mlp.tdsl < long.in)"
         show "$(tail -n 40 <<<"$out")"
+    fi
+}
+
+repl_xform_numpy() {
+    local tdsl=$1 dir=$2 out
+    if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
+        echo "SKIP repl/xform_numpy (no NumPy for /usr/bin/python3)"
+        return
+    fi
+    if out=$(cd "$dir" && repl_tdsl timeout "$TIMEOUT" /usr/bin/python3 "$OLDPWD/tests/repl/xform_numpy.py" "$tdsl" 2>&1); then
+        echo "PASS repl/xform_numpy ($(printf '%s\n' "$out" | tail -n 1))"
+    else
+        echo "FAIL repl/xform_numpy"
+        echo "  \$ (cd $dir && /usr/bin/python3 tests/repl/xform_numpy.py $tdsl)"
+        show "$out"
     fi
 }
