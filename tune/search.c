@@ -191,9 +191,10 @@ static void trial(Search *S, const Drawn *d, double base)
     mark_seen(S, d->text);
     S->job.sched = d->text;
     /* a candidate over twice the best so far is not worth waiting for, nor one past the budget;
-     * the compile takes as long as the unscheduled fn's did, or twice that on a busy machine */
+     * the fork and compile take about as long as the unscheduled fn's did (over 1 s on a busy machine) */
     double slow = S->npop && 2 * S->pop[0].t < base ? 2 * S->pop[0].t : base,
-           left = S->o->budget_s - (tune_now() - S->start), limit = 1.0 + 2 * S->overhead + 4 * slow;
+           left = S->o->budget_s - (tune_now() - S->start),
+           limit = (1.5 * S->overhead > 1.0 ? 1.5 * S->overhead : 1.0) + 4 * slow;
     S->job.timeout_s = limit < left ? limit : left > 0.5 ? left : 0.5;
     S->job.trial = S->trials + 1;
     TuneResult r = tune_run_job(&S->job);
