@@ -10,28 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define COUNT_MALLOC 0
-#else
-#define COUNT_MALLOC 1
-extern void *__libc_malloc(size_t n);
-static long mallocs;
-static int counting;
-void *malloc(size_t n)
-{
-    if (__atomic_load_n(&counting, __ATOMIC_RELAXED)) __atomic_fetch_add(&mallocs, 1, __ATOMIC_RELAXED);
-    return __libc_malloc(n);
-}
-#endif
-
-/* mallocs during call (-1 where they are not counted) */
-#if COUNT_MALLOC
-#define MALLOCS_IN(call, rc)                                                                                           \
-    (__atomic_store_n(&mallocs, 0, __ATOMIC_RELAXED), __atomic_store_n(&counting, 1, __ATOMIC_RELAXED), (rc) = (call), \
-     __atomic_store_n(&counting, 0, __ATOMIC_RELAXED), mallocs)
-#else
-#define MALLOCS_IN(call, rc) ((rc) = (call), -1L)
-#endif
+#include "../malloc_count.h"
 
 /* the pool's thread count, as runtime/tdsl_pool.c reads it */
 static int64_t pool_threads(void)

@@ -23,19 +23,7 @@
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define COUNT_MALLOC 0
-#else
-#define COUNT_MALLOC 1
-extern void *__libc_malloc(size_t n);
-static int counting;
-static long mallocs;
-void *malloc(size_t n)
-{
-    if (__atomic_load_n(&counting, __ATOMIC_RELAXED)) __atomic_fetch_add(&mallocs, 1, __ATOMIC_RELAXED);
-    return __libc_malloc(n);
-}
-#endif
+#include "../malloc_count.h"
 
 #define REL_TOL 1e-3
 #define MAX_DIMS 8
@@ -122,16 +110,8 @@ static int run_ws(Array *in, const Array *ref)
     if (!ws || !got.data) die("torch_main", "out of memory");
     memset(ws, 0xA5, bytes);
     tdsl_tensor x = tensor_of(in), y = tensor_of(&got);
-    long k = -1;
-#if COUNT_MALLOC
-    __atomic_store_n(&mallocs, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&counting, 1, __ATOMIC_RELAXED);
-#endif
-    int rc = CAT(ENTRY, _ws)(ws, &x, &y);
-#if COUNT_MALLOC
-    __atomic_store_n(&counting, 0, __ATOMIC_RELAXED);
-    k = mallocs;
-#endif
+    int rc;
+    long k = MALLOCS_IN(CAT(ENTRY, _ws)(ws, &x, &y), rc);
     int same = !memcmp(got.data, ref->data, (size_t)ref->numel * sizeof(float));
     printf("ws_bytes=%zu ws_mallocs=%ld\n", bytes, k);
     free(ws);
