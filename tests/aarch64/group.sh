@@ -13,6 +13,8 @@
 #                         pool's aarch64 bitcode, lower/runtime_link.c)
 #   aarch64/par_sched     tests/pool/par_sched.tdsl: parallel schedules against their
 #                         unscheduled twins
+#   aarch64/stdlib-nn     tests/stdlib/nn_test.c: stdlib/nn.tdsl and its unscheduled twin
+#                         (tests/stdlib/group.sh's stdlib_source), TDSL_NUM_THREADS=2
 AARCH64_CC=${AARCH64_CC:-aarch64-linux-gnu-gcc}
 QEMU_AARCH64=${QEMU_AARCH64:-qemu-aarch64}
 AARCH64_SYSROOT=${AARCH64_SYSROOT:-/usr/aarch64-linux-gnu}
@@ -34,6 +36,7 @@ list_aarch64() {
     done
     for n in $AARCH64_PAR_CASES; do echo "aarch64/par-$n"; done
     echo aarch64/par_sched
+    echo aarch64/stdlib-nn
 }
 
 case_aarch64() {
@@ -54,6 +57,10 @@ aarch64_case() {
     local id=$1 dir=$2 name src harness compile=(tdslc) env=()
     case $id in
     par_sched) name=par_sched src=tests/pool/par_sched.tdsl harness=tests/pool/par_sched.c env=(TDSL_NUM_THREADS=3) ;;
+    stdlib-nn)
+        name=nn_all src=$dir/nn_all.tdsl harness=tests/stdlib/nn_test.c env=(TDSL_NUM_THREADS=2)
+        stdlib_source "$dir" || return 1
+        ;;
     par-*)
         name=${id#par-} src=tests/e2e/${id#par-}.tdsl harness=tests/e2e/${id#par-}.c
         compile=(parflip) env=(TDSL_NUM_THREADS=3)
