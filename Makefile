@@ -76,13 +76,19 @@ bench-models-deps:
 	    python3-torchvision gnuplot-nox >/dev/null; \
 	fi
 
-# NumPy for the .npy and printing tests (tests/repl_values): make test installs it
-# when missing and goes on (those tests SKIP) if it cannot
+# NumPy for the .npy and printing tests (tests/repl_values), valgrind (tests/valgrind)
+# and clang's TSan runtime (pool/tsan-gen): make test installs them when missing
+# and goes on (those tests SKIP) if it cannot
 test-deps:
 	@if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then \
 	  echo "installing python3-numpy"; \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-numpy >/dev/null; } || \
 	    echo "could not install python3-numpy: the NumPy tests will SKIP"; \
+	fi
+	@if ! command -v valgrind >/dev/null || ! ls "$$($(CLANG) -print-resource-dir 2>/dev/null)"/lib/*/libclang_rt.tsan*.a >/dev/null 2>&1; then \
+	  echo "installing valgrind libclang-rt-19-dev (tests/valgrind, pool/tsan-gen)"; \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq valgrind libclang-rt-19-dev >/dev/null; } || \
+	    echo "could not install valgrind libclang-rt-19-dev: those tests will SKIP"; \
 	fi
 
 # ---- the compiler ----
@@ -393,3 +399,5 @@ $(B)/bench/parallel_overhead: bench/parallel_overhead.c runtime/tdsl_pool.c runt
 
 # make install PREFIX=... (tools, stdlib, header, man pages, CMake and make helpers)
 include mk/install.mk
+# make test-aarch64 (the e2e harnesses under qemu-aarch64)
+include mk/aarch64.mk

@@ -81,9 +81,11 @@ LLVMValueRef cg_kernel_decl(CgModule *m, const LFunc *f)
 LLVMValueRef cg_fpflag(LLVMValueRef v) { return v; }
 
 /* The one contraction rule, for every loop shape: float a*b + c, c + a*b,
- * a*b - c and c - a*b are one llvm.fmuladd (fused wherever the target has
- * FMA, per type, whatever the optimizer does around it). *neg_ab / *neg_c
- * say to negate a (for -(a*b)) / c. */
+ * a*b - c and c - a*b are one llvm.fma, always fused (every target has FMA:
+ * x86-64-v3, aarch64; the math functions assume it too). Not llvm.fmuladd:
+ * the aarch64 vectorizers split an fmuladd sum into fmul + ordered fadd, so
+ * results changed with the target. *neg_ab / *neg_c say to negate a (for
+ * -(a*b)) / c. */
 bool cg_fma_parts(const LExpr *e, const LExpr **a, const LExpr **b, const LExpr **c, bool *neg_ab, bool *neg_c)
 {
     if (e->kind != LX_BINARY || (e->op != OP_ADD && e->op != OP_SUB) || !dtype_is_float(e->type)) return false;
@@ -423,7 +425,7 @@ static LLVMValueRef emit_binary(CgFunc *f, const LExpr *e)
         if (nab) x[0] = LLVMBuildFNeg(B, x[0], "");
         if (nc) x[2] = LLVMBuildFNeg(B, x[2], "");
         LLVMTypeRef T = LLVMTypeOf(x[0]);
-        return cg_call_intrinsic(m, "llvm.fmuladd", &T, 1, x, 3);
+        return cg_call_intrinsic(m, "llvm.fma", &T, 1, x, 3);
     }
     return cg_binop(m, e->op, ea->type, cg_expr(f, ea), cg_expr(f, eb));
 }

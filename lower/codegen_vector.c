@@ -432,7 +432,7 @@ static LLVMValueRef vx_binary(Vec *V, const LExpr *e)
         if (nab) x[0] = LLVMBuildFNeg(B, x[0], "");
         if (nc) x[2] = LLVMBuildFNeg(B, x[2], "");
         LLVMTypeRef T = LLVMTypeOf(x[0]);
-        return cg_call_intrinsic(m, "llvm.fmuladd", &T, 1, x, 3);
+        return cg_call_intrinsic(m, "llvm.fma", &T, 1, x, 3);
     }
     LLVMValueRef a = vx_expr(V, ea), b = vx_expr(V, eb);
     return cg_binop(m, e->op, ea->type, splat(V, a), splat(V, b));

@@ -37,6 +37,11 @@
 #           expected errors: tests/fuzz/onnx_group.sh
 #   pkg     C++ callers of the generated header, make install into a scratch prefix,
 #           an example project built with cmake and with make: tests/pkg/group.sh
+#   valgrind  e2e harnesses (x86-64-v3 objects) under valgrind --error-exitcode=1,
+#           and a control it must catch: tests/valgrind/group.sh
+#   aarch64 (not run by default: make test-aarch64) e2e harnesses built with
+#           tdslc --target aarch64, run under qemu-aarch64, results bit-identical
+#           to x86-64: tests/aarch64/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (8 parts, 504 cases; 104 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -51,7 +56,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx onnxfuzz pkg"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx onnxfuzz pkg valgrind"}
 unset TDSL_PATH     # modules come from -I and the in-tree stdlib only, as the cases say
 
 cd "$(dirname "$0")/.." || exit 1
@@ -393,6 +398,10 @@ source tests/onnx/group.sh
 source tests/fuzz/onnx_group.sh
 # shellcheck source=tests/pkg/group.sh
 source tests/pkg/group.sh
+# shellcheck source=tests/aarch64/group.sh
+source tests/aarch64/group.sh
+# shellcheck source=tests/valgrind/group.sh
+source tests/valgrind/group.sh
 
 # ---- driver: cases run JOBS at a time, results print in order ----
 

@@ -129,6 +129,27 @@ static inline bool h_check_ok(int rc, const char *call, const char *file, int li
     return false;
 }
 
+/* HARNESS_DUMP=FILE: every checked result is appended to FILE as a line
+ * "LABEL: N elements, FNV-1a 64 of their bytes", so that the same harness run on
+ * two machines (x86-64 and aarch64 under qemu: tests/aarch64) can be compared
+ * bit for bit. Nothing is written without the variable. */
+static inline void h_dump(const char *what, const void *got, size_t n, size_t size)
+{
+    static FILE *f;
+    static bool opened;
+    if (!opened) {
+        const char *path = getenv("HARNESS_DUMP");
+        opened = true;
+        f = path && *path ? fopen(path, "w") : NULL;
+    }
+    if (!f) return;
+    const unsigned char *p = (const unsigned char *)got;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n * size; i++) h = (h ^ p[i]) * 0x100000001b3ull;
+    fprintf(f, "%s: %zu x %zu bytes, fnv %016llx\n", what, n, size, (unsigned long long)h);
+    fflush(f);
+}
+
 static inline bool h_close(double got, double exp, double rtol, double atol)
 {
     if (isnan(exp)) return isnan(got);
@@ -142,6 +163,7 @@ static inline bool check_close_f64(const char *what, const double *got, const do
 {
     size_t bad = 0, first = 0;
     double worst = 0.0;
+    h_dump(what, got, n, sizeof *got);
     for (size_t i = 0; i < n; i++) {
         if (h_close(got[i], exp[i], rtol, atol)) continue;
         if (!bad++) first = i;
@@ -161,6 +183,7 @@ static inline bool check_close_f32(const char *what, const float *got, const flo
 {
     size_t bad = 0, first = 0;
     double worst = 0.0;
+    h_dump(what, got, n, sizeof *got);
     for (size_t i = 0; i < n; i++) {
         if (h_close(got[i], exp[i], rtol, atol)) continue;
         if (!bad++) first = i;
@@ -189,6 +212,7 @@ static inline bool check_equal_f64(const char *what, const double *got, const do
     static inline bool check_equal_##name(const char *what, const T *got, const T *exp, size_t n) \
     {                                                                                             \
         size_t bad = 0, first = 0;                                                                \
+        h_dump(what, got, n, sizeof *got);                                                        \
         for (size_t i = 0; i < n; i++)                                                            \
             if (got[i] != exp[i] && !bad++) first = i;                                            \
         if (h_check(bad == 0)) return true;                                                       \
@@ -212,6 +236,7 @@ static inline bool check_equal_bool(const char *what, const bool *got, const boo
 {
     const unsigned char *g = (const unsigned char *)got;
     size_t bad = 0, first = 0;
+    h_dump(what, got, n, 1);
     for (size_t i = 0; i < n; i++)
         if (g[i] != (unsigned char)exp[i] && !bad++) first = i;
     if (h_check(bad == 0)) return true;

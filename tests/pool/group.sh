@@ -2,6 +2,9 @@
 # thread pool and parallel-loop codegen.
 #   pool/stress          tests/pool/pool_stress.c + runtime/tdsl_pool.c, 1, 2 and 4 threads
 #   pool/tsan            the same under ThreadSanitizer (its own build, whatever $SAN is)
+#   pool/tsan-gen-NAME   generated parallel code (and the pool in it) instrumented for TSan:
+#                        a scheduled harness, 0 reports; pool/tsan-control: a real race
+#                        through generated code is reported (tests/pool/tsan_gen.sh)
 #   pool/par-NAME        tests/e2e/NAME.c against NAME.tdsl with loops made parallel by
 #                        tests/pool/parflip (AOT) and by par_shim (JIT, nested parallel loops too)
 #   pool/sched           tests/pool/par_sched.tdsl: parallel schedules equal their unscheduled
@@ -10,11 +13,15 @@
 #   pool/symbols         a parallel object (x86-64 and aarch64) needs only libc, libm, pthreads
 #   pool/two_objects     two parallel objects in one program share one pool
 POOL_PAR_CASES="matmul softmax conv3x3 reductions"
+# shellcheck source=tests/pool/tsan_gen.sh
+source tests/pool/tsan_gen.sh
 
 list_pool() {
     local n
     echo pool/stress
     echo pool/tsan
+    for n in $POOL_TSAN_GEN; do echo "pool/tsan-gen-$n"; done
+    echo pool/tsan-control
     for n in $POOL_PAR_CASES; do echo "pool/par-$n"; done
     echo pool/sched
     echo pool/nomem
@@ -28,6 +35,8 @@ case_pool() {
     case $name in
     stress) pool_stress ;;
     tsan) pool_tsan ;;
+    tsan-gen-*) pool_tsan_gen "${name#tsan-gen-}" ;;
+    tsan-control) pool_tsan_gen race ;;
     par-*) pool_par "${name#par-}" ;;
     sched) pool_sched ;;
     nomem) pool_nomem ;;

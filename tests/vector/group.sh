@@ -45,7 +45,7 @@ vector_asm() {
     local dir=$OUT/vector src=tests/vector/vsched.tdsl problems="" ll s
     mkdir -p "$dir"
     ll=$("$TDSLC" --emit llvm -O0 "$src" -o - 2>&1) || problems+="  tdslc --emit llvm -O0 $src failed"$'\n'
-    for want in 'load <8 x float>' 'store <8 x float>' 'fadd <8 x float>' '@llvm.fmuladd.v8f32' \
+    for want in 'load <8 x float>' 'store <8 x float>' 'fadd <8 x float>' '@llvm.fma.v8f32' \
                 '@llvm.masked.load.v8f32' '@llvm.masked.gather.v8f32' '<8 x i1>'; do
         grep -qF -- "$want" <<<"$ll" || problems+="  no '$want' in the unoptimized IR"$'\n'
     done
