@@ -1,5 +1,6 @@
 /* c_names.c - names a fn cannot take because its entry point is a C symbol
- * declared in a C header: C keywords (the header would not compile), the C
+ * declared in a C header: C and C++ keywords (the header would not compile as
+ * C or as C++), the C
  * library's functions (the object's definition would replace libm's tanh in
  * every program it links into), the runtime's tdsl_ prefix, and the names of
  * every entry's variants NAME_ws and NAME_workspace_bytes. */
@@ -14,6 +15,18 @@ static const char *const keywords[] = {
     "volatile",  "while",     "bool",          "true",           "false",         "alignas",    "alignof",  "nullptr",
     "typeof",    "constexpr", "static_assert", "thread_local",   "_Bool",         "_Complex",   "_Atomic",  "_Generic",
     "_Noreturn", "_Alignas",  "_Alignof",      "_Static_assert", "_Thread_local", "_Imaginary",
+};
+
+/* C++'s own keywords and alternative operator names: the header is also C++ */
+static const char *const cxx_keywords[] = {
+    "and",       "and_eq",           "asm",       "bitand",      "bitor",     "catch",      "char8_t",
+    "char16_t",  "char32_t",         "class",     "compl",       "concept",   "const_cast", "consteval",
+    "constinit", "co_await",         "co_return", "co_yield",    "decltype",  "delete",     "dynamic_cast",
+    "explicit",  "export",           "friend",    "mutable",     "namespace", "new",        "noexcept",
+    "not",       "not_eq",           "operator",  "or",          "or_eq",     "private",    "protected",
+    "public",    "reinterpret_cast", "requires",  "static_cast", "template",  "this",       "throw",
+    "try",       "typeid",           "typename",  "using",       "virtual",   "wchar_t",    "xor",
+    "xor_eq",
 };
 
 /* libm, each also with an f and an l suffix */
@@ -55,6 +68,7 @@ static bool is_libm(const char *x)
 const char *sema_c_clash(const char *name)
 {
     if (HAS(keywords, name)) return "is a C keyword, so the generated header could not declare it";
+    if (HAS(cxx_keywords, name)) return "is a C++ keyword, so the generated header could not declare it for C++";
     if (!strcmp(name, "main")) return "is the C program's entry point";
     if (is_libm(name) || HAS(libc, name))
         return "is a C library function: the object's entry point would replace it in every program that links it";
