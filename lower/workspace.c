@@ -67,7 +67,7 @@ static LExpr *plan_alloc(Ws *w, LStmt *s, LExpr *off)
 {
     Buffer *b = s->buf;
     LExpr *size = b->ndim && (b->members || !buffer_stack_bytes(b)) ? slot_bytes(w->a, b) : NULL;
-    if (!size) return plan(w, s->body[0], off);
+    if (!size || ix_is_const(size, 0)) return plan(w, s->body[0], off);    /* stack, own malloc, or nothing */
     b->ws_off = off;
     return ix_add(w->a, size, plan(w, s->body[0], ix_add(w->a, off, size)));
 }

@@ -31,8 +31,9 @@ list_aarch64() {
         n=${f##*/}
         n=${n%.tdsl}
         echo "aarch64/$n"
-        # size_overflow's harness expects what its schedules do (a parallel workspace)
-        [ "$n" != size_overflow ] && grep -q '^schedule' "$f" && echo "aarch64/$n-unsched"
+        # the harnesses of size_overflow and workspace expect what their schedules do
+        # (a parallel workspace: its per-thread slices, its exact byte counts)
+        [ "$n" != size_overflow ] && [ "$n" != workspace ] && grep -q '^schedule' "$f" && echo "aarch64/$n-unsched"
     done
     for n in $AARCH64_PAR_CASES; do echo "aarch64/par-$n"; done
     echo aarch64/par_sched
