@@ -149,6 +149,9 @@ LLVMValueRef cg_alloc_bytes(CgFunc *f, const Buffer *b, LLVMValueRef *ovf);
 /* f32 math function fn of x (a float or a vector of floats) as TDSL's own IR,
  * the same instructions for every lane; NULL where fn has none (libm then). */
 LLVMValueRef cg_math_f32(CgModule *m, MathFn fn, LLVMValueRef x);
+/* MF_ARGKEY_MAX/MIN of x (dtype t, at most 32 bits; scalar or vector type T)
+ * and MF_ARGPOS of an i64 key (codegen_math.c) */
+LLVMValueRef cg_argkey(CgModule *m, MathFn fn, DType t, LLVMTypeRef T, LLVMValueRef x);
 /* f32 pow(x, y) likewise: within 2 ulp, C99 Annex F's special cases exact */
 LLVMValueRef cg_pow_f32(CgModule *m, LLVMValueRef x, LLVMValueRef y);
 

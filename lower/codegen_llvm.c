@@ -461,6 +461,7 @@ static LLVMValueRef sigmoid_libm(CgModule *m, LLVMTypeRef T, LLVMValueRef x)
 LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMValueRef *a, CgLibmFn libm, void *ctx)
 {
     bool fl = dtype_is_float(t), f32 = t == DT_F32;
+    if (e->fn >= MF_ARGKEY_MAX) return cg_argkey(m, e->fn, t, T, a[0]);
     if (e->fn == MF_ABS || e->fn == MF_MIN || e->fn == MF_MAX) {
         if (e->fn != MF_ABS && e->nargs != 2) return NULL;
         if (fl) {

@@ -12,10 +12,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- loaded values ---- */
+
+static bool same_expr(const Expr *x, const Expr *y)
+{
+    if (x->kind != y->kind || x->op != y->op || x->nargs != y->nargs || x->ref != y->ref || x->ref_id != y->ref_id ||
+        x->rvar != y->rvar || x->tensor != y->tensor || x->ival != y->ival || x->fval != y->fval || x->fn != y->fn ||
+        x->cast_to != y->cast_to || x->type != y->type)
+        return false;
+    for (int i = 0; i < x->nargs; i++)
+        if (!same_expr(x->args[i], y->args[i])) return false;
+    return true;
+}
+
+/* A value the program reads (a tensor element, an integer scalar param, a
+ * cast to an integer): its dtype, else DT_NONE. u64 and bool stay out: their
+ * values do not fit an i64 index. */
+static DType loaded_type(const Expr *e)
+{
+    DType t = DT_NONE;
+    if (e->kind == EX_ACCESS || (e->kind == EX_NAME && e->ref == REF_SCALAR)) t = e->type;
+    else if (e->kind == EX_CALL && e->fn == MF_CAST) t = e->cast_to;
+    return dtype_is_int(t) && dtype_widens_to(t, DT_I64) ? t : DT_NONE;
+}
+
+/* The load var of e (one per distinct expression), or -1. */
+static int load_id(Ctx *c, const Expr *e)
+{
+    for (int k = 0; k < c->loads.len; k++)
+        if (same_expr(c->loads.items[k], e)) return k;
+    if (c->loads.len >= MAX_LOADS) return -1;
+    vec_push(c->a, &c->loads, (void *)e);
+    return c->loads.len - 1;
+}
+
+static bool has_load(const Affine *x)
+{
+    for (int i = 0; x && i < x->n; i++)
+        if (x->var[i] >= LD_BASE) return true;
+    return false;
+}
+
+/* The program computes e in e's dtype, wrapping: a form over loaded values is
+ * kept only where that is i64, whose wrap the ranges rule out where the form
+ * is used (an index range that overflows proves nothing; narrow checks). */
+static Affine *wrap_checked(const Expr *e, Affine *x, bool *ok)
+{
+    if (!*ok || !has_load(x) || e->type == DT_I64) return x;
+    *ok = false;
+    return NULL;
+}
+
 /* e as an affine form over size vars and encoded index vars; *ok = false if
- * it is not affine (a data-dependent or nonlinear index). */
+ * it is not affine (a nonlinear index, or a data-dependent one outside the
+ * bounds walk). */
 Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
 {
+    int k;
+    if (c->index_loads && loaded_type(e) && (k = load_id(c, e)) >= 0) return aff_var(c->a, LD_VAR(k));
     switch (e->kind) {
     case EX_INT: return aff_const(c->a, e->ival);
     case EX_NAME:
@@ -26,7 +80,7 @@ Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
     case EX_UNARY:
         if (e->op == OP_NEG) {
             Affine *x = bounds_linear(c, e->args[0], ok);
-            return *ok ? aff_scale(c->a, x, -1) : NULL;
+            return *ok ? wrap_checked(e, aff_scale(c->a, x, -1), ok) : NULL;
         }
         break;
     case EX_BINARY:
@@ -35,10 +89,10 @@ Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
             if (!*ok) return NULL;
             Affine *y = bounds_linear(c, e->args[1], ok);
             if (!*ok) return NULL;
-            if (e->op == OP_ADD) return aff_add(c->a, x, y);
-            if (e->op == OP_SUB) return aff_sub(c->a, x, y);
-            if (aff_is_const(x)) return aff_scale(c->a, y, x->c);
-            if (aff_is_const(y)) return aff_scale(c->a, x, y->c);
+            if (e->op == OP_ADD) return wrap_checked(e, aff_add(c->a, x, y), ok);
+            if (e->op == OP_SUB) return wrap_checked(e, aff_sub(c->a, x, y), ok);
+            if (aff_is_const(x)) return wrap_checked(e, aff_scale(c->a, y, x->c), ok);
+            if (aff_is_const(y)) return wrap_checked(e, aff_scale(c->a, x, y->c), ok);
         }
         break;
     default: break;
@@ -55,6 +109,7 @@ typedef struct Env {
     int nrv;
     Affine **facts;
     int nfacts;     /* f >= 0 wherever the expression runs */
+    Range *ld;      /* MAX_LOADS: the ranges of loaded values (lo NULL: its dtype's) */
 } Env;
 
 #define MAX_FACTS 64
@@ -64,8 +119,23 @@ static void add_fact(Ctx *c, Env *env, const Range *r)
     if (env->nfacts < MAX_FACTS) env->facts[env->nfacts++] = aff_sub(c->a, r->hi, r->lo);
 }
 
-static Range *var_range(Env *env, int var)
+/* The values of dtype t (an integer of at most 64 bits, not u64). */
+static Range dtype_range(Ctx *c, DType t)
 {
+    int bits = dtype_bits(t);
+    if (!dtype_is_signed(t)) return (Range){ aff_const(c->a, 0), aff_const(c->a, (INT64_C(1) << bits) - 1) };
+    int64_t half = bits == 64 ? INT64_MAX : (INT64_C(1) << (bits - 1)) - 1;
+    return (Range){ aff_const(c->a, -half - 1), aff_const(c->a, half) };
+}
+
+static Range *var_range(Ctx *c, Env *env, int var)
+{
+    if (var >= LD_BASE) {
+        int k = var - LD_BASE;
+        if (k >= c->loads.len) return NULL;
+        if (!env->ld[k].lo) env->ld[k] = dtype_range(c, loaded_type(c->loads.items[k]));
+        return &env->ld[k];
+    }
     if (var >= RV_BASE) return env->rv[var - RV_BASE].lo ? &env->rv[var - RV_BASE] : NULL;
     if (var >= IDX_BASE) return var - IDX_BASE < env->nidx ? &env->idx[var - IDX_BASE] : NULL;
     return NULL;
@@ -87,7 +157,7 @@ static bool eval_range(Ctx *c, Env *env, const Affine *x, Range *out)
             hi = aff_add(c->a, hi, t);
             continue;
         }
-        Range *r = var_range(env, x->var[i]);
+        Range *r = var_range(c, env, x->var[i]);
         if (!r) return false;
         lo = aff_add(c->a, lo, aff_scale(c->a, k > 0 ? r->lo : r->hi, k));
         hi = aff_add(c->a, hi, aff_scale(c->a, k > 0 ? r->hi : r->lo, k));
@@ -110,7 +180,7 @@ static void apply_fact(Ctx *c, Env *env, Affine *f)
             at = i;
         }
     if (at < 0 || (f->coef[at] != 1 && f->coef[at] != -1)) return;
-    Range *r = var_range(env, f->var[at]);
+    Range *r = var_range(c, env, f->var[at]);
     if (!r) return;
     Affine *rest = aff_sub(c->a, f, aff_scale(c->a, aff_var(c->a, f->var[at]), f->coef[at]));
     if (f->coef[at] == 1) {             /* v + rest >= 0: v >= -rest */
@@ -131,6 +201,14 @@ static bool small(const Affine *x)
     for (int i = 0; i < x->n; i++)
         if (x->coef[i] > 4096 || x->coef[i] < -4096) return false;
     return true;
+}
+
+/* A side over loaded values narrows only where its range fits in i64, so the
+ * program's wrapping arithmetic computes it exactly. */
+static bool fits_i64(Ctx *c, Env *env, const Affine *x)
+{
+    Range r;
+    return !has_load(x) || (eval_range(c, env, x, &r) && !r.lo->overflow && !r.hi->overflow);
 }
 
 static Op negate(Op op)
@@ -162,7 +240,7 @@ static void narrow(Ctx *c, Env *env, const Expr *cond, bool truth)
     bool ok = true;
     Affine *a = bounds_linear(c, cond->args[0], &ok);
     Affine *b = ok ? bounds_linear(c, cond->args[1], &ok) : NULL;
-    if (!ok || !small(a) || !small(b)) return;
+    if (!ok || !small(a) || !small(b) || !fits_i64(c, env, a) || !fits_i64(c, env, b)) return;
     switch (op) {
     case OP_LT: apply_fact(c, env, aff_add_const(c->a, aff_sub(c->a, b, a), -1)); break;
     case OP_LE: apply_fact(c, env, aff_sub(c->a, b, a)); break;
@@ -185,6 +263,8 @@ static Env env_copy(Ctx *c, const Env *e)
     memcpy(n.rv, e->rv, sizeof(Range) * (size_t)e->nrv);
     n.facts = ARENA_ARRAY(c->a, Affine *, MAX_FACTS);
     memcpy(n.facts, e->facts, sizeof(Affine *) * (size_t)e->nfacts);
+    n.ld = ARENA_ARRAY(c->a, Range, MAX_LOADS);
+    memcpy(n.ld, e->ld, sizeof(Range) * MAX_LOADS);
     return n;
 }
 
@@ -288,6 +368,12 @@ static int64_t divisor(Ctx *c, const Expr *e)
     return is_const(c, e->args[1], &k) && k > 0 ? k : 0;
 }
 
+/* min, max, clamp of integers: they never wrap, so an index may use them */
+static bool is_minmax(const Expr *e)
+{
+    return e->kind == EX_CALL && (e->fn == MF_MIN || e->fn == MF_MAX || e->fn == MF_CLAMP) && dtype_is_int(e->type);
+}
+
 /* The part of index e that makes it unprovable (a nonlinear term, a division
  * by something other than a positive constant), or NULL: e is affine in index
  * and size variables, with / and % by positive constants. */
@@ -295,11 +381,17 @@ static const Expr *not_indexable(Ctx *c, const Expr *e)
 {
     bool ok = true;
     int64_t k;
+    const Expr *bad;
     bounds_linear(c, e, &ok);
     if (ok) return NULL;
     if (e->kind == EX_UNARY && e->op == OP_NEG) return not_indexable(c, e->args[0]);
+    if (is_minmax(e)) {
+        for (int i = 0; i < e->nargs; i++)
+            if ((bad = not_indexable(c, e->args[i]))) return bad;
+        return NULL;
+    }
     if (e->kind != EX_BINARY) return e;
-    const Expr *x = e->args[0], *y = e->args[1], *bad;
+    const Expr *x = e->args[0], *y = e->args[1];
     switch (e->op) {
     case OP_ADD:
     case OP_SUB: return (bad = not_indexable(c, x)) ? bad : not_indexable(c, y);
@@ -361,6 +453,50 @@ typedef struct NegDiv {
     Range range;
 } NegDiv;
 
+static bool index_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg);
+
+/* A bound nothing can be proven from, printed as such. */
+static Affine *unknown(Ctx *c)
+{
+    Affine *u = aff_const(c->a, 0);
+    u->overflow = true;
+    return u;
+}
+
+/* The smaller (low) or larger of x and y. `loose`: either bounds the result
+ * (min's upper end, max's lower end), so where the two cannot be compared the
+ * one over size vars is kept: min(I[i], v - 1) <= v - 1. */
+static Affine *pick(Ctx *c, Env *env, Affine *x, Affine *y, bool low, bool loose)
+{
+    int cmp = aff_compare(c->a, x, y);
+    if (cmp == 2)
+        cmp = nonneg_here(c, env, aff_sub(c->a, y, x)) ? -1 : nonneg_here(c, env, aff_sub(c->a, x, y)) ? 1 : 2;
+    if (cmp == 0 || cmp == (low ? -1 : 1)) return x;
+    if (cmp == (low ? 1 : -1)) return y;
+    if (!loose) return unknown(c);
+    return aff_is_const(y) && !aff_is_const(x) ? x : y;
+}
+
+/* min(x, y) lies in min(x.lo, y.lo)..min(x.hi, y.hi), max likewise; clamp(x,
+ * lo, hi) is min(max(x, lo), hi). */
+static bool minmax_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg)
+{
+    Range r[3];
+    for (int i = 0; i < e->nargs; i++)
+        if (!index_range(c, env, e->args[i], &r[i], neg)) return false;
+    if (e->fn != MF_MIN) {          /* max, or clamp's inner max */
+        r[0].lo = pick(c, env, r[0].lo, r[1].lo, false, true);
+        r[0].hi = pick(c, env, r[0].hi, r[1].hi, false, false);
+    }
+    Range *m = e->fn == MF_MIN ? &r[1] : e->fn == MF_CLAMP ? &r[2] : NULL;
+    if (m) {
+        r[0].lo = pick(c, env, r[0].lo, m->lo, true, false);
+        r[0].hi = pick(c, env, r[0].hi, m->hi, true, true);
+    }
+    *out = r[0];
+    return true;
+}
+
 /* Interval of index e (not_indexable(e) is NULL) over env; false if a var
  * in it has no range there. */
 static bool index_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg)
@@ -368,6 +504,7 @@ static bool index_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg
     bool ok = true;
     Affine *lin = bounds_linear(c, e, &ok);
     if (ok) return eval_range(c, env, lin, out);
+    if (is_minmax(e)) return minmax_range(c, env, e, out, neg);
     Range x, y;
     int64_t k;
     if (e->kind == EX_UNARY && e->op == OP_NEG) {
@@ -425,6 +562,7 @@ static void walk_through(Walk *w, Env *env, const Expr *e)
     Env in = env_copy(c, env);
     in.nidx = t->ndim;
     in.idx = ARENA_ARRAY(c->a, Range, t->ndim ? t->ndim : 1);
+    in.ld = ARENA_ARRAY(c->a, Range, MAX_LOADS);    /* another stage's loads: the same text, other index vars */
     for (int k = 0; k < t->ndim; k++) {
         if (k >= e->nargs || !index_range(c, env, e->args[k], &in.idx[k], NULL)) {
             w->ok = false;
@@ -476,41 +614,128 @@ static bool index_proven(Walk *w, Env *env, const Expr *e, int k, Range *r)
     return false;
 }
 
-static void visit_access(Walk *w, Env *env, const Expr *e)
+/* Whether e reads a value of the program: a tensor, a scalar param, a cast. */
+static bool reads_value(const Expr *e)
+{
+    if (e->kind == EX_ACCESS || loaded_type(e)) return true;
+    for (int i = 0; i < e->nargs; i++)
+        if (reads_value(e->args[i])) return true;
+    return false;
+}
+
+/* The note under an unproven data-dependent index: its two guarded forms. */
+static void guard_note(Ctx *c, const Expr *e, int k, const char *last)
+{
+    char *ix = expr_str(c, e->args[k]), *acc = expr_str(c, e);
+    const char *zero = dtype_is_float(e->tensor->type) ? "0.0" : dtype_is_int(e->tensor->type) ? "0" : "false";
+    char *clamped = arena_printf(c->a, "clamp(%s, 0, %s)", ix, last);
+    char *at = strstr(acc, ix);     /* the access with its index clamped */
+    char *with = at ? arena_printf(c->a, "%.*s%s%s", (int)(at - acc), acc, clamped, at + strlen(ix)) : clamped;
+    diag_note(c->d, e->args[k]->span,
+              "a data-dependent index must be guarded: clamp it, %s, or select on it, select(%s >= 0 && %s <= %s, %s, "
+              "%s)",
+              with, ix, ix, last, acc, zero);
+}
+
+/* Index k of access e (range r) within min..min+extent-1 of its tensor, or reported. */
+static bool check_in(Walk *w, Env *env, const Expr *e, int k, const Range *r, Affine *min, Affine *extent)
 {
     Ctx *c = w->c;
+    const char *const *names = names_sizes(c);
+    Affine *last = aff_add_const(c->a, aff_add(c->a, min, extent), -1);
+    if (nonneg_here(c, env, aff_sub(c->a, r->lo, min)) && nonneg_here(c, env, aff_sub(c->a, last, r->hi))) return true;
+    diag_error(c->d, e->span,
+               "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent %s "
+               "(valid %s..%s)",
+               expr_str(c, e), expr_str(c, e->args[k]), k, aff_str(c->a, r->lo, names), aff_str(c->a, r->hi, names),
+               e->tensor->name, k, aff_str(c->a, extent, names), aff_str(c->a, min, names), aff_str(c->a, last, names));
+    if (reads_value(e->args[k])) guard_note(c, e, k, aff_str(c->a, last, names));
+    w->ok = false;
+    return false;
+}
+
+/* A data-dependent index of an intermediate stage: the stage is needed over
+ * its whole (natural) extent in that dim, and the index must stay inside it. */
+static bool whole_dim(Walk *w, Env *env, const Expr *e, int k, Range *r)
+{
+    Ctx *c = w->c;
+    const Tensor *t = e->tensor;
+    Affine *ext = t->extent ? t->extent[k] : NULL;
+    if (!ext) {
+        diag_error(c->d, e->args[k]->span,
+                   "'%s' dim %d is read through the data-dependent index %s, so its region cannot be inferred; declare "
+                   "its shape, e.g. %s: %s[...]",
+                   t->name, k, expr_str(c, e->args[k]), t->name, dtype_name(t->type));
+        w->ok = false;
+        return false;
+    }
+    Affine *zero = aff_const(c->a, 0);
+    if (!check_in(w, env, e, k, r, zero, ext)) return false;
+    *r = (Range){ zero, aff_add_const(c->a, ext, -1) };
+    return true;
+}
+
+/* Adds r to the region read of intermediate e->tensor's dim k, or reports. */
+static bool widen_region(Walk *w, const Expr *e, int k, const Range *r)
+{
+    Ctx *c = w->c;
+    const Tensor *t = e->tensor;
+    const char *const *names = names_sizes(c);
+    Range *acc = &w->region[tensor_pos(c, t)][k];
+    if (bounds_widen(c->a, acc, r)) return true;
+    diag_error(c->d, e->span,
+               "cannot settle the region of '%s' dim %d: reads reach %s..%s here and %s..%s elsewhere; declare its "
+               "shape, e.g. %s: %s[...]",
+               t->name, k, aff_str(c->a, r->lo, names), aff_str(c->a, r->hi, names), aff_str(c->a, acc->lo, names),
+               aff_str(c->a, acc->hi, names), t->name, dtype_name(t->type));
+    w->ok = false;
+    return false;
+}
+
+/* Index k of e reads the program's values: it is proven (and an
+ * intermediate read over its whole extent there) assuming that dim is not
+ * empty - nothing can be read from an empty one - which the entry point then
+ * checks (fn->nonneg), unless it is provable. */
+static void data_dependent(Walk *w, Env *env, const Expr *e, int k)
+{
+    Ctx *c = w->c;
+    const Tensor *t = e->tensor;
+    Affine *ext = is_intermediate(t) ? (t->extent ? t->extent[k] : NULL) : t->extent[k];
+    Affine *last = ext ? aff_add_const(c->a, ext, -1) : NULL;
+    bool assume = last && !aff_is_const(last) && !aff_provably_nonneg(last) && env->nfacts < MAX_FACTS;
+    int saved = env->nfacts, errs = c->d->nerrors;
+    if (assume) env->facts[env->nfacts++] = last;
+    Range r;
+    bool ok = index_proven(w, env, e, k, &r) &&
+              (is_intermediate(t) ? whole_dim(w, env, e, k, &r) : check_in(w, env, e, k, &r, t->min[k], ext));
+    env->nfacts = saved;
+    if (ok && is_intermediate(t) && !widen_region(w, e, k, &r)) ok = false;
+    if (!ok || !assume || c->d->nerrors != errs) return;
+    for (int i = 0; i < c->nonneg.len; i++)
+        if (aff_equal(c->nonneg.items[i], last)) return;
+    vec_push(c->a, &c->nonneg, last);
+}
+
+static void visit_access(Walk *w, Env *env, const Expr *e)
+{
     Tensor *t = e->tensor;
     if (w->only) {
         if (t == w->only) collect_access(w, env, e);
         else if (t && followed(w, t)) walk_through(w, env, e);
         return;
     }
-    const char *const *names = names_sizes(c);
     for (int k = 0; k < e->nargs && k < t->ndim; k++) {
-        const Expr *ix = e->args[k];
         Range r;
-        if (!index_proven(w, env, e, k, &r)) continue;
-        if (is_intermediate(t)) {
-            Range *acc = &w->region[tensor_pos(c, t)][k];
-            if (!bounds_widen(c->a, acc, &r)) {
-                diag_error(c->d, e->span,
-                           "cannot settle the region of '%s' dim %d: reads reach %s..%s here and %s..%s elsewhere; "
-                           "declare its shape, e.g. %s: %s[...]",
-                           t->name, k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names),
-                           aff_str(c->a, acc->lo, names), aff_str(c->a, acc->hi, names), t->name, dtype_name(t->type));
-                w->ok = false;
-            }
+        if (reads_value(e->args[k])) {
+            data_dependent(w, env, e, k);
             continue;
         }
-        Affine *last = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
-        if (nonneg_here(c, env, aff_sub(c->a, r.lo, t->min[k])) && nonneg_here(c, env, aff_sub(c->a, last, r.hi)))
+        if (!index_proven(w, env, e, k, &r)) continue;
+        if (!is_intermediate(t)) {
+            check_in(w, env, e, k, &r, t->min[k], t->extent[k]);
             continue;
-        diag_error(c->d, e->span,
-                   "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent "
-                   "%s (valid %s..%s)",
-                   expr_str(c, e), expr_str(c, ix), k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names), t->name,
-                   k, aff_str(c->a, t->extent[k], names), aff_str(c->a, t->min[k], names), aff_str(c->a, last, names));
-        w->ok = false;
+        }
+        widen_region(w, e, k, &r);
     }
 }
 
@@ -583,6 +808,7 @@ static void stage_env(Ctx *c, const Tensor *t, Env *env)
     env->rv = ARENA_ARRAY(c->a, Range, env->nrv ? env->nrv : 1);
     env->facts = ARENA_ARRAY(c->a, Affine *, MAX_FACTS);
     env->nfacts = 0;
+    env->ld = ARENA_ARRAY(c->a, Range, MAX_LOADS);
     for (int k = 0; k < t->ndim; k++) {
         env->idx[k].lo = t->min[k];
         env->idx[k].hi = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
@@ -607,6 +833,7 @@ static void visit_call_args(Walk *w, Stage *s)
 bool bounds_prove_fn(Ctx *c)
 {
     Fn *f = c->fn;
+    c->index_loads = true;
     Walk w = { .c = c, .region = ARENA_ARRAY(c->a, Range *, c->tensors.len ? c->tensors.len : 1), .ok = true };
     for (int i = 0; i < c->tensors.len; i++) {
         Tensor *t = c->tensors.items[i];
@@ -625,13 +852,14 @@ bool bounds_prove_fn(Ctx *c)
         stage_env(c, t, &env);
         walk(&w, &env, s->value);
     }
+    names_publish_sizes(c);     /* the dims data-dependent reads assume non-empty */
     return w.ok;
 }
 
 bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv, const Tensor *of,
                         const Tensor *const *through, int nthrough, Range *out)
 {
-    Ctx c = { .a = a, .fn = fn };
+    Ctx c = { .a = a, .fn = fn, .index_loads = true };
     Walk w = { .c = &c, .ok = true, .only = of, .out = out, .through = through, .nthrough = nthrough };
     for (int k = 0; k < of->ndim; k++) out[k] = (Range){ 0 };
     Env env = { .nidx = nidx, .nrv = fn->nrvars };
@@ -640,6 +868,7 @@ bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int n
     env.rv = ARENA_ARRAY(a, Range, fn->nrvars ? fn->nrvars : 1);
     if (rv) memcpy(env.rv, rv, sizeof(Range) * (size_t)fn->nrvars);
     env.facts = ARENA_ARRAY(a, Affine *, MAX_FACTS);
+    env.ld = ARENA_ARRAY(a, Range, MAX_LOADS);
     for (int k = 0; k < nidx; k++) add_fact(&c, &env, &env.idx[k]);
     for (int r = 0; r < fn->nrvars; r++)
         if (env.rv[r].lo) add_fact(&c, &env, &env.rv[r]);

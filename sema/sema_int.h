@@ -8,8 +8,14 @@
 
 #define IDX_BASE (1 << 20)
 #define RV_BASE (1 << 21)
+#define LD_BASE (1 << 22)
 #define IDX_VAR(k) (IDX_BASE + (k))
 #define RV_VAR(r) (RV_BASE + (r))
+/* a loaded value (a tensor element, an integer scalar param, a cast to an
+ * integer) inside an index or a guard: an unknown in its dtype's range,
+ * narrowed like an index var; only while bounds proves (index_loads) */
+#define LD_VAR(k) (LD_BASE + (k))
+#define MAX_LOADS 64
 
 typedef struct Ctx {
     Arena *a;
@@ -21,6 +27,8 @@ typedef struct Ctx {
     PtrVec sizedefs;            /* SizeVar* of a derived size var (num / div), else NULL; by id */
     PtrVec nonneg;              /* Affine*: fn->nonneg */
     PtrVec rvars;               /* RVar*, by id */
+    PtrVec loads;               /* const Expr*: the loaded value of LD_VAR(k), by k (bounds.c) */
+    bool index_loads;           /* bounds_linear may read loaded values */
 } Ctx;
 
 
