@@ -649,7 +649,7 @@ static bool check_in(Walk *w, Env *env, const Expr *e, int k, const Range *r, Af
                "(valid %s..%s)",
                expr_str(c, e), expr_str(c, e->args[k]), k, aff_str(c->a, r->lo, names), aff_str(c->a, r->hi, names),
                e->tensor->name, k, aff_str(c->a, extent, names), aff_str(c->a, min, names), aff_str(c->a, last, names));
-    if (reads_value(e->args[k])) guard_note(c, e, k, aff_str(c->a, last, names));
+    if (reads_value(e->args[k]) && !is_minmax(e->args[k])) guard_note(c, e, k, aff_str(c->a, last, names));
     w->ok = false;
     return false;
 }

@@ -225,7 +225,13 @@ static DType check_access(Ctx *c, Expr *e)
     for (int i = 0; i < e->nargs; i++) {
         DType ti = check(c, e->args[i]);
         if (IS_LIT(ti) && ti == LIT_INT) settle(c, e->args[i], DT_I64);
-        else if (ti && !(dtype_is_int(ti) && dtype_widens_to(ti, DT_I64))) {
+        else if (ti && dtype_is_float(ti) && e->args[i]->kind == EX_ACCESS) {
+            diag_error(c->d, e->args[i]->span,
+                       "index tensor '%s' of '%s' has dtype %s: an index must be an integer; give '%s' an integer "
+                       "dtype (or cast, e.g. i64(...), to truncate)",
+                       e->args[i]->tensor->name, t->name, dtype_name(ti), e->args[i]->tensor->name);
+            ok = false;
+        } else if (ti && !(dtype_is_int(ti) && dtype_widens_to(ti, DT_I64))) {
             diag_error(c->d, e->args[i]->span, "index of '%s' must be an integer, found %s", t->name, tname(ti));
             ok = false;
         }
