@@ -188,6 +188,10 @@ static LExpr *reduce_operand(Lower *L, const Expr *red, LExpr *x, DType acc)
     return lx_binary(a, OP_ADD, k, ix_sub(a, ix_const(a, 0xffffffff), pos));
 }
 
+/* An argmax/argmin stage accumulates keys and stores positions (an rfactor
+ * stage stores its keys). */
+static bool keyed(const SStage *st) { return (st->red == OP_ARGMAX || st->red == OP_ARGMIN) && !st->rf_of; }
+
 /* The reduction's value from its accumulator: an argmax key's position. */
 static LExpr *reduce_result(Lower *L, const Expr *red, LExpr *acc)
 {
@@ -773,12 +777,12 @@ static bool made_from(const SStage *st, int v, int root)
  * factored dim whole: its parent reads all of it. */
 static bool covers_rf_dim(Part part) { return part == PART_INIT || part == PART_LOAD || part == PART_STORE; }
 
-/* Whether var v of an rfactor stage runs along its factored dim: made from
- * that dim's var, or one of the vars that var was made from. */
-static bool in_rf_dim(const SStage *st, int v)
-{
-    return st->rf_of && (made_from(st, v, st->rf_var) || made_from(st, st->rf_var, v));
-}
+
+/* A guard on var v leaves the init of an rfactor stage: v is its factored
+ * var or one it was made from (a tail of the split that made the factored
+ * dim, which the init covers whole). A guard on a var made by splitting the
+ * factored var itself bounds that dim and stays. */
+static bool covers_rf_var(const SStage *st, int v) { return st->rf_of && made_from(st, st->rf_var, v); }
 
 /* At the first reduction loop of an update nest (position pos): a nest over
  * the pure loops inside it that stores the initial values (PART_INIT), or
@@ -795,7 +799,7 @@ static LStmt *pure_nest(Lower *L, Build *b, int pos, Part part)
     ib.guards = ARENA_ARRAY(L->a, Guard, MAX_GUARDS(st));
     ib.nguards = 0; /* pending guards apply here too, but an rfactor stage's init covers its whole factored dim */
     for (int i = 0; i < b->nguards; i++)
-        if (!(covers_rf_dim(part) && in_rf_dim(st, b->guards[i].var))) ib.guards[ib.nguards++] = b->guards[i];
+        if (!(covers_rf_dim(part) && covers_rf_var(st, b->guards[i].var))) ib.guards[ib.nguards++] = b->guards[i];
     return build_loops(L, &ib, 0);
 }
 
@@ -863,7 +867,8 @@ static LStmt *tiled_body(Lower *L, Build *b, int pos, Attached *at)
     n->tile_base = base;
     LStmt *blk = ls_block(L->a);
     if (!init_inside) ls_append(L->a, blk, pure_nest(L, b, pos + 1, PART_LOAD));
-    LStmt *store = init_inside && st->reduce != st->value && !st->rf_of ? NULL : pure_nest(L, b, pos + 1, PART_STORE);
+    bool final_inside = init_inside && (st->reduce != st->value || keyed(st)) && !st->rf_of;
+    LStmt *store = final_inside ? NULL : pure_nest(L, b, pos + 1, PART_STORE);
     ls_append(L->a, blk, attach_wrap(L, at, build_loops(L, b, pos + 1)));
     if (store) ls_append(L->a, blk, store);
     n->acc = base;
@@ -940,11 +945,10 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     SStage *st = n->st;
     if (pos == b->split) { /* the init of what the reduction loops below update */
         LStmt *s = ls_block(L->a);
-        bool keyed = (st->red == OP_ARGMAX || st->red == OP_ARGMIN) && !st->rf_of; /* keys, then positions */
-        Buffer *acc = (st->reduce->type != st->type || keyed) && n->acc == n->buf ? acc_buffer(L, b) : NULL;
+        Buffer *acc = (st->reduce->type != st->type || keyed(st)) && n->acc == n->buf ? acc_buffer(L, b) : NULL;
         if (acc) n->acc = acc;
         ls_append(L->a, s, pure_nest(L, b, pos, PART_INIT));
-        LStmt *final = (st->reduce != st->value || keyed) && !st->rf_of ? pure_nest(L, b, pos, PART_FINAL) : NULL;
+        LStmt *final = (st->reduce != st->value || keyed(st)) && !st->rf_of ? pure_nest(L, b, pos, PART_FINAL) : NULL;
         b->split = -1;
         ls_append(L->a, s, build_loops(L, b, pos));
         b->split = pos;
@@ -964,7 +968,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     if (!exact) {
         LExpr *m = lower_maxext(L, n, v);
         b->bound[v] = true;
-        if (!(covers_rf_dim(b->part) && in_rf_dim(st, v)))
+        if (!(covers_rf_dim(b->part) && covers_rf_var(st, v)))
             add_guard(L, b, v, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
         ext = m;
     }
