@@ -749,6 +749,17 @@ static void add_guard(Lower *L, Build *b, int var, LExpr *cond)
     g->var = var;
 }
 
+static bool made_from(const SStage *st, int v, int root);
+
+/* Whether var v of a stage with an rfactor stage is made from its new
+ * reduction loop over the factored dim (the SV_RVAR with no original). */
+static bool over_rf_dim(const SStage *st, int v)
+{
+    for (int w = 0; w < st->nvars; w++)
+        if (st->vars[w].how == SV_RVAR && st->vars[w].orig < 0 && made_from(st, v, w)) return true;
+    return false;
+}
+
 /* A fused loop runs extent(a) * maxext(b) iterations; where b's exact extent
  * is smaller (a split tail fused), the iterations past it are guarded off.
  * Added for every fused var of the stage, live or split again later; each
@@ -758,7 +769,7 @@ static void fuse_guards(Lower *L, Build *b)
     const SStage *st = b->n->st;
     for (int v = 0; v < st->nvars; v++) {
         const SVar *x = &st->vars[v];
-        if (x->how != SV_FUSED || (st->rf && x->is_r)) continue; /* gone with the reduction to st->rf */
+        if (x->how != SV_FUSED || (st->rf && x->is_r && !over_rf_dim(st, v))) continue; /* gone to st->rf */
         LExpr *e = extent(L, b->n, x->fb), *m = lower_maxext(L, b->n, x->fb);
         if (!lx_same(e, m)) add_guard(L, b, x->fb, lx_binary(L->a, OP_LT, lower_counter(L, b->n, x->fb), e));
     }
