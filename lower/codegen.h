@@ -111,6 +111,9 @@ void cg_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, CgBodyF
 void cg_if(CgFunc *f, const LStmt *s, LLVMValueRef c, CgBodyFn body, void *ctx);
 /* binds v to val in f's innermost scope (f->nvars-- unbinds it) */
 void cg_push_var(CgFunc *f, const LVar *v, LLVMValueRef val);
+/* at the top of iteration i of serial loop `loop` (ending before hi): prefetch
+ * the rows a gather in its body reads some iterations ahead (codegen_prefetch.c) */
+void cg_prefetch(CgFunc *f, const LStmt *loop, LLVMValueRef i, LLVMValueRef hi);
 /* ends kernel f (returns 0; its alloca block branches to body) and frees its scopes */
 void cg_func_finish(CgFunc *f, LLVMBasicBlockRef body);
 void cg_parallel_for(CgFunc *f, const LStmt *s);

@@ -624,6 +624,7 @@ void cg_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, CgBodyF
     LLVMPositionBuilderAtEnd(B, body);
     LLVMValueRef i = LLVMBuildPhi(B, m->i64, s->var->name);
     cg_push_var(f, s->var, i);
+    cg_prefetch(f, s, i, hi);
     fn(ctx, s->body[0]);
     f->nvars--;
     LLVMBasicBlockRef latch = LLVMGetInsertBlock(B);
