@@ -5,60 +5,22 @@
  * read of a fixed-shape tensor in bounds. Inside select(c, a, b), the
  * comparisons in c narrow the ranges of the index variables for a (and the
  * negated comparison for b), so guarded reads are proven too. A derived size
- * var q = e / k (shapes.c) adds the facts k * q <= e <= k * q + k - 1. */
+ * var q = e / k (shapes.c) adds the facts k * q <= e <= k * q + k - 1.
+ * A value the program reads inside an index or a guard (I[i] in T[I[i], j])
+ * is one more variable, ranging over its dtype (bounds_loads.c) and narrowed
+ * by the same rules, and by min / max / clamp. */
 #include "sema/sema.h"
 #include "sema/sema_int.h"
 #include "lang/check.h"
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- loaded values ---- */
-
-static bool same_expr(const Expr *x, const Expr *y)
-{
-    if (x->kind != y->kind || x->op != y->op || x->nargs != y->nargs || x->ref != y->ref || x->ref_id != y->ref_id ||
-        x->rvar != y->rvar || x->tensor != y->tensor || x->ival != y->ival || x->fval != y->fval || x->fn != y->fn ||
-        x->cast_to != y->cast_to || x->type != y->type)
-        return false;
-    for (int i = 0; i < x->nargs; i++)
-        if (!same_expr(x->args[i], y->args[i])) return false;
-    return true;
-}
-
-/* A value the program reads (a tensor element, an integer scalar param, a
- * cast to an integer): its dtype, else DT_NONE. u64 and bool stay out: their
- * values do not fit an i64 index. */
-static DType loaded_type(const Expr *e)
-{
-    DType t = DT_NONE;
-    if (e->kind == EX_ACCESS || (e->kind == EX_NAME && e->ref == REF_SCALAR)) t = e->type;
-    else if (e->kind == EX_CALL && e->fn == MF_CAST) t = e->cast_to;
-    return dtype_is_int(t) && dtype_widens_to(t, DT_I64) ? t : DT_NONE;
-}
-
-/* The load var of e (one per distinct expression), or -1. */
-static int load_id(Ctx *c, const Expr *e)
-{
-    for (int k = 0; k < c->loads.len; k++)
-        if (same_expr(c->loads.items[k], e)) return k;
-    if (c->loads.len >= MAX_LOADS) return -1;
-    vec_push(c->a, &c->loads, (void *)e);
-    return c->loads.len - 1;
-}
-
-static bool has_load(const Affine *x)
-{
-    for (int i = 0; x && i < x->n; i++)
-        if (x->var[i] >= LD_BASE) return true;
-    return false;
-}
-
 /* The program computes e in e's dtype, wrapping: a form over loaded values is
  * kept only where that is i64, whose wrap the ranges rule out where the form
  * is used (an index range that overflows proves nothing; narrow checks). */
 static Affine *wrap_checked(const Expr *e, Affine *x, bool *ok)
 {
-    if (!*ok || !has_load(x) || e->type == DT_I64) return x;
+    if (!*ok || !bounds_has_load(x) || e->type == DT_I64) return x;
     *ok = false;
     return NULL;
 }
@@ -69,7 +31,7 @@ static Affine *wrap_checked(const Expr *e, Affine *x, bool *ok)
 Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
 {
     int k;
-    if (c->index_loads && loaded_type(e) && (k = load_id(c, e)) >= 0) return aff_var(c->a, LD_VAR(k));
+    if (c->index_loads && bounds_loaded_type(e) && (k = bounds_load_id(c, e)) >= 0) return aff_var(c->a, LD_VAR(k));
     switch (e->kind) {
     case EX_INT: return aff_const(c->a, e->ival);
     case EX_NAME:
@@ -119,21 +81,12 @@ static void add_fact(Ctx *c, Env *env, const Range *r)
     if (env->nfacts < MAX_FACTS) env->facts[env->nfacts++] = aff_sub(c->a, r->hi, r->lo);
 }
 
-/* The values of dtype t (an integer of at most 64 bits, not u64). */
-static Range dtype_range(Ctx *c, DType t)
-{
-    int bits = dtype_bits(t);
-    if (!dtype_is_signed(t)) return (Range){ aff_const(c->a, 0), aff_const(c->a, (INT64_C(1) << bits) - 1) };
-    int64_t half = bits == 64 ? INT64_MAX : (INT64_C(1) << (bits - 1)) - 1;
-    return (Range){ aff_const(c->a, -half - 1), aff_const(c->a, half) };
-}
-
 static Range *var_range(Ctx *c, Env *env, int var)
 {
     if (var >= LD_BASE) {
         int k = var - LD_BASE;
         if (k >= c->loads.len) return NULL;
-        if (!env->ld[k].lo) env->ld[k] = dtype_range(c, loaded_type(c->loads.items[k]));
+        if (!env->ld[k].lo) env->ld[k] = bounds_dtype_range(c, bounds_loaded_type(c->loads.items[k]));
         return &env->ld[k];
     }
     if (var >= RV_BASE) return env->rv[var - RV_BASE].lo ? &env->rv[var - RV_BASE] : NULL;
@@ -208,7 +161,7 @@ static bool small(const Affine *x)
 static bool fits_i64(Ctx *c, Env *env, const Affine *x)
 {
     Range r;
-    return !has_load(x) || (eval_range(c, env, x, &r) && !r.lo->overflow && !r.hi->overflow);
+    return !bounds_has_load(x) || (eval_range(c, env, x, &r) && !r.lo->overflow && !r.hi->overflow);
 }
 
 static Op negate(Op op)
@@ -287,17 +240,6 @@ static int tensor_pos(Ctx *c, const Tensor *t)
     return -1;
 }
 
-static char *expr_str(Ctx *c, const Expr *e)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ast_print_expr(f, e);
-    fclose(f);
-    char *r = arena_strdup(c->a, buf);
-    free(buf);
-    return r;
-}
 
 bool bounds_widen(Arena *a, Range *acc, const Range *r)
 {
@@ -594,47 +536,24 @@ static bool index_proven(Walk *w, Env *env, const Expr *e, int k, Range *r)
         diag_error(c->d, bad->span,
                    "index %s of '%s' divides by %s, which is not a positive integer constant, so its bounds cannot "
                    "be proven",
-                   expr_str(c, ix), t, expr_str(c, bad->args[1]));
+                   bounds_expr_str(c, ix), t, bounds_expr_str(c, bad->args[1]));
     else if (bad && has_access(ix))
         diag_error(c->d, ix->span, "data-dependent index %s of '%s': its bounds cannot be proven at compile time",
-                   expr_str(c, ix), t);
+                   bounds_expr_str(c, ix), t);
     else if (bad)
         diag_error(c->d, ix->span,
                    "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven",
-                   expr_str(c, ix), t);
+                   bounds_expr_str(c, ix), t);
     else if (!index_range(c, env, ix, r, &neg)) return false;
     else if (neg.at)
         diag_error(c->d, neg.at->span,
                    "index %s of '%s' divides %s, which may be negative (it ranges over %s..%s); an index may divide "
                    "only a value proven >= 0",
-                   expr_str(c, ix), t, expr_str(c, neg.at->args[0]), aff_str(c->a, neg.range.lo, names_sizes(c)),
-                   aff_str(c->a, neg.range.hi, names_sizes(c)));
+                   bounds_expr_str(c, ix), t, bounds_expr_str(c, neg.at->args[0]),
+                   aff_str(c->a, neg.range.lo, names_sizes(c)), aff_str(c->a, neg.range.hi, names_sizes(c)));
     else return true;
     w->ok = false;
     return false;
-}
-
-/* Whether e reads a value of the program: a tensor, a scalar param, a cast. */
-static bool reads_value(const Expr *e)
-{
-    if (e->kind == EX_ACCESS || loaded_type(e)) return true;
-    for (int i = 0; i < e->nargs; i++)
-        if (reads_value(e->args[i])) return true;
-    return false;
-}
-
-/* The note under an unproven data-dependent index: its two guarded forms. */
-static void guard_note(Ctx *c, const Expr *e, int k, const char *last)
-{
-    char *ix = expr_str(c, e->args[k]), *acc = expr_str(c, e);
-    const char *zero = dtype_is_float(e->tensor->type) ? "0.0" : dtype_is_int(e->tensor->type) ? "0" : "false";
-    char *clamped = arena_printf(c->a, "clamp(%s, 0, %s)", ix, last);
-    char *at = strstr(acc, ix);     /* the access with its index clamped */
-    char *with = at ? arena_printf(c->a, "%.*s%s%s", (int)(at - acc), acc, clamped, at + strlen(ix)) : clamped;
-    diag_note(c->d, e->args[k]->span,
-              "a data-dependent index must be guarded: clamp it, %s, or select on it, select(%s >= 0 && %s <= %s, %s, "
-              "%s)",
-              with, ix, ix, last, acc, zero);
 }
 
 /* Index k of access e (range r) within min..min+extent-1 of its tensor, or reported. */
@@ -647,9 +566,11 @@ static bool check_in(Walk *w, Env *env, const Expr *e, int k, const Range *r, Af
     diag_error(c->d, e->span,
                "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent %s "
                "(valid %s..%s)",
-               expr_str(c, e), expr_str(c, e->args[k]), k, aff_str(c->a, r->lo, names), aff_str(c->a, r->hi, names),
-               e->tensor->name, k, aff_str(c->a, extent, names), aff_str(c->a, min, names), aff_str(c->a, last, names));
-    if (reads_value(e->args[k]) && !is_minmax(e->args[k])) guard_note(c, e, k, aff_str(c->a, last, names));
+               bounds_expr_str(c, e), bounds_expr_str(c, e->args[k]), k, aff_str(c->a, r->lo, names),
+               aff_str(c->a, r->hi, names), e->tensor->name, k, aff_str(c->a, extent, names), aff_str(c->a, min, names),
+               aff_str(c->a, last, names));
+    if (bounds_reads_value(e->args[k]) && !is_minmax(e->args[k]))
+        bounds_guard_note(c, e, k, aff_str(c->a, last, names));
     w->ok = false;
     return false;
 }
@@ -665,7 +586,7 @@ static bool whole_dim(Walk *w, Env *env, const Expr *e, int k, Range *r)
         diag_error(c->d, e->args[k]->span,
                    "'%s' dim %d is read through the data-dependent index %s, so its region cannot be inferred; declare "
                    "its shape, e.g. %s: %s[...]",
-                   t->name, k, expr_str(c, e->args[k]), t->name, dtype_name(t->type));
+                   t->name, k, bounds_expr_str(c, e->args[k]), t->name, dtype_name(t->type));
         w->ok = false;
         return false;
     }
@@ -726,7 +647,7 @@ static void visit_access(Walk *w, Env *env, const Expr *e)
     }
     for (int k = 0; k < e->nargs && k < t->ndim; k++) {
         Range r;
-        if (reads_value(e->args[k])) {
+        if (bounds_reads_value(e->args[k])) {
             data_dependent(w, env, e, k);
             continue;
         }

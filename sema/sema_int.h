@@ -63,4 +63,14 @@ Affine *shapes_floordiv(Ctx *c, const Affine *x, int64_t k, Span sp);
 Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok);
 bool bounds_prove_fn(Ctx *c);
 
+/* bounds_loads.c */
+DType bounds_loaded_type(const Expr *e);               /* the dtype of a loaded integer, else DT_NONE */
+int bounds_load_id(Ctx *c, const Expr *e);             /* its LD_VAR number (c->loads), or -1 */
+bool bounds_has_load(const Affine *x);                 /* x uses a loaded value */
+Range bounds_dtype_range(Ctx *c, DType t);             /* the values of an integer dtype (not u64) */
+bool bounds_reads_value(const Expr *e);                /* e reads a tensor, a scalar param or a cast */
+char *bounds_expr_str(Ctx *c, const Expr *e);          /* e as printed, in c's arena */
+/* the note under an unproven data-dependent index k of e: its two guarded forms */
+void bounds_guard_note(Ctx *c, const Expr *e, int k, const char *last);
+
 #endif
