@@ -113,6 +113,9 @@ static void check_empty(void)
     int64_t p[3];
     tdsl_tensor X = TDSL_F32(x, 3, 0), P = TDSL_I64(p, 3);
     CHECK(amax(&X, &P) != 0, "argmax over 0 columns returned 0");
+    /* positions past 2^32 - 1 do not fit the keys: refused before any read */
+    tdsl_tensor W = TDSL_F32(x, 1, INT64_C(4294967296)), P1 = TDSL_I64(p, 1);
+    CHECK(amax(&W, &P1) != 0, "argmax over 2^32 columns returned 0");
 }
 
 int main(void)
