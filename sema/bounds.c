@@ -25,12 +25,25 @@ static Affine *wrap_checked(const Expr *e, Affine *x, bool *ok)
     return NULL;
 }
 
+/* A cast of an integer to an integer type that holds all its values. */
+static bool is_widening(const Expr *e)
+{
+    if (e->kind != EX_CALL || e->fn != MF_CAST || e->nargs != 1) return false;
+    DType from = e->args[0]->type;
+    return dtype_is_int(from) && dtype_is_int(e->cast_to) && dtype_widens_to(from, e->cast_to);
+}
+
 /* e as an affine form over size vars and encoded index vars; *ok = false if
  * it is not affine (a nonlinear index, or a data-dependent one outside the
  * bounds walk). */
 Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
 {
     int k;
+    if (c->index_loads && is_widening(e)) {   /* i64(I[i]) is I[i]: the same value, the same unknown */
+        bool inner = true;
+        Affine *x = bounds_linear(c, e->args[0], &inner);
+        if (inner) return x;
+    }
     if (c->index_loads && bounds_loaded_type(e) && (k = bounds_load_id(c, e)) >= 0) return aff_var(c->a, LD_VAR(k));
     switch (e->kind) {
     case EX_INT: return aff_const(c->a, e->ival);
