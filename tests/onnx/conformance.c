@@ -209,7 +209,7 @@ static int run_set(Case *c, const char *set)
     int nin = c->g->ninputs, nout = c->g->noutputs;
     if (nin + nout > 2 * MAX_IO || nin > MAX_IO || nout > MAX_IO)
         return say(c, R_FAIL, "%d inputs, %d outputs: too many", nin, nout);
-    void *data;
+    void *data = NULL;
     char err[200];
     for (int k = 0; k < nin + nout; k++) {
         bool in = k < nin;
