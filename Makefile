@@ -341,7 +341,7 @@ $(B)/bench/nn_host.o: stdlib/nn.tdsl $(B)/tdslc
 	@mkdir -p $(@D)
 	sed -E 's/^fn ([a-z0-9_]+)\(/fn \1_host(/; s/^schedule ([a-z0-9_]+)/schedule \1_host/' $< > $(B)/bench/nn_host.tdsl
 	$(B)/tdslc $(B)/bench/nn_host.tdsl --target host -o $@ --header $(B)/bench/nn_host.h
-KERNELS_SRC := bench/kernels.c bench/kernels_conv.c bench/kernels_dnnl.c bench/kernels_table.c
+KERNELS_SRC := bench/kernels.c bench/kernels_conv.c bench/kernels_dnnl.c bench/kernels_table.c bench/kernels_gather.c
 $(B)/bench/kernels: $(KERNELS_SRC) bench/kernels.h bench/kernels_dnnl.h $(B)/bench/nn.o $(B)/bench/nn_host.o
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -fopenmp -I. -I$(B)/bench -o $@ $(KERNELS_SRC) $(B)/bench/nn.o \
 	  $(B)/bench/nn_host.o -ldnnl -lopenblas -lm -lpthread

@@ -13,7 +13,7 @@
  * bench/kernels.gp). --torch FILE adds a PyTorch eager column from lines
  * "kernel|size|threads|ms" (bench/kernels_torch.py), when that file exists.
  * Build and run: make bench-kernels. One group of one child, printing its
- * lines only: kernels --child THREADS gemm|conv|rows. */
+ * lines only: kernels --child THREADS gemm|conv|rows|gather. */
 #include "bench/kernels.h"
 #include "nn.h"
 #include "nn_host.h"
@@ -199,12 +199,12 @@ static void bench_linear(int n, int k, int m, int threads)
 
 /* ---- the child: every kernel at its bench sizes on `threads` threads ---- */
 
-/* only: NULL for all, or "gemm", "conv", "rows" for one group */
+/* only: NULL for all, or "gemm", "conv", "rows", "gather" for one group */
 static int child(int threads, const char *only)
 {
     openblas_set_num_threads(threads);
     omp_set_num_threads(threads);
-    if (!only) printf("triad|-|%d|%.3f\n", threads, triad_gbs());
+    if (!only || !strcmp(only, "gather")) printf("triad|-|%d|%.3f\n", threads, triad_gbs()); /* gather's yardstick */
     if (!only || !strcmp(only, "gemm")) {
         bench_matmul(1024, threads);
         bench_matmul(2048, threads);
@@ -213,6 +213,7 @@ static int child(int threads, const char *only)
     }
     if (!only || !strcmp(only, "conv")) bench_convs(threads);
     if (!only || !strcmp(only, "rows")) bench_rows(4096, 4096, threads);
+    if (!only || !strcmp(only, "gather")) bench_gathers(threads);
     fflush(stdout);
     return 0;
 }

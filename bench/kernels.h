@@ -1,6 +1,6 @@
 /* kernels.h - what the pieces of the kernels benchmark share: kernels.c (the
  * child's timing loop, matmul, linear), kernels_conv.c (the convolutions
- * against oneDNN), kernels_dnnl.c (the row kernels against oneDNN), kernels_table.c (the parent: children, table, plot). */
+ * against oneDNN), kernels_dnnl.c (the row kernels against oneDNN), kernels_gather.c (embedding and argmax_rows), kernels_table.c (the parent: children, table, plot). */
 #ifndef TDSL_BENCH_KERNELS_H
 #define TDSL_BENCH_KERNELS_H
 #include <math.h>
@@ -25,6 +25,7 @@ void report(const char *kernel, const char *size, int threads, const char *impl,
 
 void bench_convs(int threads);
 void bench_rows(int n, int d, int threads);
+void bench_gathers(int threads);   /* kernels_gather.c */
 int bench_parent(int argc, char **argv);
 
 #endif

@@ -78,10 +78,11 @@ Const *program_find_const(const Program *p, const char *name)
 const char *op_text(Op op)
 {
     static const char *text[] = {
-        [OP_NONE] = "?", [OP_ADD] = "+",   [OP_SUB] = "-",     [OP_MUL] = "*",   [OP_DIV] = "/",
-        [OP_MOD] = "%",  [OP_LT] = "<",    [OP_LE] = "<=",     [OP_GT] = ">",    [OP_GE] = ">=",
-        [OP_EQ] = "==",  [OP_NE] = "!=",   [OP_AND] = "&&",    [OP_OR] = "||",   [OP_NEG] = "-",
-        [OP_NOT] = "!",  [OP_SUM] = "sum", [OP_PROD] = "prod", [OP_MAX] = "max", [OP_MIN] = "min",
+        [OP_NONE] = "?",        [OP_ADD] = "+",         [OP_SUB] = "-",     [OP_MUL] = "*",   [OP_DIV] = "/",
+        [OP_MOD] = "%",         [OP_LT] = "<",          [OP_LE] = "<=",     [OP_GT] = ">",    [OP_GE] = ">=",
+        [OP_EQ] = "==",         [OP_NE] = "!=",         [OP_AND] = "&&",    [OP_OR] = "||",   [OP_NEG] = "-",
+        [OP_NOT] = "!",         [OP_SUM] = "sum",       [OP_PROD] = "prod", [OP_MAX] = "max", [OP_MIN] = "min",
+        [OP_ARGMAX] = "argmax", [OP_ARGMIN] = "argmin",
     };
     return (unsigned)op < sizeof text / sizeof text[0] ? text[op] : "?";
 }

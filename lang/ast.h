@@ -24,7 +24,7 @@ typedef enum ExprKind {
     EX_SELECT,    /* select(args[0], args[1], args[2]) */
     EX_CALL,      /* name(args...): math function, min/max/abs, or a cast like f32(x);
                      at statement level, also a call of a user fn (see ST_CALL) */
-    EX_REDUCE,    /* op(args[0] over rvars): OP_SUM/PROD/MAX/MIN */
+    EX_REDUCE,    /* op(args[0] over rvars): OP_SUM/PROD/MAX/MIN/ARGMAX/ARGMIN */
 } ExprKind;
 
 typedef enum Op {
@@ -48,6 +48,8 @@ typedef enum Op {
     OP_PROD,
     OP_MAX,
     OP_MIN,
+    OP_ARGMAX,   /* i64 flat position of the first maximum (a NaN counts as the maximum) */
+    OP_ARGMIN,
 } Op;
 
 /* What a name refers to, settled by sema. */
@@ -79,6 +81,14 @@ typedef enum MathFn {
     MF_MIN,
     MF_MAX,
     MF_CAST,
+    MF_CLAMP,       /* clamp(x, lo, hi) = min(max(x, lo), hi) */
+    /* loop IR only (argmax/argmin lowering, to_loops.c): ARGKEY_MAX/MIN(x) is
+     * x's rank as the high 32 bits of an i64 (NaN highest, -0 == 0; MIN
+     * reverses the order but keeps NaN highest); ARGPOS(k) is the position
+     * 0xffffffff - (k & 0xffffffff) kept in the low 32 bits. */
+    MF_ARGKEY_MAX,
+    MF_ARGKEY_MIN,
+    MF_ARGPOS,
 } MathFn;
 
 /* A reduction variable: `over r` or `over r in lo..hi`. */

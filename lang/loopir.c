@@ -265,8 +265,9 @@ LStmt *ls_if(Arena *a, LExpr *cond, LStmt *then, LStmt *els)
 
 static const char *math_name(MathFn f)
 {
-    static const char *n[] = { "?",       "exp", "log",   "sqrt", "rsqrt", "sin", "cos", "tanh", "erf",
-                               "sigmoid", "pow", "floor", "ceil", "abs",   "min", "max", "cast" };
+    static const char *n[] = { "?",    "exp", "log",     "sqrt",  "rsqrt",      "sin",        "cos",
+                               "tanh", "erf", "sigmoid", "pow",   "floor",      "ceil",       "abs",
+                               "min",  "max", "cast",    "clamp", "argkey_max", "argkey_min", "argpos" };
     return n[f];
 }
 

@@ -113,6 +113,9 @@ void cg_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, CgBodyF
 void cg_if(CgFunc *f, const LStmt *s, LLVMValueRef c, CgBodyFn body, void *ctx);
 /* binds v to val in f's innermost scope (f->nvars-- unbinds it) */
 void cg_push_var(CgFunc *f, const LVar *v, LLVMValueRef val);
+/* at the top of iteration i of serial loop `loop` (ending before hi): prefetch
+ * the rows a gather in its body reads some iterations ahead (codegen_prefetch.c) */
+void cg_prefetch(CgFunc *f, const LStmt *loop, LLVMValueRef i, LLVMValueRef hi);
 /* ends kernel f (returns 0; its alloca block branches to body) and frees its scopes */
 void cg_func_finish(CgFunc *f, LLVMBasicBlockRef body);
 void cg_parallel_for(CgFunc *f, const LStmt *s);
@@ -151,6 +154,9 @@ LLVMValueRef cg_alloc_bytes(CgFunc *f, const Buffer *b, LLVMValueRef *ovf);
 /* f32 math function fn of x (a float or a vector of floats) as TDSL's own IR,
  * the same instructions for every lane; NULL where fn has none (libm then). */
 LLVMValueRef cg_math_f32(CgModule *m, MathFn fn, LLVMValueRef x);
+/* MF_ARGKEY_MAX/MIN of x (dtype t, at most 32 bits; scalar or vector type T)
+ * and MF_ARGPOS of an i64 key (codegen_math.c) */
+LLVMValueRef cg_argkey(CgModule *m, MathFn fn, DType t, LLVMTypeRef T, LLVMValueRef x);
 /* f32 pow(x, y) likewise: within 2 ulp, C99 Annex F's special cases exact */
 LLVMValueRef cg_pow_f32(CgModule *m, LLVMValueRef x, LLVMValueRef y);
 

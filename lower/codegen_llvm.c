@@ -468,6 +468,7 @@ static LLVMValueRef sigmoid_libm(CgModule *m, LLVMTypeRef T, LLVMValueRef x)
 LLVMValueRef cg_math(CgModule *m, const LExpr *e, DType t, LLVMTypeRef T, LLVMValueRef *a, CgLibmFn libm, void *ctx)
 {
     bool fl = dtype_is_float(t), f32 = t == DT_F32;
+    if (e->fn >= MF_ARGKEY_MAX) return cg_argkey(m, e->fn, t, T, a[0]);
     if (e->fn == MF_ABS || e->fn == MF_MIN || e->fn == MF_MAX) {
         if (e->fn != MF_ABS && e->nargs != 2) return NULL;
         if (fl) {
@@ -630,6 +631,7 @@ void cg_loop(CgFunc *f, const LStmt *s, LLVMValueRef lo, LLVMValueRef n, CgBodyF
     LLVMPositionBuilderAtEnd(B, body);
     LLVMValueRef i = LLVMBuildPhi(B, m->i64, s->var->name);
     cg_push_var(f, s->var, i);
+    cg_prefetch(f, s, i, hi);
     fn(ctx, s->body[0]);
     f->nvars--;
     LLVMBasicBlockRef latch = LLVMGetInsertBlock(B);

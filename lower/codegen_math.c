@@ -453,3 +453,54 @@ LLVMValueRef cg_math_f32(CgModule *m, MathFn fn, LLVMValueRef x)
     default: return NULL;
     }
 }
+
+/* ---- argmax / argmin keys (to_loops.c: arg_key) ---- */
+
+static LLVMTypeRef shaped_like(LLVMTypeRef T, LLVMTypeRef elem)
+{
+    return LLVMGetTypeKind(T) == LLVMVectorTypeKind ? LLVMVectorType(elem, LLVMGetVectorSize(T)) : elem;
+}
+
+static LLVMValueRef splat_int(LLVMTypeRef T, unsigned long long v)
+{
+    if (LLVMGetTypeKind(T) != LLVMVectorTypeKind) return LLVMConstInt(T, v, 0);
+    unsigned w = LLVMGetVectorSize(T);
+    LLVMValueRef c[64];
+    TDSL_ASSERT(w <= 64, "a vector wider than 64 lanes");
+    for (unsigned i = 0; i < w; i++) c[i] = LLVMConstInt(LLVMGetElementType(T), v, 0);
+    return LLVMConstVector(c, w);
+}
+
+/* An f32's bits as an i32 that orders like the float (a negative one's
+ * magnitude bits flipped), -0 as 0. */
+static LLVMValueRef float_rank(LLVMBuilderRef B, LLVMTypeRef I32, LLVMValueRef x)
+{
+    LLVMValueRef b = LLVMBuildBitCast(B, x, I32, "");
+    LLVMValueRef s = LLVMBuildAnd(B, LLVMBuildAShr(B, b, splat_int(I32, 31), ""), splat_int(I32, 0x7fffffff), "");
+    LLVMValueRef o = LLVMBuildXor(B, b, s, "");
+    LLVMValueRef negzero = LLVMBuildICmp(B, LLVMIntEQ, o, splat_int(I32, 0xffffffff), "");
+    return LLVMBuildSelect(B, negzero, LLVMConstNull(I32), o, "");
+}
+
+/* The rank of x in the high 32 bits of an i64: ARGKEY_MIN reverses the order;
+ * a NaN ranks highest for both (NumPy's first NaN); its non-NaN ranks never
+ * reach INT32_MAX. ARGPOS: 0xffffffff - the low 32 bits of a key. */
+LLVMValueRef cg_argkey(CgModule *m, MathFn fn, DType t, LLVMTypeRef T, LLVMValueRef x)
+{
+    LLVMBuilderRef B = m->b;
+    if (fn == MF_ARGPOS)
+        return LLVMBuildSub(B, splat_int(T, 0xffffffff), LLVMBuildAnd(B, x, splat_int(T, 0xffffffff), ""), "");
+    LLVMTypeRef I32 = shaped_like(T, m->i32), I64 = shaped_like(T, m->i64);
+    LLVMValueRef o, nan = NULL;
+    if (dtype_is_float(t)) {
+        o = float_rank(B, I32, x);
+        nan = LLVMBuildFCmp(B, LLVMRealUNO, x, x, "");
+    } else if (dtype_bits(t) == 32) {
+        o = dtype_is_signed(t) ? x : LLVMBuildXor(B, x, splat_int(I32, 0x80000000), "");
+    } else {
+        o = dtype_is_signed(t) ? LLVMBuildSExt(B, x, I32, "") : LLVMBuildZExt(B, x, I32, "");
+    }
+    if (fn == MF_ARGKEY_MIN) o = LLVMBuildNot(B, o, "");
+    if (nan) o = LLVMBuildSelect(B, nan, splat_int(I32, 0x7fffffff), o, "");
+    return LLVMBuildShl(B, LLVMBuildSExt(B, o, I64, ""), splat_int(I64, 32), "");
+}

@@ -303,13 +303,14 @@ static bool lin_stride(const Vec *V, const LExpr *e, int64_t *s)
 /* Is buf[idx] one contiguous <w x T> block? One index steps by +1 (returns
  * 1) or -1 (returns -1: lanes in reverse) across lanes, the others are
  * uniform, every dim after the stepping one has extent 1 (an rfactor stage's
- * trailing dim, say), and no index reads memory. 0 otherwise. */
+ * trailing dim, say), and no index reads memory, unless it is uniform and
+ * no mask is on (a gather's row, read once, as every lane runs). 0 otherwise. */
 static int contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
 {
     int64_t s, dir = 0;
     if (b->ndim == 0) return 0;
     for (int k = 0; k < b->ndim; k++) {
-        if (cg_has_load(idx[k]) || !lin_stride(V, idx[k], &s)) return 0;
+        if ((cg_has_load(idx[k]) && (V->mask || varies(V, idx[k]))) || !lin_stride(V, idx[k], &s)) return 0;
         if (s == 0) {
             if (dir && !ix_is_const(b->extent[k], 1)) return 0;
             continue;

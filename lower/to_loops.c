@@ -144,6 +144,8 @@ static LExpr *reduce_init(Lower *L, Op op, DType t)
     switch (op) {
     case OP_SUM: return f ? lx_float(L->a, t, 0.0) : lx_int(L->a, t, 0);
     case OP_PROD: return f ? lx_float(L->a, t, 1.0) : lx_int(L->a, t, 1);
+    case OP_ARGMAX:
+    case OP_ARGMIN: return lx_int(L->a, DT_I64, INT64_MIN);   /* below every key (arg_key) */
     case OP_MAX:
         if (f) return lx_float(L->a, t, -__builtin_inf());
         return lx_int(L->a, t, dtype_is_signed(t) ? (bits == 64 ? INT64_MIN : -(INT64_C(1) << (bits - 1))) : 0);
@@ -161,9 +163,40 @@ static LExpr *reduce_update(Lower *L, Op op, LExpr *acc, LExpr *x)
     case OP_PROD: return lx_binary(L->a, OP_MUL, acc, x);
     default: {
         LExpr *args[2] = { acc, x };
-        return lx_call(L->a, op == OP_MAX ? MF_MAX : MF_MIN, acc->type, args, 2);
+        return lx_call(L->a, op == OP_MIN ? MF_MIN : MF_MAX, acc->type, args, 2);
     }
     }
+}
+
+/* argmax / argmin reduce i64 keys by max: the value's rank in the high 32
+ * bits (MF_ARGKEY_*), 0xffffffff - its flat row-major position in the low
+ * ones, so the largest key holds the first best position whatever order the
+ * loops run in (reorder, vectorize and rfactor keep NumPy's rule, exactly).
+ * Otherwise x as the accumulator's dtype. */
+static LExpr *reduce_operand(Lower *L, const Expr *red, LExpr *x, DType acc)
+{
+    if (red->op != OP_ARGMAX && red->op != OP_ARGMIN) return convert(L, x, acc);
+    Arena *a = L->a;
+    x = convert(L, x, red->args[0]->type);
+    LExpr *k = lx_call(a, red->op == OP_ARGMAX ? MF_ARGKEY_MAX : MF_ARGKEY_MIN, DT_I64, &x, 1);
+    LExpr *pos = ix_const(a, 0);
+    for (int i = 0; i < red->nrvars; i++) {
+        const RVar *r = red->rvars[i];
+        LExpr *at = ix_sub(a, L->rv[r->id], lower_affine(L, r->min));
+        pos = ix_add(a, ix_mulx(a, pos, lower_affine(L, r->extent)), at);
+    }
+    return lx_binary(a, OP_ADD, k, ix_sub(a, ix_const(a, 0xffffffff), pos));
+}
+
+/* An argmax/argmin stage accumulates keys and stores positions (an rfactor
+ * stage stores its keys). */
+static bool keyed(const SStage *st) { return (st->red == OP_ARGMAX || st->red == OP_ARGMIN) && !st->rf_of; }
+
+/* The reduction's value from its accumulator: an argmax key's position. */
+static LExpr *reduce_result(Lower *L, const Expr *red, LExpr *acc)
+{
+    if (red->op != OP_ARGMAX && red->op != OP_ARGMIN) return acc;
+    return lx_call(L->a, MF_ARGPOS, DT_I64, &acc, 1);
 }
 
 static LStmt *wrap_temps(Lower *L, LStmt *body, PtrVec *temps)
@@ -182,7 +215,7 @@ static void emit_reduction(Lower *L, const Expr *e, Buffer *acc, LStmt *out)
         L->rv[e->rvars[i]->id] = lx_var(L->a, lv[i]);
     }
     Pending p = { ls_block(L->a), { 0 } };
-    LExpr *x = convert(L, lower_expr(L, e->args[0], &p), e->type);
+    LExpr *x = reduce_operand(L, e, lower_expr(L, e->args[0], &p), e->type);
     ls_append(L->a, p.pre, ls_store(L->a, acc, NULL, reduce_update(L, e->op, lx_load(L->a, acc, NULL), x)));
     LStmt *body = wrap_temps(L, p.pre, &p.temps);
     for (int i = e->nrvars - 1; i >= 0; i--) {
@@ -311,7 +344,13 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
                          convert(L, lower_expr(L, e->args[2], p), e->type));
     case EX_CALL: {
         if (e->fn == MF_CAST) return convert(L, lower_expr(L, e->args[0], p), e->cast_to);
-        LExpr *args[2];
+        LExpr *args[3];
+        if (e->fn == MF_CLAMP) {
+            for (int i = 0; i < 3; i++) args[i] = convert(L, lower_expr(L, e->args[i], p), e->type);
+            LExpr *lo = lx_call(a, MF_MAX, e->type, args, 2);
+            LExpr *hi[2] = { lo, args[2] };
+            return lx_call(a, MF_MIN, e->type, hi, 2);
+        }
         for (int i = 0; i < e->nargs; i++) args[i] = convert(L, lower_expr(L, e->args[i], p), e->type);
         return lx_call(a, e->fn, e->type, args, e->nargs);
     }
@@ -320,7 +359,7 @@ static LExpr *lower_expr(Lower *L, const Expr *e, Pending *p)
         Buffer *t = scalar_temp(L, e->type);
         vec_push(a, &p->temps, t);
         emit_reduction(L, e, t, p->pre);
-        return lx_load(a, t, NULL);
+        return reduce_result(L, e, lx_load(a, t, NULL));
     }
     }
     return NULL;
@@ -557,6 +596,7 @@ static LStmt *final_store(Lower *L, Nest *n)
     L->cur = NULL;
     L->folded = n->st->reduce;
     L->folded_val = lx_load(L->a, n->acc, acc_index(L, n, idx));
+    if (!n->st->rf_of) L->folded_val = reduce_result(L, n->st->reduce, L->folded_val); /* an rfactor stage keeps keys */
     LStmt *body = ls_block(L->a);
     Pending p = { body, { 0 } };
     LExpr *x = convert(L, lower_expr(L, n->st->value, &p), n->st->type);
@@ -573,7 +613,7 @@ static LStmt *leaf(Lower *L, Nest *n)
     int nidx = st->rf_of ? st->npure - 1 : st->npure;
     L->idx = idx;
     L->cur = n;
-    if (st->rf) {                       /* reduce the rfactor stage over its last dim */
+    if (st->rf) { /* reduce the rfactor stage over its last dim */
         LExpr **fi = ARENA_ARRAY(L->a, LExpr *, nidx + 1);
         memcpy(fi, idx, sizeof(LExpr *) * (size_t)nidx);
         for (int v = 0; v < st->nvars; v++)
@@ -587,7 +627,7 @@ static LStmt *leaf(Lower *L, Nest *n)
     Pending p = { body, { 0 } };
     if (st->red) {
         for (int k = 0; k < st->reduce->nrvars; k++) L->rv[rvar_of(st, k)->id] = rvar_index(L, n, k);
-        LExpr *x = convert(L, lower_expr(L, st->reduce->args[0], &p), n->acc->type);
+        LExpr *x = reduce_operand(L, st->reduce, lower_expr(L, st->reduce->args[0], &p), n->acc->type);
         LExpr **ai = acc_index(L, n, idx);
         ls_append(L->a, body, ls_store(L->a, n->acc, ai, reduce_update(L, st->red, lx_load(L->a, n->acc, ai), x)));
     } else {
@@ -632,7 +672,7 @@ typedef struct Attached {
 
 static void attached_add(Lower *L, Attached *at, Buffer *b, LStmt *code)
 {
-    int cap = at->cap;      /* bufs and code share it */
+    int cap = at->cap; /* bufs and code share it */
     ARENA_GROW(L->a, at->code, at->n, cap, at->n + 1);
     ARENA_GROW(L->a, at->bufs, at->n, at->cap, at->n + 1);
     at->bufs[at->n] = b;
@@ -682,17 +722,17 @@ typedef enum Part { PART_UPDATE, PART_INIT, PART_FINAL, PART_LOAD, PART_STORE } 
 
 typedef struct Build {
     Nest *n;
-    const int *vars;        /* loops of this nest, outermost first */
+    const int *vars; /* loops of this nest, outermost first */
     int nv;
-    int split;              /* position of the first reduction loop in a shared nest, or -1 */
-    Part part;              /* the whole nest, or the init or final nest (pure loops only) */
+    int split; /* position of the first reduction loop in a shared nest, or -1 */
+    Part part; /* the whole nest, or the init or final nest (pure loops only) */
     bool *bound;
     Guard *guards;
     int nguards;
-    int parts;              /* split loops partitioned into full tiles and a tail, outside here */
+    int parts; /* split loops partitioned into full tiles and a tail, outside here */
 } Build;
 
-#define MAX_PARTS 2         /* each partition doubles the code below it */
+#define MAX_PARTS 2 /* each partition doubles the code below it */
 /* a guard per fused var, and per loop of a nest that runs to its maximum extent */
 #define MAX_GUARDS(st) (3 * (st)->nvars + 1)
 
@@ -709,6 +749,17 @@ static void add_guard(Lower *L, Build *b, int var, LExpr *cond)
     g->var = var;
 }
 
+static bool made_from(const SStage *st, int v, int root);
+
+/* Whether var v of a stage with an rfactor stage is made from its new
+ * reduction loop over the factored dim (the SV_RVAR with no original). */
+static bool over_rf_dim(const SStage *st, int v)
+{
+    for (int w = 0; w < st->nvars; w++)
+        if (st->vars[w].how == SV_RVAR && st->vars[w].orig < 0 && made_from(st, v, w)) return true;
+    return false;
+}
+
 /* A fused loop runs extent(a) * maxext(b) iterations; where b's exact extent
  * is smaller (a split tail fused), the iterations past it are guarded off.
  * Added for every fused var of the stage, live or split again later; each
@@ -718,7 +769,7 @@ static void fuse_guards(Lower *L, Build *b)
     const SStage *st = b->n->st;
     for (int v = 0; v < st->nvars; v++) {
         const SVar *x = &st->vars[v];
-        if (x->how != SV_FUSED || (st->rf && x->is_r)) continue;     /* gone with the reduction to st->rf */
+        if (x->how != SV_FUSED || (st->rf && x->is_r && !over_rf_dim(st, v))) continue; /* gone to st->rf */
         LExpr *e = extent(L, b->n, x->fb), *m = lower_maxext(L, b->n, x->fb);
         if (!lx_same(e, m)) add_guard(L, b, x->fb, lx_binary(L->a, OP_LT, lower_counter(L, b->n, x->fb), e));
     }
@@ -737,12 +788,12 @@ static bool made_from(const SStage *st, int v, int root)
  * factored dim whole: its parent reads all of it. */
 static bool covers_rf_dim(Part part) { return part == PART_INIT || part == PART_LOAD || part == PART_STORE; }
 
-/* Whether var v of an rfactor stage runs along its factored dim: made from
- * that dim's var, or one of the vars that var was made from. */
-static bool in_rf_dim(const SStage *st, int v)
-{
-    return st->rf_of && (made_from(st, v, st->rf_var) || made_from(st, st->rf_var, v));
-}
+
+/* A guard on var v leaves the init of an rfactor stage: v is its factored
+ * var or one it was made from (a tail of the split that made the factored
+ * dim, which the init covers whole). A guard on a var made by splitting the
+ * factored var itself bounds that dim and stays. */
+static bool covers_rf_var(const SStage *st, int v) { return st->rf_of && made_from(st, st->rf_var, v); }
 
 /* At the first reduction loop of an update nest (position pos): a nest over
  * the pure loops inside it that stores the initial values (PART_INIT), or
@@ -757,9 +808,9 @@ static LStmt *pure_nest(Lower *L, Build *b, int pos, Part part)
     Build ib = { b->n, pure, np, -1, part, ARENA_ARRAY(L->a, bool, st->nvars), NULL, b->nguards, b->parts };
     memcpy(ib.bound, b->bound, sizeof(bool) * (size_t)st->nvars);
     ib.guards = ARENA_ARRAY(L->a, Guard, MAX_GUARDS(st));
-    ib.nguards = 0;     /* pending guards apply here too, but an rfactor stage's init covers its whole factored dim */
+    ib.nguards = 0; /* pending guards apply here too, but an rfactor stage's init covers its whole factored dim */
     for (int i = 0; i < b->nguards; i++)
-        if (!(covers_rf_dim(part) && in_rf_dim(st, b->guards[i].var))) ib.guards[ib.nguards++] = b->guards[i];
+        if (!(covers_rf_dim(part) && covers_rf_var(st, b->guards[i].var))) ib.guards[ib.nguards++] = b->guards[i];
     return build_loops(L, &ib, 0);
 }
 
@@ -827,7 +878,8 @@ static LStmt *tiled_body(Lower *L, Build *b, int pos, Attached *at)
     n->tile_base = base;
     LStmt *blk = ls_block(L->a);
     if (!init_inside) ls_append(L->a, blk, pure_nest(L, b, pos + 1, PART_LOAD));
-    LStmt *store = init_inside && st->reduce != st->value && !st->rf_of ? NULL : pure_nest(L, b, pos + 1, PART_STORE);
+    bool final_inside = init_inside && (st->reduce != st->value || keyed(st)) && !st->rf_of;
+    LStmt *store = final_inside ? NULL : pure_nest(L, b, pos + 1, PART_STORE);
     ls_append(L->a, blk, attach_wrap(L, at, build_loops(L, b, pos + 1)));
     if (store) ls_append(L->a, blk, store);
     n->acc = base;
@@ -902,12 +954,12 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
 {
     Nest *n = b->n;
     SStage *st = n->st;
-    if (pos == b->split) {              /* the init of what the reduction loops below update */
+    if (pos == b->split) { /* the init of what the reduction loops below update */
         LStmt *s = ls_block(L->a);
-        Buffer *acc = st->reduce->type != st->type && n->acc == n->buf ? acc_buffer(L, b) : NULL;
+        Buffer *acc = (st->reduce->type != st->type || keyed(st)) && n->acc == n->buf ? acc_buffer(L, b) : NULL;
         if (acc) n->acc = acc;
         ls_append(L->a, s, pure_nest(L, b, pos, PART_INIT));
-        LStmt *final = st->reduce != st->value && !st->rf_of ? pure_nest(L, b, pos, PART_FINAL) : NULL;
+        LStmt *final = (st->reduce != st->value || keyed(st)) && !st->rf_of ? pure_nest(L, b, pos, PART_FINAL) : NULL;
         b->split = -1;
         ls_append(L->a, s, build_loops(L, b, pos));
         b->split = pos;
@@ -927,7 +979,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     if (!exact) {
         LExpr *m = lower_maxext(L, n, v);
         b->bound[v] = true;
-        if (!(covers_rf_dim(b->part) && in_rf_dim(st, v)))
+        if (!(covers_rf_dim(b->part) && covers_rf_var(st, v)))
             add_guard(L, b, v, lx_binary(L->a, OP_LT, lower_counter(L, n, v), ext));
         ext = m;
     }
@@ -947,7 +999,7 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     n->full[in] = false;
     b->nguards = ng;
     for (int i = 0; i < ng; i++) b->guards[i].done = done[i];
-    n->tail[in] = true;                 /* never a full vector or unroll there */
+    n->tail[in] = true; /* never a full vector or unroll there */
     LStmt *tail = loop_at(L, b, pos, nfull, ix_ceildiv(L->a, ix_mod(L->a, pe, x->factor), x->factor), LOOP_SERIAL);
     n->tail[in] = false;
     b->parts--;
@@ -971,7 +1023,7 @@ static LStmt *stage_nests(Lower *L, SStage *st, Box region)
 {
     Nest *n = nest_new(L, st, region);
     if (st->t && sched_home(st)->place == PLACE_ROOT) n->buf = lower_buf_of(L, st->t);
-    if (!n->buf) {      /* a buffer per placement: a partitioned loop builds its body twice */
+    if (!n->buf) { /* a buffer per placement: a partitioned loop builds its body twice */
         n->buf = region_buffer(L, st->name, st->type, region);
         if (st->t) set_buf(L, st->t, n->buf);
     }
@@ -982,7 +1034,7 @@ static LStmt *stage_nests(Lower *L, SStage *st, Box region)
     int first_r = st->norder;
     for (int i = st->norder - 1; i >= 0; i--)
         if (st->vars[st->order[i]].is_r || (st->rf_of && made_from(st, st->order[i], st->rf_var))) first_r = i;
-    Attached at = attach(L, n, -1, ARENA_ARRAY(L->a, bool, st->nvars + 1), true);   /* packs at no loop */
+    Attached at = attach(L, n, -1, ARENA_ARRAY(L->a, bool, st->nvars + 1), true); /* packs at no loop */
     return attach_wrap(L, &at, run_nest(L, n, st->order, st->norder, st->red ? first_r : -1));
 }
 
@@ -1109,7 +1161,7 @@ static LFunc *lower_fn(Arena *a, Fn *f, FnSched *fs, LFunc **done, int ndone)
     lf->results = ARENA_ARRAY(a, Buffer *, f->nresults + 1);
     for (int i = 0; i < f->nresults; i++) lf->results[i] = make_buffer(&L, f->results[i], BUF_RESULT);
     PtrVec allocs = { 0 }, consts = { 0 };
-    for (int i = 0; i < f->nlocals; i++) {      /* call results and root stages live for the whole call */
+    for (int i = 0; i < f->nlocals; i++) { /* call results and root stages live for the whole call */
         Tensor *t = f->locals[i];
         SStage *st = sched_stage_of(fs, t);
         if (t->kind == TK_LOCAL && t->order >= 0 && (!st || st->place == PLACE_ROOT))
@@ -1164,7 +1216,7 @@ int lower_program(Arena *a, Program *prog, LFunc ***out, Diag *d)
             return -1;
         }
         fns[n] = lower_fn_scheduled(a, prog, prog->fns[i], -1, fns, n, d);
-        if (!fns[n]) return -1;         /* later fns may call this one */
+        if (!fns[n]) return -1; /* later fns may call this one */
         n++;
     }
     *out = fns;

@@ -35,8 +35,10 @@ const char *em_vars(Emitter *e, const char *p, int n); /* "i0, i1, ..." */
  * numpy broadcasting (v aligned right; its extent-1 dims read at 0) */
 const char *em_at(Emitter *e, const OnnxValue *v, int rank);
 const char *em_float(Emitter *e, double x);
-/* declares and names a new stage of shape s ("NAME: f32[...]" line) */
+/* declares and names a new stage of shape s ("NAME: f32[...]" line; _of: of dtype t) */
 const char *em_stage(Emitter *e, const char *base, const OnnxShape *s);
+const char *em_stage_of(Emitter *e, const char *base, const OnnxShape *s, OnnxDtype t);
+const char *em_dtype(OnnxDtype t);    /* "f32", "i64", "i32", or NULL */
 /* the name a node's output k gets: declared unless it is a graph output */
 const char *em_out(Emitter *e, OnnxNode *n, int k);
 int em_fail(Emitter *e, OnnxNode *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -602,11 +602,76 @@ static int emit_call(Emitter *e, OnnxNode *n, const char *kn)
     return 0;
 }
 
+/* one dim of x as text ("5", "N") */
+static const char *dim_text(Emitter *e, const OnnxValue *x, int k)
+{
+    return em_dims(e, &(OnnxShape){ 1, { x->shape.d[k] } });
+}
+
+/* X[i0, .., at, ..] with the axis read at `at` and the other dims at the output's index vars from `first` on */
+static const char *read_with(Emitter *e, const OnnxValue *x, int ax, const char *at, int skip)
+{
+    char *out = arena_printf(e->a, "%s[", em_name(e, x));
+    for (int k = 0; k < x->shape.rank; k++) {
+        const char *v = k == ax ? at : arena_printf(e->a, "i%d", k < ax ? k : k + skip);
+        out = arena_printf(e->a, "%s%s%s", out, k ? ", " : "", v);
+    }
+    return arena_printf(e->a, "%s]", out);
+}
+
+/* Gather: Y[..] = X[.., I[..], ..]. A negative index counts from the end
+ * (ONNX); one still outside is clamped to the nearest row (ONNX leaves it
+ * undefined; TDSL never reads outside X). */
+static int emit_gather(Emitter *e, OnnxNode *n)
+{
+    const OnnxValue *x = n->in[0], *q = n->in[1];
+    int ax = n->geo.axis, qr = q->shape.rank, orank = n->out[0]->shape.rank;
+    const char *d = dim_text(e, x, ax), *idx = "";
+    if (orank == 0) return em_fail(e, n, "a rank-0 (scalar) result is not supported");
+    if (q->is_const && q->i && q->numel == 1) {     /* a constant index: settled here */
+        int64_t v = q->i[0] < 0 && !x->shape.d[ax].sym ? q->i[0] + x->shape.d[ax].n : q->i[0];
+        idx = arena_printf(e->a, "%lld", (long long)v);
+        if (qr == 0 && v >= 0 && !x->shape.d[ax].sym && v < x->shape.d[ax].n) {
+            P("    %s[%s] = %s\n", em_out(e, n, 0), em_vars(e, "i", orank), read_with(e, x, ax, idx, -1));
+            return 0;
+        }
+    }
+    if (qr == 0 && !(q->is_const && q->i)) return em_fail(e, n, "rank-0 (scalar) indices are not supported");
+    if (qr == 0) idx = arena_printf(e->a, "i64(%s)", idx);
+    else {
+        idx = arena_printf(e->a, "%s[", em_name(e, q));
+        for (int k = 0; k < qr; k++) idx = arena_printf(e->a, "%s%si%d", idx, k ? ", " : "", ax + k);
+        idx = arena_printf(e->a, "i64(%s])", idx);
+    }
+    const char *wrap = read_with(e, x, ax, arena_printf(e->a, "clamp(%s + %s, 0, %s - 1)", idx, d, d), qr - 1);
+    const char *plain = read_with(e, x, ax, arena_printf(e->a, "clamp(%s, 0, %s - 1)", idx, d), qr - 1);
+    P("    %s[%s] = select(%s < 0, %s, %s)\n", em_out(e, n, 0), em_vars(e, "i", orank), idx, wrap, plain);
+    return 0;
+}
+
+/* ArgMax / ArgMin along the axis; select_last_index reads the axis
+ * backwards, so the first best of the reversed row is the last one */
+static int emit_argreduce(Emitter *e, OnnxNode *n)
+{
+    const OnnxValue *x = n->in[0];
+    int ax = n->geo.axis, orank = n->out[0]->shape.rank;
+    bool keep = n->geo.count_pad, last = n->geo.ceil;
+    const char *d = dim_text(e, x, ax), *op = is(n, "ArgMax") ? "argmax" : "argmin";
+    if (orank == 0) return em_fail(e, n, "a rank-0 (scalar) result is not supported");
+    const char *at = read_with(e, x, ax, last ? arena_printf(e->a, "%s - 1 - r0", d) : "r0", keep ? 0 : -1);
+    const char *val = arena_printf(e->a, "%s(%s over r0 in 0..%s)", op, at, d);
+    if (last) val = arena_printf(e->a, "%s - 1 - %s", d, val);
+    P("    %s[%s] = %s\n", em_out(e, n, 0), em_vars(e, "i", orank), val);
+    return 0;
+}
+
 int em_node(Emitter *e, OnnxNode *n)
 {
     if (!n->nout || !n->out[0]) return 0;
+    if (is(n, "ArgMax") || is(n, "ArgMin")) return emit_argreduce(e, n);
     if (n->out[0]->dtype != OD_FLOAT && !is(n, "Constant"))
         return em_fail(e, n, "dtype %s is not supported", onnx_dtype_name(n->out[0]->dtype));
+    if (is(n, "Gather")) return emit_gather(e, n);
     const char *kn = graph_kernel(n);   /* the one kernel decision (graph/kernels.c) */
     if (kn && !is(n, "Gemm") && !is(n, "Conv") && !is(n, "MaxPool") && !is(n, "AveragePool"))
         return emit_call(e, n, kn);

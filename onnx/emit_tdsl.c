@@ -161,7 +161,8 @@ static int write_npy(Emitter *e, const char *path, const OnnxValue *v)
     if (v->shape.rank > 1) k--;    /* (2, 3) but (5,) */
     snprintf(shape + k, sizeof shape - k, ")");
     char hdr[640];
-    int n = snprintf(hdr, sizeof hdr, "{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", shape);
+    int n = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }", v->f ? "<f4" : "<i8",
+                     shape);
     int total = (10 + n + 1 + 63) / 64 * 64;
     FILE *f = fopen(path, "wb");
     if (!f) return em_fail(e, NULL, "cannot write '%s'", path);
@@ -171,7 +172,8 @@ static int write_npy(Emitter *e, const char *path, const OnnxValue *v)
     fputs(hdr, f);
     for (int p = 10 + n; p < total - 1; p++) fputc(' ', f);
     fputc('\n', f);
-    fwrite(v->f, sizeof(float), (size_t)v->numel, f);   /* little-endian hosts only, as the .npy says */
+    if (v->f) fwrite(v->f, sizeof(float), (size_t)v->numel, f);   /* little-endian hosts only, as the .npy says */
+    else fwrite(v->i, sizeof(int64_t), (size_t)v->numel, f);
     return fclose(f) ? em_fail(e, NULL, "cannot write '%s'", path) : 0;
 }
 
@@ -179,13 +181,13 @@ static int write_npy(Emitter *e, const char *path, const OnnxValue *v)
 static const char *const_decl(Emitter *e, const OnnxValue *v, const char *base, const OnnxShape *s)
 {
     const char *nm = fresh(e, base[0] ? base : "c");
-    if (!v->f) {
-        em_fail(e, NULL, "constant '%s' has dtype %s; only float32 constants are supported", v->name,
+    if (!v->f && !v->i) {
+        em_fail(e, NULL, "constant '%s' has dtype %s; only float32 and integer constants are supported", v->name,
                 onnx_dtype_name(v->dtype));
         return nm;
     }
     const char *file = arena_printf(e->a, "%s_%s.npy", e->prefix, nm);
-    fprintf(e->consts, "const %s: f32[%s] = load(\"%s\")\n", nm, em_dims(e, s), file);
+    fprintf(e->consts, "const %s: %s[%s] = load(\"%s\")\n", nm, v->f ? "f32" : "i64", em_dims(e, s), file);
     OnnxValue shaped = *v;
     shaped.shape = *s;
     if (e->npy_dir) write_npy(e, arena_printf(e->a, "%s/%s", e->npy_dir, file), &shaped);
@@ -271,10 +273,17 @@ const char *em_at(Emitter *e, const OnnxValue *v, int rank)
     return arena_printf(e->a, "%s]", out);
 }
 
-const char *em_stage(Emitter *e, const char *base, const OnnxShape *s)
+const char *em_dtype(OnnxDtype t)
+{
+    return t == OD_FLOAT ? "f32" : t == OD_INT64 ? "i64" : t == OD_INT32 ? "i32" : NULL;
+}
+
+const char *em_stage(Emitter *e, const char *base, const OnnxShape *s) { return em_stage_of(e, base, s, OD_FLOAT); }
+
+const char *em_stage_of(Emitter *e, const char *base, const OnnxShape *s, OnnxDtype t)
 {
     const char *nm = fresh(e, base);
-    fprintf(e->body, "    %s: f32[%s]\n", nm, em_dims(e, s));
+    fprintf(e->body, "    %s: %s[%s]\n", nm, em_dtype(t), em_dims(e, s));
     return nm;
 }
 
@@ -282,7 +291,7 @@ const char *em_out(Emitter *e, OnnxNode *n, int k)
 {
     OnnxValue *v = n->out[k];
     if (e->names[v->id]) return e->names[v->id];     /* a graph output, named in the signature */
-    const char *nm = em_stage(e, arena_printf(e->a, "T%d", ++e->ntemp), &v->shape);
+    const char *nm = em_stage_of(e, arena_printf(e->a, "T%d", ++e->ntemp), &v->shape, v->dtype);
     return e->names[v->id] = nm;
 }
 
@@ -311,18 +320,22 @@ static int print_signature(Emitter *e, FILE *out, const char *fn)
     fprintf(out, "fn %s(", fn);
     for (int k = 0; k < g->ninputs; k++) {
         OnnxValue *v = g->inputs[k];
-        if (v->dtype != OD_FLOAT || v->shape.rank < 1)
-            return em_fail(e, NULL, "graph input '%s' is %s of rank %d; only float32 tensors are supported", v->name,
-                           onnx_dtype_name(v->dtype), v->shape.rank);
-        fprintf(out, "%s%s: f32[%s]", k ? ", " : "", e->names[v->id], em_dims(e, &v->shape));
+        if (!em_dtype(v->dtype) || v->shape.rank < 1)
+            return em_fail(e, NULL,
+                           "graph input '%s' is %s of rank %d; only float32 (and int64 or int32 indices) tensors are "
+                           "supported",
+                           v->name, onnx_dtype_name(v->dtype), v->shape.rank);
+        fprintf(out, "%s%s: %s[%s]", k ? ", " : "", e->names[v->id], em_dtype(v->dtype), em_dims(e, &v->shape));
     }
     fprintf(out, ") -> %s", g->noutputs > 1 ? "(" : "");
     for (int k = 0; k < g->noutputs; k++) {
         OnnxValue *v = g->outputs[k];
-        if (v->dtype != OD_FLOAT || v->shape.rank < 1)
-            return em_fail(e, NULL, "graph output '%s' is %s of rank %d; only float32 tensors are supported", v->name,
-                           onnx_dtype_name(v->dtype), v->shape.rank);
-        fprintf(out, "%s%s: f32[%s]", k ? ", " : "", e->out_names[k], em_dims(e, &v->shape));
+        if ((v->dtype != OD_FLOAT && v->dtype != OD_INT64) || v->shape.rank < 1)
+            return em_fail(e, NULL,
+                           "graph output '%s' is %s of rank %d; only float32 (and int64 positions) tensors are "
+                           "supported",
+                           v->name, onnx_dtype_name(v->dtype), v->shape.rank);
+        fprintf(out, "%s%s: %s[%s]", k ? ", " : "", e->out_names[k], em_dtype(v->dtype), em_dims(e, &v->shape));
     }
     fprintf(out, "%s {\n", g->noutputs > 1 ? ")" : "");
     return 0;

@@ -617,6 +617,51 @@ static int infer_reduce(OnnxGraph *g, OnnxNode *n)
     return set_out(g, n, 0, OD_FLOAT, &s);
 }
 
+/* input k: indices (int64 or int32) of a known shape */
+static int need_indices(OnnxGraph *g, OnnxNode *n, int k)
+{
+    if (k >= n->nin || !n->in[k]) return ERR("input %d is missing", k);
+    OnnxValue *v = n->in[k];
+    if (v->dtype != OD_INT64 && v->dtype != OD_INT32)
+        return ERR("input %d '%s' (indices) has dtype %s; int64 or int32 is supported", k, v->name,
+                   onnx_dtype_name(v->dtype));
+    if (v->shape.rank < 0) return ERR("input %d '%s' has no known shape", k, v->name);
+    return 0;
+}
+
+/* Gather: X's dims before the axis, the indices' dims, X's dims after it */
+static int infer_gather(OnnxGraph *g, OnnxNode *n)
+{
+    if (need_input(g, n, 0, 1, ONNX_MAX_RANK) || need_indices(g, n, 1)) return -1;
+    const OnnxShape *x = &n->in[0]->shape, *q = &n->in[1]->shape;
+    if (norm_axis(g, n, onnx_attr_int(n, "axis", 0), x->rank, &n->geo.axis)) return -1;
+    if (x->rank - 1 + q->rank > ONNX_MAX_RANK) return ERR("the result would have rank %d", x->rank - 1 + q->rank);
+    OnnxShape s = { 0 };
+    for (int k = 0; k < n->geo.axis; k++) s.d[s.rank++] = x->d[k];
+    for (int k = 0; k < q->rank; k++) s.d[s.rank++] = q->d[k];
+    for (int k = n->geo.axis + 1; k < x->rank; k++) s.d[s.rank++] = x->d[k];
+    return set_out(g, n, 0, OD_FLOAT, &s);
+}
+
+/* ArgMax / ArgMin: int64 positions along the axis (kept as 1 with keepdims);
+ * geo.ceil: select_last_index */
+static int infer_argreduce(OnnxGraph *g, OnnxNode *n)
+{
+    if (need_input(g, n, 0, 1, ONNX_MAX_RANK)) return -1;
+    const OnnxShape *x = &n->in[0]->shape;
+    if (norm_axis(g, n, onnx_attr_int(n, "axis", 0), x->rank, &n->geo.axis)) return -1;
+    const OnnxDim *d = &x->d[n->geo.axis];
+    if (!d->sym && d->n == 0) return ERR("axis %d has extent 0: there is no position to return", n->geo.axis);
+    bool keep = onnx_attr_int(n, "keepdims", 1) != 0;
+    n->geo.count_pad = keep;
+    n->geo.ceil = onnx_attr_int(n, "select_last_index", 0) != 0;
+    OnnxShape s = { 0 };
+    for (int k = 0; k < x->rank; k++)
+        if (k != n->geo.axis) s.d[s.rank++] = x->d[k];
+        else if (keep) s.d[s.rank++] = (OnnxDim){ .n = 1 };
+    return set_out(g, n, 0, OD_INT64, &s);
+}
+
 /* ---- the op table ---- */
 
 typedef struct OpRule {
@@ -666,6 +711,9 @@ static const OpRule ops[] = {
     { "ReduceMean", infer_reduce, "axes,keepdims", 1, 2 },
     { "ReduceSum", infer_reduce, "axes,keepdims,noop_with_empty_axes", 1, 2 },
     { "ReduceSumSquare", infer_reduce, "axes,keepdims", 1, 2 },
+    { "Gather", infer_gather, "axis", 2, 2 },
+    { "ArgMax", infer_argreduce, "axis,keepdims,select_last_index", 1, 1 },
+    { "ArgMin", infer_argreduce, "axis,keepdims,select_last_index", 1, 1 },
 };
 
 static bool listed(const char *list, const char *name)

@@ -183,10 +183,8 @@ static Op reduce_op(const char *name)
         const char *name;
         Op op;
     } ops[] = {
-        { "sum", OP_SUM },
-        { "prod", OP_PROD },
-        { "max", OP_MAX },
-        { "min", OP_MIN },
+        { "sum", OP_SUM }, { "prod", OP_PROD },     { "max", OP_MAX },
+        { "min", OP_MIN }, { "argmax", OP_ARGMAX }, { "argmin", OP_ARGMIN },
     };
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (!strcmp(name, ops[i].name)) return ops[i].op;
@@ -198,7 +196,7 @@ Expr *parse_reduce(ParseCtx *c, const char *name, const YYLTYPE *name_loc, Expr 
     Expr *e = ex_new(c->arena, EX_REDUCE, parse_span(c, loc));
     e->name = name;
     e->op = reduce_op(name);
-    if (e->op == OP_NONE) parse_error(c, name_loc, "only sum, prod, max and min can reduce");
+    if (e->op == OP_NONE) parse_error(c, name_loc, "only sum, prod, max, min, argmax and argmin can reduce");
     e->args = ARENA_ARRAY(c->arena, Expr *, 1);
     e->args[0] = body;
     e->nargs = 1;

@@ -5,17 +5,46 @@
  * read of a fixed-shape tensor in bounds. Inside select(c, a, b), the
  * comparisons in c narrow the ranges of the index variables for a (and the
  * negated comparison for b), so guarded reads are proven too. A derived size
- * var q = e / k (shapes.c) adds the facts k * q <= e <= k * q + k - 1. */
+ * var q = e / k (shapes.c) adds the facts k * q <= e <= k * q + k - 1.
+ * A value the program reads inside an index or a guard (I[i] in T[I[i], j])
+ * is one more variable, ranging over its dtype (bounds_loads.c) and narrowed
+ * by the same rules, and by min / max / clamp. */
 #include "sema/sema.h"
 #include "sema/sema_int.h"
 #include "lang/check.h"
 #include <stdlib.h>
 #include <string.h>
 
+/* The program computes e in e's dtype, wrapping: a form over loaded values is
+ * kept only where that is i64, whose wrap the ranges rule out where the form
+ * is used (an index range that overflows proves nothing; narrow checks). */
+static Affine *wrap_checked(const Expr *e, Affine *x, bool *ok)
+{
+    if (!*ok || !bounds_has_load(x) || e->type == DT_I64) return x;
+    *ok = false;
+    return NULL;
+}
+
+/* A cast of an integer to an integer type that holds all its values. */
+static bool is_widening(const Expr *e)
+{
+    if (e->kind != EX_CALL || e->fn != MF_CAST || e->nargs != 1) return false;
+    DType from = e->args[0]->type;
+    return dtype_is_int(from) && dtype_is_int(e->cast_to) && dtype_widens_to(from, e->cast_to);
+}
+
 /* e as an affine form over size vars and encoded index vars; *ok = false if
- * it is not affine (a data-dependent or nonlinear index). */
+ * it is not affine (a nonlinear index, or a data-dependent one outside the
+ * bounds walk). */
 Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
 {
+    int k;
+    if (c->index_loads && is_widening(e)) {   /* i64(I[i]) is I[i]: the same value, the same unknown */
+        bool inner = true;
+        Affine *x = bounds_linear(c, e->args[0], &inner);
+        if (inner) return x;
+    }
+    if (c->index_loads && bounds_loaded_type(e) && (k = bounds_load_id(c, e)) >= 0) return aff_var(c->a, LD_VAR(k));
     switch (e->kind) {
     case EX_INT: return aff_const(c->a, e->ival);
     case EX_NAME:
@@ -26,7 +55,7 @@ Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
     case EX_UNARY:
         if (e->op == OP_NEG) {
             Affine *x = bounds_linear(c, e->args[0], ok);
-            return *ok ? aff_scale(c->a, x, -1) : NULL;
+            return *ok ? wrap_checked(e, aff_scale(c->a, x, -1), ok) : NULL;
         }
         break;
     case EX_BINARY:
@@ -35,10 +64,10 @@ Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok)
             if (!*ok) return NULL;
             Affine *y = bounds_linear(c, e->args[1], ok);
             if (!*ok) return NULL;
-            if (e->op == OP_ADD) return aff_add(c->a, x, y);
-            if (e->op == OP_SUB) return aff_sub(c->a, x, y);
-            if (aff_is_const(x)) return aff_scale(c->a, y, x->c);
-            if (aff_is_const(y)) return aff_scale(c->a, x, y->c);
+            if (e->op == OP_ADD) return wrap_checked(e, aff_add(c->a, x, y), ok);
+            if (e->op == OP_SUB) return wrap_checked(e, aff_sub(c->a, x, y), ok);
+            if (aff_is_const(x)) return wrap_checked(e, aff_scale(c->a, y, x->c), ok);
+            if (aff_is_const(y)) return wrap_checked(e, aff_scale(c->a, x, y->c), ok);
         }
         break;
     default: break;
@@ -55,6 +84,7 @@ typedef struct Env {
     int nrv;
     Affine **facts;
     int nfacts;     /* f >= 0 wherever the expression runs */
+    Range *ld;      /* MAX_LOADS: the ranges of loaded values (lo NULL: its dtype's) */
 } Env;
 
 #define MAX_FACTS 64
@@ -64,8 +94,14 @@ static void add_fact(Ctx *c, Env *env, const Range *r)
     if (env->nfacts < MAX_FACTS) env->facts[env->nfacts++] = aff_sub(c->a, r->hi, r->lo);
 }
 
-static Range *var_range(Env *env, int var)
+static Range *var_range(Ctx *c, Env *env, int var)
 {
+    if (var >= LD_BASE) {
+        int k = var - LD_BASE;
+        if (k >= c->loads.len) return NULL;
+        if (!env->ld[k].lo) env->ld[k] = bounds_dtype_range(c, bounds_loaded_type(c->loads.items[k]));
+        return &env->ld[k];
+    }
     if (var >= RV_BASE) return env->rv[var - RV_BASE].lo ? &env->rv[var - RV_BASE] : NULL;
     if (var >= IDX_BASE) return var - IDX_BASE < env->nidx ? &env->idx[var - IDX_BASE] : NULL;
     return NULL;
@@ -87,7 +123,7 @@ static bool eval_range(Ctx *c, Env *env, const Affine *x, Range *out)
             hi = aff_add(c->a, hi, t);
             continue;
         }
-        Range *r = var_range(env, x->var[i]);
+        Range *r = var_range(c, env, x->var[i]);
         if (!r) return false;
         lo = aff_add(c->a, lo, aff_scale(c->a, k > 0 ? r->lo : r->hi, k));
         hi = aff_add(c->a, hi, aff_scale(c->a, k > 0 ? r->hi : r->lo, k));
@@ -110,7 +146,7 @@ static void apply_fact(Ctx *c, Env *env, Affine *f)
             at = i;
         }
     if (at < 0 || (f->coef[at] != 1 && f->coef[at] != -1)) return;
-    Range *r = var_range(env, f->var[at]);
+    Range *r = var_range(c, env, f->var[at]);
     if (!r) return;
     Affine *rest = aff_sub(c->a, f, aff_scale(c->a, aff_var(c->a, f->var[at]), f->coef[at]));
     if (f->coef[at] == 1) {             /* v + rest >= 0: v >= -rest */
@@ -131,6 +167,14 @@ static bool small(const Affine *x)
     for (int i = 0; i < x->n; i++)
         if (x->coef[i] > 4096 || x->coef[i] < -4096) return false;
     return true;
+}
+
+/* A side over loaded values narrows only where its range fits in i64, so the
+ * program's wrapping arithmetic computes it exactly. */
+static bool fits_i64(Ctx *c, Env *env, const Affine *x)
+{
+    Range r;
+    return !bounds_has_load(x) || (eval_range(c, env, x, &r) && !r.lo->overflow && !r.hi->overflow);
 }
 
 static Op negate(Op op)
@@ -162,7 +206,7 @@ static void narrow(Ctx *c, Env *env, const Expr *cond, bool truth)
     bool ok = true;
     Affine *a = bounds_linear(c, cond->args[0], &ok);
     Affine *b = ok ? bounds_linear(c, cond->args[1], &ok) : NULL;
-    if (!ok || !small(a) || !small(b)) return;
+    if (!ok || !small(a) || !small(b) || !fits_i64(c, env, a) || !fits_i64(c, env, b)) return;
     switch (op) {
     case OP_LT: apply_fact(c, env, aff_add_const(c->a, aff_sub(c->a, b, a), -1)); break;
     case OP_LE: apply_fact(c, env, aff_sub(c->a, b, a)); break;
@@ -185,6 +229,8 @@ static Env env_copy(Ctx *c, const Env *e)
     memcpy(n.rv, e->rv, sizeof(Range) * (size_t)e->nrv);
     n.facts = ARENA_ARRAY(c->a, Affine *, MAX_FACTS);
     memcpy(n.facts, e->facts, sizeof(Affine *) * (size_t)e->nfacts);
+    n.ld = ARENA_ARRAY(c->a, Range, MAX_LOADS);
+    memcpy(n.ld, e->ld, sizeof(Range) * MAX_LOADS);
     return n;
 }
 
@@ -207,17 +253,6 @@ static int tensor_pos(Ctx *c, const Tensor *t)
     return -1;
 }
 
-static char *expr_str(Ctx *c, const Expr *e)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ast_print_expr(f, e);
-    fclose(f);
-    char *r = arena_strdup(c->a, buf);
-    free(buf);
-    return r;
-}
 
 bool bounds_widen(Arena *a, Range *acc, const Range *r)
 {
@@ -288,6 +323,12 @@ static int64_t divisor(Ctx *c, const Expr *e)
     return is_const(c, e->args[1], &k) && k > 0 ? k : 0;
 }
 
+/* min, max, clamp of integers: they never wrap, so an index may use them */
+static bool is_minmax(const Expr *e)
+{
+    return e->kind == EX_CALL && (e->fn == MF_MIN || e->fn == MF_MAX || e->fn == MF_CLAMP) && dtype_is_int(e->type);
+}
+
 /* The part of index e that makes it unprovable (a nonlinear term, a division
  * by something other than a positive constant), or NULL: e is affine in index
  * and size variables, with / and % by positive constants. */
@@ -295,11 +336,17 @@ static const Expr *not_indexable(Ctx *c, const Expr *e)
 {
     bool ok = true;
     int64_t k;
+    const Expr *bad;
     bounds_linear(c, e, &ok);
     if (ok) return NULL;
     if (e->kind == EX_UNARY && e->op == OP_NEG) return not_indexable(c, e->args[0]);
+    if (is_minmax(e)) {
+        for (int i = 0; i < e->nargs; i++)
+            if ((bad = not_indexable(c, e->args[i]))) return bad;
+        return NULL;
+    }
     if (e->kind != EX_BINARY) return e;
-    const Expr *x = e->args[0], *y = e->args[1], *bad;
+    const Expr *x = e->args[0], *y = e->args[1];
     switch (e->op) {
     case OP_ADD:
     case OP_SUB: return (bad = not_indexable(c, x)) ? bad : not_indexable(c, y);
@@ -361,6 +408,50 @@ typedef struct NegDiv {
     Range range;
 } NegDiv;
 
+static bool index_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg);
+
+/* A bound nothing can be proven from, printed as such. */
+static Affine *unknown(Ctx *c)
+{
+    Affine *u = aff_const(c->a, 0);
+    u->overflow = true;
+    return u;
+}
+
+/* The smaller (low) or larger of x and y. `loose`: either bounds the result
+ * (min's upper end, max's lower end), so where the two cannot be compared the
+ * one over size vars is kept: min(I[i], v - 1) <= v - 1. */
+static Affine *pick(Ctx *c, Env *env, Affine *x, Affine *y, bool low, bool loose)
+{
+    int cmp = aff_compare(c->a, x, y);
+    if (cmp == 2)
+        cmp = nonneg_here(c, env, aff_sub(c->a, y, x)) ? -1 : nonneg_here(c, env, aff_sub(c->a, x, y)) ? 1 : 2;
+    if (cmp == 0 || cmp == (low ? -1 : 1)) return x;
+    if (cmp == (low ? 1 : -1)) return y;
+    if (!loose) return unknown(c);
+    return aff_is_const(y) && !aff_is_const(x) ? x : y;
+}
+
+/* min(x, y) lies in min(x.lo, y.lo)..min(x.hi, y.hi), max likewise; clamp(x,
+ * lo, hi) is min(max(x, lo), hi). */
+static bool minmax_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg)
+{
+    Range r[3];
+    for (int i = 0; i < e->nargs; i++)
+        if (!index_range(c, env, e->args[i], &r[i], neg)) return false;
+    if (e->fn != MF_MIN) {          /* max, or clamp's inner max */
+        r[0].lo = pick(c, env, r[0].lo, r[1].lo, false, true);
+        r[0].hi = pick(c, env, r[0].hi, r[1].hi, false, false);
+    }
+    Range *m = e->fn == MF_MIN ? &r[1] : e->fn == MF_CLAMP ? &r[2] : NULL;
+    if (m) {
+        r[0].lo = pick(c, env, r[0].lo, m->lo, true, false);
+        r[0].hi = pick(c, env, r[0].hi, m->hi, true, true);
+    }
+    *out = r[0];
+    return true;
+}
+
 /* Interval of index e (not_indexable(e) is NULL) over env; false if a var
  * in it has no range there. */
 static bool index_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg)
@@ -368,6 +459,7 @@ static bool index_range(Ctx *c, Env *env, const Expr *e, Range *out, NegDiv *neg
     bool ok = true;
     Affine *lin = bounds_linear(c, e, &ok);
     if (ok) return eval_range(c, env, lin, out);
+    if (is_minmax(e)) return minmax_range(c, env, e, out, neg);
     Range x, y;
     int64_t k;
     if (e->kind == EX_UNARY && e->op == OP_NEG) {
@@ -425,6 +517,7 @@ static void walk_through(Walk *w, Env *env, const Expr *e)
     Env in = env_copy(c, env);
     in.nidx = t->ndim;
     in.idx = ARENA_ARRAY(c->a, Range, t->ndim ? t->ndim : 1);
+    in.ld = ARENA_ARRAY(c->a, Range, MAX_LOADS);    /* another stage's loads: the same text, other index vars */
     for (int k = 0; k < t->ndim; k++) {
         if (k >= e->nargs || !index_range(c, env, e->args[k], &in.idx[k], NULL)) {
             w->ok = false;
@@ -456,61 +549,127 @@ static bool index_proven(Walk *w, Env *env, const Expr *e, int k, Range *r)
         diag_error(c->d, bad->span,
                    "index %s of '%s' divides by %s, which is not a positive integer constant, so its bounds cannot "
                    "be proven",
-                   expr_str(c, ix), t, expr_str(c, bad->args[1]));
+                   bounds_expr_str(c, ix), t, bounds_expr_str(c, bad->args[1]));
     else if (bad && has_access(ix))
         diag_error(c->d, ix->span, "data-dependent index %s of '%s': its bounds cannot be proven at compile time",
-                   expr_str(c, ix), t);
+                   bounds_expr_str(c, ix), t);
     else if (bad)
         diag_error(c->d, ix->span,
                    "index %s of '%s' is not affine in index and size variables, so its bounds cannot be proven",
-                   expr_str(c, ix), t);
+                   bounds_expr_str(c, ix), t);
     else if (!index_range(c, env, ix, r, &neg)) return false;
     else if (neg.at)
         diag_error(c->d, neg.at->span,
                    "index %s of '%s' divides %s, which may be negative (it ranges over %s..%s); an index may divide "
                    "only a value proven >= 0",
-                   expr_str(c, ix), t, expr_str(c, neg.at->args[0]), aff_str(c->a, neg.range.lo, names_sizes(c)),
-                   aff_str(c->a, neg.range.hi, names_sizes(c)));
+                   bounds_expr_str(c, ix), t, bounds_expr_str(c, neg.at->args[0]),
+                   aff_str(c->a, neg.range.lo, names_sizes(c)), aff_str(c->a, neg.range.hi, names_sizes(c)));
     else return true;
     w->ok = false;
     return false;
 }
 
-static void visit_access(Walk *w, Env *env, const Expr *e)
+/* Index k of access e (range r) within min..min+extent-1 of its tensor, or reported. */
+static bool check_in(Walk *w, Env *env, const Expr *e, int k, const Range *r, Affine *min, Affine *extent)
 {
     Ctx *c = w->c;
+    const char *const *names = names_sizes(c);
+    Affine *last = aff_add_const(c->a, aff_add(c->a, min, extent), -1);
+    if (nonneg_here(c, env, aff_sub(c->a, r->lo, min)) && nonneg_here(c, env, aff_sub(c->a, last, r->hi))) return true;
+    diag_error(c->d, e->span,
+               "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent %s "
+               "(valid %s..%s)",
+               bounds_expr_str(c, e), bounds_expr_str(c, e->args[k]), k, aff_str(c->a, r->lo, names),
+               aff_str(c->a, r->hi, names), e->tensor->name, k, aff_str(c->a, extent, names), aff_str(c->a, min, names),
+               aff_str(c->a, last, names));
+    if (bounds_reads_value(e->args[k]) && !is_minmax(e->args[k]))
+        bounds_guard_note(c, e, k, aff_str(c->a, last, names));
+    w->ok = false;
+    return false;
+}
+
+/* A data-dependent index of an intermediate stage: the stage is needed over
+ * its whole (natural) extent in that dim, and the index must stay inside it. */
+static bool whole_dim(Walk *w, Env *env, const Expr *e, int k, Range *r)
+{
+    Ctx *c = w->c;
+    const Tensor *t = e->tensor;
+    Affine *ext = t->extent ? t->extent[k] : NULL;
+    if (!ext) {
+        diag_error(c->d, e->args[k]->span,
+                   "'%s' dim %d is read through the data-dependent index %s, so its region cannot be inferred; declare "
+                   "its shape, e.g. %s: %s[...]",
+                   t->name, k, bounds_expr_str(c, e->args[k]), t->name, dtype_name(t->type));
+        w->ok = false;
+        return false;
+    }
+    Affine *zero = aff_const(c->a, 0);
+    if (!check_in(w, env, e, k, r, zero, ext)) return false;
+    *r = (Range){ zero, aff_add_const(c->a, ext, -1) };
+    return true;
+}
+
+/* Adds r to the region read of intermediate e->tensor's dim k, or reports. */
+static bool widen_region(Walk *w, const Expr *e, int k, const Range *r)
+{
+    Ctx *c = w->c;
+    const Tensor *t = e->tensor;
+    const char *const *names = names_sizes(c);
+    Range *acc = &w->region[tensor_pos(c, t)][k];
+    if (bounds_widen(c->a, acc, r)) return true;
+    diag_error(c->d, e->span,
+               "cannot settle the region of '%s' dim %d: reads reach %s..%s here and %s..%s elsewhere; declare its "
+               "shape, e.g. %s: %s[...]",
+               t->name, k, aff_str(c->a, r->lo, names), aff_str(c->a, r->hi, names), aff_str(c->a, acc->lo, names),
+               aff_str(c->a, acc->hi, names), t->name, dtype_name(t->type));
+    w->ok = false;
+    return false;
+}
+
+/* Index k of e reads the program's values: it is proven (and an
+ * intermediate read over its whole extent there) assuming that dim is not
+ * empty - nothing can be read from an empty one - which the entry point then
+ * checks (fn->nonneg), unless it is provable. */
+static void data_dependent(Walk *w, Env *env, const Expr *e, int k)
+{
+    Ctx *c = w->c;
+    const Tensor *t = e->tensor;
+    Affine *ext = is_intermediate(t) ? (t->extent ? t->extent[k] : NULL) : t->extent[k];
+    Affine *last = ext ? aff_add_const(c->a, ext, -1) : NULL;
+    bool assume = last && !aff_is_const(last) && !aff_provably_nonneg(last) && env->nfacts < MAX_FACTS;
+    int saved = env->nfacts, errs = c->d->nerrors;
+    if (assume) env->facts[env->nfacts++] = last;
+    Range r;
+    bool ok = index_proven(w, env, e, k, &r) &&
+              (is_intermediate(t) ? whole_dim(w, env, e, k, &r) : check_in(w, env, e, k, &r, t->min[k], ext));
+    env->nfacts = saved;
+    if (ok && is_intermediate(t) && !widen_region(w, e, k, &r)) ok = false;
+    if (!ok || !assume || c->d->nerrors != errs) return;
+    for (int i = 0; i < c->nonneg.len; i++)
+        if (aff_equal(c->nonneg.items[i], last)) return;
+    vec_push(c->a, &c->nonneg, last);
+}
+
+static void visit_access(Walk *w, Env *env, const Expr *e)
+{
     Tensor *t = e->tensor;
     if (w->only) {
         if (t == w->only) collect_access(w, env, e);
         else if (t && followed(w, t)) walk_through(w, env, e);
         return;
     }
-    const char *const *names = names_sizes(c);
     for (int k = 0; k < e->nargs && k < t->ndim; k++) {
-        const Expr *ix = e->args[k];
         Range r;
-        if (!index_proven(w, env, e, k, &r)) continue;
-        if (is_intermediate(t)) {
-            Range *acc = &w->region[tensor_pos(c, t)][k];
-            if (!bounds_widen(c->a, acc, &r)) {
-                diag_error(c->d, e->span,
-                           "cannot settle the region of '%s' dim %d: reads reach %s..%s here and %s..%s elsewhere; "
-                           "declare its shape, e.g. %s: %s[...]",
-                           t->name, k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names),
-                           aff_str(c->a, acc->lo, names), aff_str(c->a, acc->hi, names), t->name, dtype_name(t->type));
-                w->ok = false;
-            }
+        if (bounds_reads_value(e->args[k])) {
+            data_dependent(w, env, e, k);
             continue;
         }
-        Affine *last = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
-        if (nonneg_here(c, env, aff_sub(c->a, r.lo, t->min[k])) && nonneg_here(c, env, aff_sub(c->a, last, r.hi)))
+        if (!index_proven(w, env, e, k, &r)) continue;
+        if (!is_intermediate(t)) {
+            check_in(w, env, e, k, &r, t->min[k], t->extent[k]);
             continue;
-        diag_error(c->d, e->span,
-                   "access %s may be out of bounds: index %s of dim %d ranges over %s..%s, but '%s' dim %d has extent "
-                   "%s (valid %s..%s)",
-                   expr_str(c, e), expr_str(c, ix), k, aff_str(c->a, r.lo, names), aff_str(c->a, r.hi, names), t->name,
-                   k, aff_str(c->a, t->extent[k], names), aff_str(c->a, t->min[k], names), aff_str(c->a, last, names));
-        w->ok = false;
+        }
+        widen_region(w, e, k, &r);
     }
 }
 
@@ -583,6 +742,7 @@ static void stage_env(Ctx *c, const Tensor *t, Env *env)
     env->rv = ARENA_ARRAY(c->a, Range, env->nrv ? env->nrv : 1);
     env->facts = ARENA_ARRAY(c->a, Affine *, MAX_FACTS);
     env->nfacts = 0;
+    env->ld = ARENA_ARRAY(c->a, Range, MAX_LOADS);
     for (int k = 0; k < t->ndim; k++) {
         env->idx[k].lo = t->min[k];
         env->idx[k].hi = aff_add_const(c->a, aff_add(c->a, t->min[k], t->extent[k]), -1);
@@ -607,6 +767,7 @@ static void visit_call_args(Walk *w, Stage *s)
 bool bounds_prove_fn(Ctx *c)
 {
     Fn *f = c->fn;
+    c->index_loads = true;
     Walk w = { .c = c, .region = ARENA_ARRAY(c->a, Range *, c->tensors.len ? c->tensors.len : 1), .ok = true };
     for (int i = 0; i < c->tensors.len; i++) {
         Tensor *t = c->tensors.items[i];
@@ -625,13 +786,14 @@ bool bounds_prove_fn(Ctx *c)
         stage_env(c, t, &env);
         walk(&w, &env, s->value);
     }
+    names_publish_sizes(c);     /* the dims data-dependent reads assume non-empty */
     return w.ok;
 }
 
 bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int nidx, const Range *rv, const Tensor *of,
                         const Tensor *const *through, int nthrough, Range *out)
 {
-    Ctx c = { .a = a, .fn = fn };
+    Ctx c = { .a = a, .fn = fn, .index_loads = true };
     Walk w = { .c = &c, .ok = true, .only = of, .out = out, .through = through, .nthrough = nthrough };
     for (int k = 0; k < of->ndim; k++) out[k] = (Range){ 0 };
     Env env = { .nidx = nidx, .nrv = fn->nrvars };
@@ -640,6 +802,7 @@ bool bounds_region_read(Arena *a, Fn *fn, const Expr *e, const Range *idx, int n
     env.rv = ARENA_ARRAY(a, Range, fn->nrvars ? fn->nrvars : 1);
     if (rv) memcpy(env.rv, rv, sizeof(Range) * (size_t)fn->nrvars);
     env.facts = ARENA_ARRAY(a, Affine *, MAX_FACTS);
+    env.ld = ARENA_ARRAY(a, Range, MAX_LOADS);
     for (int k = 0; k < nidx; k++) add_fact(&c, &env, &env.idx[k]);
     for (int r = 0; r < fn->nrvars; r++)
         if (env.rv[r].lo) add_fact(&c, &env, &env.rv[r]);

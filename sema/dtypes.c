@@ -131,7 +131,7 @@ bool dtypes_is_builtin(const char *name)
 {
     for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++)
         if (!strcmp(math_fns[i].name, name)) return true;
-    return dtype_from_name(name) != DT_NONE;
+    return !strcmp(name, "clamp") || dtype_from_name(name) != DT_NONE;
 }
 
 static DType check_cast(Ctx *c, Expr *e, DType to)
@@ -146,6 +146,25 @@ static DType check_cast(Ctx *c, Expr *e, DType to)
     if (!t) return DT_NONE;
     if (IS_LIT(t)) settle(c, e->args[0], t == LIT_FLOAT ? DT_F64 : dtype_is_float(to) ? to : DT_I64);
     return to;
+}
+
+/* clamp(x, lo, hi): min(max(x, lo), hi), its three operands unified */
+static DType check_clamp(Ctx *c, Expr *e)
+{
+    e->fn = MF_CLAMP;
+    if (e->nargs != 3) {
+        diag_error(c->d, e->span, "clamp takes 3 arguments (value, low, high), not %d", e->nargs);
+        return DT_NONE;
+    }
+    DType t0 = want_numeric(c, e->args[0], "clamp"), t1 = want_numeric(c, e->args[1], "clamp");
+    DType t2 = want_numeric(c, e->args[2], "clamp");
+    if (!t0 || !t1 || !t2) return DT_NONE;
+    Expr pair = { .type = unify(c, e->args[0], e->args[1], e->span) };
+    if (!pair.type) return DT_NONE;
+    DType t = unify(c, &pair, e->args[2], e->span);
+    if (t && !IS_LIT(t))
+        for (int i = 0; i < 3; i++) settle(c, e->args[i], t);
+    return t;
 }
 
 static DType check_call(Ctx *c, Expr *e)
@@ -164,6 +183,7 @@ static DType check_call(Ctx *c, Expr *e)
     }
     DType cast = dtype_from_name(e->name);
     if (cast) return check_cast(c, e, cast);
+    if (!strcmp(e->name, "clamp")) return check_clamp(c, e);
     for (size_t i = 0; i < sizeof math_fns / sizeof math_fns[0]; i++) {
         if (strcmp(math_fns[i].name, e->name)) continue;
         e->fn = math_fns[i].fn;
@@ -205,12 +225,32 @@ static DType check_access(Ctx *c, Expr *e)
     for (int i = 0; i < e->nargs; i++) {
         DType ti = check(c, e->args[i]);
         if (IS_LIT(ti) && ti == LIT_INT) settle(c, e->args[i], DT_I64);
-        else if (ti && !(dtype_is_int(ti) && dtype_widens_to(ti, DT_I64))) {
+        else if (ti && dtype_is_float(ti) && e->args[i]->kind == EX_ACCESS) {
+            diag_error(c->d, e->args[i]->span,
+                       "index tensor '%s' of '%s' has dtype %s: an index must be an integer; give '%s' an integer "
+                       "dtype (or cast, e.g. i64(...), to truncate)",
+                       e->args[i]->tensor->name, t->name, dtype_name(ti), e->args[i]->tensor->name);
+            ok = false;
+        } else if (ti && !(dtype_is_int(ti) && dtype_widens_to(ti, DT_I64))) {
             diag_error(c->d, e->args[i]->span, "index of '%s' must be an integer, found %s", t->name, tname(ti));
             ok = false;
         }
     }
     return ok ? t->type : DT_NONE;
+}
+
+/* argmax/argmin rank values by a 32-bit key (to_loops.c): values of at most
+ * 32 bits; the result is the i64 position. */
+static DType check_argreduce(Ctx *c, Expr *e, DType t)
+{
+    if (IS_LIT(t)) settle(c, e->args[0], t = t == LIT_FLOAT ? DT_F32 : DT_I32);
+    if (dtype_bits(t) > 32) {
+        diag_error(c->d, e->args[0]->span,
+                   "%s over %s values is not supported: %s takes values of at most 32 bits; cast them, e.g. f32(...)",
+                   op_text(e->op), dtype_name(t), op_text(e->op));
+        return DT_NONE;
+    }
+    return DT_I64;
 }
 
 static DType check(Ctx *c, Expr *e)
@@ -233,6 +273,7 @@ static DType check(Ctx *c, Expr *e)
             if (r->hi && check(c, r->hi)) settle(c, r->hi, DT_I64);
         }
         t = want_numeric(c, e->args[0], op_text(e->op));
+        if (t && (e->op == OP_ARGMAX || e->op == OP_ARGMIN)) t = check_argreduce(c, e, t);
         break;
     }
     e->type = t;

@@ -8,8 +8,14 @@
 
 #define IDX_BASE (1 << 20)
 #define RV_BASE (1 << 21)
+#define LD_BASE (1 << 22)
 #define IDX_VAR(k) (IDX_BASE + (k))
 #define RV_VAR(r) (RV_BASE + (r))
+/* a loaded value (a tensor element, an integer scalar param, a cast to an
+ * integer) inside an index or a guard: an unknown in its dtype's range,
+ * narrowed like an index var; only while bounds proves (index_loads) */
+#define LD_VAR(k) (LD_BASE + (k))
+#define MAX_LOADS 64
 
 typedef struct Ctx {
     Arena *a;
@@ -21,6 +27,8 @@ typedef struct Ctx {
     PtrVec sizedefs;            /* SizeVar* of a derived size var (num / div), else NULL; by id */
     PtrVec nonneg;              /* Affine*: fn->nonneg */
     PtrVec rvars;               /* RVar*, by id */
+    PtrVec loads;               /* const Expr*: the loaded value of LD_VAR(k), by k (bounds.c) */
+    bool index_loads;           /* bounds_linear may read loaded values */
 } Ctx;
 
 
@@ -54,5 +62,15 @@ Affine *shapes_floordiv(Ctx *c, const Affine *x, int64_t k, Span sp);
 /* bounds.c */
 Affine *bounds_linear(Ctx *c, const Expr *e, bool *ok);
 bool bounds_prove_fn(Ctx *c);
+
+/* bounds_loads.c */
+DType bounds_loaded_type(const Expr *e);               /* the dtype of a loaded integer, else DT_NONE */
+int bounds_load_id(Ctx *c, const Expr *e);             /* its LD_VAR number (c->loads), or -1 */
+bool bounds_has_load(const Affine *x);                 /* x uses a loaded value */
+Range bounds_dtype_range(Ctx *c, DType t);             /* the values of an integer dtype (not u64) */
+bool bounds_reads_value(const Expr *e);                /* e reads a tensor, a scalar param or a cast */
+char *bounds_expr_str(Ctx *c, const Expr *e);          /* e as printed, in c's arena */
+/* the note under an unproven data-dependent index k of e: its two guarded forms */
+void bounds_guard_note(Ctx *c, const Expr *e, int k, const char *last);
 
 #endif

@@ -245,11 +245,37 @@ static bool rvar_range(Ctx *c, const Expr *red, RVar *r)
     return true;
 }
 
+/* argmax/argmin have no value over an empty range: a range proven empty is
+ * an error here, one that may be empty a check of the entry point (fn->nonneg),
+ * as is one past the 2^32 positions their keys hold (to_loops.c). */
+static bool nonempty_range(Ctx *c, const Expr *red, const RVar *r)
+{
+    Affine *last = aff_add_const(c->a, r->extent, -1), *room = aff_sub(c->a, aff_const(c->a, 0xffffffff), r->extent);
+    if (!aff_is_const(room) && !aff_provably_nonneg(room)) vec_push(c->a, &c->nonneg, room);
+    else if (aff_is_const(room) && room->c < 0) {
+        diag_error(c->d, r->span, "%s over %lld positions: at most 4294967295 are supported", op_text(red->op),
+                   (long long)r->extent->c);
+        return false;
+    }
+    if (aff_provably_nonneg(last)) return true;
+    if (aff_is_const(r->extent)) {
+        diag_error(c->d, r->span, "%s over an empty range: '%s' ranges over %lld values", op_text(red->op), r->name,
+                   (long long)r->extent->c);
+        return false;
+    }
+    vec_push(c->a, &c->nonneg, last);
+    return true;
+}
+
 static bool infer_rvars(Ctx *c, const Expr *e)
 {
     bool ok = true;
     if (e->kind == EX_REDUCE)
-        for (int i = 0; i < e->nrvars; i++) ok &= rvar_range(c, e, e->rvars[i]);
+        for (int i = 0; i < e->nrvars; i++) {
+            bool got = rvar_range(c, e, e->rvars[i]);
+            if (got && (e->op == OP_ARGMAX || e->op == OP_ARGMIN)) got = nonempty_range(c, e, e->rvars[i]);
+            ok &= got;
+        }
     for (int i = 0; i < e->nargs; i++) ok &= infer_rvars(c, e->args[i]);
     return ok;
 }

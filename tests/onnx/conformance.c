@@ -41,7 +41,7 @@ typedef struct Case {
     void *entry, *entry_ref; /* -d: the entry compiled without graph passes */
     tdsl_tensor t[2 * MAX_IO];
     int64_t shape[2 * MAX_IO][ONNX_MAX_RANK];
-    float *want[MAX_IO];
+    void *want[MAX_IO]; /* float32, or int64 where the dtype code is 0 */
 } Case;
 
 static int say(Case *c, int kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -104,8 +104,15 @@ static int compile(Case *c, bool optimize, Jit **jit, void **fn)
     return kind;
 }
 
-/* reads one TensorProto .pb as float32 into a descriptor; 0, or -1 with c->msg */
-static int read_pb(Case *c, const char *path, tdsl_tensor *t, int64_t *shape, float **data)
+/* the descriptor dtype of a float32 or int64 tensor */
+static tdsl_dtype dtype_of(int onnx_dtype)
+{
+    return onnx_dtype == OD_INT64 ? (tdsl_dtype){ 0, 64, 1 } : (tdsl_dtype){ 2, 32, 1 };
+}
+
+/* reads one TensorProto .pb (float32, or int64: indices, positions) into a
+ * descriptor; 0, or -1 with c->msg */
+static int read_pb(Case *c, const char *path, tdsl_tensor *t, int64_t *shape, void **data)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return say(c, R_FAIL, "cannot read %s", path), -1;
@@ -120,15 +127,18 @@ static int read_pb(Case *c, const char *path, tdsl_tensor *t, int64_t *shape, fl
     int rc = -1;
     int64_t numel = 1;
     for (size_t k = 0; k < p->n_dims && k < ONNX_MAX_RANK; k++) numel *= (shape[k] = p->dims[k]);
-    *data = ARENA_ARRAY(&c->a, float, numel + 1);
-    if (p->data_type != OD_FLOAT || p->n_dims > ONNX_MAX_RANK)
-        say(c, R_FAIL, "%s: dtype %d rank %zu; the harness reads float32 only", path, p->data_type, p->n_dims);
-    else if (p->has_raw_data && p->raw_data.len == (size_t)numel * 4)
-        rc = 0, memcpy(*data, p->raw_data.data, numel * 4);
-    else if (p->n_float_data == (size_t)numel) rc = 0, memcpy(*data, p->float_data, numel * 4);
+    size_t es = p->data_type == OD_INT64 ? 8 : 4;
+    *data = arena_alloc(&c->a, (size_t)(numel + 1) * es);
+    if ((p->data_type != OD_FLOAT && p->data_type != OD_INT64) || p->n_dims > ONNX_MAX_RANK)
+        say(c, R_FAIL, "%s: dtype %d rank %zu; the harness reads float32 and int64 only", path, p->data_type,
+            p->n_dims);
+    else if (p->has_raw_data && p->raw_data.len == (size_t)numel * es)
+        rc = 0, memcpy(*data, p->raw_data.data, numel * es);
+    else if (es == 4 && p->n_float_data == (size_t)numel) rc = 0, memcpy(*data, p->float_data, numel * 4);
+    else if (es == 8 && p->n_int64_data == (size_t)numel) rc = 0, memcpy(*data, p->int64_data, numel * 8);
     else say(c, R_FAIL, "%s: no data for %lld elements", path, (long long)numel);
     *t = (tdsl_tensor){
-        .data = *data, .device = { 1, 0 }, .ndim = (int32_t)p->n_dims, .dtype = { 2, 32, 1 }, .shape = shape
+        .data = *data, .device = { 1, 0 }, .ndim = (int32_t)p->n_dims, .dtype = dtype_of(p->data_type), .shape = shape
     };
     onnx__tensor_proto__free_unpacked(p, NULL);
     return rc;
@@ -158,7 +168,7 @@ static bool close_enough(float got, float want)
 }
 
 /* output k's descriptor, of the shape the graph infers (-d: no output_K.pb) */
-static int graph_output(Case *c, int k, tdsl_tensor *t, int64_t *shape, float **data)
+static int graph_output(Case *c, int k, tdsl_tensor *t, int64_t *shape, void **data)
 {
     const OnnxValue *v = c->g->outputs[k];
     int64_t numel = 1;
@@ -166,9 +176,9 @@ static int graph_output(Case *c, int k, tdsl_tensor *t, int64_t *shape, float **
         if (v->shape.d[d].sym) return say(c, R_FAIL, "output %d has a symbolic dim: -d needs static shapes", k), -1;
         numel *= (shape[d] = v->shape.d[d].n);
     }
-    *data = ARENA_ARRAY(&c->a, float, numel + 1);
+    *data = ARENA_ARRAY(&c->a, int64_t, numel + 1);
     *t = (tdsl_tensor){
-        .data = *data, .device = { 1, 0 }, .ndim = v->shape.rank, .dtype = { 2, 32, 1 }, .shape = shape
+        .data = *data, .device = { 1, 0 }, .ndim = v->shape.rank, .dtype = dtype_of(v->dtype), .shape = shape
     };
     return 0;
 }
@@ -184,8 +194,10 @@ static int64_t numel_of(const Case *c, int k)
 static int call_fresh(Case *c, void *entry, int nin, int nout)
 {
     for (int k = nin; k < nin + nout; k++) {
-        c->t[k].data = ARENA_ARRAY(&c->a, float, numel_of(c, k) + 1);
-        for (int64_t i = 0; i < numel_of(c, k); i++) ((float *)c->t[k].data)[i] = NAN;
+        c->t[k].data = ARENA_ARRAY(&c->a, int64_t, numel_of(c, k) + 1);
+        for (int64_t i = 0; i < numel_of(c, k); i++)
+            if (c->t[k].dtype.code == 0) ((int64_t *)c->t[k].data)[i] = INT64_MIN;
+            else ((float *)c->t[k].data)[i] = NAN;
     }
     return call_entry(entry, c, nin + nout);
 }
@@ -197,7 +209,7 @@ static int run_set(Case *c, const char *set)
     int nin = c->g->ninputs, nout = c->g->noutputs;
     if (nin + nout > 2 * MAX_IO || nin > MAX_IO || nout > MAX_IO)
         return say(c, R_FAIL, "%d inputs, %d outputs: too many", nin, nout);
-    float *data;
+    void *data = NULL;
     char err[200];
     for (int k = 0; k < nin + nout; k++) {
         bool in = k < nin;
@@ -213,7 +225,12 @@ static int run_set(Case *c, const char *set)
         return say(c, R_FAIL, "%s: the entry returned %d (%s)", set, rc, tdsl_format_error(rc, err, sizeof err));
     for (int k = nin; k < nin + nout; k++) {
         const float *got = c->t[k].data, *want = c->want[k - nin];
-        for (int64_t i = 0; i < numel_of(c, k); i++)
+        const int64_t *igot = c->t[k].data, *iwant = c->want[k - nin];
+        for (int64_t i = 0; i < numel_of(c, k) && c->t[k].dtype.code == 0; i++)
+            if (igot[i] != iwant[i])
+                return say(c, R_FAIL, "%s: output %d element %lld is %lld, expected %lld", set, k - nin, (long long)i,
+                           (long long)igot[i], (long long)iwant[i]);
+        for (int64_t i = 0; i < numel_of(c, k) && c->t[k].dtype.code != 0; i++)
             if (!close_enough(got[i], want[i]))
                 return say(c, R_FAIL, "%s: output %d element %lld is %.9g, expected %.9g", set, k - nin, (long long)i,
                            got[i], want[i]);

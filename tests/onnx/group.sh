@@ -65,7 +65,8 @@ onnx_repl() {
 
 ONNX_CONF_OPS="gemm matmul_ conv_ relu sigmoid tanh add sub mul div maxpool_2d averagepool_2d globalaveragepool
 globalmaxpool batchnorm_epsilon batchnorm_example flatten transpose softmax logsoftmax layer_normalization erf exp
-log sqrt concat clip identity leakyrelu neg abs max_ min_ reduce_mean reduce_sum"
+log sqrt concat clip identity leakyrelu neg abs max_ min_ reduce_mean reduce_sum gather_0 gather_1 gather_2d_indices
+gather_negative_indices argmax argmin"
 
 onnx_conformance() {
     if [ ! -d "$ONNX_TESTDATA/node" ]; then

@@ -374,6 +374,49 @@ static void t_transpose(int n, int d)
     free(x), free(y), free(y2), free(want);
 }
 
+/* embedding: clamped rows, indices past both ends included */
+static void t_embedding(int v, int d, int n)
+{
+    float *t = rnd((size_t)v * d), *e = ALLOC(float, (size_t)n *d), *e2 = ALLOC(float, (size_t)n *d);
+    double *want = ALLOC(double, (size_t)n *d);
+    int64_t *idx = ALLOC(int64_t, n);
+    for (int r = 0; r < n; r++) idx[r] = r % 5 == 0 ? INT64_MIN : r % 5 == 1 ? v : rng_range(-1, v);
+    for (int r = 0; r < n; r++)
+        for (int j = 0; j < d; j++) {
+            int64_t row = idx[r] < 0 ? 0 : idx[r] >= v ? v - 1 : idx[r];
+            want[(size_t)r * d + j] = t[(size_t)row * d + j];
+        }
+    tdsl_tensor T = TDSL_F32(t, v, d), I = TDSL_I64(idx, n), E = TDSL_F32(e, n, d), E2 = TDSL_F32(e2, n, d);
+    if (CHECK_OK(embedding(&T, &I, &E)) && CHECK_OK(embedding_ref(&T, &I, &E2))) {
+        near(LABEL("embedding %dx%d n=%d", v, d, n), e, want, (size_t)n * d, 0, 0);
+        twin(LABEL("embedding %dx%d n=%d vs unscheduled", v, d, n), e, e2, (size_t)n * d, false, 0);
+    }
+    free(t), free(e), free(e2), free(want), free(idx);
+}
+
+/* argmax_rows: the first largest, ties and a NaN row included */
+static void t_argmax_rows(int n, int d)
+{
+    float *x = ALLOC(float, (size_t)n *d);
+    int64_t *p = ALLOC(int64_t, n), *p2 = ALLOC(int64_t, n), *want = ALLOC(int64_t, n);
+    for (size_t i = 0; i < (size_t)n * d; i++) x[i] = (float)(rng_range(-4, 4));
+    if (n > 2 && d > 3) x[(size_t)2 * d + 3] = NAN;
+    for (int i = 0; i < n; i++) {
+        int64_t at = 0;
+        for (int j = 1; j < d; j++) {
+            float a = x[(size_t)i * d + at], b = x[(size_t)i * d + j];
+            if (!isnan(a) && (isnan(b) || b > a)) at = j;
+        }
+        want[i] = at;
+    }
+    tdsl_tensor X = TDSL_F32(x, n, d), P = TDSL_I64(p, n), P2 = TDSL_I64(p2, n);
+    if (CHECK_OK(argmax_rows(&X, &P)) && CHECK_OK(argmax_rows_ref(&X, &P2))) {
+        check_equal_i64(LABEL("argmax_rows %dx%d", n, d), p, want, n);
+        check_equal_i64(LABEL("argmax_rows %dx%d vs unscheduled", n, d), p, p2, n);
+    }
+    free(x), free(p), free(p2), free(want);
+}
+
 static void part_rest(void)
 {
     static const int rows[][2] = { { 1, 1 }, { 7, 37 }, { 37, 1001 }, { 64, 256 } };
@@ -399,6 +442,8 @@ static void part_rest(void)
     }
     t_gap(1, 1, 1), t_gap(3, 7, 37), t_gap(64, 7, 7);
     t_transpose(1, 1), t_transpose(7, 37), t_transpose(37, 13), t_transpose(64, 128);
+    t_embedding(1, 1, 3), t_embedding(7, 64, 37), t_embedding(100, 13, 9), t_embedding(3, 300, 64);
+    t_argmax_rows(1, 1), t_argmax_rows(7, 37), t_argmax_rows(5, 4096), t_argmax_rows(33, 17);
 }
 
 /* ---- the fused convolutions and linear_act: min(max(value, lo), hi) ---- */
