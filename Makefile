@@ -398,3 +398,6 @@ $(B)/bench/matmul_bench: bench/matmul_bench.c $(B)/bench/matmul.o $(B)/bench/mat
 	$(CC) -O3 -march=x86-64-v3 -Wall -I$(B)/bench -o $@ $^ -lopenblas -lm
 $(B)/bench/parallel_overhead: bench/parallel_overhead.c runtime/tdsl_pool.c runtime/tdsl_pool.h
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -I. -o $@ bench/parallel_overhead.c runtime/tdsl_pool.c -lpthread
+
+# coverage-guided fuzzing: make fuzz, the fuzz group of make test (docs/fuzzing.md)
+include mk/fuzz.mk

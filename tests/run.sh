@@ -35,6 +35,8 @@
 #   onnxfuzz  the inputs make fuzz-onnx found bugs with (tests/fuzz/onnx_crashes/)
 #           replayed through the fuzz target without libFuzzer, and their
 #           expected errors: tests/fuzz/onnx_group.sh
+#   fuzz    the libFuzzer targets of make fuzz without libFuzzer, on inputs from
+#           the tests and on every input that found a bug: tests/fuzz/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (8 parts, 504 cases; 104 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -49,7 +51,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx onnxfuzz"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx onnxfuzz fuzz"}
 unset TDSL_PATH     # modules come from -I and the in-tree stdlib only, as the cases say
 
 cd "$(dirname "$0")/.." || exit 1
@@ -389,6 +391,8 @@ source tests/tune/group.sh
 source tests/onnx/group.sh
 # shellcheck source=tests/fuzz/onnx_group.sh
 source tests/fuzz/onnx_group.sh
+# shellcheck source=tests/fuzz/group.sh
+source tests/fuzz/group.sh
 
 # ---- driver: cases run JOBS at a time, results print in order ----
 
