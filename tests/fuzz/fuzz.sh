@@ -3,7 +3,7 @@
 # (built into $B by mk/fuzz.mk) for FUZZ_SECONDS seconds, one after another,
 # from seeds taken from the tests ($B/fuzz/NAME/seeds, remade each run) and a
 # corpus that grows across runs ($B/fuzz/NAME/corpus). libFuzzer runs in fork
-# mode (-fork=1 -ignore_crashes=1): a crash, leak, hang (-timeout=10) or OOM
+# mode (-fork=1 -ignore_crashes=1): a crash, leak, hang (-timeout=30; 120 for repl) or OOM
 # (-rss_limit_mb=2048) is written to $B/fuzz/NAME/artifacts/ and the run goes
 # on. Prints a line per target, then `fuzz: T targets, E executions, C
 # crashes`; exit 1 when C > 0. Replay an input: $B/tests/fuzz/fz_NAME FILE
@@ -110,10 +110,11 @@ for t in $FUZZ_TARGETS; do
     # shellcheck disable=SC2046
     # the repl target's calls may ask for more than there is (a 4 TiB
     # intermediate): that is an error code, not a crash (repl.c sets ASan's allocator_may_return_null)
-    limit=""
-    [ "$t" = repl ] && limit=-malloc_limit_mb=2147483647
+    # a REPL input JIT-compiles at -O3 each fn it calls: seconds on a loaded machine
+    limit="" hang=30
+    [ "$t" = repl ] && limit=-malloc_limit_mb=2147483647 hang=120
     UBSAN_OPTIONS=print_stacktrace=1 timeout -k 10 $((FUZZ_SECONDS + 120)) "$bin" -fork=1 -ignore_crashes=1 \
-        -ignore_ooms=1 -ignore_timeouts=1 -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+        -ignore_ooms=1 -ignore_timeouts=1 -max_total_time="$FUZZ_SECONDS" -timeout=$hang -rss_limit_mb=2048 \
         ${FUZZ_SEED:+-seed=$FUZZ_SEED} $limit $(dict "$t") -artifact_prefix="$work/artifacts/" "$work/corpus" "$work/seeds" \
         >"$work/log" 2>&1
     rc=$?
@@ -122,9 +123,13 @@ for t in $FUZZ_TARGETS; do
     [ "$rc" != 0 ] && [ "$crashes" = 0 ] && crashes=1 && echo "fuzz: $t: libFuzzer exited $rc (log: $work/log)"
     printf 'fuzz: %-8s %10s executions, %d crashes (%s/s; corpus %d; log %s)\n' "$t" "${execs:-0}" "$crashes" \
         "$(( ${execs:-0} / (FUZZ_SECONDS > 0 ? FUZZ_SECONDS : 1) ))" "$(find "$work/corpus" -type f | wc -l)" "$work/log"
-    if [ "$crashes" != 0 ]; then
-        grep -a '^SUMMARY: \|^==.*ERROR: \|^fuzz: \|^entry fuzz: \|^npy fuzz: ' "$work/log" | sort | uniq -c | sort -rn | head -n 10
-        echo "  inputs: $work/artifacts/ (replay: $bin FILE)"
+    if [ "$crashes" != 0 ]; then      # fork mode keeps no child's report: replay the new inputs
+        find "$work/artifacts" -type f -newer "$work/seeds" | head -n 5 | while read -r a; do
+            echo "  $a:"
+            timeout 60 "$bin" "$a" 2>&1 | grep -a -m 4 '^SUMMARY: \|ERROR: \|^fuzz: \|^entry fuzz: \|^npy fuzz: \|^internal error' |
+                sed 's/^/    /'
+        done
+        echo "  replay one: $bin FILE"
     fi
     total_t=$((total_t + 1)) total_e=$((total_e + ${execs:-0})) total_c=$((total_c + crashes))
 done

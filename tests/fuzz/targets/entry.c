@@ -168,7 +168,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free_groups(&c);
         return -1;
     }
-    int rc = f->call(&c);
+    /* NAME_ws half the time: its workspace malloc'd to NAME_workspace_bytes() */
+    size_t wsn = (size & 1) ? f->ws_bytes() : 0;
+    uint8_t *ws = (size & 1) ? malloc(wsn + 2 * GUARD) : NULL;
+    if (ws) memset(ws, 0xA5, wsn + 2 * GUARD);
+    int rc = f->call(&c, ws ? ws + GUARD : NULL);
+    for (size_t i = 0; ws && i < GUARD; i++)
+        if (ws[i] != 0xA5 || ws[GUARD + wsn + i] != 0xA5) {
+            fe_report(f, &c, rc, "NAME_ws wrote outside its %zu-byte workspace", wsn);
+            abort();
+        }
+    free(ws);
     if (getenv("FUZZ_VERBOSE")) fe_report(f, &c, rc, "the model expects %d", expect);
     if (!fe_code_ok(f, &c, expect, rc)) {
         fe_report(f, &c, rc, "returned %d (kind %d, arg %d, dim %d); the model expects %d (kind %d, arg %d, dim %d)",

@@ -32,7 +32,10 @@ static void linear_ref(Call *c)
             y[i * m + j] = s + b[j];
         }
 }
-static int linear_call(Call *c) { return fe_linear(T(c, 0), T(c, 1), T(c, 2), T(c, 3)); }
+static int linear_call(Call *c, void *ws)
+{
+    return ws ? fe_linear_ws(ws, T(c, 0), T(c, 1), T(c, 2), T(c, 3)) : fe_linear(T(c, 0), T(c, 1), T(c, 2), T(c, 3));
+}
 
 /* ---- fe_pool(I: f32[c, h, w]) -> O: f32[c, (h - 3) / 2 + 1, (w - 3) / 2 + 1] ---- */
 static void pool_shapes(const int64_t *sv, int t, int64_t *s)
@@ -60,7 +63,7 @@ static void pool_ref(Call *c)
                 o[(ci * oh + y) * ow + x] = m;
             }
 }
-static int pool_call(Call *c) { return fe_pool(T(c, 0), T(c, 1)); }
+static int pool_call(Call *c, void *ws) { return ws ? fe_pool_ws(ws, T(c, 0), T(c, 1)) : fe_pool(T(c, 0), T(c, 1)); }
 
 /* ---- fe_two(A: i32[n], s: i32) -> (P: i32[n], Q: i32[n]) ---- */
 static void two_shapes(const int64_t *sv, int t, int64_t *s)
@@ -77,7 +80,10 @@ static void two_ref(Call *c)
     int32_t *q = fe_out(c, 2);
     for (int64_t i = 0; i < S(c, 0, 0); i++) q[i] = (int32_t)((uint32_t)a[i] * 2u);
 }
-static int two_call(Call *c) { return fe_two(T(c, 0), c->scalar, T(c, 1), T(c, 2)); }
+static int two_call(Call *c, void *ws)
+{
+    return ws ? fe_two_ws(ws, T(c, 0), c->scalar, T(c, 1), T(c, 2)) : fe_two(T(c, 0), c->scalar, T(c, 1), T(c, 2));
+}
 
 /* ---- fe_blur(I: f64[h, w]) -> O: f64[h - 2, w - 2] ---- */
 static void blur_shapes(const int64_t *sv, int t, int64_t *s)
@@ -104,7 +110,7 @@ static void blur_ref(Call *c)
             o[y * ow + x] = (bx[0] + bx[1] + bx[2]) / 3.0;
         }
 }
-static int blur_call(Call *c) { return fe_blur(T(c, 0), T(c, 1)); }
+static int blur_call(Call *c, void *ws) { return ws ? fe_blur_ws(ws, T(c, 0), T(c, 1)) : fe_blur(T(c, 0), T(c, 1)); }
 
 /* ---- fe_even(I: u8[2 * h]) -> O: u16[h] ---- */
 static void even_shapes(const int64_t *sv, int t, int64_t *s) { s[0] = t ? sv[0] : 2 * sv[0]; }
@@ -115,7 +121,7 @@ static void even_ref(Call *c)
     uint16_t *o = fe_out(c, 1);
     for (int64_t y = 0; y < S(c, 1, 0); y++) o[y] = (uint16_t)(in[2 * y] + in[2 * y + 1]);
 }
-static int even_call(Call *c) { return fe_even(T(c, 0), T(c, 1)); }
+static int even_call(Call *c, void *ws) { return ws ? fe_even_ws(ws, T(c, 0), T(c, 1)) : fe_even(T(c, 0), T(c, 1)); }
 
 const FeFn fe_fns[] = {
     { "fe_linear",
@@ -129,10 +135,59 @@ const FeFn fe_fns[] = {
       linear_shapes,
       linear_ok,
       linear_ref,
-      linear_call },
-    { "fe_pool", 2, 1, { 0, 1 }, { 2, 2 }, { 4, 4 }, { 3, 3 }, 3, pool_shapes, pool_ok, pool_ref, pool_call },
-    { "fe_two", 3, 2, { 0, 2, 3 }, { 0, 0, 0 }, { 4, 4, 4 }, { 1, 1, 1 }, 1, two_shapes, two_ok, two_ref, two_call },
-    { "fe_blur", 2, 1, { 0, 1 }, { 2, 2 }, { 8, 8 }, { 2, 2 }, 2, blur_shapes, blur_ok, blur_ref, blur_call },
-    { "fe_even", 2, 1, { 0, 1 }, { 1, 1 }, { 1, 2 }, { 1, 1 }, 1, even_shapes, even_ok, even_ref, even_call },
+      linear_call,
+      fe_linear_workspace_bytes },
+    { "fe_pool",
+      2,
+      1,
+      { 0, 1 },
+      { 2, 2 },
+      { 4, 4 },
+      { 3, 3 },
+      3,
+      pool_shapes,
+      pool_ok,
+      pool_ref,
+      pool_call,
+      fe_pool_workspace_bytes },
+    { "fe_two",
+      3,
+      2,
+      { 0, 2, 3 },
+      { 0, 0, 0 },
+      { 4, 4, 4 },
+      { 1, 1, 1 },
+      1,
+      two_shapes,
+      two_ok,
+      two_ref,
+      two_call,
+      fe_two_workspace_bytes },
+    { "fe_blur",
+      2,
+      1,
+      { 0, 1 },
+      { 2, 2 },
+      { 8, 8 },
+      { 2, 2 },
+      2,
+      blur_shapes,
+      blur_ok,
+      blur_ref,
+      blur_call,
+      fe_blur_workspace_bytes },
+    { "fe_even",
+      2,
+      1,
+      { 0, 1 },
+      { 1, 1 },
+      { 1, 2 },
+      { 1, 1 },
+      1,
+      even_shapes,
+      even_ok,
+      even_ref,
+      even_call,
+      fe_even_workspace_bytes },
 };
 const int fe_nfns = sizeof fe_fns / sizeof fe_fns[0];

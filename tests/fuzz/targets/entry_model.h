@@ -36,7 +36,8 @@ typedef struct FeFn {
     void (*shapes)(const int64_t *sv, int t, int64_t *shape);   /* consistent, from size vars */
     bool (*consistent)(const Call *c);                            /* extents agree (ranks right, >= 0) */
     void (*ref)(Call *c);                                         /* results into want[] */
-    int (*call)(Call *c);
+    int (*call)(Call *c, void *ws);     /* NAME, or NAME_ws with ws */
+    size_t (*ws_bytes)(void);           /* NAME_workspace_bytes */
 } FeFn;
 
 extern const FeFn fe_fns[];
