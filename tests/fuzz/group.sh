@@ -25,7 +25,13 @@ fuzz_replay() {
         echo "  no $bin (make test-build builds it)"
         return 1
     fi
-    out=$(ASAN_OPTIONS="allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" timeout "$TIMEOUT" "$bin" "$@" 2>&1)
+    # at most 2 GiB at once, as under libFuzzer (-malloc_limit_mb=2048): an
+    # input that makes a reader allocate what a header claims fails here too
+    out=$(
+        [ -z "$SAN" ] && ulimit -v 4194304
+        ASAN_OPTIONS="allocator_may_return_null=1:max_allocation_size_mb=2048${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
+            timeout "$TIMEOUT" "$bin" "$@" 2>&1
+    )
     rc=$?
     [ $rc = 0 ] && [ -z "$out" ] && return 0
     echo "  \$ $bin $*  (FUZZ_VERBOSE=1 prints the messages)"
