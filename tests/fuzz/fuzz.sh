@@ -93,6 +93,11 @@ dict() {
     esac
 }
 
+# the inputs libFuzzer saved for a crash, leak, hang or OOM (not its slow-unit- notes)
+artifacts() {
+    find "$1/artifacts" -type f -regex '.*/\(crash\|leak\|timeout\|oom\)-.*' | wc -l
+}
+
 total_t=0 total_e=0 total_c=0
 for t in $FUZZ_TARGETS; do
     bin=$root/$B/tests/fuzz/fz_$t
@@ -106,7 +111,7 @@ for t in $FUZZ_TARGETS; do
         continue
     fi
     seeds "$t" "$work/seeds"
-    before=$(find "$work/artifacts" -type f | wc -l)
+    before=$(artifacts "$work")
     # shellcheck disable=SC2046
     # the repl target's calls may ask for more than there is (a 4 TiB
     # intermediate): that is an error code, not a crash (repl.c sets ASan's allocator_may_return_null)
@@ -119,12 +124,12 @@ for t in $FUZZ_TARGETS; do
         >"$work/log" 2>&1
     rc=$?
     execs=$(sed -n 's/^#\([0-9]*\):* .*/\1/p' "$work/log" | tail -n 1)
-    crashes=$(($(find "$work/artifacts" -type f | wc -l) - before))
+    crashes=$(($(artifacts "$work") - before))
     [ "$rc" != 0 ] && [ "$crashes" = 0 ] && crashes=1 && echo "fuzz: $t: libFuzzer exited $rc (log: $work/log)"
     printf 'fuzz: %-8s %10s executions, %d crashes (%s/s; corpus %d; log %s)\n' "$t" "${execs:-0}" "$crashes" \
         "$(( ${execs:-0} / (FUZZ_SECONDS > 0 ? FUZZ_SECONDS : 1) ))" "$(find "$work/corpus" -type f | wc -l)" "$work/log"
     if [ "$crashes" != 0 ]; then      # fork mode keeps no child's report: replay the new inputs
-        find "$work/artifacts" -type f -newer "$work/seeds" | head -n 5 | while read -r a; do
+        find "$work/artifacts" -type f -newer "$work/seeds" -regex '.*/\(crash\|leak\|timeout\|oom\)-.*' | head -n 5 | while read -r a; do
             echo "  $a:"
             timeout 60 "$bin" "$a" 2>&1 | grep -a -m 4 '^SUMMARY: \|ERROR: \|^fuzz: \|^entry fuzz: \|^npy fuzz: \|^internal error' |
                 sed 's/^/    /'

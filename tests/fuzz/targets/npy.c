@@ -38,11 +38,14 @@ static void round_trip(const NpyArray *a)
 }
 
 /* An input of at most 1 MiB never needs more than 2 GiB (deflate expands
- * at most 1032 to 1): "out of memory" is an allocation of what a header
- * claims (the fuzz group replays under a 2 GiB limit, libFuzzer's is 2 GiB). */
-static void no_memory(const char *err)
+ * at most 1032 to 1): "WHAT: out of memory" (err starting so, not a header
+ * quoted) is an allocation of what a header claims (the fuzz group replays
+ * under a 2 GiB limit, libFuzzer's is 2 GiB). */
+static void no_memory(const char *err, const char *what)
 {
-    if (!strstr(err, "out of memory")) return;
+    char oom[256];
+    snprintf(oom, sizeof oom, "%s: out of memory", what);
+    if (strncmp(err, oom, strlen(oom))) return;
     fprintf(stderr, "npy fuzz: %s\n", err);
     abort();
 }
@@ -62,7 +65,9 @@ static void read_npz(const uint8_t *data, size_t size)
         NpyArray a;
         char err[1024];
         if (npz_read(scratch, members[i], &a, err, sizeof err)) {
-            no_memory(err);
+            char what[128];
+            snprintf(what, sizeof what, "%s:%s", scratch, members[i]);
+            no_memory(err, what);
             continue;
         }
         round_trip(&a);
@@ -80,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     NpyArray a;
     char err[512];
     if (npy_read_mem(data, size, "<fuzz>", &a, err, sizeof err)) {
-        no_memory(err);
+        no_memory(err, "<fuzz>");
         return 0;
     }
     round_trip(&a);
