@@ -401,3 +401,5 @@ $(B)/bench/parallel_overhead: bench/parallel_overhead.c runtime/tdsl_pool.c runt
 include mk/install.mk
 # make test-aarch64 (the e2e harnesses under qemu-aarch64)
 include mk/aarch64.mk
+# coverage-guided fuzzing: make fuzz, the fuzz group of make test (docs/fuzzing.md)
+include mk/fuzz.mk

@@ -144,6 +144,33 @@ static void list_members(const Zip *z, char *out, size_t cap)
     if (!z->ncdir) snprintf(out, cap, "no members");
 }
 
+/* Inflates the raw deflate stream in[0..n) into exactly out[0..want), in
+ * pieces zlib's 32-bit counts can take. */
+static bool inflate_all(const unsigned char *in, uint64_t n, unsigned char *out, uint64_t want)
+{
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    if (inflateInit2(&s, -MAX_WBITS) != Z_OK) return false;
+    s.next_in = (unsigned char *)in;
+    s.next_out = out;
+    uint64_t in_left = n, out_left = want;
+    int r = Z_OK;
+    while (r == Z_OK) {
+        uInt ai = in_left > UINT32_MAX ? UINT32_MAX : (uInt)in_left;
+        uInt ao = out_left > UINT32_MAX ? UINT32_MAX : (uInt)out_left;
+        s.avail_in = ai, s.avail_out = ao;
+        r = inflate(&s, Z_NO_FLUSH);
+        in_left -= ai - s.avail_in, out_left -= ao - s.avail_out;
+        if (r == Z_OK && s.avail_in == ai && s.avail_out == ao) break;   /* no progress: truncated */
+    }
+    inflateEnd(&s);
+    return r == Z_STREAM_END && out_left == 0;
+}
+
+/* Deflate expands at most 1032 to 1: a member claiming more than that of its
+ * compressed bytes is corrupt, found before allocating what it claims. */
+#define DEFLATE_MAX_RATIO 1032
+
 /* The member's bytes, uncompressed, malloc'd into *data. */
 static bool member_data(const Zip *z, const Member *m, const char *what, unsigned char **data, char *err, size_t cap)
 {
@@ -156,6 +183,7 @@ static bool member_data(const Zip *z, const Member *m, const char *what, unsigne
         return false;
     }
     if (m->usize > (uint64_t)NPY_MAX_BYTES || (m->method == 0 && m->usize != m->csize)) goto trunc;
+    if (m->method == 8 && m->usize / DEFLATE_MAX_RATIO > m->csize) goto corrupt;
     *data = malloc(m->usize ? (size_t)m->usize : 1);
     if (!*data) {
         seterr(err, cap, "%s: out of memory", what);
@@ -165,18 +193,9 @@ static bool member_data(const Zip *z, const Member *m, const char *what, unsigne
         memcpy(*data, z->buf + start, (size_t)m->usize);
         return true;
     }
-    z_stream s;
-    memset(&s, 0, sizeof s);
-    if (inflateInit2(&s, -MAX_WBITS) != Z_OK) goto bad;
-    s.next_in = z->buf + start;
-    s.avail_in = (uInt)m->csize;
-    s.next_out = *data;
-    s.avail_out = (uInt)m->usize;
-    int r = inflate(&s, Z_FINISH);
-    inflateEnd(&s);
-    if (r == Z_STREAM_END && s.total_out == m->usize) return true;
-bad:
+    if (inflate_all(z->buf + start, m->csize, *data, m->usize)) return true;
     free(*data);
+corrupt:
     seterr(err, cap, "%s: corrupt compressed data in the .npz file", what);
     return false;
 trunc:

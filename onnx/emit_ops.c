@@ -496,6 +496,9 @@ static int emit_reshape_divmod(Emitter *e, OnnxNode *n)
                        "reshaping %s to %s: only static shapes (of rank >= 1, past a common leading part) "
                        "are supported",
                        onnx_shape_str(xs, b1, 256), onnx_shape_str(y, b2, 256));
+    if (graph_numel(&tx) == 0)      /* the divisors below are products of X's dims: one would be 0 */
+        return em_fail(e, n, "reshaping %s to %s: a tensor with no elements is not supported",
+                       onnx_shape_str(xs, b1, 256), onnx_shape_str(y, b2, 256));
     char *flat = "";
     int64_t stride = 1;
     for (int k = y->rank - 1; k >= p; stride *= y->d[k].n, k--)

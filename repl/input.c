@@ -128,13 +128,13 @@ static void feed(Session *s, Pending *p, const char *line)
     if (complete(s, p->buf)) run_pending(s, p);
 }
 
-static int run_pipe(Session *s)
+static int run_pipe(Session *s, FILE *in)
 {
     Pending p = { 0 };
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while (!s->quit && (n = getline(&line, &cap, stdin)) >= 0) {
+    while (!s->quit && (n = getline(&line, &cap, in)) >= 0) {
         if (n && line[n - 1] == '\n') line[--n] = 0;
         if (n && line[n - 1] == '\r') line[--n] = 0;
         feed(s, &p, line);
@@ -313,9 +313,11 @@ static int run_tty(Session *s)
     return 0;
 }
 
+int repl_run_stream(Session *s, FILE *in) { return run_pipe(s, in); }
+
 int repl_run(Session *s)
 {
-    int status = s->interactive ? run_tty(s) : run_pipe(s);
+    int status = s->interactive ? run_tty(s) : run_pipe(s, stdin);
     fflush(stdout);
     if (__atomic_load_n(&s->running, __ATOMIC_ACQUIRE)) {
         /* an interrupted call still runs the session's code: leave it be */

@@ -4,6 +4,7 @@
 #ifndef TDSL_REPL_H
 #define TDSL_REPL_H
 #include <stdbool.h>
+#include <stdio.h>
 
 typedef struct Session Session;
 
@@ -19,6 +20,9 @@ int repl_load_file(Session *s, const char *path);
 /* Reads and runs input until end of input or :quit. Returns the exit status:
  * 0, or 1 when reading a pipe and some input had an error. */
 int repl_run(Session *s);
+/* Runs the statements read from in, as from a pipe (the fuzz target of
+ * tests/fuzz/targets/repl.c: no terminal). Returns repl_run's status. */
+int repl_run_stream(Session *s, FILE *in);
 void repl_destroy(Session *s);
 
 #endif

@@ -42,6 +42,8 @@
 #   aarch64 (not run by default: make test-aarch64) e2e harnesses built with
 #           tdslc --target aarch64, run under qemu-aarch64, results bit-identical
 #           to x86-64: tests/aarch64/group.sh
+#   fuzz    the libFuzzer targets of make fuzz without libFuzzer, on inputs from
+#           the tests and on every input that found a bug: tests/fuzz/group.sh
 #   schedfuzz  tests/sched_fuzz: random schedules for every fn of tests/e2e and
 #           examples against the unscheduled fn (8 parts, 504 cases; 104 under SAN)
 # Usage: tests/run.sh [PATTERN...]  runs only the cases whose id (e2e/matmul,
@@ -56,7 +58,7 @@ SAN=${SAN:-}
 JOBS=${JOBS:-2}
 LLVM_CONFIG=${LLVM_CONFIG:-llvm-config-19}
 TIMEOUT=${TIMEOUT:-120}
-GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx onnxfuzz pkg valgrind"}
+GROUPS_RUN=${GROUPS_RUN:-"e2e errors cli golden link modules parse stdlib schedfuzz pool vector math tune repl_values repl onnx onnxfuzz pkg valgrind fuzz"}
 unset TDSL_PATH     # modules come from -I and the in-tree stdlib only, as the cases say
 
 cd "$(dirname "$0")/.." || exit 1
@@ -402,6 +404,8 @@ source tests/pkg/group.sh
 source tests/aarch64/group.sh
 # shellcheck source=tests/valgrind/group.sh
 source tests/valgrind/group.sh
+# shellcheck source=tests/fuzz/group.sh
+source tests/fuzz/group.sh
 
 # ---- driver: cases run JOBS at a time, results print in order ----
 
