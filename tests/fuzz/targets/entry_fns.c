@@ -32,6 +32,7 @@ static void linear_ref(Call *c)
             y[i * m + j] = s + b[j];
         }
 }
+static size_t linear_ws(const Call *c) { return fe_linear_workspace_bytes(S(c, 0, 0), S(c, 0, 1), S(c, 1, 0)); }
 static int linear_call(Call *c, void *ws)
 {
     return ws ? fe_linear_ws(ws, T(c, 0), T(c, 1), T(c, 2), T(c, 3)) : fe_linear(T(c, 0), T(c, 1), T(c, 2), T(c, 3));
@@ -63,6 +64,7 @@ static void pool_ref(Call *c)
                 o[(ci * oh + y) * ow + x] = m;
             }
 }
+static size_t pool_ws(const Call *c) { return fe_pool_workspace_bytes(S(c, 0, 0), S(c, 0, 1), S(c, 0, 2)); }
 static int pool_call(Call *c, void *ws) { return ws ? fe_pool_ws(ws, T(c, 0), T(c, 1)) : fe_pool(T(c, 0), T(c, 1)); }
 
 /* ---- fe_two(A: i32[n], s: i32) -> (P: i32[n], Q: i32[n]) ---- */
@@ -80,6 +82,7 @@ static void two_ref(Call *c)
     int32_t *q = fe_out(c, 2);
     for (int64_t i = 0; i < S(c, 0, 0); i++) q[i] = (int32_t)((uint32_t)a[i] * 2u);
 }
+static size_t two_ws(const Call *c) { return fe_two_workspace_bytes(S(c, 0, 0)); }
 static int two_call(Call *c, void *ws)
 {
     return ws ? fe_two_ws(ws, T(c, 0), c->scalar, T(c, 1), T(c, 2)) : fe_two(T(c, 0), c->scalar, T(c, 1), T(c, 2));
@@ -110,6 +113,7 @@ static void blur_ref(Call *c)
             o[y * ow + x] = (bx[0] + bx[1] + bx[2]) / 3.0;
         }
 }
+static size_t blur_ws(const Call *c) { return fe_blur_workspace_bytes(S(c, 0, 0), S(c, 0, 1)); }
 static int blur_call(Call *c, void *ws) { return ws ? fe_blur_ws(ws, T(c, 0), T(c, 1)) : fe_blur(T(c, 0), T(c, 1)); }
 
 /* ---- fe_even(I: u8[2 * h]) -> O: u16[h] ---- */
@@ -121,6 +125,7 @@ static void even_ref(Call *c)
     uint16_t *o = fe_out(c, 1);
     for (int64_t y = 0; y < S(c, 1, 0); y++) o[y] = (uint16_t)(in[2 * y] + in[2 * y + 1]);
 }
+static size_t even_ws(const Call *c) { return fe_even_workspace_bytes(S(c, 0, 0) / 2); }
 static int even_call(Call *c, void *ws) { return ws ? fe_even_ws(ws, T(c, 0), T(c, 1)) : fe_even(T(c, 0), T(c, 1)); }
 
 const FeFn fe_fns[] = {
@@ -136,20 +141,8 @@ const FeFn fe_fns[] = {
       linear_ok,
       linear_ref,
       linear_call,
-      fe_linear_workspace_bytes },
-    { "fe_pool",
-      2,
-      1,
-      { 0, 1 },
-      { 2, 2 },
-      { 4, 4 },
-      { 3, 3 },
-      3,
-      pool_shapes,
-      pool_ok,
-      pool_ref,
-      pool_call,
-      fe_pool_workspace_bytes },
+      linear_ws },
+    { "fe_pool", 2, 1, { 0, 1 }, { 2, 2 }, { 4, 4 }, { 3, 3 }, 3, pool_shapes, pool_ok, pool_ref, pool_call, pool_ws },
     { "fe_two",
       3,
       2,
@@ -162,32 +155,8 @@ const FeFn fe_fns[] = {
       two_ok,
       two_ref,
       two_call,
-      fe_two_workspace_bytes },
-    { "fe_blur",
-      2,
-      1,
-      { 0, 1 },
-      { 2, 2 },
-      { 8, 8 },
-      { 2, 2 },
-      2,
-      blur_shapes,
-      blur_ok,
-      blur_ref,
-      blur_call,
-      fe_blur_workspace_bytes },
-    { "fe_even",
-      2,
-      1,
-      { 0, 1 },
-      { 1, 1 },
-      { 1, 2 },
-      { 1, 1 },
-      1,
-      even_shapes,
-      even_ok,
-      even_ref,
-      even_call,
-      fe_even_workspace_bytes },
+      two_ws },
+    { "fe_blur", 2, 1, { 0, 1 }, { 2, 2 }, { 8, 8 }, { 2, 2 }, 2, blur_shapes, blur_ok, blur_ref, blur_call, blur_ws },
+    { "fe_even", 2, 1, { 0, 1 }, { 1, 1 }, { 1, 2 }, { 1, 1 }, 1, even_shapes, even_ok, even_ref, even_call, even_ws },
 };
 const int fe_nfns = sizeof fe_fns / sizeof fe_fns[0];

@@ -37,7 +37,7 @@ typedef struct FeFn {
     bool (*consistent)(const Call *c);                            /* extents agree (ranks right, >= 0) */
     void (*ref)(Call *c);                                         /* results into want[] */
     int (*call)(Call *c, void *ws);     /* NAME, or NAME_ws with ws */
-    size_t (*ws_bytes)(void);           /* NAME_workspace_bytes */
+    size_t (*ws_bytes)(const Call *c);  /* NAME_workspace_bytes at the sizes its first tensors give */
 } FeFn;
 
 extern const FeFn fe_fns[];
