@@ -346,6 +346,16 @@ void npy_free(NpyArray *a)
     a->data = NULL;
 }
 
+/* The bytes from f's position to its end (SIZE_MAX when f cannot seek). */
+static size_t bytes_left(FILE *f)
+{
+    off_t here = ftello(f), end;
+    if (here < 0 || fseeko(f, 0, SEEK_END)) return SIZE_MAX;
+    end = ftello(f);
+    if (fseeko(f, here, SEEK_SET) || end < here) return SIZE_MAX;
+    return (size_t)(end - here);
+}
+
 /* The data the header h describes, in host order (bools as 0/1), into out;
  * false with the message in err. */
 static bool read_data(FILE *f, const char *path, const Header *h, NpyArray *out, char *err, size_t cap)
@@ -374,6 +384,12 @@ static bool read_data(FILE *f, const char *path, const Header *h, NpyArray *out,
     out->ndim = h->ndim;
     memcpy(out->shape, h->shape, sizeof h->shape);
     out->nbytes = nb;
+    size_t avail = bytes_left(f);
+    if (avail < nb) {      /* before allocating what the header claims */
+        seterr(err, cap, "%s: truncated .npy data: shape %s of %s needs %zu bytes, the file has %zu", path, shape,
+               dtype_name(t), nb, avail);
+        return false;
+    }
     out->data = calloc(nb ? nb : 1, 1);
     if (!out->data) {
         seterr(err, cap, "%s: out of memory for shape %s of %s", path, shape, dtype_name(t));

@@ -28,7 +28,7 @@ fuzz_replay() {
     # at most 2 GiB at once, as under libFuzzer (-malloc_limit_mb=2048): an
     # input that makes a reader allocate what a header claims fails here too
     out=$(
-        [ -z "$SAN" ] && ulimit -v 4194304
+        if [ -z "$SAN" ]; then if [ "$t" = npy ]; then ulimit -v 2097152; else ulimit -v 4194304; fi; fi
         ASAN_OPTIONS="allocator_may_return_null=1:max_allocation_size_mb=2048${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
             timeout "$TIMEOUT" "$bin" "$@" 2>&1
     )
