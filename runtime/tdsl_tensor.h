@@ -81,7 +81,9 @@ static inline const char *tdsl_format_error(int code, char *buf, size_t len)
  * from the pointer's type and its shape held inside (so it may be copied):
  *   tdsl::tensor X(x, n, k);        linear_relu(&X, &W, &B, &Y);
  * (or auto X = TDSL_F32(x, n, k)). Keep it a tdsl::tensor: a tdsl_tensor
- * copied out of it points at the shape of the tdsl::tensor. */
+ * copied out of it points at the shape of the tdsl::tensor. C++ linkage even
+ * where the header is included inside extern "C" { } (as C headers often are). */
+extern "C++" {
 namespace tdsl
 {
 template <typename T> struct dtype_of;
@@ -150,6 +152,7 @@ struct tensor : tdsl_tensor {
     }
 };
 } /* namespace tdsl */
+} /* extern "C++" */
 
 #define TDSL_TENSOR_OF(ptr, code_, bits_, ...) ::tdsl::tensor::of((ptr), (code_), (bits_), __VA_ARGS__)
 #else

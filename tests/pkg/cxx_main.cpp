@@ -1,7 +1,9 @@
 // cxx_main.cpp - two generated headers included from C++11 (g++ -Wall -Wextra
 // -Werror -pedantic): tdsl::tensor and the TDSL_F32 macro wrap arrays, the
 // results are checked against plain loops, a bad shape returns its code.
+extern "C" {  // as C headers often are: tdsl::tensor keeps C++ linkage (extern "C++")
 #include "linear_relu.h"
+}
 #include "names.h"
 #include "scale.h"
 #include <cmath>
