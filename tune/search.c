@@ -38,6 +38,7 @@ typedef struct Search {
     Model model;
     bool use_model;
     int dropped;            /* candidates that did not lower: never timed */
+    FILE *quiet;            /* where their errors go (/dev/null, opened once for the search) */
     const TuneOptions *o;
     TuneJob job;
     Member pop[POP];
@@ -158,9 +159,8 @@ static bool draw(Search *S, uint64_t *rng, Drawn *d)
         Arena scratch;
         arena_init(&scratch);
         LFunc **fns;
-        FILE *quiet = fopen("/dev/null", "w");
-        int n = tune_lower(&scratch, &S->job, d->text, quiet, &fns);
-        if (quiet) fclose(quiet);
+        if (!S->quiet) S->quiet = fopen("/dev/null", "w");
+        int n = tune_lower(&scratch, &S->job, d->text, S->quiet, &fns);
         if (n > 0) tune_features(fns[n - 1], S->job.sizes, &S->s, &d->c, d->x);
         arena_free(&scratch);
         if (n > 0) return true;
@@ -315,6 +315,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     S.use_model = !use || strcmp(use, "0");
     Drawn next;
     while (tune_now() - S.start < o->budget_s * 0.9 && choose(&S, &rng, &next)) trial(&S, &next, base.seconds);
+    if (S.quiet) fclose(S.quiet);
     const Member *best = S.npop && S.pop[0].t < base.seconds ? checked_best(&S, small) : NULL;
     if (best && best->t >= base.seconds) best = NULL;
     char *empty = arena_printf(a, "schedule %s {\n}\n", fn->name);
