@@ -493,17 +493,16 @@ int call_run(Line *ln, Call *c, Compiled *comp, Timing *tm)
     Job *j = job_new(s, c, comp);
     j->timing = tm != NULL;
     j->start = now();
+    /* joined once done, so no thread of ours is still exiting (holding
+     * allocator locks) when :tune forks; detached only when abandoned */
     pthread_t th;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&th, &attr, job_main, j)) {
+    bool threaded = !pthread_create(&th, NULL, job_main, j);
+    if (!threaded) {
         /* no thread: run it here (Ctrl-C then ends tdsl) */
         signal(SIGINT, SIG_DFL);
         job_main(j);
         call_signals_init(s->interactive);
     }
-    pthread_attr_destroy(&attr);
     int intr = wait_job(s, j, -1);
     if (intr && j->timing) {
         __atomic_store_n(&j->cancel, 1, __ATOMIC_RELEASE);
@@ -514,6 +513,7 @@ int call_run(Line *ln, Call *c, Compiled *comp, Timing *tm)
         int prev = JOB_RUNNING;
         if (__atomic_compare_exchange_n(&j->state, &prev, JOB_ABANDONED, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
             __atomic_add_fetch(&s->running, 1, __ATOMIC_ACQ_REL);
+            if (threaded) pthread_detach(th);
             fflush(stdout);
             fprintf(ln->d->out,
                     "%sinterrupted: %s goes on in the background until it returns; its results will be dropped\n",
@@ -521,11 +521,13 @@ int call_run(Line *ln, Call *c, Compiled *comp, Timing *tm)
             return 1;
         }
         /* it returned just now: fall through as interrupted, cleaned up here */
+        if (threaded) pthread_join(th, NULL);
         job_free(j);
         fflush(stdout);
         fprintf(ln->d->out, "%sinterrupted\n", s->interactive ? "\n" : "");
         return 1;
     }
+    if (threaded) pthread_join(th, NULL);
     int rc = j->rc;
     if (tm) {
         tm->interrupted = j->cancel == 2;
