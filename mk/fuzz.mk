@@ -1,5 +1,5 @@
 # mk/fuzz.mk - coverage-guided fuzzing with libFuzzer (docs/fuzzing.md).
-#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="front sched ..."] [FUZZ_SEED=1]
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="front sched ..."] [FUZZ_SEED=1] [FUZZ_FORK=0]
 # builds the compiler into build-fuzz/ with clang-19 and
 # -fsanitize=fuzzer-no-link,address,undefined, links each target of
 # tests/fuzz/targets/ (and the ONNX importer's, tests/fuzz/onnx_fuzz.c) with
@@ -9,6 +9,7 @@
 # ($(B)/tests/fuzz/fz_NAME_replay, with $(CC) and $(SAN)) replay the inputs
 # that found bugs, tests/fuzz/crashes/NAME/, in make test (the fuzz group).
 FUZZ_SECONDS ?= 60
+FUZZ_FORK ?= 1
 FZ_TARGETS := front codegen sched repl npy entry
 FUZZ_TARGETS ?= $(FZ_TARGETS) onnx
 FZ := $(B)/tests/fuzz/targets
@@ -56,4 +57,4 @@ FORMAT_SRC += $(wildcard tests/fuzz/targets/*.[ch])
 fuzz-build: $(FZ_TARGETS:%=$(B)/tests/fuzz/fz_%) $(B)/tests/fuzz/onnx_fuzz $(B)/tests/onnx/gen_models
 fuzz: deps onnx-deps fuzz-deps test-deps
 	@$(MAKE) --no-print-directory B=build-fuzz CC=$(CLANG) SAN="$(FUZZ_SAN)" OPT=-O1 fuzz-build
-	B=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SEED=$(FUZZ_SEED) tests/fuzz/fuzz.sh
+	B=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SEED=$(FUZZ_SEED) FUZZ_FORK=$(FUZZ_FORK) tests/fuzz/fuzz.sh

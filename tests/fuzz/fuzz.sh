@@ -5,7 +5,8 @@
 # corpus that grows across runs ($B/fuzz/NAME/corpus). libFuzzer runs in fork
 # mode (-fork=1 -ignore_crashes=1): a crash, leak, hang (-timeout=30; 120 for repl) or OOM
 # (-rss_limit_mb=2048) is written to $B/fuzz/NAME/artifacts/ and the run goes
-# on. Prints a line per target, then `fuzz: T targets, E executions, C
+# on. FUZZ_FORK=0 runs each target as one process instead (2 to 10 times
+# faster for the fast targets; a crash ends that target's run). Prints a line per target, then `fuzz: T targets, E executions, C
 # crashes`; exit 1 when C > 0. Replay an input: $B/tests/fuzz/fz_NAME FILE
 # (FUZZ_VERBOSE=1 prints the compiler's messages).
 set -u
@@ -13,6 +14,7 @@ B=${B:-build-fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_TARGETS=${FUZZ_TARGETS:-front codegen sched repl npy entry onnx}
 FUZZ_SEED=${FUZZ_SEED:-}
+FUZZ_FORK=${FUZZ_FORK:-1}
 TESTDATA=${ONNX_TESTDATA:-/usr/share/libonnx-testdata/data}
 cd "$(dirname "$0")/../.." || exit 1
 root=$PWD      # the repl target works in a scratch directory: every path it gets is absolute
@@ -118,8 +120,10 @@ for t in $FUZZ_TARGETS; do
     # a REPL input JIT-compiles at -O3 each fn it calls: seconds on a loaded machine
     limit="" hang=30
     [ "$t" = repl ] && limit=-malloc_limit_mb=2147483647 hang=120
-    UBSAN_OPTIONS=print_stacktrace=1 timeout -k 10 $((FUZZ_SECONDS + 120)) "$bin" -fork=1 -ignore_crashes=1 \
-        -ignore_ooms=1 -ignore_timeouts=1 -max_total_time="$FUZZ_SECONDS" -timeout=$hang -rss_limit_mb=2048 \
+    mode="-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1"
+    [ "$FUZZ_FORK" = 0 ] && mode=""
+    # shellcheck disable=SC2086
+    UBSAN_OPTIONS=print_stacktrace=1 timeout -k 10 $((FUZZ_SECONDS + 120)) "$bin" $mode -max_total_time="$FUZZ_SECONDS" -timeout=$hang -rss_limit_mb=2048 \
         ${FUZZ_SEED:+-seed=$FUZZ_SEED} $limit $(dict "$t") -artifact_prefix="$work/artifacts/" "$work/corpus" "$work/seeds" \
         >"$work/log" 2>&1
     rc=$?
