@@ -142,8 +142,10 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     const char *irest = NULL;
     int ii = k - 2 - g->irow >= 0 ? k - 2 - g->irow : k - 2;    /* the register tile's rows: this pure dim */
     if (k >= 2) {
-        const char *iin = split(a, out, P[ii], "_o", "_t", g->tile_i, EP[ii], &io);
-        int64_t ei = io ? g->tile_i : EP[ii];
+        /* the block of rows a multiple of the register tile's (BLIS's mc of mr): no tail inside each block */
+        int u = g->unroll_i > 1 ? g->unroll_i : 1, ti = g->tile_i ? (g->tile_i + u / 2) / u * u : 0;
+        const char *iin = split(a, out, P[ii], "_o", "_t", ti, EP[ii], &io);
+        int64_t ei = io ? ti : EP[ii];
         irest = split(a, out, iin, "_r", "_u", g->unroll_i, ei < 0 || ei >= g->unroll_i ? -1 : 0, &x);
         if (x) iu = irest, irest = x;
     }
