@@ -121,10 +121,14 @@ struct HalideRun {
     Target target;
 };
 
+// where each autoscheduler's schedule is written (DIR/PIPELINE.halide.SCHEDULER.txt)
+static std::string g_sched_prefix;
+
 static std::function<int()> halide_finish(std::shared_ptr<HalideRun> h, const char *sched, double *sched_s)
 {
     double t0 = now();
-    h->p.auto_schedule(sched, h->target, MachineParams(1, 32 << 20, 40));
+    auto res = h->p.auto_schedule(sched, h->target, MachineParams(1, 32 << 20, 40));
+    std::ofstream(g_sched_prefix + sched + ".txt") << res.schedule_source;
     h->p.compile_jit(h->target);
     *sched_s = now() - t0;
     return [h]() {
@@ -509,6 +513,7 @@ int main(int argc, char **argv)
         if (!only.empty() && only != name) continue;
         auto P = std::make_unique<Bench>();
         double s = now();
+        g_sched_prefix = dir + "/" + name + ".halide.";
         setup(*P, name, t);
         printf("%s: Halide auto_schedule + compile_jit:", name);
         for (int k = 0; k < 3; k++) printf(" %s %.1f s", SCHEDULERS[k], P->v[V_MULLAPUDI + k].sched_s);

@@ -13,12 +13,27 @@
 /* A new symbol standing for the value v, 0 <= v <= max (NULL: unknown). */
 static int new_sym(Lower *L, LExpr *v, Affine *max)
 {
-    int cap = L->capsyms;   /* syms and symmax share it */
+    int cap = L->capsyms;   /* syms, symmax, symtile and symstep share it */
     ARENA_GROW(L->a, L->symmax, L->nsyms, cap, L->nsyms + 1);
+    cap = L->capsyms;
+    ARENA_GROW(L->a, L->symtile, L->nsyms, cap, L->nsyms + 1);
+    cap = L->capsyms;
+    ARENA_GROW(L->a, L->symstep, L->nsyms, cap, L->nsyms + 1);
     ARENA_GROW(L->a, L->syms, L->nsyms, L->capsyms, L->nsyms + 1);
     L->syms[L->nsyms] = v;
     L->symmax[L->nsyms] = max;
+    L->symtile[L->nsyms] = NULL;
+    L->symstep[L->nsyms] = 0;
     return L->fn->nsizevars + L->nsyms++;
+}
+
+/* The largest value of c * s (c > 0) for symbol id: from a full-tile fact
+ * (step * s + step <= tile) where step divides c, else from its largest value. */
+static Affine *sym_term_max(Lower *L, int id, int64_t c)
+{
+    int64_t f = L->symstep[id];
+    if (L->symtile[id] && c % f == 0) return aff_scale(L->a, aff_add_const(L->a, L->symtile[id], -f), c / f);
+    return L->symmax[id] ? aff_scale(L->a, L->symmax[id], c) : NULL;
 }
 
 /* x with every symbol at its largest (hi) or smallest (!hi) value; NULL if unknown. */
@@ -27,14 +42,13 @@ static Affine *sym_extreme(Lower *L, const Affine *x, bool hi)
     Affine *r = aff_const(L->a, x->c);
     for (int i = 0; i < x->n; i++) {
         int id = x->var[i] - L->fn->nsizevars;
-        Affine *t = aff_var(L->a, x->var[i]);
         if (id >= 0 && (x->coef[i] > 0) == hi) {
-            if (!L->symmax[id]) return NULL;
-            t = L->symmax[id];
-        } else if (id >= 0) {
-            continue;                   /* at its smallest: 0 */
-        }
-        r = aff_add(L->a, r, aff_scale(L->a, t, x->coef[i]));
+            Affine *t = sym_term_max(L, id, x->coef[i] > 0 ? x->coef[i] : -x->coef[i]);
+            if (!t) return NULL;
+            r = x->coef[i] > 0 ? aff_add(L->a, r, t) : aff_sub(L->a, r, t);
+        } else if (id < 0) {
+            r = aff_add(L->a, r, aff_scale(L->a, aff_var(L->a, x->var[i]), x->coef[i]));
+        }                               /* else at its smallest: 0 */
     }
     return r;
 }
@@ -84,6 +98,19 @@ static bool any_bound(const SStage *st, const bool *bound, int v)
     return false;
 }
 
+/* The outer loop v of a split, while its full tiles are built (the inner
+ * loop's extent is the factor f): f * v + f <= the parent's extent. */
+static void full_tile_fact(Lower *L, Nest *n, int v, int id)
+{
+    const SStage *st = n->st;
+    const SVar *x = &st->vars[v];
+    if (x->how != SV_OUTER || !n->full || !n->full[sched_child(st, x->parent, SV_INNER)]) return;
+    Affine *pe = amaxext(L, n, x->parent);
+    if (!pe) return;
+    L->symtile[id] = pe;
+    L->symstep[id] = x->factor;
+}
+
 /* Range of var v's counter while the loops in `bound` are fixed. */
 static bool counter_range(Lower *L, Nest *n, const bool *bound, int v, Range *out)
 {
@@ -100,6 +127,7 @@ static bool counter_range(Lower *L, Nest *n, const bool *bound, int v, Range *ou
         if (n->sym[v] < 0) {
             Affine *m = amaxext(L, n, v);
             n->sym[v] = new_sym(L, lower_counter(L, n, v), m ? aff_add_const(L->a, m, -1) : NULL);
+            full_tile_fact(L, n, v, n->sym[v] - L->fn->nsizevars);
         }
         out->lo = out->hi = aff_var(L->a, n->sym[v]);
         return true;

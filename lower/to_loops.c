@@ -995,7 +995,9 @@ static LStmt *build_loops(Lower *L, Build *b, int pos)
     for (int i = 0; i < ng; i++) done[i] = b->guards[i].done;
     b->parts++;
     n->full[in] = true;
+    n->sym[v] = -1; /* its region symbol in the full tiles knows they are full (region.c), not the tail's */
     LStmt *main = loop_at(L, b, pos, lo, nfull, x->kind);
+    n->sym[v] = -1;
     n->full[in] = false;
     b->nguards = ng;
     for (int i = 0; i < ng; i++) b->guards[i].done = done[i];

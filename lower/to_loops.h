@@ -33,6 +33,8 @@ typedef struct Lower {
     LExpr *folded_val;  /* ... into this */
     LExpr **syms;       /* affine symbols >= nsizevars: their values ... */
     Affine **symmax;    /* ... and largest values (NULL: unknown); each is >= 0 */
+    Affine **symtile;   /* ... and, for the outer loop of a split in its full tiles, */
+    int64_t *symstep;   /* step * s + step <= symtile (NULL: no such fact) */
     int nsyms, capsyms;
     PtrVec loops;       /* names of the loops enclosing what is being built */
     int ntemps;
