@@ -16,6 +16,7 @@ typedef struct GraphStats {
     int gelu;           /* GELU subgraphs made one node */
     int fused;          /* nodes fused into an epilogue */
     int packed;         /* weights packed at compile time */
+    int winograd;       /* ... of them, transformed for Winograd's 3x3 convolution */
 } GraphStats;
 
 /* Runs every pass in order; the graph keeps only live nodes, in order. */
@@ -57,5 +58,10 @@ void graph_fuse_epilogues(OnnxGraph *g, GraphStats *st);   /* fuse.c */
 void graph_prepack(OnnxGraph *g, GraphStats *st);          /* prepack.c */
 /* the kernel that reads a node's weights packed at compile time, or NULL */
 const char *graph_packed_kernel(const char *kernel);
+
+/* whether a conv node is one nn.conv3x3w_pk_* computes faster than the
+ * direct kernel: 3x3, stride 1, pad 1, 8 to 28 pixels a side, at least 64
+ * channels in and out */
+bool graph_winograd_fits(const OnnxNode *n);
 
 #endif

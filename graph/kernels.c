@@ -67,9 +67,20 @@ const char *graph_packed_kernel(const char *kernel)
     return NULL;
 }
 
+bool graph_winograd_fits(const OnnxNode *n)
+{
+    const char *k = is(n, "Conv") ? conv_kernel(n) : NULL;
+    if (!k || strncmp(k, "conv3x3", 7) || strstr(k, "s2")) return false;
+    const OnnxShape *x = &n->in[0]->shape, *w = &n->in[1]->shape;
+    for (int d = 2; d < 4; d++)
+        if (x->d[d].sym || x->d[d].n < 8 || x->d[d].n > 28) return false;
+    return w->d[1].n >= 64 && w->d[0].n >= 64;
+}
+
 const char *graph_kernel(const OnnxNode *n)
 {
     const OnnxShape *o = n->nout && n->out[0] ? &n->out[0]->shape : NULL;
+    if (n->winograd) return n->epi.residual ? "conv3x3w_pk_res" : "conv3x3w_pk_act";
     if (n->packed) return graph_packed_kernel(is(n, "Conv") ? conv_kernel(n) : gemm_kernel(n));
     if (is(n, "Conv")) return conv_kernel(n);
     if (is(n, "Gemm")) return gemm_kernel(n);

@@ -3,7 +3,10 @@
  * channels, a Gemm's output columns) in blocks of 16, the 16 innermost, zero
  * past the end: KP[o / 16, ..., o % 16] = K[o, ...] (a 1x1 conv's [o, c, 1, 1]
  * becomes [ob, c, 16]). The node's kernel becomes its _pk twin, which reads
- * the blocks as they lie instead of copying them on every call. */
+ * the blocks as they lie instead of copying them on every call. A 3x3
+ * convolution that Winograd's F(2x2, 3x3) computes faster (graph_winograd_fits)
+ * gets U = G K G^T instead, in the same blocks: UP[a, b, o / 16, c, o % 16]
+ * (stdlib/nn.tdsl, conv3x3w_pk_act). */
 #include "graph/graph.h"
 #include <string.h>
 
@@ -41,8 +44,40 @@ static void pack(OnnxGraph *g, OnnxNode *n)
     n->packed = true;
 }
 
+/* U[a, b] = G K[o, ci] G^T for each output and input channel, in double, rounded once */
+static void pack_winograd(OnnxGraph *g, OnnxNode *n)
+{
+    static const double G[4][3] = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
+    const OnnxValue *w = n->in[1];
+    int64_t rows = w->shape.d[0].n, c = w->shape.d[1].n, blocks = (rows + 15) / 16;
+    float *data = ARENA_ARRAY(g->arena, float, 16 * blocks * c * 16 + 1);  /* zeroed: the rows past the end */
+    for (int64_t o = 0; o < rows; o++)
+        for (int64_t ci = 0; ci < c; ci++) {
+            const float *k = w->f + (o * c + ci) * 9;
+            for (int ab = 0; ab < 16; ab++) {
+                double s = 0;
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++) s += G[ab / 4][i] * (double)k[i * 3 + j] * G[ab % 4][j];
+                data[((ab * blocks + o / 16) * c + ci) * 16 + o % 16] = (float)s;
+            }
+        }
+    OnnxShape s = { .rank = 5 };
+    s.d[0].n = 4, s.d[1].n = 4, s.d[2].n = blocks, s.d[3].n = c, s.d[4].n = 16;
+    OnnxValue **in = ARENA_ARRAY(g->arena, OnnxValue *, n->nin + 1);
+    memcpy(in, n->in, sizeof *in * (size_t)n->nin);
+    in[1] = graph_new_const(g, arena_printf(g->arena, "%s_wino", w->name), &s, data);
+    n->in = in;
+    n->packed = n->winograd = true;
+}
+
 void graph_prepack(OnnxGraph *g, GraphStats *st)
 {
-    for (int k = 0; k < g->nnodes; k++)
-        if (packable(&g->nodes[k])) pack(g, &g->nodes[k]), st->packed++;
+    for (int k = 0; k < g->nnodes; k++) {
+        OnnxNode *n = &g->nodes[k];
+        if (!packable(n)) continue;
+        bool wino = graph_winograd_fits(n);
+        if (wino) pack_winograd(g, n);
+        else pack(g, n);
+        st->packed++, st->winograd += wino;
+    }
 }

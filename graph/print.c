@@ -35,8 +35,8 @@ void graph_print(FILE *out, const OnnxGraph *g, const GraphStats *st)
 {
     onnx_print_graph(out, g, graph_kernel);
     fprintf(out, "passes: %d nodes -> %d (%d folded as constants, %d BatchNormalization folded into convs, "
-                 "%d GELU subgraphs, %d nodes fused into epilogues, %d weights packed)\n",
-            st->nodes_in, g->nnodes, st->folded, st->bn_folded, st->gelu, st->fused, st->packed);
+                 "%d GELU subgraphs, %d nodes fused into epilogues, %d weights packed, %d of them for Winograd)\n",
+            st->nodes_in, g->nnodes, st->folded, st->bn_folded, st->gelu, st->fused, st->packed, st->winograd);
     MemPlan p;
     graph_mem_plan(g->arena, g, &p);
     print_plan(out, g, &p);

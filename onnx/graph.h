@@ -105,6 +105,7 @@ typedef struct OnnxNode {
     OnnxAttr *attr;
     bool dead;              /* removed by a graph pass (until graph_compact) */
     bool packed;            /* in[1] is its weights packed at compile time (graph/prepack.c) */
+    bool winograd;          /* ... and transformed for Winograd F(2x2, 3x3) (nn.conv3x3w_pk_*) */
 } OnnxNode;
 
 typedef struct OnnxGraph {

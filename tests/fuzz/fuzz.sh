@@ -127,7 +127,9 @@ for t in $FUZZ_TARGETS; do
         ${FUZZ_SEED:+-seed=$FUZZ_SEED} $limit $(dict "$t") -artifact_prefix="$work/artifacts/" "$work/corpus" "$work/seeds" \
         >"$work/log" 2>&1
     rc=$?
-    execs=$(sed -n 's/^#\([0-9]*\):* .*/\1/p' "$work/log" | tail -n 1)
+    # one process ends with "Done N runs"; fork mode's lines are "#N: ...", one process's "#N<tab>..."
+    execs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$work/log" | tail -n 1)
+    [ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\):*[[:space:]].*/\1/p' "$work/log" | tail -n 1)
     crashes=$(($(artifacts "$work") - before))
     [ "$rc" != 0 ] && [ "$crashes" = 0 ] && crashes=1 && echo "fuzz: $t: libFuzzer exited $rc (log: $work/log)"
     printf 'fuzz: %-8s %10s executions, %d crashes (%s/s; corpus %d; log %s)\n' "$t" "${execs:-0}" "$crashes" \

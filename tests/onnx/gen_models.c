@@ -514,6 +514,26 @@ static void bad_models(void)
     if (f) fclose(f);
 }
 
+/* 3x3 convolutions graph_winograd_fits picks (64 channels, 9 x 9: the last
+ * 2 x 2 block of each row and column half outside): conv + bias + residual
+ * add + relu, then conv + bias + relu */
+static Model *wino(void)
+{
+    Model *M = model("wino");
+    input(M, "x", 4, (int[]){ 1, 64, 9, 9 });
+    init(M, "w1", 4, (int[]){ 64, 64, 3, 3 }, 1), init(M, "b1", 1, (int[]){ 64 }, 1);
+    init(M, "w2", 4, (int[]){ 64, 64, 3, 3 }, 1), init(M, "b2", 1, (int[]){ 64 }, 1);
+    Onnx__NodeProto *n = node(M, "Conv", "c1", "x,w1,b1", "a1");
+    attr_ints(n, "kernel_shape", 2, (int64_t[]){ 3, 3 }), attr_ints(n, "pads", 4, (int64_t[]){ 1, 1, 1, 1 });
+    node(M, "Add", "res", "a1,x", "a2");
+    node(M, "Relu", "r1", "a2", "a3");
+    n = node(M, "Conv", "c2", "a3,w2,b2", "a4");
+    attr_ints(n, "kernel_shape", 2, (int64_t[]){ 3, 3 }), attr_ints(n, "pads", 4, (int64_t[]){ 1, 1, 1, 1 });
+    node(M, "Relu", "r2", "a4", "y");
+    output(M, "y");
+    return M;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -529,6 +549,7 @@ int main(int argc, char **argv)
     save(mlp_b8(), "mlp_b8", 0);
     save(mlp_mm2d(), "mlp_mm2d", 0);
     save(cnn_head(-1), "cnn_head", 0);
+    save(wino(), "wino", 0);
     save_case(cnn(), "cnn");
     save_case(cnn_flatten(), "cnn_flatten");
     save_case(mlp_matmul(), "mlp_matmul");
@@ -536,6 +557,7 @@ int main(int argc, char **argv)
     save_case(mlp_b8(), "mlp_b8");
     save_case(mlp_mm2d(), "mlp_mm2d");
     save_case(cnn_head(6), "cnn_head");
+    save_case(wino(), "wino");
     bad_models();
     return 0;
 }

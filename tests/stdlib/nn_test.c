@@ -5,7 +5,7 @@
  * _ref twin bit for bit, unless its schedule names rfactor (then within
  * rounding). `nn_test gemm|rest|conv|all` runs one part of the kernels (conv: the
  * fused convolutions, their _pk twins on packed weights, linear_act,
- * linear_pk_act and linear_gemv_act). */
+ * linear_pk_act and linear_gemv_act; Winograd's conv3x3w_pk_act and _res). */
 #include "harness.h"
 #include "nn_all.h"
 
@@ -559,6 +559,47 @@ static void t_packed(const FCase *t, const float *out, const char *what)
     free(kp), free(pk), free(pk2);
 }
 
+/* U = G K G^T per output and input channel in pack16's blocks, UP[a, b, oc / 16, ci, oc % 16]
+ * (what graph/prepack.c embeds for conv3x3w_pk_*), computed in double */
+static float *pack_winograd(const float *k, int o, int c)
+{
+    static const double G[4][3] = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
+    size_t ob = (size_t)(o + 15) / 16, n = 16 * ob * c * 16;
+    float *up = ALLOC(float, n);
+    memset(up, 0, sizeof(float) * n);
+    for (int oc = 0; oc < o; oc++)
+        for (int ci = 0; ci < c; ci++)
+            for (int ab = 0; ab < 16; ab++) {
+                double s = 0;
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++)
+                        s += G[ab / 4][i] * (double)k[((size_t)oc * c + ci) * 9 + i * 3 + j] * G[ab % 4][j];
+                up[(((size_t)ab * ob + oc / 16) * c + ci) * 16 + oc % 16] = (float)s;
+            }
+    return up;
+}
+
+/* conv3x3w_pk_act / _res (Winograd F(2x2, 3x3)): near the double reference
+ * (a few ulps more than the direct sum) and equal to its unscheduled self */
+static void t_winograd(const FCase *t, const double *want, const char *what)
+{
+    size_t so = (size_t)t->o * t->oh * t->ow;
+    float *up = pack_winograd(t->k, t->o, t->c), *w1 = ALLOC(float, so), *w2 = ALLOC(float, so);
+    tdsl_tensor I = TDSL_F32(t->in, t->c, t->oh, t->ow), UP = TDSL_F32(up, 4, 4, (t->o + 15) / 16, t->c, 16);
+    tdsl_tensor B = TDSL_F32(t->b, t->o), R = TDSL_F32(t->r, t->o, t->oh, t->ow);
+    tdsl_tensor O1 = TDSL_F32(w1, t->o, t->oh, t->ow), O2 = TDSL_F32(w2, t->o, t->oh, t->ow);
+    bool res = t->kind == F_RES;
+    int r1 =
+        res ? conv3x3w_pk_res(&I, &UP, &B, &R, t->lo, t->hi, &O1) : conv3x3w_pk_act(&I, &UP, &B, t->lo, t->hi, &O1);
+    int r2 = res ? conv3x3w_pk_res_ref(&I, &UP, &B, &R, t->lo, t->hi, &O2)
+                 : conv3x3w_pk_act_ref(&I, &UP, &B, t->lo, t->hi, &O2);
+    if (CHECK_OK(r1) && CHECK_OK(r2)) {
+        near(LABEL("%s, Winograd (conv3x3w_pk)", what), w1, want, so, 1e-5, 1e-5 * t->c * 9 + 1e-5);
+        twin(LABEL("%s, Winograd vs unscheduled", what), w1, w2, so, false, 0);
+    }
+    free(up), free(w1), free(w2);
+}
+
 static void t_fused(FusedKind kind, int c, int oh, int ow, int o, float lo, float hi)
 {
     const Fused *d = &fused_defs[kind];
@@ -575,6 +616,7 @@ static void t_fused(FusedKind kind, int c, int oh, int ow, int o, float lo, floa
         near(what, out, want, so, 1e-5, 2e-6 * c * d->k * d->k + 1e-6);
         twin(LABEL("%s vs unscheduled", what), out, out2, so, false, 0);
         t_packed(&t, out, what);
+        if (kind == F_3X3 || kind == F_RES) t_winograd(&t, want, what);
     }
     free(t.in), free(t.k), free(t.b), free(t.r), free(out), free(out2), free(want);
 }
@@ -639,6 +681,8 @@ static void part_conv(void)
         }
     t_fused(F_7X7S2, 3, 16, 16, 64, 0, NONE_HI);
     t_fused(F_RES, 64, 7, 7, 64, -1.5f, 1.5f);
+    t_fused(F_RES, 64, 14, 14, 64, 0, NONE_HI);    /* Winograd's row tile whole, and its tail */
+    t_fused(F_3X3, 67, 28, 27, 65, -1.5f, 1.5f);
     t_fused(F_3X3S2, 64, 7, 7, 64, 0, NONE_HI);
     t_fused(F_1X1S2, 64, 7, 7, 128, NONE_LO, NONE_HI);
     static const int lin[][3] = { { 1, 1, 1 }, { 7, 13, 37 }, { 37, 300, 71 }, { 1, 512, 1000 } };
