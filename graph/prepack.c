@@ -29,6 +29,16 @@ static OnnxShape packed_shape(const OnnxValue *w, bool one_by_one)
     return s;
 }
 
+/* n reads data (shape s), a new const named after its weights + suffix, as in[1] */
+static void use_packed(OnnxGraph *g, OnnxNode *n, const char *suffix, const OnnxShape *s, float *data)
+{
+    OnnxValue **in = ARENA_ARRAY(g->arena, OnnxValue *, n->nin + 1);
+    memcpy(in, n->in, sizeof *in * (size_t)n->nin);
+    in[1] = graph_new_const(g, arena_printf(g->arena, "%s%s", n->in[1]->name, suffix), s, data);
+    n->in = in;
+    n->packed = true;
+}
+
 static void pack(OnnxGraph *g, OnnxNode *n)
 {
     const OnnxValue *w = n->in[1];
@@ -37,11 +47,7 @@ static void pack(OnnxGraph *g, OnnxNode *n)
     for (int64_t o = 0; o < rows; o++)
         for (int64_t p = 0; p < per; p++) data[((o / 16) * per + p) * 16 + o % 16] = w->f[o * per + p];
     OnnxShape s = packed_shape(w, !strcmp(n->op, "Conv") && n->geo.k[0] == 1 && n->geo.k[1] == 1);
-    OnnxValue **in = ARENA_ARRAY(g->arena, OnnxValue *, n->nin + 1);
-    memcpy(in, n->in, sizeof *in * (size_t)n->nin);
-    in[1] = graph_new_const(g, arena_printf(g->arena, "%s_pk", w->name), &s, data);
-    n->in = in;
-    n->packed = true;
+    use_packed(g, n, "_pk", &s, data);
 }
 
 /* U[a, b] = G K[o, ci] G^T for each output and input channel, in double, rounded once */
@@ -63,11 +69,8 @@ static void pack_winograd(OnnxGraph *g, OnnxNode *n)
         }
     OnnxShape s = { .rank = 5 };
     s.d[0].n = 4, s.d[1].n = 4, s.d[2].n = blocks, s.d[3].n = c, s.d[4].n = 16;
-    OnnxValue **in = ARENA_ARRAY(g->arena, OnnxValue *, n->nin + 1);
-    memcpy(in, n->in, sizeof *in * (size_t)n->nin);
-    in[1] = graph_new_const(g, arena_printf(g->arena, "%s_wino", w->name), &s, data);
-    n->in = in;
-    n->packed = n->winograd = true;
+    use_packed(g, n, "_wino", &s, data);
+    n->winograd = true;
 }
 
 void graph_prepack(OnnxGraph *g, GraphStats *st)

@@ -482,6 +482,12 @@ static int wait_job(Session *s, Job *j, int timeout_ms)
     }
 }
 
+void call_note_background(Line *ln)
+{
+    if (__atomic_load_n(&ln->s->running, __ATOMIC_ACQUIRE))
+        line_plain_note(ln, "an interrupted call still runs in the background: these times are disturbed");
+}
+
 int call_run(Line *ln, Call *c, Compiled *comp, Timing *tm)
 {
     Session *s = ln->s;

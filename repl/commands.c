@@ -357,8 +357,7 @@ static int cmd_time(Line *ln, int at, int end)
     if (!lf) return -1;
     Call c;
     if (call_prepare(ln, lf, e, &c)) return -1;
-    if (__atomic_load_n(&ln->s->running, __ATOMIC_ACQUIRE))
-        line_plain_note(ln, "an interrupted call still runs in the background: these times are disturbed");
+    call_note_background(ln);
     Compiled *comp = comp_get(ln->s, lf, ln->d);
     Timing tm = { 0 };
     int r = comp ? call_run(ln, &c, comp, &tm) : -1;

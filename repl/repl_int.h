@@ -244,6 +244,8 @@ typedef struct Timing {
 /* Runs c (compiled as comp); with tm, runs it repeatedly and fills tm.
  * 0, 1 if interrupted (Ctrl-C), -1 after reporting a run-time error. */
 int call_run(Line *ln, Call *c, Compiled *comp, Timing *tm);
+/* a note, before timing, when an interrupted call still runs in the background */
+void call_note_background(Line *ln);
 void call_signals_init(bool interactive);
 int call_sigint_fd(void);               /* readable after Ctrl-C */
 bool call_take_sigint(void);            /* true (and cleared) if Ctrl-C came */

@@ -51,8 +51,7 @@ int cmd_tune(Line *ln, int at, int end)
     if (!budget_after(ln, stop, &o.budget_s) || call_prepare(ln, lf, e, &c)) return -1;
     sizes_of(lf->fn, &c, &o);
     call_free(&c);
-    if (__atomic_load_n(&ln->s->running, __ATOMIC_ACQUIRE))
-        line_plain_note(ln, "an interrupted call still runs in the background: these times are disturbed");
+    call_note_background(ln);
     printf("tuning %s for %.0f s ...\n", o.fn, o.budget_s);
     fflush(stdout);
     char *block = NULL;

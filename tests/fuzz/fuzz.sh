@@ -6,7 +6,8 @@
 # mode (-fork=1 -ignore_crashes=1): a crash, leak, hang (-timeout=30; 120 for repl) or OOM
 # (-rss_limit_mb=2048) is written to $B/fuzz/NAME/artifacts/ and the run goes
 # on. FUZZ_FORK=0 runs each target as one process instead (2 to 10 times
-# faster for the fast targets; a crash ends that target's run). Prints a line per target, then `fuzz: T targets, E executions, C
+# faster for the fast targets; a crash ends that target's run). Prints a line
+# per target, then `fuzz: T targets, E executions, C
 # crashes`; exit 1 when C > 0. Replay an input: $B/tests/fuzz/fz_NAME FILE
 # (FUZZ_VERBOSE=1 prints the compiler's messages).
 set -u
@@ -123,7 +124,8 @@ for t in $FUZZ_TARGETS; do
     mode="-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1"
     [ "$FUZZ_FORK" = 0 ] && mode=""
     # shellcheck disable=SC2086
-    UBSAN_OPTIONS=print_stacktrace=1 timeout -k 10 $((FUZZ_SECONDS + 120)) "$bin" $mode -max_total_time="$FUZZ_SECONDS" -timeout=$hang -rss_limit_mb=2048 \
+    UBSAN_OPTIONS=print_stacktrace=1 timeout -k 10 $((FUZZ_SECONDS + 120)) "$bin" $mode \
+        -max_total_time="$FUZZ_SECONDS" -timeout=$hang -rss_limit_mb=2048 \
         ${FUZZ_SEED:+-seed=$FUZZ_SEED} $limit $(dict "$t") -artifact_prefix="$work/artifacts/" "$work/corpus" "$work/seeds" \
         >"$work/log" 2>&1
     rc=$?
