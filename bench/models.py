@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch_threads import set_threads  # torch's threads and its BLAS's
 
 # latency: a warm-up, then runs until BUDGET_S have passed (at least MIN_RUNS,
 # at most MAX_RUNS), the median of those; tests/onnx/torch_main.c uses the same
@@ -132,7 +133,7 @@ def eager_lines(name, model, x):
     lines = []
     with torch.no_grad():
         for threads in (1, 2):
-            torch.set_num_threads(threads)
+            set_threads(threads)
             ms = min(median_ms(lambda: model(x)) for _ in range(ROUNDS))
             lines.append(f"{name}|{threads}|{ms:.4f}\n")
             print(lines[-1], end="", file=sys.stderr, flush=True)

@@ -126,7 +126,8 @@ def write_report(b, manifest, comments, torch_ms, results):
         f.write(f"{time.strftime('%Y-%m-%d %H:%M')}, {cpu}, {os.cpu_count()} CPUs; {'; '.join(comments)}.\n")
         f.write("Latency: the lowest of 3 medians, each after a warm-up over at least 10 runs and up to 1 s\n")
         f.write("(the host is shared: the lowest damps other processes' load); speedup = PyTorch / TDSL;\n")
-        f.write("max rel err = max |TDSL - PyTorch| / max |PyTorch| (pass: <= 1e-3); tdslc: median of 3 compiles.\n\n")
+        f.write("max rel err = max |TDSL - PyTorch| / max |PyTorch| (pass: <= 1e-3); tdslc: median of 3 compiles.\n")
+        f.write("PyTorch's N threads: torch.set_num_threads(N) and openblas_set_num_threads(N) (bench/torch_threads.py).\n\n")
         f.write("| " + " | ".join(HEADER) + " |\n|" + "---|" * len(HEADER) + "\n")
         f.write("".join(r + "\n" for r in rows))
     with open(f"{b}/bench/models.dat", "w") as f:
