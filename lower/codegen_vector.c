@@ -300,25 +300,33 @@ static bool lin_stride(const Vec *V, const LExpr *e, int64_t *s)
     }
 }
 
-/* Is buf[idx] one contiguous <w x T> block? One index steps by +1 (returns
- * 1) or -1 (returns -1: lanes in reverse) across lanes, the others are
- * uniform, every dim after the stepping one has extent 1 (an rfactor stage's
- * trailing dim, say), and no index reads memory, unless it is uniform and
- * no mask is on (a gather's row, read once, as every lane runs). 0 otherwise. */
-static int contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
+/* How far apart in memory the lanes' elements of buf[idx] are: one index
+ * steps by s != 0 across lanes (returns s), the others are uniform, every
+ * dim after the stepping one has extent 1 (an rfactor stage's trailing dim,
+ * say), and no index reads memory, unless it is uniform and no mask is on (a
+ * gather's row, read once, as every lane runs). 0 otherwise. A step of 1 is
+ * a contiguous <w x T> block, -1 one with its lanes in reverse. */
+static int64_t lane_step(const Vec *V, const Buffer *b, LExpr *const *idx)
 {
-    int64_t s, dir = 0;
+    int64_t s, step = 0;
     if (b->ndim == 0) return 0;
     for (int k = 0; k < b->ndim; k++) {
         if ((cg_has_load(idx[k]) && (V->mask || varies(V, idx[k]))) || !lin_stride(V, idx[k], &s)) return 0;
         if (s == 0) {
-            if (dir && !ix_is_const(b->extent[k], 1)) return 0;
+            if (step && !ix_is_const(b->extent[k], 1)) return 0;
             continue;
         }
-        if (dir || (s != 1 && s != -1)) return 0;
-        dir = s;
+        if (step) return 0;
+        step = s;
     }
-    return (int)dir;
+    return step;
+}
+
+/* 1 or -1 for a contiguous block (see lane_step), 0 otherwise */
+static int contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
+{
+    int64_t s = lane_step(V, b, idx);
+    return s == 1 || s == -1 ? (int)s : 0;
 }
 
 /* base + off elements. Under a mask the address may belong to an inactive
@@ -372,6 +380,47 @@ static LLVMValueRef lane_addrs(Vec *V, const Buffer *b, LExpr *const *idx)
     return gep(V, b, bi->base, splat(V, off));
 }
 
+/* The widest step read as contiguous blocks rather than gathered */
+#define STRIDED_MAX 4
+
+/* The lanes' elements b, b + s, ..., b + (w - 1) s of a step s in
+ * 2..STRIDED_MAX, read with no mask on, in place of a gather: the span from
+ * lane 0's element to lane w-1's is in bounds (both ends are, and the
+ * stepping dim is the innermost with extent > 1), so it is read as blocks of
+ * w, the last one ending at the last lane's element, and lane i is picked
+ * from the block that holds span position i s. */
+static LLVMValueRef strided_load(Vec *V, const Buffer *b, LExpr *const *idx, int64_t s)
+{
+    CgModule *m = V->m;
+    LLVMTypeRef vt = vty(V, cg_mem_type(m, b->type));
+    LLVMValueRef p0 = block_addr(V, b, idx, 1), parts[STRIDED_MAX + 1], pick[VEC_MAX_WIDTH];
+    unsigned w = V->w, span = (w - 1) * (unsigned)s + 1, n = (span + w - 1) / w, off[STRIDED_MAX];
+    for (unsigned k = 0; k < n; k++) {
+        off[k] = k + 1 < n ? k * w : span - w;
+        LLVMValueRef p =
+            LLVMBuildInBoundsGEP2(V->B, cg_mem_type(m, b->type), p0, (LLVMValueRef[]){ cg_i64(m, off[k]) }, 1, "");
+        parts[k] = LLVMBuildLoad2(V->B, vt, p, "");
+        LLVMSetAlignment(parts[k], cg_elem_bytes(b->type));
+    }
+    /* the blocks side by side, as one vector of n w lanes (n rounded up to a
+     * power of two with poison blocks) */
+    unsigned len = w;
+    for (; n > 1; n = (n + 1) / 2, len *= 2) {
+        LLVMValueRef cat[STRIDED_MAX * VEC_MAX_WIDTH];
+        for (unsigned i = 0; i < 2 * len; i++) cat[i] = LLVMConstInt(m->i32, i, 0);
+        for (unsigned k = 0; k < n; k += 2) {
+            LLVMValueRef hi = k + 1 < n ? parts[k + 1] : LLVMGetPoison(LLVMTypeOf(parts[k]));
+            parts[k / 2] = LLVMBuildShuffleVector(V->B, parts[k], hi, LLVMConstVector(cat, 2 * len), "");
+        }
+    }
+    for (unsigned i = 0; i < w; i++) {
+        unsigned p = i * (unsigned)s, k = 0;
+        while (p >= off[k] + w) k++;
+        pick[i] = LLVMConstInt(m->i32, k * w + p - off[k], 0);
+    }
+    return LLVMBuildShuffleVector(V->B, parts[0], LLVMGetPoison(LLVMTypeOf(parts[0])), LLVMConstVector(pick, w), "");
+}
+
 static LLVMValueRef temp_slot(Vec *V, const Buffer *b)
 {
     for (int i = V->ntemps - 1; i >= 0; i--)
@@ -388,8 +437,11 @@ static LLVMValueRef vx_load(Vec *V, const LExpr *e)
     if (is_temp(V, b)) return LLVMBuildLoad2(B, vty(V, cg_type(m, b->type)), temp_slot(V, b), "");
     LLVMTypeRef mt = cg_mem_type(m, b->type), vt = vty(V, mt);
     LLVMValueRef align = LLVMConstInt(m->i32, cg_elem_bytes(b->type), 0), v;
-    int dir = contiguous(V, b, e->args);
-    if (dir) {
+    int64_t step = lane_step(V, b, e->args);
+    int dir = step == 1 || step == -1 ? (int)step : 0;
+    if (step >= 2 && step <= STRIDED_MAX && !V->mask) {
+        v = strided_load(V, b, e->args, step);
+    } else if (dir) {
         LLVMValueRef p = block_addr(V, b, e->args, dir);
         if (!V->mask) {
             v = LLVMBuildLoad2(B, vt, p, "");
