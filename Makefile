@@ -350,7 +350,10 @@ $(B)/bench/kernels: $(KERNELS_SRC) bench/kernels.h bench/kernels_dnnl.h $(B)/ben
 # TUNE_SEED, default 1) on the plain fns of bench/tune/ against Halide 14's
 # Mullapudi2016, Adams2019 and Li2018 autoschedulers, 1 thread, side by side in
 # one process (bench/tune_halide.cpp, run by bench/tune_bench.sh):
-# build/bench/tune.md and tune.png; about 4 x TUNE_BUDGET + 2 minutes
+# and, for issue 6's kernels (matmul, conv3x3, softmax, layernorm, gelu),
+# against stdlib/nn.tdsl's hand-written schedules: build/bench/tune.md and
+# tune.png; each pipeline is tuned for x86-64-v3 and for --target host, so
+# about 12 x TUNE_BUDGET + 3 minutes
 TUNE_BUDGET ?= 60
 TUNE_SEED   ?= 1
 bench-tune: all bench-tune-deps

@@ -23,7 +23,9 @@ mkdir -p "$D"
 for spec in "matmul tmatmul m=1024,k=1024,n=1024" \
             "conv_relu tconv_relu c=64,h=56,w=56,o=64" \
             "blur3 tblur3 h=2048,w=2048" \
-            "softmax tsoftmax n=1024,d=1024"; do
+            "softmax tsoftmax n=1024,d=1024" \
+            "layernorm tlayernorm n=4096,d=4096" \
+            "gelu tgelu n=4096,d=4096"; do
     set -- $spec
     p=$1 fn=$2 sizes=$3
     for tg in x86-64-v3 host; do
