@@ -1,7 +1,9 @@
 /* codegen_vector.c - LOOP_VECTOR loops become <W x T> LLVM vector operations;
  * LOOP_UNROLL loops become W copies of their body. Both run only when the
- * extent equals W (folded when constant, else checked at run time) and fall
- * back to the serial loop otherwise, so results are always the serial ones.
+ * extent equals W (folded when constant, else checked at run time); an
+ * unrolled loop falls back to the serial loop otherwise, a vector loop runs
+ * an extent below W (a tail) with the lanes past it masked off and a larger
+ * one serially, so results are always the serial ones.
  *
  * Inside a vector body a value is either uniform (a scalar, computed by the
  * scalar emitter) or varying (<W x T>, one lane per iteration); scalars are
@@ -68,28 +70,34 @@ static bool in_list(const LStmt *const *l, int n, const LStmt *s)
     return false;
 }
 
+/* if (cond) yes(ctx) else no(ctx), then on */
+static void if_else(CgFunc *f, LLVMValueRef cond, void (*yes)(void *), void (*no)(void *), void *ctx)
+{
+    CgModule *m = f->m;
+    LLVMBuilderRef B = m->b;
+    LLVMBasicBlockRef by = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "then");
+    LLVMBasicBlockRef bn = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "else");
+    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "endif");
+    LLVMBuildCondBr(B, cond, by, bn);
+    LLVMPositionBuilderAtEnd(B, by);
+    yes(ctx);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bn);
+    no(ctx);
+    LLVMBuildBr(B, bj);
+    LLVMPositionBuilderAtEnd(B, bj);
+}
+
 /* Emits fast() when the extent n (already emitted) equals s->width, else slow();
  * a constant extent, or an enclosing loop's versioning, picks one at compile time. */
 static void when_full(CgFunc *f, const LStmt *s, LLVMValueRef n, void (*fast)(void *), void (*slow)(void *), void *ctx)
 {
-    CgModule *m = f->m;
-    LLVMBuilderRef B = m->b;
     if (s->extent->kind == LX_INT || in_list(f->full, f->nfull, s)) {
         if (s->extent->kind != LX_INT || s->extent->ival == s->width) fast(ctx);
         else slow(ctx);
         return;
     }
-    LLVMBasicBlockRef bv = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "full");
-    LLVMBasicBlockRef bs = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "partial");
-    LLVMBasicBlockRef bj = LLVMAppendBasicBlockInContext(m->ctx, f->fn, "full.end");
-    LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, n, cg_i64(m, s->width), ""), bv, bs);
-    LLVMPositionBuilderAtEnd(B, bv);
-    fast(ctx);
-    LLVMBuildBr(B, bj);
-    LLVMPositionBuilderAtEnd(B, bs);
-    slow(ctx);
-    LLVMBuildBr(B, bj);
-    LLVMPositionBuilderAtEnd(B, bj);
+    if_else(f, LLVMBuildICmp(f->m->b, LLVMIntEQ, n, cg_i64(f->m, s->width), ""), fast, slow, ctx);
 }
 
 /* ---- LOOP_UNROLL ---- */
@@ -725,6 +733,7 @@ static void vx_stmt(Vec *V, const LStmt *s)
 typedef struct VecCtx {
     Vec *V;
     const LStmt *s;
+    LLVMValueRef n;     /* the extent */
 } VecCtx;
 
 static void vector_fast(void *p)
@@ -739,10 +748,37 @@ static void vector_fast(void *p)
     vx_stmt(V, c->s->body[0]);
 }
 
-static void vector_slow(void *p)
+/* A partial vector (extent n < w, a tail): the same body with lanes n.. off,
+ * as under a guard: masked loads and stores, uniform work only when some lane
+ * is on. Each lane still computes what its serial iteration would. */
+static void vector_masked(void *p)
+{
+    VecCtx *c = p;
+    Vec *V = c->V;
+    LLVMValueRef steps[VEC_MAX_WIDTH];
+    for (unsigned i = 0; i < V->w; i++) steps[i] = cg_i64(V->m, i);
+    V->mask = LLVMBuildICmp(V->B, LLVMIntSLT, LLVMConstVector(steps, V->w), splat(V, c->n), "tail");
+    vector_fast(p);
+    V->mask = NULL;
+}
+
+static void vector_serial(void *p)
 {
     VecCtx *c = p;
     cg_serial_for(c->V->f, c->s);
+}
+
+/* An extent other than w: masked when below w, the serial loop above it */
+static void vector_partial(void *p)
+{
+    VecCtx *c = p;
+    const LStmt *s = c->s;
+    if (s->extent->kind == LX_INT) {
+        (s->extent->ival < s->width ? vector_masked : vector_serial)(p);
+        return;
+    }
+    CgModule *m = c->V->m;
+    if_else(c->V->f, LLVMBuildICmp(m->b, LLVMIntSLT, c->n, cg_i64(m, s->width), ""), vector_masked, vector_serial, p);
 }
 
 void cg_vector_for(CgFunc *f, const LStmt *s)
@@ -754,11 +790,10 @@ void cg_vector_for(CgFunc *f, const LStmt *s)
         cg_serial_for(f, s);
         return;
     }
-    VecCtx c = { &V, s };
-    LLVMValueRef n = s->extent->kind == LX_INT ? NULL : cg_expr(f, s->extent);
-    long k = n ? 2 : 1;
+    VecCtx c = { &V, s, cg_expr(f, s->extent) };
+    long k = s->extent->kind == LX_INT ? 1 : 3;
     copies *= k;
-    when_full(f, s, n, vector_fast, vector_slow, &c);
+    when_full(f, s, c.n, vector_fast, vector_partial, &c);
     copies /= k;
     free(V.temps);
 }
