@@ -1,6 +1,6 @@
 /* search.c - the tuner's loop: time the unscheduled fn, then, within the
- * budget, draw candidates (at random, or by mutating one of the fastest so
- * far), lower each here (an illegal one is dropped without a trial), and once
+ * budget, draw candidates (first the plain starting points of tune_seed, then
+ * at random, or by mutating one of the fastest so far), lower each here (an illegal one is dropped without a trial), and once
  * the cost model (model.c) has learned from a few trials, time only the one
  * it predicts fastest of a batch (now and then another, to keep learning), in
  * a child; keep the fastest few; check the winner against the unscheduled fn
@@ -46,6 +46,7 @@ typedef struct Search {
     char **seen;
     int nseen, capseen;
     int trials, rejected, failed;
+    int seeds;              /* plain starting points drawn (tune_seed) */
     double start;
     double overhead;        /* wall seconds of the unscheduled fn's trial: fork, compile, time */
     char *block;            /* the answer's text */
@@ -119,6 +120,10 @@ static void keep(Search *S, const Cand *c, double t, char *text)
 
 static void next_candidate(Search *S, uint64_t *rng, Cand *c)
 {
+    if (tune_seed(&S->s, S->seeds, c)) {
+        S->seeds++;
+        return;
+    }
     if (S->npop < 3 || tune_rand(rng) % 4 == 0) {
         tune_random(&S->s, rng, c);
         return;

@@ -61,6 +61,22 @@ void tune_random(const Space *s, uint64_t *rng, Cand *c)
         for (int k = 0; k < NGENES; k++) set_gene(rng, &c->g[i], k);
 }
 
+/* The k-th of the plain starting points (false past the last): every stage
+ * vectorized at one width of vecs[] (its reduction rfactored into as many
+ * lanes), the outermost loop parallel, nothing tiled, producers computed at
+ * the result's outermost loop (a row, for a row reduction's: as a hand-written
+ * softmax or layernorm); timed first, so the simplest good schedules (a
+ * gelu's, say) are never left to chance. */
+bool tune_seed(const Space *s, int k, Cand *c)
+{
+    int nv = (int)(sizeof vecs / sizeof vecs[0]) - 1;
+    if (k >= nv) return false;
+    memset(c, 0, sizeof *c);
+    for (int i = 0; i < s->nst; i++)
+        c->g[i] = (Genes){ .place = 2, .vec = vecs[k + 1], .rf = vecs[k + 1], .unroll_i = 1, .par = true };
+    return true;
+}
+
 void tune_mutate(const Space *s, uint64_t *rng, Cand *c)
 {
     int n = 1 + (int)(tune_rand(rng) % 2);
@@ -157,7 +173,11 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     } else {
         add_loop(l, io, false), add_loop(l, jo, false);
     }
-    add_loop(l, jrest, false), add_loop(l, irest, false);
+    if (io || iu) {
+        add_loop(l, jrest, false), add_loop(l, irest, false);
+    } else {    /* a row loop neither blocked nor unrolled stays outside the columns: row-major */
+        add_loop(l, irest, false), add_loop(l, jrest, false);
+    }
     for (int q = 0; q < m; q++) add_loop(l, q ? R[q] : r0, true);
     add_loop(l, iu, false), add_loop(l, jv, false);
     fprintf(out, "\n     .reorder(");

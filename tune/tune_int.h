@@ -72,6 +72,7 @@ typedef struct Cand {
 bool tune_space_init(Arena *a, Space *s, Program *prog, Fn *fn, const int64_t *sz, Diag *d);
 void tune_random(const Space *s, uint64_t *rng, Cand *c);
 void tune_mutate(const Space *s, uint64_t *rng, Cand *c);
+bool tune_seed(const Space *s, int k, Cand *c);
 /* the schedule block of c (empty genes give no primitives); malloc'd */
 char *tune_render(Arena *a, const Space *s, const Cand *c);
 uint64_t tune_rand(uint64_t *rng);
