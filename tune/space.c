@@ -1,8 +1,8 @@
 /* space.c - the tuner's candidates: per stage a few genes (a BLIS-like
  * multi-level tiling of its last two pure loops and first reduction loop, a
- * vector width, a register tile accumulated in place, a blocked pack of the
- * operand read as [r, j], parallelism; or, for a producer, inline or
- * compute_at), drawn at random, mutated one gene at a time, and rendered as
+ * vector width, a register tile accumulated in place, short reduction loops
+ * unrolled, a blocked pack of the operand read as [r, j], parallelism; or,
+ * for a producer, inline or compute_at), drawn at random, mutated one gene at a time, and rendered as
  * the text of a schedule block that the ordinary parser and legality checks
  * take (an illegal combination is a rejected trial). */
 #include "tune/tune_int.h"
@@ -16,7 +16,7 @@ static const int unrolls[] = { 1, 2, 3, 4, 5, 6, 8 };
 static const int tiles_r[] = { 0, 32, 64, 128, 256, 512 };
 static const int lanes[] = { 0, 8, 16, 32 };
 #define PICK(rng, set) (set)[tune_rand(rng) % (sizeof(set) / sizeof((set)[0]))]
-#define NGENES 11
+#define NGENES 12
 
 uint64_t tune_rand(uint64_t *rng)      /* splitmix64 */
 {
@@ -50,7 +50,8 @@ static void set_gene(uint64_t *rng, Genes *g, int which)
     case 7: g->acc = tune_rand(rng) % 3 != 0; break;
     case 8: g->pack = tune_rand(rng) % 2; break;
     case 9: g->irow = (int)(tune_rand(rng) % 3); break;
-    default: g->rf = PICK(rng, lanes); break;
+    case 10: g->rf = PICK(rng, lanes); break;
+    default: g->runroll = tune_rand(rng) % 2; break;
     }
 }
 
@@ -191,6 +192,8 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     const char *acc = irest ? irest : jrest;
     if (g->acc && m && acc != jv) fprintf(out, "\n     .accumulate(%s)", acc);
     if (iu) fprintf(out, "\n     .unroll(%s)", iu);
+    for (int q = 1; q < m && g->runroll; q++)
+        if (ER[q] >= 2 && ER[q] <= 8) fprintf(out, "\n     .unroll(%s)", R[q]);
     if (jv) fprintf(out, "\n     .vectorize(%s)", jv);
 }
 

@@ -56,6 +56,7 @@ typedef struct Genes {
     bool acc;               /* accumulate the register tile */
     bool pack;              /* pack the operand read as [r, j] (or [j, r]) in blocks of vec */
     int rf;                 /* a producer's reduction: its last loop rfactored into rf vector lanes (0: not) */
+    bool runroll;           /* unroll the reduction loops after the first, of 2 to 8 iterations (a conv's dy, dx) */
 } Genes;
 
 typedef struct Space {
