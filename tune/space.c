@@ -66,15 +66,16 @@ void tune_random(const Space *s, uint64_t *rng, Cand *c)
  * vectorized at one width of vecs[] (its reduction rfactored into as many
  * lanes), the outermost loop parallel, nothing tiled, producers computed at
  * the result's outermost loop (a row, for a row reduction's: as a hand-written
- * softmax or layernorm); timed first, so the simplest good schedules (a
- * gelu's, say) are never left to chance. */
+ * softmax or layernorm), then the same with producers inlined (a stencil's);
+ * timed first, so the simplest good schedules (a gelu's, say) are never left
+ * to chance, and mutations start from them. */
 bool tune_seed(const Space *s, int k, Cand *c)
 {
-    int nv = (int)(sizeof vecs / sizeof vecs[0]) - 1;
-    if (k >= nv) return false;
+    int nv = (int)(sizeof vecs / sizeof vecs[0]) - 1, v = vecs[k % nv + 1];
+    if (k >= 2 * nv) return false;
     memset(c, 0, sizeof *c);
     for (int i = 0; i < s->nst; i++)
-        c->g[i] = (Genes){ .place = 2, .vec = vecs[k + 1], .rf = vecs[k + 1], .unroll_i = 1, .par = true };
+        c->g[i] = (Genes){ .place = k < nv ? 2 : 1, .vec = v, .rf = v, .unroll_i = 1, .par = true };
     return true;
 }
 
