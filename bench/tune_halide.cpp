@@ -107,6 +107,7 @@ struct Variant {
 struct Bench {
     std::string name, label;
     double flops = 0;       // per call, for GFLOP/s
+    double bytes = 0;       // per call, tensors read + written once (STREAM's count): memory-bound ones
     size_t out_elems = 0;
     std::vector<std::vector<float>> inputs;
     Variant v[NV];
@@ -324,6 +325,7 @@ static void setup(Bench &P, const std::string &name, Target t)
     } else if (name == "blur3") {
         const int H = 2048, W = 2048;
         P.label = "blur3 2048x2048";
+        P.bytes = 4.0 * ((double)H * W + (double)(H - 2) * (W - 2));
         P.out_elems = (size_t)(H - 2) * (W - 2);
         P.inputs.resize(1);
         fill(P.inputs[0], (size_t)H * W, 6, 0, 1);
@@ -368,6 +370,7 @@ static void setup(Bench &P, const std::string &name, Target t)
         const int N = 4096, D = 4096;
         bool ln = name == "layernorm";
         P.label = ln ? "layernorm 4096x4096 (rows)" : "gelu 4096x4096";
+        P.bytes = 2.0 * 4.0 * N * D;
         P.out_elems = (size_t)N * D;
         P.inputs.resize(ln ? 3 : 1);
         fill(P.inputs[0], (size_t)N * D, 8, -4, 4);
@@ -510,6 +513,24 @@ static std::string ratio(double a, double b)
     return r;
 }
 
+// STREAM triad a = b + 3 c over 3 x 128 MB, 1 thread: the fastest of 5 after a
+// warm-up, in GB/s (12 bytes an element), as bench/kernels.c measures it
+static double triad_gbs()
+{
+    const size_t n = (size_t)32 << 20;
+    std::vector<float> a(n, 0.0f), b(n, 1.0f), c(n, 2.0f);
+    double best = 1e30;
+    for (int k = 0; k < 6; k++) {
+        double t0 = now();
+        for (size_t i = 0; i < n; i++) a[i] = b[i] + 3.0f * c[i];
+        double t = now() - t0;
+        if (k && t < best) best = t;
+    }
+    volatile float sink = a[n / 2];
+    (void)sink;
+    return 12.0 * n / best * 1e-9;
+}
+
 static std::string ms(double s)
 {
     if (std::isnan(s)) return "-";
@@ -555,6 +576,8 @@ int main(int argc, char **argv)
     Target t = get_jit_target_from_environment();
     printf("Halide JIT target %s; 1 thread; medians of %d rounds\n", t.to_string().c_str(), rounds);
 
+    double triad = triad_gbs();
+    printf("triad (1 thread): %.1f GB/s\n", triad);
     const char *names[] = { "matmul", "conv_relu", "blur3", "softmax", "layernorm", "gelu" };
     std::vector<std::unique_ptr<Bench>> ps;
     for (auto name : names) {
@@ -655,6 +678,24 @@ int main(int argc, char **argv)
         snprintf(b, sizeof b, "%s%s %.1f, %.1f", first ? "" : "; ", Pp->label.c_str(),
                  Pp->flops / Pp->v[V_TUNED].median * 1e-9, Pp->flops / best * 1e-9);
         md << b;
+        first = false;
+    }
+    char tb[32];
+    snprintf(tb, sizeof tb, "%.1f", triad);
+    md << ".\n\nGB/s of the memory-bound pipelines (tensors read and written once a call), against the STREAM triad "
+          "of this run, 1 thread: "
+       << tb << " GB/s. ";
+    first = true;
+    for (auto &Pp : ps) {
+        if (Pp->bytes == 0) continue;
+        md << (first ? "" : "; ") << Pp->label << ":";
+        for (int v : { V_TUNED, V_HOST, V_HAND, V_ADAMS }) {
+            double m = Pp->v[v].median;
+            if (std::isnan(m)) continue;
+            char b[96];
+            snprintf(b, sizeof b, " %s %.1f (%.0f %%)", VNAMES[v], Pp->bytes / m * 1e-9, 100 * Pp->bytes / m * 1e-9 / triad);
+            md << b;
+        }
         first = false;
     }
     md << ".\n\n## The schedules tdslc --tune found\n";
