@@ -1,6 +1,7 @@
 /* search.c - the tuner's loop: time the unscheduled fn, then, within the
  * budget, draw candidates (first the plain starting points of tune_seed, then
- * at random, or by mutating one of the fastest so far), lower each here (an illegal one is dropped without a trial), and once
+ * at random, or by mutating one of the fastest so far), lower each here (an
+ * illegal one is dropped without a trial), and once
  * the cost model (model.c) has learned from a few trials, time only the one
  * it predicts fastest of a batch (now and then another, to keep learning), in
  * a child; keep the fastest few; check the winner against the unscheduled fn

@@ -2,9 +2,10 @@
  * multi-level tiling of its last two pure loops and first reduction loop, a
  * vector width, a register tile accumulated in place, short reduction loops
  * unrolled, a blocked pack of the operand read as [r, j], parallelism; or,
- * for a producer, inline or compute_at), drawn at random, mutated one gene at a time, and rendered as
- * the text of a schedule block that the ordinary parser and legality checks
- * take (an illegal combination is a rejected trial). */
+ * for a producer, inline or compute_at), drawn at random (after a few plain
+ * starting points), mutated one gene at a time, and rendered as the text of
+ * a schedule block that the ordinary parser and legality checks take (an
+ * illegal combination is a rejected trial). */
 #include "tune/tune_int.h"
 #include <stdlib.h>
 #include <string.h>
