@@ -330,12 +330,10 @@ static int64_t lane_step(const Vec *V, const Buffer *b, LExpr *const *idx)
     return step;
 }
 
-/* 1 or -1 for a contiguous block (see lane_step), 0 otherwise */
-static int contiguous(const Vec *V, const Buffer *b, LExpr *const *idx)
-{
-    int64_t s = lane_step(V, b, idx);
-    return s == 1 || s == -1 ? (int)s : 0;
-}
+/* 1 or -1 for a step that makes a contiguous block (see lane_step), 0 otherwise */
+static int block_dir(int64_t step) { return step == 1 || step == -1 ? (int)step : 0; }
+
+static int contiguous(const Vec *V, const Buffer *b, LExpr *const *idx) { return block_dir(lane_step(V, b, idx)); }
 
 /* base + off elements. Under a mask the address may belong to an inactive
  * lane and lie outside the buffer, so it is not `inbounds` there. */
@@ -400,13 +398,12 @@ static LLVMValueRef lane_addrs(Vec *V, const Buffer *b, LExpr *const *idx)
 static LLVMValueRef strided_load(Vec *V, const Buffer *b, LExpr *const *idx, int64_t s)
 {
     CgModule *m = V->m;
-    LLVMTypeRef vt = vty(V, cg_mem_type(m, b->type));
+    LLVMTypeRef mt = cg_mem_type(m, b->type), vt = vty(V, mt);
     LLVMValueRef p0 = block_addr(V, b, idx, 1), parts[STRIDED_MAX + 1], pick[VEC_MAX_WIDTH];
     unsigned w = V->w, span = (w - 1) * (unsigned)s + 1, n = (span + w - 1) / w, off[STRIDED_MAX];
     for (unsigned k = 0; k < n; k++) {
         off[k] = k + 1 < n ? k * w : span - w;
-        LLVMValueRef p =
-            LLVMBuildInBoundsGEP2(V->B, cg_mem_type(m, b->type), p0, (LLVMValueRef[]){ cg_i64(m, off[k]) }, 1, "");
+        LLVMValueRef p = LLVMBuildInBoundsGEP2(V->B, mt, p0, (LLVMValueRef[]){ cg_i64(m, off[k]) }, 1, "");
         parts[k] = LLVMBuildLoad2(V->B, vt, p, "");
         LLVMSetAlignment(parts[k], cg_elem_bytes(b->type));
     }
@@ -446,7 +443,7 @@ static LLVMValueRef vx_load(Vec *V, const LExpr *e)
     LLVMTypeRef mt = cg_mem_type(m, b->type), vt = vty(V, mt);
     LLVMValueRef align = LLVMConstInt(m->i32, cg_elem_bytes(b->type), 0), v;
     int64_t step = lane_step(V, b, e->args);
-    int dir = step == 1 || step == -1 ? (int)step : 0;
+    int dir = block_dir(step);
     if (step >= 2 && step <= STRIDED_MAX && !V->mask) {
         v = strided_load(V, b, e->args, step);
     } else if (dir) {
@@ -736,15 +733,20 @@ typedef struct VecCtx {
     LLVMValueRef n;     /* the extent */
 } VecCtx;
 
+/* <0, 1, ..., w-1> (i64) */
+static LLVMValueRef lane_numbers(Vec *V)
+{
+    LLVMValueRef k[VEC_MAX_WIDTH];
+    for (unsigned i = 0; i < V->w; i++) k[i] = cg_i64(V->m, i);
+    return LLVMConstVector(k, V->w);
+}
+
 static void vector_fast(void *p)
 {
     VecCtx *c = p;
     Vec *V = c->V;
-    CgModule *m = V->m;
     V->lo = cg_expr(V->f, c->s->min);
-    LLVMValueRef steps[VEC_MAX_WIDTH];
-    for (unsigned i = 0; i < V->w; i++) steps[i] = cg_i64(m, i);
-    V->lanes = LLVMBuildNSWAdd(V->B, splat(V, V->lo), LLVMConstVector(steps, V->w), c->s->var->name);
+    V->lanes = LLVMBuildNSWAdd(V->B, splat(V, V->lo), lane_numbers(V), c->s->var->name);
     vx_stmt(V, c->s->body[0]);
 }
 
@@ -755,9 +757,7 @@ static void vector_masked(void *p)
 {
     VecCtx *c = p;
     Vec *V = c->V;
-    LLVMValueRef steps[VEC_MAX_WIDTH];
-    for (unsigned i = 0; i < V->w; i++) steps[i] = cg_i64(V->m, i);
-    V->mask = LLVMBuildICmp(V->B, LLVMIntSLT, LLVMConstVector(steps, V->w), splat(V, c->n), "tail");
+    V->mask = LLVMBuildICmp(V->B, LLVMIntSLT, lane_numbers(V), splat(V, c->n), "tail");
     vector_fast(p);
     V->mask = NULL;
 }
