@@ -504,6 +504,15 @@ static std::string tuning_summary(const std::vector<std::string> &c)
     return "?";
 }
 
+// the fastest Halide autoscheduler's median, NAN when none ran
+static double best_halide(const Bench &P)
+{
+    double best = NAN;
+    for (int v = V_MULLAPUDI; v <= V_LI; v++)
+        if (!std::isnan(P.v[v].median) && !(P.v[v].median >= best)) best = P.v[v].median;
+    return best;
+}
+
 // "a / b" to two places, "-" when either is missing
 static std::string ratio(double a, double b)
 {
@@ -626,9 +635,7 @@ int main(int argc, char **argv)
     dat << "   (best Halide time / time; - none)\n";
     for (auto &Pp : ps) {
         Bench &P = *Pp;
-        double best = NAN;
-        for (int v = V_MULLAPUDI; v <= V_LI; v++)
-            if (!std::isnan(P.v[v].median) && !(P.v[v].median >= best)) best = P.v[v].median;
+        double best = best_halide(P);
         std::vector<std::string> com = comment_lines(read_file(dir + "/" + P.name + ".sched.tdsl"));
         md << "| " << P.label;
         for (int v = 0; v < NV; v++) {
@@ -671,9 +678,7 @@ int main(int argc, char **argv)
     bool first = true;
     for (auto &Pp : ps) {
         if (Pp->flops == 0 || std::isnan(Pp->v[V_TUNED].median)) continue;
-        double best = NAN;
-        for (int v = V_MULLAPUDI; v <= V_LI; v++)
-            if (!std::isnan(Pp->v[v].median) && !(Pp->v[v].median >= best)) best = Pp->v[v].median;
+        double best = best_halide(*Pp);
         char b[128];
         snprintf(b, sizeof b, "%s%s %.1f, %.1f", first ? "" : "; ", Pp->label.c_str(),
                  Pp->flops / Pp->v[V_TUNED].median * 1e-9, Pp->flops / best * 1e-9);
@@ -689,11 +694,13 @@ int main(int argc, char **argv)
     for (auto &Pp : ps) {
         if (Pp->bytes == 0) continue;
         md << (first ? "" : "; ") << Pp->label << ":";
-        for (int v : { V_TUNED, V_HOST, V_HAND, V_ADAMS }) {
-            double m = Pp->v[v].median;
-            if (std::isnan(m)) continue;
+        const double ms_of[] = { Pp->v[V_TUNED].median, Pp->v[V_HOST].median, Pp->v[V_HAND].median, best_halide(*Pp) };
+        const char *names_of[] = { VNAMES[V_TUNED], VNAMES[V_HOST], VNAMES[V_HAND], "best Halide" };
+        for (int k = 0; k < 4; k++) {
+            if (std::isnan(ms_of[k])) continue;
+            double gbs = Pp->bytes / ms_of[k] * 1e-9;
             char b[96];
-            snprintf(b, sizeof b, " %s %.1f (%.0f %%)", VNAMES[v], Pp->bytes / m * 1e-9, 100 * Pp->bytes / m * 1e-9 / triad);
+            snprintf(b, sizeof b, " %s %.1f (%.0f %%)", names_of[k], gbs, 100 * gbs / triad);
             md << b;
         }
         first = false;
