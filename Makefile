@@ -32,62 +32,66 @@ all: deps onnx-deps
 # ---- dependencies: install the Debian packages a fresh machine lacks ----
 APT_PKGS := llvm-19-dev clang-19 flex bison libffi-dev libedit-dev libzstd-dev zlib1g-dev python3-numpy libopenblas-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# waits for a lock another apt holds (a fresh machine's own upgrades); the
+# *-deps targets below run one after another (each needs the one before), as
+# two apt-gets at once under make -j2 fail on the lock
+APT := $(SUDO) apt-get -o DPkg::Lock::Timeout=600
 deps:
 	@if ! command -v $(LLVM_CONFIG) >/dev/null || ! command -v $(CLANG) >/dev/null || ! command -v flex >/dev/null || \
 	    ! command -v bison >/dev/null || [ ! -f /usr/include/x86_64-linux-gnu/ffi.h -a ! -f /usr/include/ffi.h ] || \
 	    [ ! -f /usr/include/editline/readline.h ] || [ ! -f /usr/include/zlib.h ]; then \
 	  echo "installing $(APT_PKGS)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS) >/dev/null; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $(APT_PKGS) >/dev/null; \
 	fi
 
 # ONNX import: protobuf-c (library and protoc-c) and onnx.proto; make test also
 # wants the ONNX backend test suite (libonnx-testdata) for the onnx sweep
 ONNX_PKGS := libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata
-onnx-deps:
+onnx-deps: deps
 	@if [ ! -f /usr/include/protobuf-c/protobuf-c.h ] || ! command -v protoc-c >/dev/null || \
 	    ! dpkg -L libonnx-dev 2>/dev/null | grep -q '/onnx\.proto$$' || [ ! -d /usr/share/libonnx-testdata/data ]; then \
 	  echo "installing $(ONNX_PKGS)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(ONNX_PKGS) >/dev/null; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $(ONNX_PKGS) >/dev/null; \
 	fi
 
 # only for make bench: OpenBLAS (cblas_sgemm), oneDNN (bench/kernels.c), gnuplot (its chart)
-bench-deps:
+bench-deps: onnx-deps
 	@if [ ! -f /usr/include/x86_64-linux-gnu/cblas.h -a ! -f /usr/include/cblas.h ] || \
 	    [ ! -f /usr/include/oneapi/dnnl/dnnl.h ] || ! command -v gnuplot >/dev/null; then \
 	  echo "installing libopenblas-dev libdnnl-dev gnuplot-nox"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq libopenblas-dev \
 	    libdnnl-dev gnuplot-nox >/dev/null; \
 	fi
 
 # only for make bench-tune: Halide 14 (its autoschedulers are the peers) and gnuplot
-bench-tune-deps:
+bench-tune-deps: onnx-deps
 	@if [ ! -f /usr/include/halide14/Halide.h ] || \
 	    [ ! -f /usr/lib/x86_64-linux-gnu/halide14/libautoschedule_adams2019.so ] || ! command -v gnuplot >/dev/null; then \
 	  echo "installing libhalide14-0-dev gnuplot-nox"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libhalide14-0-dev \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq libhalide14-0-dev \
 	    gnuplot-nox >/dev/null; \
 	fi
 
 # only for make bench-models: PyTorch and torchvision (Debian's, for /usr/bin/python3) and gnuplot
-bench-models-deps:
+bench-models-deps: onnx-deps
 	@if ! /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1 || ! command -v gnuplot >/dev/null; then \
 	  echo "installing python3-torch python3-torchvision gnuplot-nox"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-torch \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq python3-torch \
 	    python3-torchvision gnuplot-nox >/dev/null; \
 	fi
 
 # NumPy for the .npy and printing tests (tests/repl_values), valgrind (tests/valgrind)
 # and clang's TSan runtime (pool/tsan-gen): make test installs them when missing
 # and goes on (those tests SKIP) if it cannot
-test-deps:
+test-deps: onnx-deps
 	@if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then \
 	  echo "installing python3-numpy"; \
-	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-numpy >/dev/null; } || \
+	  { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq python3-numpy >/dev/null; } || \
 	    echo "could not install python3-numpy: the NumPy tests will SKIP"; \
 	fi
 	@if ! command -v valgrind >/dev/null || ! ls "$$($(CLANG) -print-resource-dir 2>/dev/null)"/lib/*/libclang_rt.tsan*.a >/dev/null 2>&1; then \
 	  echo "installing valgrind libclang-rt-19-dev (tests/valgrind, pool/tsan-gen)"; \
-	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq valgrind libclang-rt-19-dev >/dev/null; } || \
+	  { $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq valgrind libclang-rt-19-dev >/dev/null; } || \
 	    echo "could not install valgrind libclang-rt-19-dev: those tests will SKIP"; \
 	fi
 
@@ -190,10 +194,10 @@ $(B)/tests/fuzz/onnx_fuzz: $(B)/tests/fuzz/onnx_fuzz.o $(B)/tests/fuzz/onnx_muta
 $(B)/tests/fuzz/onnx_mutate.o: $(B)/onnx/onnx.pb-c.h
 $(B)/tests/fuzz/onnx_fuzz_replay: $(B)/tests/fuzz/onnx_fuzz.o $(B)/tests/fuzz/onnx_fuzz_main.o $(B)/libtdsl_onnx.a $(B)/libtdsl.a
 	$(CC) $(SAN) -o $@ $^ $(LLVM_LIBS) $(LDLIBS) $(ONNX_LIBS)
-fuzz-deps:
+fuzz-deps: onnx-deps
 	@if ! ls "$$($(CLANG) -print-resource-dir 2>/dev/null)"/lib/*/libclang_rt.fuzzer*.a >/dev/null 2>&1; then \
 	  echo "installing libclang-rt-19-dev"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libclang-rt-19-dev >/dev/null; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq libclang-rt-19-dev >/dev/null; \
 	fi
 fuzz-onnx: deps onnx-deps fuzz-deps
 	@$(MAKE) --no-print-directory B=build-fuzz CC=$(CLANG) SAN="$(FUZZ_SAN)" OPT=-O1 \
@@ -255,7 +259,7 @@ course: all
 	@if ! $(COURSE_PY) -c 'import numpy, sklearn, torch' 2>/dev/null || \
 	    [ ! -f /usr/include/x86_64-linux-gnu/cblas.h -a ! -f /usr/include/cblas.h ]; then \
 	  echo "installing python3-numpy python3-sklearn python3-torch libopenblas-dev"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-numpy \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq python3-numpy \
 	    python3-sklearn python3-torch libopenblas-dev >/dev/null; \
 	fi
 	B=$(B) CC=$(CC) $(COURSE_PY) examples/course/lecture3_mlp.py
@@ -274,7 +278,7 @@ FORMAT_SRC = $(wildcard lang/*.[ch] parser/*.[ch] sema/*.[ch] lower/*.[ch] runti
 format-deps:
 	@if ! command -v $(CLANG_FORMAT) >/dev/null; then \
 	  echo "installing clang-format-19"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq clang-format-19 >/dev/null; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq clang-format-19 >/dev/null; \
 	fi
 # rewrites the files in place
 format: format-deps
