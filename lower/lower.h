@@ -34,6 +34,9 @@ typedef struct Jit Jit;
 Jit *jit_create(Diag *d);
 /* the same for target ("host", "x86-64-v3", ...: a CPU this one can run; the tuner's trials) */
 Jit *jit_create_for(const char *target, Diag *d);
+/* target's vector registers (as above; NULL: x86-64-v3) and the f32 lanes of
+ * each: x86-64-v3 16 x 8, an AVX-512 host 32 x 16, aarch64 32 x 4 */
+int tgt_vector_regs(const char *target, int *lanes);
 int jit_add(Jit *j, LFunc **fns, int n, int opt_level, Diag *d);
 void *jit_lookup(Jit *j, const char *name);
 /* Releases the code of the jit_add that defined entry point `name` (and of the

@@ -72,6 +72,25 @@ LLVMTargetMachineRef tgt_create(const char *target, int opt_level, Diag *d)
     return tm;
 }
 
+int tgt_vector_regs(const char *target, int *lanes)
+{
+    int n = 16;
+    *lanes = 8;
+    if (target && !strcmp(target, "aarch64")) {
+        n = 32, *lanes = 4;
+    } else if (target && !strcmp(target, "host")) {
+#if defined(__aarch64__)
+        n = 32, *lanes = 4;
+#else
+        char *f = LLVMGetHostCPUFeatures();
+        if (strstr(f, "+avx512f")) n = 32, *lanes = 16;
+        else if (!strstr(f, "+avx")) *lanes = 4;
+        LLVMDisposeMessage(f);
+#endif
+    }
+    return n;
+}
+
 static void on_diagnostic(LLVMDiagnosticInfoRef di, void *user)
 {
     if (LLVMGetDiagInfoSeverity(di) != LLVMDSError || !user) return;   /* drop remarks, notes, warnings */

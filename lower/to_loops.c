@@ -940,12 +940,13 @@ static int tail_inner(Lower *L, Build *b, int pos)
         if (b->vars[i] == in) inside = true;
     if (!inside) return -1;
     /* worth it where a constant trip count unrolls or vectorizes, unless the
-     * nest's unrolled code is already large (it would double) */
+     * nest's unrolled code is already large (it would double: over 32 copies; a
+     * register tile of an AVX-512 target holds up to 29) */
     int64_t copies = 1;
     for (int i = 0; i < b->nv; i++)
         if (n->st->vars[b->vars[i]].kind == LOOP_UNROLL) copies *= n->st->vars[b->vars[i]].width;
     LoopKind k = n->st->vars[in].kind;
-    if ((k != LOOP_VECTOR && k != LOOP_UNROLL) || copies > 16) return -1;
+    if ((k != LOOP_VECTOR && k != LOOP_UNROLL) || copies > 32) return -1;
     LExpr *e = extent(L, n, in);
     return e->kind == LX_INT ? -1 : in;
 }

@@ -1,6 +1,6 @@
 /* space.c - the tuner's candidates: per stage a few genes (a BLIS-like
  * multi-level tiling of its last two pure loops and first reduction loop, a
- * vector width, a register tile accumulated in place, short reduction loops
+ * vector width, a register tile (rows x vectors) accumulated in place, short reduction loops
  * unrolled, a blocked pack of the operand read as [r, j], parallelism; or,
  * for a producer, inline or compute_at), drawn at random (after a few plain
  * starting points), mutated one gene at a time, and rendered as the text of
@@ -13,11 +13,12 @@
 static const int vecs[] = { 0, 8, 16, 32 };
 static const int tiles_j[] = { 0, 32, 64, 128, 256, 512, 1024, 2048 };
 static const int tiles_i[] = { 0, 8, 16, 32, 48, 64, 96, 128, 256 };
-static const int unrolls[] = { 1, 2, 3, 4, 5, 6, 8 };
+static const int unrolls[] = { 1, 2, 3, 4, 5, 6, 8, 12, 16 };
+static const int unrolls_j[] = { 1, 1, 2, 3, 4, 7 };
 static const int tiles_r[] = { 0, 32, 64, 128, 256, 512 };
 static const int lanes[] = { 0, 8, 16, 32 };
 #define PICK(rng, set) (set)[tune_rand(rng) % (sizeof(set) / sizeof((set)[0]))]
-#define NGENES 12
+#define NGENES 13
 
 uint64_t tune_rand(uint64_t *rng)      /* splitmix64 */
 {
@@ -27,10 +28,10 @@ uint64_t tune_rand(uint64_t *rng)      /* splitmix64 */
     return z ^ (z >> 31);
 }
 
-bool tune_space_init(Arena *a, Space *s, Program *prog, Fn *fn, const int64_t *sz, Diag *d)
+bool tune_space_init(Arena *a, Space *s, Fn *fn, const int64_t *sz, int regs, int lanes, Diag *d)
 {
-    (void)prog;
     s->fn = fn;
+    s->regs = regs, s->lanes = lanes;
     s->sz = sz;
     s->fs = sched_build(a, fn, NULL, 0, -1, d);
     if (!s->fs) return false;
@@ -52,7 +53,24 @@ static void set_gene(uint64_t *rng, Genes *g, int which)
     case 8: g->pack = tune_rand(rng) % 2; break;
     case 9: g->irow = (int)(tune_rand(rng) % 3); break;
     case 10: g->rf = PICK(rng, lanes); break;
-    default: g->runroll = tune_rand(rng) % 2; break;
+    case 11: g->runroll = tune_rand(rng) % 2; break;
+    default: g->unroll_j = PICK(rng, unrolls_j); break;
+    }
+}
+
+/* A reduction's register tile (rows x vectors, its accumulators) fits the
+ * vector registers with three to spare for the operands: its columns, then
+ * its rows, are cut until it does (a tile that spills is never worth a trial). */
+static void fit_tiles(const Space *s, Cand *c)
+{
+    for (int i = 0; i < s->nst; i++) {
+        Genes *g = &c->g[i];
+        int per = g->vec > s->lanes ? g->vec / s->lanes : 1;
+        while (s->fs->stages[i]->reduce && g->unroll_i * (g->unroll_j > 1 ? g->unroll_j : 1) * per > s->regs - 3) {
+            if (g->unroll_j > 1) g->unroll_j--;
+            else if (g->unroll_i > 1) g->unroll_i--;
+            else break;
+        }
     }
 }
 
@@ -61,6 +79,7 @@ void tune_random(const Space *s, uint64_t *rng, Cand *c)
     memset(c, 0, sizeof *c);
     for (int i = 0; i < s->nst; i++)
         for (int k = 0; k < NGENES; k++) set_gene(rng, &c->g[i], k);
+    fit_tiles(s, c);
 }
 
 /* The k-th of the plain starting points (false past the last): every stage
@@ -76,7 +95,7 @@ bool tune_seed(const Space *s, int k, Cand *c)
     if (k >= 2 * nv) return false;
     memset(c, 0, sizeof *c);
     for (int i = 0; i < s->nst; i++)
-        c->g[i] = (Genes){ .place = k < nv ? 2 : 1, .vec = v, .rf = v, .unroll_i = 1, .par = true };
+        c->g[i] = (Genes){ .place = k < nv ? 2 : 1, .vec = v, .rf = v, .unroll_i = 1, .unroll_j = 1, .par = true };
     return true;
 }
 
@@ -85,6 +104,7 @@ void tune_mutate(const Space *s, uint64_t *rng, Cand *c)
     int n = 1 + (int)(tune_rand(rng) % 2);
     for (int k = 0; k < n && s->nst; k++)
         set_gene(rng, &c->g[tune_rand(rng) % (uint64_t)s->nst], (int)(tune_rand(rng) % NGENES));
+    fit_tiles(s, c);
 }
 
 /* ---- rendering ---- */
@@ -152,12 +172,17 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
         if (st->vars[v].how == SV_RVAR && m < 16) ER[m] = extent_of(s, st, v), R[m++] = st->vars[v].name;
     }
     if (!k) return;
-    const char *jo, *jv = NULL, *io = NULL, *iu = NULL, *ro = NULL, *x;
+    const char *jo, *jv = NULL, *ju = NULL, *io = NULL, *iu = NULL, *ro = NULL, *x;
     const char *jin = split(a, out, P[k - 1], "_o", "_t", g->tile_j, EP[k - 1], &jo);
     int64_t ej = jo ? g->tile_j : EP[k - 1];
-    /* a vector or unrolled loop only over a whole width: an extent of -1 always splits, 0 never */
-    const char *jrest = split(a, out, jin, "_r", "_v", g->vec, ej < 0 || ej >= g->vec ? -1 : 0, &x);
+    /* a vector or unrolled loop only over a whole width: an extent of -1 always splits, 0 never;
+     * the register tile's columns (unroll_j vectors side by side) split off first, so that the
+     * vectors inside a whole tile are whole (split the other way, each would test for the end) */
+    int uj = g->vec && g->unroll_j > 1 && (ej < 0 || ej >= g->vec * g->unroll_j) ? g->unroll_j : 1;
+    const char *jrest =
+        split(a, out, jin, "_r", uj > 1 ? "_t" : "_v", g->vec * uj, ej < 0 || ej >= g->vec ? -1 : 0, &x);
     if (x) jv = jrest, jrest = x;
+    if (jv && uj > 1) jv = split(a, out, jv, "_u", "_v", g->vec, -1, &ju);
     const char *irest = NULL;
     int ii = k - 2 - g->irow >= 0 ? k - 2 - g->irow : k - 2;    /* the register tile's rows: this pure dim */
     if (k >= 2) {
@@ -182,7 +207,7 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
         add_loop(l, irest, false), add_loop(l, jrest, false);
     }
     for (int q = 0; q < m; q++) add_loop(l, q ? R[q] : r0, true);
-    add_loop(l, iu, false), add_loop(l, jv, false);
+    add_loop(l, iu, false), add_loop(l, ju, false), add_loop(l, jv, false);
     fprintf(out, "\n     .reorder(");
     for (int q = 0; q < l->n; q++) fprintf(out, "%s%s", q ? ", " : "", l->order[q]);
     fprintf(out, ")");
@@ -194,6 +219,7 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     const char *acc = irest ? irest : jrest;
     if (g->acc && m && acc != jv) fprintf(out, "\n     .accumulate(%s)", acc);
     if (iu) fprintf(out, "\n     .unroll(%s)", iu);
+    if (ju) fprintf(out, "\n     .unroll(%s)", ju);
     for (int q = 1; q < m && g->runroll; q++)
         if (ER[q] >= 2 && ER[q] <= 8) fprintf(out, "\n     .unroll(%s)", R[q]);
     if (jv) fprintf(out, "\n     .vectorize(%s)", jv);

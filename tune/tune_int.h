@@ -51,6 +51,7 @@ typedef struct Genes {
     int tile_j, tile_i;     /* cache blocks of the last two pure loops (0: none) */
     int unroll_i;           /* rows of the register tile (1: none) ... */
     int irow;               /* ... along the pure dim this far before the second-to-last (conv: channels) */
+    int unroll_j;           /* ... and vectors of the last pure loop, side by side (1: one) */
     int tile_r;             /* block of the first reduction loop (0: none) */
     bool par;               /* parallel outermost pure loop */
     bool acc;               /* accumulate the register tile */
@@ -64,13 +65,15 @@ typedef struct Space {
     FnSched *fs;            /* unscheduled: the stages and their loops */
     const int64_t *sz;
     int nst;                /* stages tuned: fs->stages[0..nst-1] */
+    int regs, lanes;        /* the target's vector registers and f32 lanes in each */
 } Space;
 
 typedef struct Cand {
     Genes g[TUNE_MAXST];
 } Cand;
 
-bool tune_space_init(Arena *a, Space *s, Program *prog, Fn *fn, const int64_t *sz, Diag *d);
+/* regs, lanes: the target's vector registers and f32 lanes in each (tgt_vector_regs) */
+bool tune_space_init(Arena *a, Space *s, Fn *fn, const int64_t *sz, int regs, int lanes, Diag *d);
 void tune_random(const Space *s, uint64_t *rng, Cand *c);
 void tune_mutate(const Space *s, uint64_t *rng, Cand *c);
 bool tune_seed(const Space *s, int k, Cand *c);
@@ -79,7 +82,7 @@ char *tune_render(Arena *a, const Space *s, const Cand *c);
 uint64_t tune_rand(uint64_t *rng);
 
 /* ---- features.c: what the cost model sees of a candidate ---- */
-#define TUNE_NFEAT 40
+#define TUNE_NFEAT 40     /* 10 of the loop IR, 15 genes summed, 15 of the result stage */
 /* x[0..TUNE_NFEAT-1]: from f (the candidate's fn lowered at sizes sz; its
  * loop IR: work per store, vector and parallel shares, allocation traffic,
  * loop depth) and from c's genes */

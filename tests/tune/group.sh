@@ -15,6 +15,9 @@
 #                5 distinct kernel calls is tuned in its own copy; the object still
 #                matches PyTorch's output and runs NAME_ws without malloc
 #                (tests/onnx/torch_main.c); a second run takes all 5 from the cache
+#   tune/space   the space's register tiles fit the registers, for 16 x 8 lanes and
+#                32 x 16 (space_test.c); a 4 x 7-vector tile of a conv renders as a
+#                block whose whole tiles hold whole unrolled vectors (--emit loops)
 #   tune/model   the cost model (tune/model.c) learns a known linear law of log
 #                time and ranks a batch's fastest first (model_test.c); a softmax
 #                tuning (seed 3: its first draw is illegal) times none of the
@@ -25,6 +28,7 @@ list_tune() {
     echo tune/cache
     echo tune/repl
     echo tune/errors
+    echo tune/space
     echo tune/model
     echo tune/onnx
 }
@@ -35,6 +39,7 @@ case_tune() {
     tune/cache) tune_cache ;;
     tune/repl) tune_repl ;;
     tune/errors) tune_errors ;;
+    tune/space) tune_space ;;
     tune/model) tune_model ;;
     tune/onnx) tune_onnx ;;
     esac
@@ -138,6 +143,24 @@ tune_errors() {
         problems+="  bad --size: got: $out"$'\n'
     if [ -z "$problems" ]; then echo "PASS tune/errors"; else
         echo "FAIL tune/errors"
+        printf '%s' "$problems"
+    fi
+}
+
+tune_space() {
+    local dir=$OUT/tune/space problems="" out loops
+    rm -rf "$dir" && mkdir -p "$dir" || return 1
+    # shellcheck disable=SC2206
+    local san=($SAN)
+    out=$("$CC" "${san[@]}" -std=gnu11 -O1 -Wall -Wextra -I. -I"$B" tests/tune/space_test.c "$B/libtdsl.a" -lm -lz \
+        -o "$dir/space_test" 2>&1 && "$dir/space_test" 2>&1 >"$dir/tile.tdsl") || problems+="  space_test failed:"$'\n'"$out"$'\n'
+    loops=$("$TDSLC" tests/tune/conv.tdsl --schedule "$dir/tile.tdsl" --emit loops 2>&1) ||
+        problems+="  the rendered block does not compile: $loops"$'\n'
+    # 7 vectors unrolled (the last tile's fewer), each a whole one (no min(8, ...))
+    grep -A1 '^ *unrolled x_t_u in 0 \.\. .* width 7:$' <<<"$loops" | grep -q '^ *vectorized x_t_v in 0 \.\. 8 width 8:$' ||
+        problems+="  the whole tiles do not hold 7 whole vectors:"$'\n'"$loops"$'\n'
+    if [ -z "$problems" ]; then echo "PASS tune/space"; else
+        echo "FAIL tune/space"
         printf '%s' "$problems"
     fi
 }
