@@ -78,13 +78,13 @@ static void walk(Walk *w, const LStmt *s, double mult, bool vec, bool par)
 
 static double lg(double x) { return log2(1 + x); }
 
-/* 15 numbers of one stage's genes, added into x */
+/* 16 numbers of one stage's genes, added into x */
 static void add_genes(const Genes *g, double *x)
 {
     x[0] += g->place == 0, x[1] += g->place == 1, x[2] += g->place >= 2;
     x[3] += lg(g->vec), x[4] += lg(g->tile_j), x[5] += lg(g->tile_i), x[6] += g->unroll_i;
     x[7] += lg(g->tile_r), x[8] += g->par, x[9] += g->acc, x[10] += g->pack, x[11] += g->rf > 0, x[12] += g->irow;
-    x[13] += g->runroll, x[14] += g->unroll_j;
+    x[13] += g->runroll, x[14] += g->unroll_j, x[15] += g->unroll_k;
 }
 
 void tune_features(const LFunc *f, const int64_t *sz, const Space *s, const Cand *c, double *x)
@@ -106,6 +106,6 @@ void tune_features(const LFunc *f, const int64_t *sz, const Space *s, const Cand
     memcpy(x, ir, sizeof ir);
     for (int i = 0; i < s->nst; i++) {
         add_genes(&c->g[i], x + 10);
-        if (s->fs->stages[i]->t && s->fs->stages[i]->t->kind == TK_RESULT) add_genes(&c->g[i], x + 25);
+        if (s->fs->stages[i]->t && s->fs->stages[i]->t->kind == TK_RESULT) add_genes(&c->g[i], x + 26);
     }
 }

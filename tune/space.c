@@ -1,6 +1,7 @@
 /* space.c - the tuner's candidates: per stage a few genes (a BLIS-like
  * multi-level tiling of its last two pure loops and first reduction loop, a
- * vector width, a register tile (rows x vectors) accumulated in place, short reduction loops
+ * vector width, a register tile (rows x rows of another dim x vectors)
+ * accumulated in place, short reduction loops
  * unrolled, a blocked pack of the operand read as [r, j], parallelism; or,
  * for a producer, inline or compute_at), drawn at random (after a few plain
  * starting points), mutated one gene at a time, and rendered as the text of
@@ -15,10 +16,11 @@ static const int tiles_j[] = { 0, 32, 64, 128, 256, 512, 1024, 2048 };
 static const int tiles_i[] = { 0, 8, 16, 32, 48, 64, 96, 128, 256 };
 static const int unrolls[] = { 1, 2, 3, 4, 5, 6, 8, 12, 16 };
 static const int unrolls_j[] = { 1, 1, 2, 3, 4, 7 };
+static const int unrolls_k[] = { 1, 1, 2, 3, 4 };
 static const int tiles_r[] = { 0, 32, 64, 128, 256, 512 };
 static const int lanes[] = { 0, 8, 16, 32 };
 #define PICK(rng, set) (set)[tune_rand(rng) % (sizeof(set) / sizeof((set)[0]))]
-#define NGENES 13
+#define NGENES 14
 
 uint64_t tune_rand(uint64_t *rng)      /* splitmix64 */
 {
@@ -54,20 +56,29 @@ static void set_gene(uint64_t *rng, Genes *g, int which)
     case 9: g->irow = (int)(tune_rand(rng) % 3); break;
     case 10: g->rf = PICK(rng, lanes); break;
     case 11: g->runroll = tune_rand(rng) % 2; break;
-    default: g->unroll_j = PICK(rng, unrolls_j); break;
+    case 12: g->unroll_j = PICK(rng, unrolls_j); break;
+    default: g->unroll_k = PICK(rng, unrolls_k); break;
     }
 }
 
-/* A reduction's register tile (rows x vectors, its accumulators) fits the
- * vector registers with three to spare for the operands: its columns, then
- * its rows, are cut until it does (a tile that spills is never worth a trial). */
+/* A reduction's register tile (rows x rows of a second dim x vectors: its
+ * accumulators) fits the vector registers with three to spare for the
+ * operands: its columns, then its second rows, then its rows are cut until it
+ * does (a tile that spills is never worth a trial). */
+int tune_tile_regs(const Space *s, const Genes *g)
+{
+    int per = g->vec > s->lanes ? g->vec / s->lanes : 1;
+    return (g->unroll_i > 1 ? g->unroll_i : 1) * (g->unroll_k > 1 ? g->unroll_k : 1) *
+           (g->unroll_j > 1 ? g->unroll_j : 1) * per;
+}
+
 static void fit_tiles(const Space *s, Cand *c)
 {
     for (int i = 0; i < s->nst; i++) {
         Genes *g = &c->g[i];
-        int per = g->vec > s->lanes ? g->vec / s->lanes : 1;
-        while (s->fs->stages[i]->reduce && g->unroll_i * (g->unroll_j > 1 ? g->unroll_j : 1) * per > s->regs - 3) {
+        while (s->fs->stages[i]->reduce && tune_tile_regs(s, g) > s->regs - 3) {
             if (g->unroll_j > 1) g->unroll_j--;
+            else if (g->unroll_k > 1) g->unroll_k--;
             else if (g->unroll_i > 1) g->unroll_i--;
             else break;
         }
@@ -87,15 +98,37 @@ void tune_random(const Space *s, uint64_t *rng, Cand *c)
  * lanes), the outermost loop parallel, nothing tiled, producers computed at
  * the result's outermost loop (a row, for a row reduction's: as a hand-written
  * softmax or layernorm), then the same with producers inlined (a stencil's);
- * timed first, so the simplest good schedules (a gelu's, say) are never left
- * to chance, and mutations start from them. */
+ * then, where a stage reduces, three register tiles accumulated in place, its
+ * producers at the root: a matmul's 6 rows x two vectors, a conv's 8 output
+ * channels x a vector, and 4 channels x 2 rows of y x a vector; timed first,
+ * so the simplest good schedules (a gelu's, say) are never left to chance, and
+ * mutations start from them. */
 bool tune_seed(const Space *s, int k, Cand *c)
 {
     int nv = (int)(sizeof vecs / sizeof vecs[0]) - 1, v = vecs[k % nv + 1];
-    if (k >= 2 * nv) return false;
+    bool reduces = false;
+    for (int i = 0; i < s->nst; i++) reduces |= s->fs->stages[i]->reduce != NULL;
+    if (k >= 2 * nv + (reduces ? 3 : 0)) return false;
     memset(c, 0, sizeof *c);
-    for (int i = 0; i < s->nst; i++)
-        c->g[i] = (Genes){ .place = k < nv ? 2 : 1, .vec = v, .rf = v, .unroll_i = 1, .unroll_j = 1, .par = true };
+    for (int i = 0; i < s->nst; i++) {
+        Genes *g = &c->g[i];
+        *g = (Genes){
+            .place = k < nv ? 2 : 1, .vec = v, .rf = v, .unroll_i = 1, .unroll_j = 1, .unroll_k = 1, .par = true
+        };
+        if (k < 2 * nv) continue;
+        int t = k - 2 * nv;     /* a register tile */
+        *g = (Genes){ .place = 0,
+                      .vec = t ? s->lanes : 2 * s->lanes,
+                      .unroll_i = t == 2 ? 4
+                                  : t    ? 8
+                                         : 6,
+                      .irow = t > 0,
+                      .unroll_j = 1,
+                      .unroll_k = t == 2 ? 2 : 1,
+                      .acc = true,
+                      .par = true };
+    }
+    fit_tiles(s, c);
     return true;
 }
 
@@ -193,9 +226,16 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
         irest = split(a, out, iin, "_r", "_u", g->unroll_i, ei < 0 || ei >= g->unroll_i ? -1 : 0, &x);
         if (x) iu = irest, irest = x;
     }
+    int kk = -1;    /* the tile's second rows: the last pure dim before the columns but ii (a conv's y) */
+    for (int q = 0; q + 1 < k && k >= 3 && g->unroll_k > 1; q++)
+        if (q != ii) kk = q;
+    const char *krest = kk >= 0 ? P[kk] : NULL, *ku = NULL;
+    if (kk >= 0)
+        krest = split(a, out, P[kk], "_r", "_u", g->unroll_k, EP[kk] < 0 || EP[kk] >= g->unroll_k ? -1 : 0, &x);
+    if (kk >= 0 && x) ku = krest, krest = x;
     const char *r0 = m ? split(a, out, R[0], "_o", "_i", g->tile_r, ER[0], &ro) : NULL;
     for (int q = 0; q + 1 < k; q++)
-        if (q != ii) add_loop(l, P[q], false);
+        if (q != ii) add_loop(l, q == kk ? krest : P[q], false);
     if (m) {
         add_loop(l, jo, false), add_loop(l, ro, true), add_loop(l, io, false);
     } else {
@@ -207,7 +247,7 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
         add_loop(l, irest, false), add_loop(l, jrest, false);
     }
     for (int q = 0; q < m; q++) add_loop(l, q ? R[q] : r0, true);
-    add_loop(l, iu, false), add_loop(l, ju, false), add_loop(l, jv, false);
+    add_loop(l, iu, false), add_loop(l, ku, false), add_loop(l, ju, false), add_loop(l, jv, false);
     fprintf(out, "\n     .reorder(");
     for (int q = 0; q < l->n; q++) fprintf(out, "%s%s", q ? ", " : "", l->order[q]);
     fprintf(out, ")");
@@ -219,6 +259,7 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     const char *acc = irest ? irest : jrest;
     if (g->acc && m && acc != jv) fprintf(out, "\n     .accumulate(%s)", acc);
     if (iu) fprintf(out, "\n     .unroll(%s)", iu);
+    if (ku) fprintf(out, "\n     .unroll(%s)", ku);
     if (ju) fprintf(out, "\n     .unroll(%s)", ju);
     for (int q = 1; q < m && g->runroll; q++)
         if (ER[q] >= 2 && ER[q] <= 8) fprintf(out, "\n     .unroll(%s)", R[q]);

@@ -51,7 +51,8 @@ typedef struct Genes {
     int tile_j, tile_i;     /* cache blocks of the last two pure loops (0: none) */
     int unroll_i;           /* rows of the register tile (1: none) ... */
     int irow;               /* ... along the pure dim this far before the second-to-last (conv: channels) */
-    int unroll_j;           /* ... and vectors of the last pure loop, side by side (1: one) */
+    int unroll_j;           /* ... and vectors of the last pure loop, side by side (1: one) ... */
+    int unroll_k;           /* ... and rows of another pure dim (a conv's y beside its channels; 1: none) */
     int tile_r;             /* block of the first reduction loop (0: none) */
     bool par;               /* parallel outermost pure loop */
     bool acc;               /* accumulate the register tile */
@@ -79,10 +80,12 @@ void tune_mutate(const Space *s, uint64_t *rng, Cand *c);
 bool tune_seed(const Space *s, int k, Cand *c);
 /* the schedule block of c (empty genes give no primitives); malloc'd */
 char *tune_render(Arena *a, const Space *s, const Cand *c);
+/* the vector registers the accumulators of g's register tile take */
+int tune_tile_regs(const Space *s, const Genes *g);
 uint64_t tune_rand(uint64_t *rng);
 
 /* ---- features.c: what the cost model sees of a candidate ---- */
-#define TUNE_NFEAT 40     /* 10 of the loop IR, 15 genes summed, 15 of the result stage */
+#define TUNE_NFEAT 42     /* 10 of the loop IR, 16 genes summed, 16 of the result stage */
 /* x[0..TUNE_NFEAT-1]: from f (the candidate's fn lowered at sizes sz; its
  * loop IR: work per store, vector and parallel shares, allocation traffic,
  * loop depth) and from c's genes */
