@@ -146,8 +146,10 @@ static void progress(const Search *S, const TuneResult *r, double base)
     double best = S->npop ? S->pop[0].t : base, spent = tune_now() - S->start, frac = spent / S->o->budget_s;
     if (!f) return;
     if (!isatty(fileno(f))) {
-        fprintf(f, "tune: trial %d: %s, best %.3f ms (unscheduled %.3f ms), %.0f / %.0f s\n", S->trials,
-                r->status == TRIAL_OK ? "ok" : r->msg, best * 1e3, base * 1e3, spent, S->o->budget_s);
+        if (r->status == TRIAL_OK) fprintf(f, "tune: trial %d: ok %.3f ms", S->trials, r->seconds * 1e3);
+        else fprintf(f, "tune: trial %d: %s", S->trials, r->msg);
+        fprintf(f, ", best %.3f ms (unscheduled %.3f ms), %.0f / %.0f s\n", best * 1e3, base * 1e3, spent,
+                S->o->budget_s);
         return;
     }
     char bar[21];
@@ -179,12 +181,14 @@ static bool draw(Search *S, uint64_t *rng, Drawn *d)
     return false;
 }
 
-/* The next candidate to time: the one the model predicts fastest of a batch
- * (one time in 8 the batch's first instead), or simply the next drawn. */
+/* The next candidate to time: a starting point while any is left, else the
+ * one the model predicts fastest of a batch (one time in 8 the batch's first
+ * instead), or simply the next drawn. */
 static bool choose(Search *S, uint64_t *rng, Drawn *best)
 {
+    int seeds = S->seeds;
     if (!draw(S, rng, best)) return false;
-    if (!S->use_model || S->model.n < WARM || tune_rand(rng) % 8 == 0) return true;
+    if (S->seeds > seeds || !S->use_model || S->model.n < WARM || tune_rand(rng) % 8 == 0) return true;
     double pbest = tune_model_predict(&S->model, best->x);
     for (int i = 1; i < BATCH; i++) {
         Drawn d;
