@@ -11,6 +11,7 @@
 #include "lower/lower.h"
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -231,6 +232,7 @@ static void retime(Search *S)
 {
     int n = S->npop < RETIME ? S->npop : RETIME;
     double t[RETIME] = { 0 };
+    S->job.trial = 0;       /* not a trial of the search (TDSL_TUNE_FAULT counts those) */
     bool done = n > 1;
     for (int round = 0; round < 2 && done; round++)
         for (int i = 0; i < n && done; i++) {
@@ -263,6 +265,7 @@ static const Member *checked_best(Search *S, const int64_t *small)
     check.sizes = small;
     check.check = true;
     check.timeout_s = 30;
+    check.trial = 0;
     for (int i = 0; i < S->npop; i++) {
         check.sched = S->pop[i].text;
         check.tol = strstr(check.sched, ".rfactor(") != NULL;
@@ -364,8 +367,10 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     const char *use = getenv("TDSL_TUNE_MODEL");
     S.use_model = !use || strcmp(use, "0");
     Drawn next;
-    /* the search stops where about two rounds of retime() are left, then the check */
-    while (tune_now() - S.start + (S.trials ? 2 * RETIME * S.trial_s / S.trials : 0) < o->budget_s * 0.9 &&
+    /* the search stops where about two rounds of retime() are left (at most a tenth of the
+     * budget: a short one has no room for them), then the check */
+    while (tune_now() - S.start + fmin(S.trials ? 2 * RETIME * S.trial_s / S.trials : 0, o->budget_s * 0.1) <
+               o->budget_s * 0.9 &&
            choose(&S, &rng, &next))
         trial(&S, &next, base.seconds);
     if (S.quiet) fclose(S.quiet);

@@ -93,12 +93,14 @@ void tune_random(const Space *s, uint64_t *rng, Cand *c)
     fit_tiles(s, c);
 }
 
+static bool is_result(const SStage *st) { return st->t && st->t->kind == TK_RESULT; }
+
 /* The k-th of the plain starting points (false past the last): every stage
  * vectorized at one width of vecs[] (its reduction rfactored into as many
  * lanes), the outermost loop parallel, nothing tiled, producers computed at
  * the result's outermost loop (a row, for a row reduction's: as a hand-written
  * softmax or layernorm), then the same with producers inlined (a stencil's);
- * then, where a stage reduces, three register tiles accumulated in place, its
+ * then, where the result reduces, three register tiles accumulated in place, its
  * producers at the root: a matmul's 6 rows x two vectors, a conv's 8 output
  * channels x a vector, and 4 channels x 2 rows of y x a vector; timed first,
  * so the simplest good schedules (a gelu's, say) are never left to chance, and
@@ -106,8 +108,8 @@ void tune_random(const Space *s, uint64_t *rng, Cand *c)
 bool tune_seed(const Space *s, int k, Cand *c)
 {
     int nv = (int)(sizeof vecs / sizeof vecs[0]) - 1, v = vecs[k % nv + 1];
-    bool reduces = false;
-    for (int i = 0; i < s->nst; i++) reduces |= s->fs->stages[i]->reduce != NULL;
+    bool reduces = false;   /* the result reduces: the register tiles are its (render_tiled) */
+    for (int i = 0; i < s->nst; i++) reduces |= is_result(s->fs->stages[i]) && s->fs->stages[i]->reduce;
     if (k >= 2 * nv + (reduces ? 3 : 0)) return false;
     memset(c, 0, sizeof *c);
     for (int i = 0; i < s->nst; i++) {
@@ -286,8 +288,6 @@ static void render_producer(Arena *a, FILE *out, const Space *s, const SStage *s
                 rl, f, f, rl);
     }
 }
-
-static bool is_result(const SStage *st) { return st->t && st->t->kind == TK_RESULT; }
 
 static bool expr_reads(const Expr *e, const Tensor *t)
 {
