@@ -61,10 +61,6 @@ static void set_gene(uint64_t *rng, Genes *g, int which)
     }
 }
 
-/* A reduction's register tile (rows x rows of a second dim x vectors: its
- * accumulators) fits the vector registers with three to spare for the
- * operands: its columns, then its second rows, then its rows are cut until it
- * does (a tile that spills is never worth a trial). */
 int tune_tile_regs(const Space *s, const Genes *g)
 {
     int per = g->vec > s->lanes ? g->vec / s->lanes : 1;
@@ -72,6 +68,10 @@ int tune_tile_regs(const Space *s, const Genes *g)
            (g->unroll_j > 1 ? g->unroll_j : 1) * per;
 }
 
+/* A reduction's register tile (rows x rows of a second dim x vectors: its
+ * accumulators) fits the vector registers with three to spare for the
+ * operands: its columns, then its second rows, then its rows are cut until it
+ * does (a tile that spills is never worth a trial). */
 static void fit_tiles(const Space *s, Cand *c)
 {
     for (int i = 0; i < s->nst; i++) {
@@ -95,6 +95,9 @@ void tune_random(const Space *s, uint64_t *rng, Cand *c)
 
 static bool is_result(const SStage *st) { return st->t && st->t->kind == TK_RESULT; }
 
+/* the register tiles of tune_seed: rows, their dim (irow), rows of a second dim, vectors of the target's width */
+static const int tile_seeds[][4] = { { 6, 0, 1, 2 }, { 8, 1, 1, 1 }, { 4, 1, 2, 1 } };
+
 /* The k-th of the plain starting points (false past the last): every stage
  * vectorized at one width of vecs[] (its reduction rfactored into as many
  * lanes), the outermost loop parallel, nothing tiled, producers computed at
@@ -110,7 +113,7 @@ bool tune_seed(const Space *s, int k, Cand *c)
     int nv = (int)(sizeof vecs / sizeof vecs[0]) - 1, v = vecs[k % nv + 1];
     bool reduces = false;   /* the result reduces: the register tiles are its (render_tiled) */
     for (int i = 0; i < s->nst; i++) reduces |= is_result(s->fs->stages[i]) && s->fs->stages[i]->reduce;
-    if (k >= 2 * nv + (reduces ? 3 : 0)) return false;
+    if (k >= 2 * nv + (reduces ? (int)(sizeof tile_seeds / sizeof tile_seeds[0]) : 0)) return false;
     memset(c, 0, sizeof *c);
     for (int i = 0; i < s->nst; i++) {
         Genes *g = &c->g[i];
@@ -118,15 +121,13 @@ bool tune_seed(const Space *s, int k, Cand *c)
             .place = k < nv ? 2 : 1, .vec = v, .rf = v, .unroll_i = 1, .unroll_j = 1, .unroll_k = 1, .par = true
         };
         if (k < 2 * nv) continue;
-        int t = k - 2 * nv;     /* a register tile */
+        const int *t = tile_seeds[k - 2 * nv];
         *g = (Genes){ .place = 0,
-                      .vec = t ? s->lanes : 2 * s->lanes,
-                      .unroll_i = t == 2 ? 4
-                                  : t    ? 8
-                                         : 6,
-                      .irow = t > 0,
+                      .vec = t[3] * s->lanes,
+                      .unroll_i = t[0],
+                      .irow = t[1],
                       .unroll_j = 1,
-                      .unroll_k = t == 2 ? 2 : 1,
+                      .unroll_k = t[2],
                       .acc = true,
                       .par = true };
     }
