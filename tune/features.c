@@ -78,7 +78,7 @@ static void walk(Walk *w, const LStmt *s, double mult, bool vec, bool par)
 
 static double lg(double x) { return log2(1 + x); }
 
-/* 16 numbers of one stage's genes, added into x */
+/* the TUNE_GENE_FEATS numbers of one stage's genes, added into x */
 static void add_genes(const Genes *g, double *x)
 {
     x[0] += g->place == 0, x[1] += g->place == 1, x[2] += g->place >= 2;
@@ -103,9 +103,11 @@ void tune_features(const LFunc *f, const int64_t *sz, const Space *s, const Cand
                     lg(w.unrolled),
                     w.maxdepth,
                     lg(w.stores - w.vstores) };
+    _Static_assert(sizeof ir / sizeof ir[0] == TUNE_IR_FEATS, "the loop IR's features");
     memcpy(x, ir, sizeof ir);
     for (int i = 0; i < s->nst; i++) {
-        add_genes(&c->g[i], x + 10);
-        if (s->fs->stages[i]->t && s->fs->stages[i]->t->kind == TK_RESULT) add_genes(&c->g[i], x + 26);
+        add_genes(&c->g[i], x + TUNE_IR_FEATS);
+        if (s->fs->stages[i]->t && s->fs->stages[i]->t->kind == TK_RESULT)
+            add_genes(&c->g[i], x + TUNE_IR_FEATS + TUNE_GENE_FEATS);
     }
 }

@@ -223,6 +223,9 @@ static void trial(Search *S, const Drawn *d, double base)
     progress(S, &r, base);
 }
 
+/* the mean wall seconds of a trial (fork, compile, time); 0 before any */
+static double mean_trial_s(const Search *S) { return S->trials ? S->trial_s / S->trials : 0; }
+
 /* The fastest few timed again, in turn, twice, and ranked by those times:
  * each was timed once, in whatever load the shared machine had then, so one
  * timed in a quiet second can lead by luck; timed again within a few seconds
@@ -237,7 +240,7 @@ static void retime(Search *S)
     for (int round = 0; round < 2 && done; round++)
         for (int i = 0; i < n && done; i++) {
             double left = S->o->budget_s - (tune_now() - S->start);
-            if (left < S->trial_s / S->trials) {
+            if (left < mean_trial_s(S)) {
                 done = round > 0;   /* a whole round or nothing */
                 break;
             }
@@ -369,8 +372,7 @@ int tune_fn(Arena *a, Program *prog, const TuneOptions *o, char **block, Diag *d
     Drawn next;
     /* the search stops where about two rounds of retime() are left (at most a tenth of the
      * budget: a short one has no room for them), then the check */
-    while (tune_now() - S.start + fmin(S.trials ? 2 * RETIME * S.trial_s / S.trials : 0, o->budget_s * 0.1) <
-               o->budget_s * 0.9 &&
+    while (tune_now() - S.start + fmin(2 * RETIME * mean_trial_s(&S), o->budget_s * 0.1) < o->budget_s * 0.9 &&
            choose(&S, &rng, &next))
         trial(&S, &next, base.seconds);
     if (S.quiet) fclose(S.quiet);

@@ -232,10 +232,11 @@ static void render_tiled(Arena *a, FILE *out, const Space *s, const SStage *st, 
     int kk = -1;    /* the tile's second rows: the last pure dim before the columns but ii (a conv's y) */
     for (int q = 0; q + 1 < k && k >= 3 && g->unroll_k > 1; q++)
         if (q != ii) kk = q;
-    const char *krest = kk >= 0 ? P[kk] : NULL, *ku = NULL;
-    if (kk >= 0)
+    const char *krest = NULL, *ku = NULL;
+    if (kk >= 0) {
         krest = split(a, out, P[kk], "_r", "_u", g->unroll_k, EP[kk] < 0 || EP[kk] >= g->unroll_k ? -1 : 0, &x);
-    if (kk >= 0 && x) ku = krest, krest = x;
+        if (x) ku = krest, krest = x;
+    }
     const char *r0 = m ? split(a, out, R[0], "_o", "_i", g->tile_r, ER[0], &ro) : NULL;
     for (int q = 0; q + 1 < k; q++)
         if (q != ii) add_loop(l, q == kk ? krest : P[q], false);

@@ -85,7 +85,9 @@ int tune_tile_regs(const Space *s, const Genes *g);
 uint64_t tune_rand(uint64_t *rng);
 
 /* ---- features.c: what the cost model sees of a candidate ---- */
-#define TUNE_NFEAT 42     /* 10 of the loop IR, 16 genes summed, 16 of the result stage */
+#define TUNE_IR_FEATS 10    /* of the loop IR */
+#define TUNE_GENE_FEATS 16  /* of a stage's genes: summed over all stages, then the result stage's */
+#define TUNE_NFEAT (TUNE_IR_FEATS + 2 * TUNE_GENE_FEATS)
 /* x[0..TUNE_NFEAT-1]: from f (the candidate's fn lowered at sizes sz; its
  * loop IR: work per store, vector and parallel shares, allocation traffic,
  * loop depth) and from c's genes */

@@ -8,6 +8,7 @@
  * then by the vector (8), which it prints for group.sh to compile (its whole
  * tiles must hold whole vectors). Built and run by tests/tune/group.sh
  * (tune/space). */
+#include "lang/source.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
 #include "tune/tune_int.h"
@@ -20,16 +21,6 @@ static int fails;
 static void expect(bool ok, const char *what)
 {
     if (!ok) fprintf(stderr, "space_test: %s\n", what), fails++;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    static char buf[1 << 16];
-    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-    if (f) fclose(f);
-    buf[n] = 0;
-    return buf;
 }
 
 static void draws(Space *s, int regs, int lanes)
@@ -66,11 +57,11 @@ int main(void)
 {
     Arena a;
     arena_init(&a);
-    Source src = { "tests/tune/conv.tdsl", slurp("tests/tune/conv.tdsl") };
     Program prog = { 0 };
     Diag d;
     diag_init(&d, stderr);
-    if (parse_source(&a, &src, &prog, &d) || sema_check(&a, &prog, &d)) return 1;
+    Source src = { "tests/tune/conv.tdsl", source_read(&a, "tests/tune/conv.tdsl", &d) };
+    if (!src.text || parse_source(&a, &src, &prog, &d) || sema_check(&a, &prog, &d)) return 1;
     int64_t sz[8] = { 16, 58, 58, 16 };     /* c, h, w, o */
     Space s;
     if (!tune_space_init(&a, &s, prog.fns[0], sz, 16, 8, &d)) return 1;
